@@ -1,0 +1,93 @@
+"""Benchmark of `drugflows render` on the default catalog (prints its figures; no assertions).
+
+(a) `drugflows render` wall time, fresh output folder, default workers (number of cores);
+(b) the naive way: for each report the papermill CLI, then the `jupyter nbconvert` CLI, one by one;
+(c) the floor: a kernel that only starts, imports pandas, matplotlib and seaborn, and stops, timed
+    once per report, one after another.
+Targets (issue 2, on a 2-core machine): a/b <= 0.4, and a <= 1.5 x c / cores.
+
+Run: `make benchmark` (or .venv/bin/python benchmarks/render.py [--repeat N]).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from jupyter_client.manager import start_new_kernel
+
+from drugflows import paths
+from drugflows.render.catalog import load_catalog
+
+BIN = Path(sys.executable).parent
+FLOOR_CODE = "import pandas, matplotlib.pyplot, seaborn"
+
+
+def timed(cmd: list[str], **kwargs) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+    return time.perf_counter() - start
+
+
+def runner_seconds(out: Path) -> float:
+    return timed([str(BIN / "drugflows"), "render", "--output", str(out)])
+
+
+def naive_seconds(out: Path) -> float:
+    total = 0.0
+    for spec in load_catalog():
+        ipynb = out / f"{spec.notebook}-{spec.name}.ipynb"
+        args = [a for k, v in spec.parameters.items() for a in ("-p", k, str(v))]
+        total += timed([str(BIN / "papermill"), str(spec.input_path), str(ipynb), *args,
+                        "-k", "python3", "--no-progress-bar"], cwd=spec.notebook_dir)
+        total += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(ipynb)])
+    return total
+
+
+def floor_seconds() -> float:
+    """One kernel start + pandas/matplotlib/seaborn import + shutdown."""
+    start = time.perf_counter()
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        reply = kc.execute_interactive(FLOOR_CODE, timeout=120, output_hook=lambda msg: None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of (a) and (c); best is kept")
+    args = parser.parse_args()
+    n = len(load_catalog())
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        runner_seconds(tmp / "warmup")  # font cache, page cache
+        a_runs = [runner_seconds(tmp / f"a{i}") for i in range(args.repeat)]
+        naive_dir = tmp / "naive"
+        naive_dir.mkdir()
+        b = naive_seconds(naive_dir)
+    floor_runs = [floor_seconds() for _ in range(max(args.repeat, 1) * 2)]
+    a = min(a_runs)
+    floor = statistics.median(floor_runs)
+    c = floor * n
+    print(f"machine: {cores} cores; {n} reports in {paths.REPORT_CATALOG.name}")
+    print(f"(a) drugflows render:           {a:6.1f} s  (runs: {', '.join(f'{x:.1f}' for x in a_runs)})")
+    print(f"(b) papermill + nbconvert CLIs: {b:6.1f} s")
+    print(f"(c) floor, {floor:.2f} s x {n} reports:  {c:6.1f} s  (c / cores = {c / cores:.1f} s)")
+    print(f"a/b = {a / b:.2f}   (target <= 0.40: {'met' if a / b <= 0.4 else 'NOT met'})")
+    print(f"a/c = {a / c:.2f};  a / (c / cores) = {a / (c / cores):.2f}   "
+          f"(target <= 1.50: {'met' if a <= 1.5 * c / cores else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()

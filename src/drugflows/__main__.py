@@ -1,0 +1,5 @@
+import sys
+
+from drugflows.cli import main
+
+sys.exit(main())

@@ -1,0 +1,90 @@
+"""The ``drugflows`` command: ``render`` the report catalog, ``data build|list``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from drugflows import paths
+
+
+def _render(args: argparse.Namespace) -> int:
+    from drugflows.render import catalog, runner
+
+    specs = catalog.load_catalog(args.catalog)
+    if args.only:
+        specs = catalog.select(specs, args.only)
+    summary = runner.render_all(
+        specs,
+        output_dir=args.output,
+        jobs=args.jobs,
+        show_code=True if args.show_code else None,
+    )
+    return 0 if summary.all_ok else 1
+
+
+def _data_build(args: argparse.Namespace) -> int:
+    from drugflows.build import build_all
+
+    for meta in build_all(raw=args.raw, only=args.table or None):
+        print(f"{meta.name}: {meta.rows:,} rows, vintage {meta.vintage}, {meta.coverage}")
+    return 0
+
+
+def _data_list(args: argparse.Namespace) -> int:
+    from drugflows import tables
+
+    catalog = tables.read_catalog()
+    if not catalog:
+        print(f"No processed tables in {paths.PROCESSED_DIR}; run `drugflows data build`.")
+        return 1
+    for meta in catalog.values():
+        files = ", ".join(f"{r.name} ({r.vintage}, sha256 {r.sha256[:12]})" for r in meta.raw_files)
+        print(f"{meta.name}\n  {meta.rows:,} rows, {meta.coverage}, vintage {meta.vintage}\n"
+              f"  source: {meta.source}\n  raw files: {files}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="drugflows", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+
+    render = sub.add_parser("render", help="execute the report catalog and write HTML reports")
+    render.add_argument("--catalog", type=Path, default=paths.REPORT_CATALOG,
+                        help="catalog file (default: reports.yml)")
+    render.add_argument("--output", type=Path, default=paths.REPORTS_DIR,
+                        help="output folder (default: reports/)")
+    render.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                        help="worker processes (default: number of cores)")
+    render.add_argument("--only", nargs="+", metavar="NAME",
+                        help="render only these reports (notebook, or notebook/name)")
+    render.add_argument("--show-code", action="store_true", help="include the code in the HTML")
+    render.set_defaults(func=_render)
+
+    data = sub.add_parser("data", help="build and list the processed tables")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    build = data_sub.add_parser("build", help="rebuild data/processed/ from the raw files")
+    build.add_argument("--raw", type=Path, default=None,
+                       help=f"raw root (default: ${paths.RAW_DIR_ENV}, then data/raw/, "
+                            "then ../shared/data/)")
+    build.add_argument("--table", action="append", help="build only this table (repeatable)")
+    build.set_defaults(func=_data_build)
+    data_sub.add_parser("list", help="print every processed table with its vintage").set_defaults(
+        func=_data_list)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, KeyError, FileNotFoundError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"drugflows: error: {message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

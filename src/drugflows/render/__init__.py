@@ -1,0 +1,1 @@
+"""Render the report catalog: papermill executes each notebook, nbconvert writes self-contained HTML."""

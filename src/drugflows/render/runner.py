@@ -1,0 +1,234 @@
+"""``drugflows render``: run every report of the catalog in worker processes and index the results.
+
+Each report is executed by papermill (kernel ``python3``) in a scratch folder inside its output
+folder, converted to HTML, and only then moved into place, so a killed run leaves no half-written
+file and the last good report stays until a new one replaces it. A failing report is written as
+``<name>.failed.ipynb`` / ``.failed.html`` beside the last good one, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from drugflows import paths
+from drugflows._io import atomic_write_text
+from drugflows.render.catalog import ReportSpec
+
+KERNEL_NAME = "python3"
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+
+
+@dataclass
+class Result:
+    """What happened to one report; the manifest stores one per report."""
+
+    key: str
+    notebook: str
+    name: str
+    title: str
+    theme: str
+    parameters: dict
+    status: str  # "ok" or "failed"
+    seconds: float
+    finished: str
+    error: str | None = None
+    vintages: dict = field(default_factory=dict)
+    html: str | None = None  # relative to the output folder
+    ipynb: str | None = None
+    last_good_html: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass
+class Summary:
+    results: list[Result]
+    seconds: float
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def all_ok(self) -> bool:
+        return not self.failed
+
+
+def git_commit() -> str | None:
+    """Short hash of the checked-out commit (with ``+`` if the tree has changes), or None."""
+    try:
+        run = lambda *a: subprocess.run(  # noqa: E731
+            ["git", *a], cwd=paths.PROJECT_ROOT, capture_output=True, text=True, timeout=10)
+        head = run("rev-parse", "--short", "HEAD")
+        if head.returncode != 0:
+            return None
+        dirty = run("status", "--porcelain", "--untracked-files=no").stdout.strip()
+        return head.stdout.strip() + ("+" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def vintages_of(nb) -> dict:
+    """Data vintages a report recorded with ``drugflows.report.data_vintages``."""
+    from drugflows.report import METADATA_KEY
+
+    found = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            found.update(output.get("metadata", {}).get(METADATA_KEY, {}).get("vintages", {}))
+    return found
+
+
+def _error_text(exc: BaseException) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return f"{exc.ename}: {exc.evalue} (cell {exc.cell_index})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def render_one(spec: ReportSpec, output_dir: Path, show_code: bool | None = None,
+               commit: str | None = None) -> Result:
+    """Execute one report and write its notebook and HTML into ``output_dir/<notebook>/``."""
+    import nbformat
+    import papermill
+
+    from drugflows.render.html import notebook_to_html
+
+    out_dir = Path(output_dir) / spec.notebook
+    out_dir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-") as work:
+        executed = Path(work) / f"{spec.name}.ipynb"
+        error = None
+        try:
+            papermill.execute_notebook(
+                spec.input_path, executed, parameters=spec.parameters, kernel_name=KERNEL_NAME,
+                cwd=spec.notebook_dir, progress_bar=False, log_output=False,
+                request_save_on_cell_execute=False, shutdown_kernel="immediate")
+        except Exception as exc:  # noqa: BLE001 - any failure is this report's, not the batch's
+            error = _error_text(exc)
+        ok = error is None
+        stem = spec.name if ok else f"{spec.name}.failed"
+        result = Result(
+            key=spec.key, notebook=spec.notebook, name=spec.name, title=spec.title,
+            theme=spec.theme, parameters=spec.parameters, status="ok" if ok else "failed",
+            seconds=0.0, finished="", error=error)
+        if executed.exists():
+            nb = nbformat.read(executed, as_version=4)
+            result.vintages = vintages_of(nb)
+            header = {"title": spec.title, "parameters": spec.parameters, "commit": commit,
+                      "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                      "status": result.status, "error": error}
+            html = notebook_to_html(nb, show_code=(spec.show_code if show_code is None
+                                                   else show_code) or not ok, header=header)
+            (Path(work) / f"{stem}.html").write_text(html, encoding="utf-8")
+            if not ok:
+                executed.rename(Path(work) / f"{stem}.ipynb")
+            for suffix in (".ipynb", ".html"):
+                os.replace(Path(work) / f"{stem}{suffix}", out_dir / f"{stem}{suffix}")
+            result.html = f"{spec.notebook}/{stem}.html"
+            result.ipynb = f"{spec.notebook}/{stem}.ipynb"
+        if ok:
+            for suffix in (".ipynb", ".html"):
+                (out_dir / f"{spec.name}.failed{suffix}").unlink(missing_ok=True)
+        elif (out_dir / f"{spec.name}.html").exists():
+            result.last_good_html = f"{spec.notebook}/{spec.name}.html"
+    result.seconds = round(time.perf_counter() - start, 2)
+    result.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return result
+
+
+def default_executor(jobs: int) -> cf.Executor:
+    """Worker processes; forked on Linux so they inherit the imported papermill and nbconvert."""
+    method = "fork" if sys.platform.startswith("linux") else None
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+
+
+def _crashed(spec: ReportSpec, exc: BaseException) -> Result:
+    return Result(key=spec.key, notebook=spec.notebook, name=spec.name, title=spec.title,
+                  theme=spec.theme, parameters=spec.parameters, status="failed", seconds=0.0,
+                  finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                  error=f"worker crashed: {type(exc).__name__}: {exc}")
+
+
+def render_all(specs: list[ReportSpec], output_dir: Path = paths.REPORTS_DIR, jobs: int = 1,
+               executor: cf.Executor | None = None, show_code: bool | None = None,
+               echo=print) -> Summary:
+    """Render every spec (in parallel), print a line per report, write the manifest and index."""
+    import papermill  # noqa: F401 - imported once here so forked workers inherit it
+
+    import drugflows.render.html  # noqa: F401
+
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    commit = git_commit()
+    start = time.perf_counter()
+    own = executor is None
+    executor = executor or default_executor(max(1, min(jobs, len(specs) or 1)))
+    results: list[Result] = []
+    width = max((len(s.key) for s in specs), default=0)
+    try:
+        futures = {executor.submit(render_one, s, output_dir, show_code, commit): s for s in specs}
+        for future in cf.as_completed(futures):
+            spec = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - a dead worker fails its report only
+                result = _crashed(spec, exc)
+            results.append(result)
+            line = f"{result.status:<7} {result.key:<{width}} {result.seconds:6.1f} s"
+            echo(line + (f"  {result.error}" if result.error else ""))
+    finally:
+        if own:
+            executor.shutdown(cancel_futures=True)
+    order = {s.key: i for i, s in enumerate(specs)}
+    results.sort(key=lambda r: order[r.key])
+    summary = Summary(results, round(time.perf_counter() - start, 2))
+    write_manifest_and_index(results, output_dir, commit)
+    echo(f"{len(results)} reports in {summary.seconds:.1f} s: "
+         f"{len(results) - len(summary.failed)} ok, {len(summary.failed)} failed. "
+         f"Index: {output_dir / INDEX}")
+    return summary
+
+
+def read_manifest(output_dir: Path) -> dict[str, dict]:
+    path = Path(output_dir) / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("reports", {})
+    except (OSError, ValueError):
+        return {}
+
+
+def write_manifest_and_index(results: list[Result], output_dir: Path, commit: str | None) -> None:
+    """Merge the results into the manifest (other reports keep their last entry), rewrite the index."""
+    from drugflows.render.index import render_index
+
+    reports = read_manifest(output_dir)
+    reports.update({r.key: asdict(r) for r in results})
+    manifest = {"generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "commit": commit, "reports": dict(sorted(reports.items()))}
+    atomic_write_text(output_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    atomic_write_text(output_dir / INDEX, render_index(manifest))
+
+
+def clean_scratch(output_dir: Path) -> None:
+    """Remove scratch folders a killed run left behind."""
+    for work in Path(output_dir).glob("*/.work-*"):
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,222 @@
+"""U.S. Customs and Border Protection drug seizure statistics (monthly, by area of responsibility).
+
+Raw layout (``../shared/data/cbp_drug_seizures/SOURCE.md``): one row per fiscal year, month,
+component, region, land filter, area of responsibility and drug type, with ``Count of Event`` and
+``Sum Qty (lbs)``. Every file covers a rolling window of fiscal years; the year in progress is
+written ``2026 (FYTD)``. Empty cells are left out, so a missing row means no seizure recorded.
+
+Vintages are combined month by month: for every calendar month, the rows come from the newest file
+that covers it (a file's vintage is the last month it holds). Closed years are identical across
+vintages; fiscal-year-to-date months are revised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from drugflows import paths
+from drugflows._io import sha256_file
+from drugflows.fiscal import FISCAL_MONTHS, calendar_month
+from drugflows.sources import RawLayoutError
+from drugflows.tables import RawFile, TableMeta
+
+NATIONWIDE_SOURCE = "cbp_drug_seizures"
+NATIONWIDE_TABLE = "cbp_seizures_monthly"
+PUBLISHER = "U.S. Customs and Border Protection, Drug Seizure Statistics"
+NATIONWIDE_URL = "https://www.cbp.gov/document/stats/nationwide-drug-seizures"
+
+LBS_TO_KG = 0.45359237
+
+#: Raw column -> processed column, for the nationwide (OFO and USBP) files.
+NATIONWIDE_COLUMNS = {
+    "FY": "fy_raw",
+    "Month (abbv)": "month_abbr",
+    "Component": "component",
+    "Region": "region",
+    "Land Filter": "land_filter",
+    "Area of Responsibility": "aor",
+    "Drug Type": "drug",
+    "Count of Event": "events",
+    "Sum Qty (lbs)": "lbs",
+}
+
+#: Short codes for CBP's components; a value not listed here is kept as published.
+COMPONENT_CODES = {
+    "Office of Field Operations": "OFO",
+    "U.S. Border Patrol": "USBP",
+    "Air and Marine Operations": "AMO",
+}
+COMPONENT_LABELS = {
+    "OFO": "Ports of entry (OFO)",
+    "USBP": "Between ports (USBP)",
+    "AMO": "Air and Marine Operations (AMO)",
+}
+
+PROCESSED_COLUMNS = {
+    "month": "month",
+    "fiscal_year": "int",
+    "fytd": "bool",
+    "component": "str",
+    "region": "str",
+    "land_filter": "str",
+    "aor": "str",
+    "drug": "str",
+    "events": "int",
+    "lbs": "float",
+    "kg": "float",
+    "vintage": "str",
+}
+
+_FY_PATTERN = re.compile(r"^(\d{4})( \(FYTD\))?$")
+
+
+@dataclass(frozen=True)
+class SeizureFile:
+    """One raw CBP file, parsed and checked."""
+
+    path: Path
+    frame: pd.DataFrame
+    vintage: pd.Timestamp  # last month the file covers
+
+    @property
+    def vintage_label(self) -> str:
+        return f"{self.vintage:%Y-%m}"
+
+
+def _fail(path: Path, problem: str) -> RawLayoutError:
+    return RawLayoutError(f"{path}: {problem}")
+
+
+def _lines(mask: pd.Series, limit: int = 5) -> str:
+    """File line numbers (header is line 1) of the rows where ``mask`` holds."""
+    lines = [str(i + 2) for i in mask[mask].index[:limit]]
+    more = int(mask.sum()) - len(lines)
+    return ", ".join(lines) + (f" and {more} more" if more > 0 else "")
+
+
+def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COLUMNS) -> SeizureFile:
+    """Parse one CBP seizure CSV into tidy rows; raise RawLayoutError naming the file and problem."""
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise _fail(path, "the file is empty") from exc
+    except pd.errors.ParserError as exc:
+        raise _fail(path, f"not a readable CSV ({exc})") from exc
+
+    missing = [c for c in columns if c not in raw.columns]
+    unexpected = [c for c in raw.columns if c not in columns]
+    if missing:
+        raise _fail(
+            path,
+            f"missing column(s) {missing}; unexpected column(s) {unexpected}. "
+            f"Expected the CBP layout: {list(columns)}",
+        )
+    if raw.empty:
+        raise _fail(path, "no data rows under the header")
+    frame = raw[list(columns)].rename(columns=columns)
+    frame = frame.apply(lambda s: s.str.strip())
+
+    fy = frame["fy_raw"].str.extract(_FY_PATTERN)
+    bad = fy[0].isna()
+    if bad.any():
+        raise _fail(path, f"FY must look like 2023 or '2026 (FYTD)'; bad value on line(s) {_lines(bad)}")
+    frame["fiscal_year"] = fy[0].astype("int64")
+    frame["fytd"] = fy[1].notna()
+
+    frame["month_abbr"] = frame["month_abbr"].str.upper()
+    bad = ~frame["month_abbr"].isin(FISCAL_MONTHS)
+    if bad.any():
+        raise _fail(path, f"Month (abbv) must be one of {list(FISCAL_MONTHS)}; line(s) {_lines(bad)}")
+
+    for column, label in (("events", "Count of Event"), ("lbs", "Sum Qty (lbs)")):
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna()
+        if bad.any():
+            raise _fail(path, f"{label} is not a number on line(s) {_lines(bad)}")
+        bad = values < 0
+        if bad.any():
+            raise _fail(path, f"{label} is negative on line(s) {_lines(bad)}")
+        frame[column] = values
+    bad = frame["events"] != frame["events"].round()
+    if bad.any():
+        raise _fail(path, f"Count of Event is not a whole number on line(s) {_lines(bad)}")
+    frame["events"] = frame["events"].astype("int64")
+
+    key = [c for c in frame.columns if c not in ("fy_raw", "fytd", "events", "lbs")]
+    dup = frame.duplicated(subset=key, keep="first")
+    if dup.any():
+        raise _fail(path, f"duplicated rows (same FY, month, component, region, place and drug) on "
+                          f"line(s) {_lines(dup)}")
+
+    frame["month"] = [calendar_month(y, m)
+                      for y, m in zip(frame["fiscal_year"], frame["month_abbr"], strict=True)]
+    frame["component"] = frame["component"].replace(COMPONENT_CODES)
+    frame["drug"] = frame["drug"].str.rstrip("*")  # "Other Drugs**": footnote mark of CBP's web page
+    frame = frame.drop(columns=["fy_raw", "month_abbr"])
+    return SeizureFile(path=path, frame=frame, vintage=frame["month"].max())
+
+
+def combine_vintages(files: list[SeizureFile]) -> pd.DataFrame:
+    """Union of the files, each calendar month taken whole from the newest file that covers it.
+
+    Newest means the latest vintage (last month covered), then the later file name.
+    """
+    taken: set[pd.Timestamp] = set()
+    parts = []
+    for f in sorted(files, key=lambda f: (f.vintage, f.path.name), reverse=True):
+        part = f.frame[~f.frame["month"].isin(taken)].assign(vintage=f.vintage_label)
+        taken.update(part["month"].unique())
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def seizure_files(folder: Path) -> list[Path]:
+    """The CSV files of a raw folder, sorted by name; FileNotFoundError if there are none."""
+    files = sorted(folder.glob("*.csv"))
+    if not files:
+        raise FileNotFoundError(f"{folder}: no .csv files (expected CBP seizure files)")
+    return files
+
+
+def build_nationwide(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
+    """Build ``cbp_seizures_monthly`` from every nationwide file in the raw folder.
+
+    Returns the table (one row per month, component, region, land filter, AOR and drug; pounds and
+    kilograms seized, seizure events) and its catalog entry.
+    """
+    folder = paths.raw_source_dir(NATIONWIDE_SOURCE, raw)
+    files = [read_seizure_file(p) for p in seizure_files(folder)]
+    table = combine_vintages(files)
+    # CBP converts from other units and writes up to 16 decimals; 6 decimals keep it to a milligram.
+    table["lbs"] = table["lbs"].round(6)
+    table["kg"] = (table["lbs"] * LBS_TO_KG).round(6)
+    table = table.sort_values(
+        ["month", "component", "region", "land_filter", "aor", "drug"], ignore_index=True
+    )[list(PROCESSED_COLUMNS)]
+    used = table["vintage"].value_counts()
+    meta = TableMeta(
+        name=NATIONWIDE_TABLE,
+        title="CBP drug seizures by month, component, area of responsibility and drug (OFO and USBP)",
+        raw_source=NATIONWIDE_SOURCE,
+        source=PUBLISHER,
+        source_url=NATIONWIDE_URL,
+        vintage=max(f.vintage_label for f in files),
+        coverage=f"{table['month'].min():%Y-%m} to {table['month'].max():%Y-%m}",
+        columns=PROCESSED_COLUMNS,
+        raw_files=[
+            RawFile(name=f.path.name, sha256=sha256_file(f.path), vintage=f.vintage_label,
+                    rows=int(used.get(f.vintage_label, 0)))
+            for f in files
+        ],
+        notes="Pounds as published (Sum Qty (lbs), rounded to 6 decimals); kg = lbs x 0.45359237. "
+              "Months of the fiscal year in progress are flagged fytd and may be revised by the next "
+              "vintage.",
+    )
+    return table, meta

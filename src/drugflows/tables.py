@@ -1,0 +1,126 @@
+"""The processed tables in ``data/processed/`` and their catalog.
+
+Every table is a CSV file plus an entry in ``data/processed/catalog.json`` recording its title,
+publisher, source URL, vintage, coverage, column types and the raw files (with sha256) it was built
+from. Notebooks read tables only through :func:`load`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from drugflows import paths
+from drugflows._io import atomic_write_text
+
+CATALOG_NAME = "catalog.json"
+
+#: Column types understood by :func:`load` and :func:`write`.
+COLUMN_TYPES = {"month", "str", "int", "float", "bool"}
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One raw file a table was built from."""
+
+    name: str
+    sha256: str
+    vintage: str
+    rows: int
+
+
+@dataclass
+class TableMeta:
+    """What the catalog records for one processed table."""
+
+    name: str
+    title: str
+    raw_source: str  # folder of the raw files: data/raw/<raw_source>/ or ../shared/data/<raw_source>/
+    source: str
+    source_url: str
+    vintage: str
+    coverage: str
+    columns: dict[str, str]
+    raw_files: list[RawFile] = field(default_factory=list)
+    rows: int = 0
+    notes: str = ""
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    def citation(self) -> str:
+        """One line naming the publisher and the vintage, for figure source lines."""
+        return f"{self.source}, vintage {self.vintage}"
+
+
+def _catalog_path(processed_dir: Path) -> Path:
+    return processed_dir / CATALOG_NAME
+
+
+def read_catalog(processed_dir: Path | None = None) -> dict[str, TableMeta]:
+    """All table entries of the catalog, by table name."""
+    path = _catalog_path(processed_dir or paths.PROCESSED_DIR)
+    if not path.exists():
+        return {}
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        name: TableMeta(**{**entry, "raw_files": [RawFile(**r) for r in entry["raw_files"]]})
+        for name, entry in entries.items()
+    }
+
+
+def info(name: str, processed_dir: Path | None = None) -> TableMeta:
+    """The catalog entry of table ``name``; KeyError lists the tables on file."""
+    catalog = read_catalog(processed_dir)
+    if name not in catalog:
+        known = ", ".join(sorted(catalog)) or "none"
+        raise KeyError(f"No processed table {name!r}; tables on file: {known}")
+    return catalog[name]
+
+
+def load(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
+    """Read processed table ``name`` with the column types its catalog entry records."""
+    processed_dir = processed_dir or paths.PROCESSED_DIR
+    meta = info(name, processed_dir)
+    dtypes = {"str": "string", "int": "int64", "float": "float64", "bool": "bool"}
+    frame = pd.read_csv(
+        processed_dir / meta.file,
+        dtype={c: dtypes[t] for c, t in meta.columns.items() if t in dtypes},
+        keep_default_na=False,
+        na_values={c: [""] for c, t in meta.columns.items() if t != "str"},
+    )
+    for column, kind in meta.columns.items():
+        if kind == "month":
+            frame[column] = pd.to_datetime(frame[column], format="%Y-%m")
+    return frame
+
+
+def to_csv_text(frame: pd.DataFrame, columns: dict[str, str]) -> str:
+    """The CSV text :func:`write` stores: columns in catalog order, months as YYYY-MM."""
+    out = frame[list(columns)].copy()
+    for column, kind in columns.items():
+        if kind not in COLUMN_TYPES:
+            raise ValueError(f"Unknown column type {kind!r} for column {column!r}")
+        if kind == "month":
+            out[column] = out[column].dt.strftime("%Y-%m")
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def write(frame: pd.DataFrame, meta: TableMeta, processed_dir: Path | None = None) -> Path:
+    """Write one table's CSV atomically and set ``meta.rows``; the catalog is written separately."""
+    meta.rows = len(frame)
+    target = (processed_dir or paths.PROCESSED_DIR) / meta.file
+    atomic_write_text(target, to_csv_text(frame, meta.columns))
+    return target
+
+
+def write_catalog(entries: dict[str, TableMeta], processed_dir: Path | None = None) -> Path:
+    """Write the catalog atomically, tables in name order."""
+    target = _catalog_path(processed_dir or paths.PROCESSED_DIR)
+    text = json.dumps({k: asdict(v) for k, v in sorted(entries.items())}, indent=2) + "\n"
+    atomic_write_text(target, text)
+    return target

@@ -1,0 +1,140 @@
+"""The report runner: failures do not stop the batch, HTML is offline, writes are atomic."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from drugflows import tables
+from drugflows.render import catalog
+
+pytestmark = pytest.mark.slow
+
+REMOTE_REF = re.compile(
+    r"<(script|link|img|iframe|source|video|audio)\b[^>]*\b(src|href)\s*=\s*[\"']?\s*(https?:)?//",
+    re.IGNORECASE)
+
+
+def render(catalog_text: str, tmp_path: Path, out: Path) -> subprocess.CompletedProcess:
+    cat = tmp_path / "catalog.yml"
+    cat.write_text(catalog_text)
+    return subprocess.run(
+        [sys.executable, "-m", "drugflows", "render", "--catalog", str(cat), "--output", str(out),
+         "--jobs", "2"], capture_output=True, text=True, timeout=300)
+
+
+GOOD_AND_BAD = """
+notebooks:
+  border_seizures:
+    title: "Seizures: {drug}, {region}"
+    theme: Trafficking flows
+    runs:
+      - name: heroin-northern
+        parameters: {drug: Heroin, region: Northern Border}
+      - name: broken
+        parameters: {drug: Unobtainium, region: Northern Border}
+"""
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("render")
+    out = tmp / "reports"
+    first = render(GOOD_AND_BAD, tmp, out)
+    return tmp, out, first
+
+
+def test_a_failing_report_does_not_stop_the_others(batch):
+    _, out, run = batch
+    assert run.returncode == 1, run.stderr
+    lines = run.stdout.splitlines()
+    assert any(re.match(r"ok\s+border_seizures/heroin-northern\s+\d+\.\d s$", ln) for ln in lines)
+    failed = [ln for ln in lines if ln.startswith("failed")]
+    assert len(failed) == 1 and "border_seizures/broken" in failed[0]
+    assert "ParameterError: Unknown drug 'Unobtainium'. Valid values: Cocaine, Ecstasy" in failed[0]
+    assert "2 reports in" in lines[-1] and "1 ok, 1 failed" in lines[-1]
+    folder = out / "border_seizures"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "broken.failed.html", "broken.failed.ipynb", "heroin-northern.html",
+        "heroin-northern.ipynb"]
+
+
+def test_index_and_manifest_mark_the_failure(batch):
+    _, out, _ = batch
+    manifest = json.loads((out / "manifest.json").read_text())["reports"]
+    good, bad = manifest["border_seizures/heroin-northern"], manifest["border_seizures/broken"]
+    assert good["status"] == "ok" and bad["status"] == "failed"
+    assert good["vintages"] == {"cbp_seizures_monthly": tables.info("cbp_seizures_monthly").vintage}
+    assert good["parameters"] == {"drug": "Heroin", "region": "Northern Border"}
+    assert good["seconds"] > 0
+    index = (out / "index.html").read_text()
+    assert 'href="border_seizures/heroin-northern.html"' in index
+    assert 'href="border_seizures/broken.failed.ipynb"' in index
+    assert "Unknown drug &#39;Unobtainium&#39;" in index
+    assert "1 failed" in index
+    assert f"cbp_seizures_monthly: {good['vintages']['cbp_seizures_monthly']}" in index
+
+
+def test_html_is_self_contained(batch):
+    _, out, _ = batch
+    for page in [out / "index.html", *sorted((out / "border_seizures").glob("*.html"))]:
+        html = page.read_text()
+        assert not REMOTE_REF.search(html), f"{page.name} loads {REMOTE_REF.search(html).group(0)}"
+        assert "cdnjs" not in html and "@import url(http" not in html
+    report = (out / "border_seizures" / "heroin-northern.html").read_text()
+    images = re.findall(r"<img\b[^>]*\bsrc=\"([^\"]{0,30})", report)
+    assert len(images) == 5 and all(src.startswith("data:image/png;base64,") for src in images)
+    assert "Heroin seized at the Northern Border" in report
+    assert "from drugflows import" not in report  # code hidden by default
+
+
+def test_failed_run_keeps_the_last_good_report(batch):
+    tmp, out, _ = batch
+    good = out / "border_seizures" / "heroin-northern.html"
+    before = good.read_bytes()
+    run = render(GOOD_AND_BAD.replace("Heroin, region: Northern Border}",
+                                      "Heroin, region: Atlantis}"), tmp, out)
+    assert run.returncode == 1
+    assert good.read_bytes() == before
+    assert (out / "border_seizures" / "heroin-northern.failed.html").exists()
+    index = (out / "index.html").read_text()
+    assert "Unknown region &#39;Atlantis&#39;" in index
+    assert 'href="border_seizures/heroin-northern.html">last good version' in index
+    leftovers = [p.name for p in out.rglob("*") if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_default_catalog_lists_the_six_reports():
+    specs = catalog.load_catalog()
+    assert [s.key for s in specs] == [
+        "border_seizures/fentanyl-southwest-border",
+        "border_seizures/methamphetamine-southwest-border",
+        "border_seizures/cocaine-southwest-border", "border_seizures/heroin-southwest-border",
+        "border_seizures/marijuana-southwest-border", "border_seizures/fentanyl-northern-border"]
+    assert specs[0].title == "Drug seizures at the US border: Fentanyl, Southwest Border"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("notebooks:\n  no_such_notebook: {}\n", "no notebook"),
+        ("notebooks:\n  border_seizures:\n    runs:\n      - name: a\n      - name: a\n",
+         "duplicate name 'a'"),
+        ("notebooks:\n  border_seizures:\n    runs:\n      - name: ../evil\n",
+         "not a safe file name"),
+        ("notebooks:\n  border_seizures:\n    runs:\n      - parameters: {drug: {a: 1}}\n",
+         "parameters must be plain"),
+        ("reports: []\n", "expected a top-level 'notebooks:' mapping"),
+    ],
+)
+def test_bad_catalogs_are_refused_with_file_and_entry(tmp_path, text, message):
+    path = tmp_path / "bad.yml"
+    path.write_text(text)
+    with pytest.raises(catalog.CatalogError, match=re.escape(message)) as err:
+        catalog.load_catalog(path)
+    assert str(path) in str(err.value)

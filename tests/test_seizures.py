@@ -1,0 +1,123 @@
+"""Border seizure indicators on small hand-made tables whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from drugflows import seizures
+from drugflows.params import ParameterError
+
+
+def row(month, lbs, events=1, component="OFO", region="Southwest Border", drug="Fentanyl",
+        aor="SAN DIEGO FIELD OFFICE"):
+    month = pd.Timestamp(month)
+    return {"month": month, "fiscal_year": month.year + (month.month >= 10), "component": component,
+            "region": region, "drug": drug, "aor": aor, "events": events, "lbs": float(lbs)}
+
+
+@pytest.fixture
+def table():
+    """FY2024 complete (Oct 2023-Sep 2024) and FY2025 to date (Oct-Dec 2024).
+
+    Fentanyl, Southwest Border: 10 lb a month in FY2024 except February 2024 (nothing seized),
+    so FY2024 = 110 lb in 11 events; Oct-Dec 2023 = 30 lb. FY2025 to date: 20 lb a month = 60 lb,
+    plus one USBP seizure of 40 lb in 2 events in November 2024 -> 100 lb, 5 events.
+    A Northern Border row and a cocaine row must be left out.
+    """
+    rows = [row(m, 10) for m in pd.date_range("2023-10-01", "2024-09-01", freq="MS")
+            if m.month != 2]
+    rows += [row(m, 20) for m in pd.date_range("2024-10-01", "2024-12-01", freq="MS")]
+    rows += [row("2024-11-01", 40, events=2, component="USBP", aor="YUMA SECTOR")]
+    rows += [row("2024-02-01", 999, region="Northern Border", aor="DETROIT FIELD OFFICE")]
+    rows += [row("2024-02-01", 555, drug="Cocaine")]
+    frame = pd.DataFrame(rows)
+    frame["fytd"] = frame["fiscal_year"] == 2025
+    return frame
+
+
+@pytest.fixture
+def selected(table):
+    sel = seizures.select(table, "fentanyl", "southwest border", None, None)
+    rows = seizures.subset(table, sel)
+    months = seizures.covered_months(table, sel)
+    return sel, rows, months
+
+
+def test_select_normalises_case_and_defaults_to_all_years(table):
+    sel = seizures.select(table, "FENTANYL", "Southwest Border", None, None)
+    assert (sel.drug, sel.region, sel.first_fy, sel.last_fy) == (
+        "Fentanyl", "Southwest Border", 2024, 2025)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"drug": "Unobtainium"}, "Unknown drug 'Unobtainium'. Valid values: Cocaine, Fentanyl"),
+        ({"region": "Moon"}, "Unknown region 'Moon'. Valid values: Northern Border, "
+                             "Southwest Border, All regions"),
+        ({"drug": 7}, "Parameter 'drug' must be a string, got int 7"),
+        ({"first_fy": 2010}, "Parameter 'first_fy' = 2010 is outside the years on file: 2024-2025"),
+        ({"last_fy": "2025"}, "Parameter 'last_fy' must be a whole year or None, got str '2025'"),
+        ({"first_fy": 2025, "last_fy": 2024}, "first_fy = 2025 is after last_fy = 2024"),
+    ],
+)
+def test_bad_parameters_name_the_valid_values(table, kwargs, message):
+    args = {"drug": "Fentanyl", "region": "Southwest Border", "first_fy": None, "last_fy": None}
+    with pytest.raises(ParameterError) as err:
+        seizures.select(table, **{**args, **kwargs})
+    assert message in str(err.value)
+
+
+def test_monthly_fills_gaps_with_zero_and_rolls_12_months(selected):
+    _, rows, months = selected
+    monthly = seizures.monthly(rows, months)
+    assert len(monthly) == 15  # Oct 2023 - Dec 2024
+    assert monthly.loc["2024-02-01", "lbs"] == 0
+    assert math.isnan(monthly.loc["2024-08-01", "lbs_12m"])  # only 11 months so far
+    assert monthly.loc["2024-09-01", "lbs_12m"] == 110
+    # Oct 2024 window: Nov 2023-Sep 2024 = 10 months x 10 (Feb empty), + 20 in Oct = 120
+    assert monthly.loc["2024-10-01", "lbs_12m"] == 120
+    # Dec 2024 window: Jan-Sep 2024 (8 x 10) + 20 + 60 + 20 = 180
+    assert monthly.loc["2024-12-01", "lbs_12m"] == 180
+
+
+def test_fiscal_years_compare_partial_year_with_same_months(selected):
+    _, rows, months = selected
+    years = seizures.fiscal_years(rows, months)
+    assert years.loc[2024, ["months", "lbs", "events"]].tolist() == [12, 110, 11]
+    assert not years.loc[2024, "partial"]
+    assert years.loc[2025, ["months", "lbs", "events"]].tolist() == [3, 100, 5]
+    assert years.loc[2025, "partial"]
+    assert years.loc[2025, "label"] == "FY2025 (Oct-Dec, partial)"
+    # FY2025 Oct-Dec (100 lb) against FY2024 Oct-Dec (30 lb): +233.3%
+    assert years.loc[2025, "change_pct"] == pytest.approx(100 * (100 / 30 - 1))
+    assert math.isnan(years.loc[2024, "change_pct"])  # no FY2023 on file
+    assert years.loc[2025, "lbs_per_event"] == pytest.approx(20.0)
+
+
+def test_components_places_and_reading(selected):
+    sel, rows, months = selected
+    components = seizures.by_component(rows)
+    assert components.loc[2025].to_dict() == {"OFO": 60.0, "USBP": 40.0}
+    assert components.loc[2024, "USBP"] == 0
+    places = seizures.top_places(rows)
+    assert places["aor"].tolist() == ["SAN DIEGO FIELD OFFICE", "YUMA SECTOR"]
+    assert places["share_pct"].round(6).tolist() == [round(100 * 170 / 210, 6),
+                                                      round(100 * 40 / 210, 6)]
+    years = seizures.fiscal_years(rows, months)
+    text = " ".join(seizures.reading(sel, years, components, places))
+    assert "In FY2024, CBP seized 110 lb of fentanyl (Southwest Border)." in text
+    assert "So far in FY2025 (Oct-Dec, partial), 100 lb, 233% more than" in text
+    assert "100% of the pounds were seized at ports of entry (OFO)" in text
+
+
+def test_reading_when_nothing_was_seized(table):
+    sel = seizures.select(table, "Cocaine", "Northern Border", None, None)
+    rows = seizures.subset(table, sel)
+    months = seizures.covered_months(table, sel)
+    years = seizures.fiscal_years(rows, months)
+    lines = seizures.reading(sel, years, seizures.by_component(rows), seizures.top_places(rows))
+    assert lines == ["CBP recorded no seizures of cocaine (Northern Border) in FY2024-FY2025."]
