@@ -26,7 +26,8 @@ install: $(STAMP) ## Create .venv and install the pinned packages and drugflows 
 reports: $(STAMP) ## Render every report of reports.yml into reports/ (JOBS=n workers)
 	$(BIN)/drugflows render $(if $(JOBS),--jobs $(JOBS))
 
-test: $(STAMP) ## Run the whole test suite, notebooks included
+test: $(STAMP) ## Lint, then run the whole test suite, notebooks included
+	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab on the project's kernel

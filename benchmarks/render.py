@@ -35,8 +35,8 @@ def timed(cmd: list[str], **kwargs) -> float:
     return time.perf_counter() - start
 
 
-def runner_seconds(out: Path) -> float:
-    return timed([str(BIN / "drugflows"), "render", "--output", str(out)])
+def runner_seconds(out: Path, *options: str) -> float:
+    return timed([str(BIN / "drugflows"), "render", "--output", str(out), *options])
 
 
 def naive_seconds(out: Path) -> float:
@@ -73,15 +73,18 @@ def main() -> None:
         tmp = Path(tmp)
         runner_seconds(tmp / "warmup")  # font cache, page cache
         a_runs = [runner_seconds(tmp / f"a{i}") for i in range(args.repeat)]
+        plain_runs = [runner_seconds(tmp / f"p{i}", "--no-fork-kernels") for i in range(args.repeat)]
         naive_dir = tmp / "naive"
         naive_dir.mkdir()
         b = naive_seconds(naive_dir)
-    floor_runs = [floor_seconds() for _ in range(max(args.repeat, 1) * 2)]
+    floor_runs = [floor_seconds() for _ in range(max(args.repeat, 1) * 3)]
     a = min(a_runs)
     floor = statistics.median(floor_runs)
     c = floor * n
     print(f"machine: {cores} cores; {n} reports in {paths.REPORT_CATALOG.name}")
     print(f"(a) drugflows render:           {a:6.1f} s  (runs: {', '.join(f'{x:.1f}' for x in a_runs)})")
+    print(f"    same, --no-fork-kernels:    {min(plain_runs):6.1f} s  "
+          f"(runs: {', '.join(f'{x:.1f}' for x in plain_runs)})")
     print(f"(b) papermill + nbconvert CLIs: {b:6.1f} s")
     print(f"(c) floor, {floor:.2f} s x {n} reports:  {c:6.1f} s  (c / cores = {c / cores:.1f} s)")
     print(f"a/b = {a / b:.2f}   (target <= 0.40: {'met' if a / b <= 0.4 else 'NOT met'})")

@@ -20,12 +20,12 @@ REMOTE_REF = re.compile(
     re.IGNORECASE)
 
 
-def render(catalog_text: str, tmp_path: Path, out: Path) -> subprocess.CompletedProcess:
+def render(catalog_text: str, tmp_path: Path, out: Path, *options: str) -> subprocess.CompletedProcess:
     cat = tmp_path / "catalog.yml"
     cat.write_text(catalog_text)
     return subprocess.run(
         [sys.executable, "-m", "drugflows", "render", "--catalog", str(cat), "--output", str(out),
-         "--jobs", "2"], capture_output=True, text=True, timeout=300)
+         "--jobs", "2", *options], capture_output=True, text=True, timeout=300)
 
 
 GOOD_AND_BAD = """
@@ -107,6 +107,18 @@ def test_failed_run_keeps_the_last_good_report(batch):
     assert 'href="border_seizures/heroin-northern.html">last good version' in index
     leftovers = [p.name for p in out.rglob("*") if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_forked_and_plain_kernels_give_the_same_report(batch):
+    tmp, out, _ = batch
+    one = GOOD_AND_BAD.split("      - name: broken")[0]
+    plain = tmp / "plain"
+    run = render(one, tmp, plain, "--no-fork-kernels")
+    assert run.returncode == 0, run.stdout + run.stderr
+    generated = re.compile(r"Generated [^<]*")
+    forked_html = generated.sub("", (out / "border_seizures" / "heroin-northern.html").read_text())
+    plain_html = generated.sub("", (plain / "border_seizures" / "heroin-northern.html").read_text())
+    assert forked_html == plain_html
 
 
 def test_default_catalog_lists_the_six_reports():

@@ -21,6 +21,7 @@ def _render(args: argparse.Namespace) -> int:
         output_dir=args.output,
         jobs=args.jobs,
         show_code=True if args.show_code else None,
+        fork_kernels=not args.no_fork_kernels,
     )
     return 0 if summary.all_ok else 1
 
@@ -61,6 +62,9 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("--only", nargs="+", metavar="NAME",
                         help="render only these reports (notebook, or notebook/name)")
     render.add_argument("--show-code", action="store_true", help="include the code in the HTML")
+    render.add_argument("--no-fork-kernels", action="store_true",
+                        help="start every kernel as a new Python process instead of forking it from "
+                             "a preloaded one (slower; the plain papermill way)")
     render.set_defaults(func=_render)
 
     data = sub.add_parser("data", help="build and list the processed tables")

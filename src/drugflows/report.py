@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from IPython.display import Markdown, display
 
 from drugflows import tables
@@ -44,4 +46,6 @@ def data_vintages(*names: str) -> dict[str, str]:
 
 def table(frame, formats: dict[str, str] | None = None) -> None:
     """Display a DataFrame without its index, columns formatted with ``formats`` ({col: "{:,.0f}"})."""
-    display(frame.style.format(formats or {}, na_rep="–").hide(axis="index"))
+    # A table id from the content (pandas would pick a random one), so reruns give the same HTML.
+    table_id = hashlib.sha256(frame.to_csv().encode()).hexdigest()[:10]
+    display(frame.style.format(formats or {}, na_rep="–").hide(axis="index").set_uuid(table_id))

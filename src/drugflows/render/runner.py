@@ -9,6 +9,7 @@ file and the last good report stays until a new one replaces it. A failing repor
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -93,6 +94,15 @@ def vintages_of(nb) -> dict:
     return found
 
 
+def stable_cell_ids(nb) -> None:
+    """Give the cells papermill adds (parameters, error banners) ids that do not change between runs."""
+    for index, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        for tag in ("injected-parameters", "papermill-error-cell-tag"):
+            if tag in tags:
+                cell.id = f"{tag}-{index}"
+
+
 def _error_text(exc: BaseException) -> str:
     from papermill.exceptions import PapermillExecutionError
 
@@ -103,10 +113,14 @@ def _error_text(exc: BaseException) -> str:
 
 def render_one(spec: ReportSpec, output_dir: Path, show_code: bool | None = None,
                commit: str | None = None) -> Result:
-    """Execute one report and write its notebook and HTML into ``output_dir/<notebook>/``."""
+    """Execute one report and write its notebook and HTML into ``output_dir/<notebook>/``.
+
+    The kernel is forked from the render's zygote where one runs (see ``forkserver``).
+    """
     import nbformat
     import papermill
 
+    from drugflows.render import forkserver
     from drugflows.render.html import notebook_to_html
 
     out_dir = Path(output_dir) / spec.notebook
@@ -115,11 +129,14 @@ def render_one(spec: ReportSpec, output_dir: Path, show_code: bool | None = None
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-") as work:
         executed = Path(work) / f"{spec.name}.ipynb"
         error = None
+        engine_kwargs = {}
+        if manager := forkserver.kernel_manager_class():
+            engine_kwargs["kernel_manager_class"] = manager
         try:
             papermill.execute_notebook(
                 spec.input_path, executed, parameters=spec.parameters, kernel_name=KERNEL_NAME,
                 cwd=spec.notebook_dir, progress_bar=False, log_output=False,
-                request_save_on_cell_execute=False, shutdown_kernel="immediate")
+                request_save_on_cell_execute=False, shutdown_kernel="immediate", **engine_kwargs)
         except Exception as exc:  # noqa: BLE001 - any failure is this report's, not the batch's
             error = _error_text(exc)
         ok = error is None
@@ -130,6 +147,8 @@ def render_one(spec: ReportSpec, output_dir: Path, show_code: bool | None = None
             seconds=0.0, finished="", error=error)
         if executed.exists():
             nb = nbformat.read(executed, as_version=4)
+            stable_cell_ids(nb)
+            nbformat.write(nb, executed)
             result.vintages = vintages_of(nb)
             header = {"title": spec.title, "parameters": spec.parameters, "commit": commit,
                       "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -168,8 +187,19 @@ def _crashed(spec: ReportSpec, exc: BaseException) -> Result:
 
 def render_all(specs: list[ReportSpec], output_dir: Path = paths.REPORTS_DIR, jobs: int = 1,
                executor: cf.Executor | None = None, show_code: bool | None = None,
-               echo=print) -> Summary:
-    """Render every spec (in parallel), print a line per report, write the manifest and index."""
+               fork_kernels: bool = True, echo=print) -> Summary:
+    """Render every spec (in parallel), print a line per report, write the manifest and index.
+
+    ``executor``: any concurrent.futures executor (default: ``jobs`` worker processes).
+    ``fork_kernels``: fork kernels from a preloaded zygote instead of starting a new Python each.
+    """
+    from drugflows.render import forkserver
+
+    with forkserver.zygote() if fork_kernels else contextlib.nullcontext():
+        return _render_all(specs, Path(output_dir), jobs, executor, show_code, echo)
+
+
+def _render_all(specs, output_dir, jobs, executor, show_code, echo) -> Summary:
     import papermill  # noqa: F401 - imported once here so forked workers inherit it
 
     import drugflows.render.html  # noqa: F401
