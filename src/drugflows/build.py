@@ -8,13 +8,18 @@ from pathlib import Path
 import pandas as pd
 
 from drugflows import paths, tables
-from drugflows.sources import cbp
+from drugflows.sources import cbp, dea, indicators, majors, reference
 
 Builder = Callable[[Path | None], tuple[pd.DataFrame, tables.TableMeta]]
 
 #: Table name -> function building it from a raw root (None: the default search order).
 BUILDERS: dict[str, Builder] = {
     cbp.NATIONWIDE_TABLE: cbp.build_nationwide,
+    cbp.AMO_TABLE: cbp.build_amo,
+    dea.TABLE: dea.build,
+    majors.TABLE: majors.build,
+    indicators.TABLE: indicators.build,
+    reference.COUNTRIES_TABLE: reference.build_countries,
 }
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from drugflows import paths
-from drugflows._io import atomic_write_text
+from drugflows._io import atomic_path, atomic_write_text
 
 CATALOG_NAME = "catalog.json"
 
@@ -47,10 +47,11 @@ class TableMeta:
     raw_files: list[RawFile] = field(default_factory=list)
     rows: int = 0
     notes: str = ""
+    format: str = "csv"  # "csv" (small tables, readable diffs) or "parquet" (large tables)
 
     @property
     def file(self) -> str:
-        return f"{self.name}.csv"
+        return f"{self.name}.{self.format}"
 
     def citation(self) -> str:
         """One line naming the publisher and the vintage, for figure source lines."""
@@ -86,6 +87,8 @@ def load(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
     """Read processed table ``name`` with the column types its catalog entry records."""
     processed_dir = processed_dir or paths.PROCESSED_DIR
     meta = info(name, processed_dir)
+    if meta.format == "parquet":
+        return pd.read_parquet(processed_dir / meta.file)
     dtypes = {"str": "string", "int": "int64", "float": "float64", "bool": "bool"}
     frame = pd.read_csv(
         processed_dir / meta.file,
@@ -114,8 +117,19 @@ def write(frame: pd.DataFrame, meta: TableMeta, processed_dir: Path | None = Non
     """Write one table's CSV atomically and set ``meta.rows``; the catalog is written separately."""
     meta.rows = len(frame)
     target = (processed_dir or paths.PROCESSED_DIR) / meta.file
-    atomic_write_text(target, to_csv_text(frame, meta.columns))
+    if meta.format == "parquet":
+        with atomic_path(target) as tmp:
+            typed(frame, meta.columns).to_parquet(tmp, index=False, compression="zstd")
+    else:
+        atomic_write_text(target, to_csv_text(frame, meta.columns))
     return target
+
+
+def typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The columns in catalog order with the catalog's types (as :func:`load` returns them)."""
+    kinds = {"str": "string", "int": "int64", "float": "float64", "bool": "bool",
+             "month": "datetime64[us]"}
+    return frame[list(columns)].astype({c: kinds[k] for c, k in columns.items()}).reset_index(drop=True)
 
 
 def write_catalog(entries: dict[str, TableMeta], processed_dir: Path | None = None) -> Path:

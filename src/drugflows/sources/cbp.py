@@ -19,13 +19,16 @@ from pathlib import Path
 import pandas as pd
 
 from drugflows import paths
-from drugflows._io import sha256_file
 from drugflows.fiscal import FISCAL_MONTHS, calendar_month
 from drugflows.sources import RawLayoutError
-from drugflows.tables import RawFile, TableMeta
+from drugflows.sources._common import raw_file
+from drugflows.tables import TableMeta
 
 NATIONWIDE_SOURCE = "cbp_drug_seizures"
 NATIONWIDE_TABLE = "cbp_seizures_monthly"
+AMO_SOURCE = "cbp_amo_drug_seizures"
+AMO_TABLE = "amo_seizures_monthly"
+AMO_URL = "https://www.cbp.gov/document/stats/amo-drug-seizures"
 PUBLISHER = "U.S. Customs and Border Protection, Drug Seizure Statistics"
 NATIONWIDE_URL = "https://www.cbp.gov/document/stats/nationwide-drug-seizures"
 
@@ -44,6 +47,19 @@ NATIONWIDE_COLUMNS = {
     "Sum Qty (lbs)": "lbs",
 }
 
+#: Raw column -> processed column, for the Air and Marine Operations files.
+AMO_COLUMNS = {
+    "FY": "fy_raw",
+    "Month (abbv)": "month_abbr",
+    "Component": "component",
+    "Region": "region",
+    "Land Filter": "land_filter",
+    "Branch": "branch",
+    "Drug Type": "drug",
+    "Count of Event": "events",
+    "Sum Qty (lbs)": "lbs",
+}
+
 #: Short codes for CBP's components; a value not listed here is kept as published.
 COMPONENT_CODES = {
     "Office of Field Operations": "OFO",
@@ -54,6 +70,20 @@ COMPONENT_LABELS = {
     "OFO": "Ports of entry (OFO)",
     "USBP": "Between ports (USBP)",
     "AMO": "Air and Marine Operations (AMO)",
+}
+
+AMO_PROCESSED_COLUMNS = {
+    "month": "month",
+    "fiscal_year": "int",
+    "fytd": "bool",
+    "branch": "str",
+    "region": "str",
+    "land_filter": "str",
+    "drug": "str",
+    "events": "int",
+    "lbs": "float",
+    "kg": "float",
+    "vintage": "str",
 }
 
 PROCESSED_COLUMNS = {
@@ -185,38 +215,54 @@ def seizure_files(folder: Path) -> list[Path]:
     return files
 
 
+def _build(source: str, raw: str | Path | None, columns: dict[str, str], processed: dict[str, str],
+           place: str) -> tuple[pd.DataFrame, list[SeizureFile]]:
+    folder = paths.raw_source_dir(source, raw)
+    files = [read_seizure_file(p, columns) for p in seizure_files(folder)]
+    table = combine_vintages(files)
+    # CBP converts from other units and writes up to 16 decimals; 6 decimals keep it to a milligram.
+    table["lbs"] = table["lbs"].round(6)
+    table["kg"] = (table["lbs"] * LBS_TO_KG).round(6)
+    keys = ["month", "component", "region", "land_filter", place, "drug"]
+    table = table.sort_values([k for k in keys if k in table], ignore_index=True)[list(processed)]
+    return table, files
+
+
+def _meta(name: str, title: str, source: str, url: str, table: pd.DataFrame,
+          files: list[SeizureFile], columns: dict[str, str], notes: str) -> TableMeta:
+    used = table["vintage"].value_counts()
+    return TableMeta(
+        name=name, title=title, raw_source=source, source=PUBLISHER, source_url=url,
+        vintage=max(f.vintage_label for f in files),
+        coverage=f"{table['month'].min():%Y-%m} to {table['month'].max():%Y-%m}",
+        columns=columns,
+        raw_files=[raw_file(f.path, f.vintage_label, int(used.get(f.vintage_label, 0)))
+                   for f in files],
+        notes=notes)
+
+
+_NOTES = ("Pounds as published (Sum Qty (lbs), rounded to 6 decimals); kg = lbs x 0.45359237. "
+          "Months of the fiscal year in progress are flagged fytd and may be revised by the next "
+          "vintage.")
+
+
 def build_nationwide(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     """Build ``cbp_seizures_monthly`` from every nationwide file in the raw folder.
 
     Returns the table (one row per month, component, region, land filter, AOR and drug; pounds and
     kilograms seized, seizure events) and its catalog entry.
     """
-    folder = paths.raw_source_dir(NATIONWIDE_SOURCE, raw)
-    files = [read_seizure_file(p) for p in seizure_files(folder)]
-    table = combine_vintages(files)
-    # CBP converts from other units and writes up to 16 decimals; 6 decimals keep it to a milligram.
-    table["lbs"] = table["lbs"].round(6)
-    table["kg"] = (table["lbs"] * LBS_TO_KG).round(6)
-    table = table.sort_values(
-        ["month", "component", "region", "land_filter", "aor", "drug"], ignore_index=True
-    )[list(PROCESSED_COLUMNS)]
-    used = table["vintage"].value_counts()
-    meta = TableMeta(
-        name=NATIONWIDE_TABLE,
-        title="CBP drug seizures by month, component, area of responsibility and drug (OFO and USBP)",
-        raw_source=NATIONWIDE_SOURCE,
-        source=PUBLISHER,
-        source_url=NATIONWIDE_URL,
-        vintage=max(f.vintage_label for f in files),
-        coverage=f"{table['month'].min():%Y-%m} to {table['month'].max():%Y-%m}",
-        columns=PROCESSED_COLUMNS,
-        raw_files=[
-            RawFile(name=f.path.name, sha256=sha256_file(f.path), vintage=f.vintage_label,
-                    rows=int(used.get(f.vintage_label, 0)))
-            for f in files
-        ],
-        notes="Pounds as published (Sum Qty (lbs), rounded to 6 decimals); kg = lbs x 0.45359237. "
-              "Months of the fiscal year in progress are flagged fytd and may be revised by the next "
-              "vintage.",
-    )
-    return table, meta
+    table, files = _build(NATIONWIDE_SOURCE, raw, NATIONWIDE_COLUMNS, PROCESSED_COLUMNS, "aor")
+    return table, _meta(
+        NATIONWIDE_TABLE,
+        "CBP drug seizures by month, component, area of responsibility and drug (OFO and USBP)",
+        NATIONWIDE_SOURCE, NATIONWIDE_URL, table, files, PROCESSED_COLUMNS, _NOTES)
+
+
+def build_amo(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
+    """Build ``amo_seizures_monthly``: CBP Air and Marine Operations seizures by month, branch, drug."""
+    table, files = _build(AMO_SOURCE, raw, AMO_COLUMNS, AMO_PROCESSED_COLUMNS, "branch")
+    return table, _meta(
+        AMO_TABLE, "CBP Air and Marine Operations drug seizures by month, branch and drug",
+        AMO_SOURCE, AMO_URL, table, files, AMO_PROCESSED_COLUMNS,
+        _NOTES + " AMO's Land Filter values are Land/Other (OFO/USBP: Land Only/Other).")

@@ -1,0 +1,66 @@
+"""Helpers shared by the loaders: reading raw files with errors that name the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from drugflows._io import sha256_file
+from drugflows.sources import RawLayoutError
+from drugflows.tables import RawFile
+
+
+def require_columns(frame: pd.DataFrame, expected: Iterable[str], path: Path) -> None:
+    """RawLayoutError naming the file and the missing columns if any expected column is absent."""
+    expected = list(expected)
+    missing = [c for c in expected if c not in frame.columns]
+    if missing:
+        unexpected = [c for c in frame.columns if c not in expected]
+        raise RawLayoutError(f"{path}: missing column(s) {missing}; unexpected column(s) "
+                             f"{unexpected}. Expected the publisher's layout: {expected}")
+    if frame.empty:
+        raise RawLayoutError(f"{path}: no data rows")
+
+
+def read_csv(path: Path, expected: Iterable[str], **kwargs) -> pd.DataFrame:
+    """``pd.read_csv`` with clear errors for empty, undecodable or unparseable files."""
+    try:
+        frame = pd.read_csv(path, **kwargs)
+    except UnicodeDecodeError as exc:
+        raise RawLayoutError(f"{path}: not {kwargs.get('encoding', 'UTF-8')} text "
+                             f"({exc.reason} at byte {exc.start})") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise RawLayoutError(f"{path}: the file is empty") from exc
+    except (pd.errors.ParserError, EOFError, OSError) as exc:
+        raise RawLayoutError(f"{path}: not a readable CSV ({exc})") from exc
+    require_columns(frame, expected, path)
+    return frame
+
+
+def read_excel(path: Path, expected: Iterable[str], **kwargs) -> pd.DataFrame:
+    """``pd.read_excel`` with clear errors for corrupt workbooks and missing sheets or columns."""
+    try:
+        frame = pd.read_excel(path, **kwargs)
+    except (ValueError, KeyError, OSError, Exception) as exc:  # zipfile.BadZipFile, openpyxl errors
+        raise RawLayoutError(f"{path}: not a readable Excel workbook ({type(exc).__name__}: "
+                             f"{exc})") from exc
+    require_columns(frame, expected, path)
+    return frame
+
+
+def raw_file(path: Path, vintage: str, rows: int, folder: Path | None = None) -> RawFile:
+    """Catalog record of a raw file; its name is relative to the raw root (``<source>/<file>``),
+    where ``folder`` is the source's folder (default: the file's own folder)."""
+    folder = folder or path.parent
+    return RawFile(name=str(path.relative_to(folder.parent)), sha256=sha256_file(path),
+                   vintage=vintage, rows=rows)
+
+
+def one_file(folder: Path, pattern: str) -> Path:
+    """The newest-named file matching ``pattern`` in ``folder``; FileNotFoundError if none."""
+    matches = sorted(folder.glob(pattern))
+    if not matches:
+        raise FileNotFoundError(f"{folder}: no file matching {pattern!r}")
+    return matches[-1]
