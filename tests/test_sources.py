@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from drugflows import countries
-from drugflows.sources import RawLayoutError, cbp, dea, indicators, majors
+from drugflows.crops import pick_vintage
+from drugflows.sources import RawLayoutError, cbp, colombia, crops, dea, indicators, majors, unodc
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +110,89 @@ def test_nflis_bad_period_is_refused(tmp_path):
         header + "\n2024,SA3,5,2026-03-03 13:26:55,FENTANYL,Fentanyl,Fentanyl,PA,Pennsylvania,42\n")
     with pytest.raises(RawLayoutError, match="NFLIS_Drug_DQS_2030.csv: PERIOD must be one of"):
         dea.build(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def colombia_panel(shared_data):
+    return colombia.build(shared_data)[0]
+
+
+def test_colombia_panel_national_sums(colombia_panel):
+    coca = colombia_panel.groupby("year")["coca_ha"].sum()
+    # Sums of the municipal panel listed in ../shared/data/colombia/SOURCE.md
+    assert round(coca[2016]) == 145_892
+    assert round(coca[2001]) == 144_807
+    assert round(coca[2017]) == 170_933
+    spraying = colombia_panel.groupby("year")["aerial_spraying_ha"].sum()
+    assert round(spraying[2006]) == 172_025 and spraying[2016] == 0
+    assert round(colombia_panel.groupby("year")["manual_eradication_ha"].sum()[2008]) == 96_008
+
+
+def test_colombia_not_collected_is_missing_not_zero(colombia_panel):
+    early = colombia_panel[colombia_panel["year"] < 2004]
+    assert early["manual_eradication_ha"].isna().all()
+    assert colombia_panel.loc[colombia_panel["year"] >= 2004, "manual_eradication_ha"].notna().all()
+    assert colombia_panel["divipola"].str.fullmatch(r"\d{5}").all()
+    names = colombia_panel.drop_duplicates("divipola").set_index("divipola")
+    assert names.loc["05001", "municipality"] == "Medellín"
+    assert names.loc["13001", "department"] == "Bolívar"  # file also spells it BOL√çVAR, BOLêVAR
+
+
+def test_crop_estimates_keep_every_vintage_and_pick_one(shared_data):
+    table, _ = crops.build(shared_data)
+    col_2001 = table.query("iso3 == 'COL' and crop == 'coca' and measure == 'cultivation_ha' "
+                           "and year == 2001 and estimate_by == 'UNODC'")
+    # the 2004 WDR figure, and both municipal panels (one is known to fall short in 2001)
+    assert {144_800.0, 144_807.0, 136_918.0} <= set(col_2001["value"].round())
+    peru = table.query("iso3 == 'PER' and estimate_by == 'national government' "
+                       "and source.str.startswith('DEVIDA')").set_index("year")["value"]
+    assert peru.to_dict() == {2020: 61_777, 2021: 80_681, 2022: 95_008, 2023: 92_784, 2024: 89_755}
+    picked = pick_vintage(table)
+    assert not picked.duplicated(["iso3", "crop", "measure", "estimate_by", "year"]).any()
+    assert set(picked["value"]) <= set(table["value"])  # chosen, never averaged
+
+
+def test_pick_vintage_on_a_constructed_table():
+    rows = pd.DataFrame({
+        "iso3": ["COL"] * 4, "crop": ["coca"] * 4, "measure": ["cultivation_ha"] * 4,
+        "estimate_by": ["UNODC"] * 4, "year": [2010, 2010, 2010, 2011],
+        "value": [62_000.0, 57_000.0, 61_811.0, 64_000.0],
+        "published_year": pd.array([2011, 2013, None, 2012], dtype="Int64"),
+    })
+    latest = pick_vintage(rows).set_index("year")["value"].to_dict()
+    earliest = pick_vintage(rows, "earliest").set_index("year")["value"].to_dict()
+    assert latest == {2010: 57_000.0, 2011: 64_000.0}
+    assert earliest == {2010: 62_000.0, 2011: 64_000.0}
+    with pytest.raises(ValueError, match="rule must be"):
+        pick_vintage(rows, "mean")
+
+
+def test_unodc_seizures_match_the_source_notes(shared_data):
+    table, _ = unodc.build_seizures(shared_data)
+    portal = table[table["source"].str.startswith("UNODC data portal")]
+    hcl = portal.query("iso3 == 'COL' and drug == 'Cocaine hydrochloride'").groupby("year")["kg"].sum()
+    assert round(hcl[2018]) == 413_383 and round(hcl[2019]) == 428_418 and round(hcl[2022]) == 659_134
+    cocaine = portal.query("iso3 == 'COL' and drug_class == 'cocaine'").groupby("year")["kg"].sum()
+    assert round(cocaine[2018]) == 457_454 and round(cocaine[2022]) == 767_319
+    historic = table[table["source"].str.startswith("UNODC national")]
+    usa = historic.query("iso3 == 'USA' and drug == 'Non-specified cocaine' and year == 2019")
+    assert usa["kg"].tolist() == [pytest.approx(259_840.94, abs=0.01)]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Cocaine hydrochloride", "cocaine"), ("“Crack” cocaine", "cocaine"),
+    ("Coca paste/cocaine base", "cocaine"), ("Coca leaf", "coca_leaf"), ("Heroin", "heroin"),
+    ("Methamphetamine tablets", "methamphetamine"), ("Marijuana (herb)", "cannabis_herb"),
+    ("Hashish (resin)", "cannabis_resin"), ("Fentanyl", "fentanyl"),
+    ("Reported total ATS (excluding \"ecstasy\")", "reported_total"), ("Khat", "other"),
+])
+def test_drug_classes(name, expected):
+    assert unodc.drug_class(name) == expected
+
+
+def test_prices_per_gram(shared_data):
+    table, _ = unodc.build_prices(shared_data)
+    assert len(table) == 4_646
+    kg = table[(table["unit"] == "kg") & table["value_usd"].notna()]
+    assert (kg["usd_per_gram"] == kg["value_usd"] / 1000).all()
+    assert table.loc[table["unit"] == "tablet", "usd_per_gram"].isna().all()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from drugflows import paths, tables
-from drugflows.sources import cbp, dea, indicators, majors, reference
+from drugflows.sources import cbp, colombia, crops, dea, indicators, majors, reference, unodc
 
 Builder = Callable[[Path | None], tuple[pd.DataFrame, tables.TableMeta]]
 
@@ -20,6 +20,10 @@ BUILDERS: dict[str, Builder] = {
     majors.TABLE: majors.build,
     indicators.TABLE: indicators.build,
     reference.COUNTRIES_TABLE: reference.build_countries,
+    colombia.TABLE: colombia.build,
+    crops.TABLE: crops.build,
+    unodc.SEIZURES_TABLE: unodc.build_seizures,
+    unodc.PRICES_TABLE: unodc.build_prices,
 }
 
 

@@ -27,6 +27,7 @@ OVERRIDES: dict[str, str] = {
     "Micronesia (Federated States of)": "FSM",
     "Micronesia": "FSM",
     "Timor": "TLS",  # OWID's short name for Timor-Leste
+    "China, Taiwan Province of China": "TWN",  # UNODC
 }
 
 #: Names and codes of regions, groups and totals, per source. They resolve to None.

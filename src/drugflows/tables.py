@@ -19,7 +19,7 @@ from drugflows._io import atomic_path, atomic_write_text
 CATALOG_NAME = "catalog.json"
 
 #: Column types understood by :func:`load` and :func:`write`.
-COLUMN_TYPES = {"month", "str", "int", "float", "bool"}
+COLUMN_TYPES = {"month", "str", "int", "int_or_missing", "float", "bool"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,8 @@ def load(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
     meta = info(name, processed_dir)
     if meta.format == "parquet":
         return pd.read_parquet(processed_dir / meta.file)
-    dtypes = {"str": "string", "int": "int64", "float": "float64", "bool": "bool"}
+    dtypes = {"str": "string", "int": "int64", "int_or_missing": "Int64", "float": "float64",
+              "bool": "bool"}
     frame = pd.read_csv(
         processed_dir / meta.file,
         dtype={c: dtypes[t] for c, t in meta.columns.items() if t in dtypes},
@@ -127,8 +128,8 @@ def write(frame: pd.DataFrame, meta: TableMeta, processed_dir: Path | None = Non
 
 def typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """The columns in catalog order with the catalog's types (as :func:`load` returns them)."""
-    kinds = {"str": "string", "int": "int64", "float": "float64", "bool": "bool",
-             "month": "datetime64[us]"}
+    kinds = {"str": "string", "int": "int64", "int_or_missing": "Int64", "float": "float64",
+             "bool": "bool", "month": "datetime64[us]"}
     return frame[list(columns)].astype({c: kinds[k] for c, k in columns.items()}).reset_index(drop=True)
 
 
