@@ -7,7 +7,17 @@ import pytest
 
 from drugflows import countries
 from drugflows.crops import pick_vintage
-from drugflows.sources import RawLayoutError, cbp, colombia, crops, dea, indicators, majors, unodc
+from drugflows.sources import (
+    RawLayoutError,
+    assistance,
+    cbp,
+    colombia,
+    crops,
+    dea,
+    indicators,
+    majors,
+    unodc,
+)
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +206,35 @@ def test_prices_per_gram(shared_data):
     kg = table[(table["unit"] == "kg") & table["value_usd"].notna()]
     assert (kg["usd_per_gram"] == kg["value_usd"] / 1000).all()
     assert table.loc[table["unit"] == "tablet", "usd_per_gram"].isna().all()
+
+
+@pytest.fixture(scope="module")
+def us_assistance(shared_data):
+    return assistance.build(shared_data)[0]
+
+
+def test_greenbook_colombia_fy2000_plan_colombia(us_assistance):
+    rows = us_assistance.query("source == 'USAID Greenbook' and iso3 == 'COL' and fiscal_year == 2000")
+    # Plan Colombia supplemental: INCLE $894M plus DoD counter-drug: about $1.02 billion
+    assert rows["usd_current"].sum() == pytest.approx(1.02e9, rel=0.005)
+    incle = rows[rows["account_or_sector"].str.startswith("International Narcotics")]
+    assert incle["usd_current"].sum() == pytest.approx(894.4e6, rel=0.001)
+
+
+@pytest.mark.parametrize(("iso3", "fy", "kind", "musd"), [
+    # Sector summary, Counter-Narcotics, current US$ millions: ../shared/data/foreign_assistance/SOURCE.md
+    ("COL", 2015, "appropriated_and_planned", 167.0), ("COL", 2015, "obligations", 348.2),
+    ("COL", 2019, "obligations", 0.05), ("MEX", 2017, "obligations", 44.5),
+    ("MEX", 2021, "appropriated_and_planned", 26.7),
+])
+def test_counternarcotics_sector_values(us_assistance, iso3, fy, kind, musd):
+    rows = us_assistance.query("source == 'ForeignAssistance.gov USG sector summary' and "
+                               "iso3 == @iso3 and fiscal_year == @fy and transaction_type == @kind")
+    assert rows["usd_current"].sum() / 1e6 == pytest.approx(musd, abs=0.05)
+
+
+def test_assistance_aggregates_kept_apart(us_assistance):
+    world = us_assistance[us_assistance["recipient"] == "World"]
+    assert not world.empty and world["is_aggregate"].all() and world["iso3"].isna().all()
+    assert us_assistance.loc[us_assistance["iso3"].notna(), "is_aggregate"].eq(False).all()
+    assert not us_assistance["fiscal_year"].isna().any()

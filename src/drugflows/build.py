@@ -8,7 +8,17 @@ from pathlib import Path
 import pandas as pd
 
 from drugflows import paths, tables
-from drugflows.sources import cbp, colombia, crops, dea, indicators, majors, reference, unodc
+from drugflows.sources import (
+    assistance,
+    cbp,
+    colombia,
+    crops,
+    dea,
+    indicators,
+    majors,
+    reference,
+    unodc,
+)
 
 Builder = Callable[[Path | None], tuple[pd.DataFrame, tables.TableMeta]]
 
@@ -24,6 +34,7 @@ BUILDERS: dict[str, Builder] = {
     crops.TABLE: crops.build,
     unodc.SEIZURES_TABLE: unodc.build_seizures,
     unodc.PRICES_TABLE: unodc.build_prices,
+    assistance.TABLE: assistance.build,
 }
 
 

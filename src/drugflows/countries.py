@@ -28,6 +28,7 @@ OVERRIDES: dict[str, str] = {
     "Micronesia": "FSM",
     "Timor": "TLS",  # OWID's short name for Timor-Leste
     "China, Taiwan Province of China": "TWN",  # UNODC
+    "China (Taiwan)": "TWN",  # USAID Greenbook
 }
 
 #: Names and codes of regions, groups and totals, per source. They resolve to None.
@@ -43,6 +44,21 @@ AGGREGATES: frozenset[str] = frozenset(s.casefold() for s in (
     "Sub-Saharan Africa Region", "Western Hemisphere Region", "World Region",
     "Western Hemisphere", "South and Central Asia", "Sub-Saharan Africa", "Europe and Eurasia",
     "Middle East and North Africa", "East Asia and Oceania",
+    "AFR", "ANS", "ASN", "CCN", "EAG", "ECN", "EEE", "EEN", "ESN", "EUS", "LAN", "MEN", "MNA",
+    "NAN", "OCN", "SAG", "SAN", "SEA", "WAN", "WEC",
+    "Africa Region", "Asia, Middle East and North Africa Region", "Asia Region",
+    "Central America and Caribbean Region", "Eastern Africa Region",
+    "Eastern and Central Africa Region", "Central and Eastern Europe Region",
+    "Eastern Europe Region", "East and South Africa Region", "Eurasia Region",
+    "Latin America Region", "Middle East Region", "North Africa Region", "North America Region",
+    "Oceania Region", "Southern Africa Region", "Southern Asia Region", "South East Asia Region",
+    "West Africa Region", "Western Europe Region",
+    # USAID Greenbook
+    "Middle East & North Africa (not specified)", "Latin America & Caribbean (not specified)",
+    "Asia (not specified)", "World (not specified)", "Caribbean (not specified)",
+    "Sub-Saharan Africa (not specified)", "Eurasia (not specified)",
+    "Eastern Europe (not specified)", "Central America (not specified)",
+    "West Africa (not specified)", "Oceania (not specified)",
     # Our World in Data: UN regions, income groups, unions
     "OWID_CIS", "OWID_EU27", "OWID_HIC", "OWID_LIC", "OWID_LMC", "OWID_UMC",
     "East Asia and Pacific (WB)", "Europe and Central Asia (WB)",
@@ -57,6 +73,13 @@ AGGREGATES: frozenset[str] = frozenset(s.casefold() for s in (
     # sub-national units some publishers report separately
     "England and Wales", "Northern Ireland", "Scotland", "Iraq (Central Iraq)",
     "Iraq (Kurdistan Region)",
+))
+
+#: Former states and territories with no ISO3 today; like aggregates, kept apart (resolve to None).
+HISTORICAL: frozenset[str] = frozenset(s.casefold() for s in (
+    "Berlin, West", "Czechoslovakia (former)", "Germany (former East)", "Soviet Union (former)",
+    "Vietnam (former South)", "Yemen (former P.D.R.)", "Pacific Island Trust Territory",
+    "Sudan (former)", "China (Tibet)", "Yugoslavia (former)", "PIT", "SDF", "TIB", "YUF",
 ))
 
 #: Publisher codes that are not ISO3 but name a country.
@@ -82,13 +105,19 @@ def _converter():
 
 
 def is_aggregate(name: str) -> bool:
+    """A listed region, group or total (not a country)."""
     return str(name).strip().casefold() in AGGREGATES
+
+
+def is_kept_apart(name: str) -> bool:
+    """A listed aggregate or former state: no ISO3, kept apart from today's countries."""
+    return is_aggregate(name) or str(name).strip().casefold() in HISTORICAL
 
 
 @functools.cache
 def _resolve_one(name: str) -> str | None:
     text = name.strip()
-    if text.casefold() in AGGREGATES:
+    if is_kept_apart(text):
         return None
     if text in OVERRIDES:
         return OVERRIDES[text]
@@ -127,7 +156,7 @@ def codes_to_iso3(codes: pd.Series, names: pd.Series, source: str) -> pd.Series:
     otherwise from the name through :func:`resolve` (aggregates -> missing)."""
     codes = codes.fillna("").astype(str).str.strip().replace(CODE_OVERRIDES)
     by_code = codes.where(codes.isin(known_codes()))
-    aggregate = codes.map(is_aggregate)
+    aggregate = codes.map(is_kept_apart)
     rest = by_code.isna() & ~aggregate
     out = by_code.astype("string")
     if rest.any():
