@@ -10,6 +10,7 @@ from drugflows.crops import pick_vintage
 from drugflows.sources import (
     RawLayoutError,
     assistance,
+    bts,
     cbp,
     colombia,
     crops,
@@ -238,3 +239,40 @@ def test_assistance_aggregates_kept_apart(us_assistance):
     assert not world.empty and world["is_aggregate"].all() and world["iso3"].isna().all()
     assert us_assistance.loc[us_assistance["iso3"].notna(), "is_aggregate"].eq(False).all()
     assert not us_assistance["fiscal_year"].isna().any()
+
+
+@pytest.fixture(scope="module")
+def crossings(shared_data):
+    return bts.build(shared_data)
+
+
+def test_bts_mexico_trucks_2023_against_an_independent_read(crossings, shared_data):
+    import csv
+    import gzip
+
+    table, _ = crossings
+    ours = table[(table["border"] == "US-Mexico Border") & (table["measure"] == "Trucks")
+                 & (table["month"].dt.year == 2023)]["value"].sum()
+    path = shared_data / "bts_border_crossings" / "vintage_2025-02" / "Border_Crossing_Entry_Data.csv.gz"
+    seen, total = set(), 0
+    with gzip.open(path, "rt", newline="") as fh:
+        for row in csv.DictReader(fh):
+            key = tuple(row.values())
+            if (row["Border"] == "US-Mexico Border" and row["Measure"] == "Trucks"
+                    and row["Date"].endswith("2023") and key not in seen):
+                seen.add(key)
+                total += int(row["Value"])
+    assert ours == total
+    assert 7_000_000 < ours < 8_000_000
+
+
+def test_bts_ports_codes_and_field_offices(crossings):
+    table, meta = crossings
+    assert table["port_code"].str.fullmatch(r"\d{4}").all()
+    assert not table.duplicated(["month", "port_code", "measure"]).any()
+    offices = table.drop_duplicates("port_code").set_index("port_name")["field_office"]
+    assert offices["Laredo"] == "LAREDO FIELD OFFICE" and offices["El Paso"] == "EL PASO FIELD OFFICE"
+    assert offices["San Ysidro"] == "SAN DIEGO FIELD OFFICE" and offices["Nogales"] == "TUCSON FIELD OFFICE"
+    assert offices["Pembina"] == "SEATTLE FIELD OFFICE" and offices["Detroit"] == "DETROIT FIELD OFFICE"
+    assert "10 exact duplicate rows dropped" in meta.notes
+    assert meta.vintage == "2025-02"

@@ -10,6 +10,7 @@ import pandas as pd
 from drugflows import paths, tables
 from drugflows.sources import (
     assistance,
+    bts,
     cbp,
     colombia,
     crops,
@@ -35,6 +36,7 @@ BUILDERS: dict[str, Builder] = {
     unodc.SEIZURES_TABLE: unodc.build_seizures,
     unodc.PRICES_TABLE: unodc.build_prices,
     assistance.TABLE: assistance.build,
+    bts.TABLE: bts.build,
 }
 
 
