@@ -12,6 +12,7 @@ from drugflows.sources import (
     assistance,
     bts,
     cbp,
+    cdc,
     colombia,
     crops,
     dea,
@@ -276,3 +277,22 @@ def test_bts_ports_codes_and_field_offices(crossings):
     assert offices["Pembina"] == "SEATTLE FIELD OFFICE" and offices["Detroit"] == "DETROIT FIELD OFFICE"
     assert "10 exact duplicate rows dropped" in meta.notes
     assert meta.vintage == "2025-02"
+
+
+def test_overdose_deaths_match_the_source_notes(shared_data):
+    table, _ = cdc.build(shared_data)
+    us = table.query("geography == 'US' and period == '2018-11' and drug == 'all_drugs'")
+    assert us.set_index("measure")["value"].to_dict() == {"count": 66_986, "count_predicted": 69_096}
+    nchs = table.query("source.str.startswith('CDC/NCHS Health') and drug == 'all_drugs' "
+                       "and measure == 'rate_age_adjusted'").set_index("period")["value"]
+    assert nchs[["1999", "2017", "2018"]].tolist() == [6.1, 21.7, 20.7]
+    wonder = table.query("source.str.startswith('CDC WONDER') and drug == 'all_drugs'")
+    assert wonder.set_index("period")["value"][["1999", "2020"]].tolist() == [6.1, 28.3]
+
+
+@pytest.mark.parametrize(("iso3", "value"), [("USA", 18.75), ("MEX", 1.12), ("AFG", 1.81),
+                                             ("COL", 0.45)])
+def test_gbd_drug_use_disorder_death_rates_2017(country_indicators, iso3, value):
+    # ../shared/data/owid_drugs/SOURCE.md, example values for 2017
+    assert country_indicators[("death_rate_drug_use_disorders", iso3, 2017)] == pytest.approx(
+        value, abs=0.005)

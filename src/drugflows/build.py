@@ -12,6 +12,7 @@ from drugflows.sources import (
     assistance,
     bts,
     cbp,
+    cdc,
     colombia,
     crops,
     dea,
@@ -37,6 +38,7 @@ BUILDERS: dict[str, Builder] = {
     unodc.PRICES_TABLE: unodc.build_prices,
     assistance.TABLE: assistance.build,
     bts.TABLE: bts.build,
+    cdc.TABLE: cdc.build,
 }
 
 

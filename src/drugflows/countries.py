@@ -70,8 +70,17 @@ AGGREGATES: frozenset[str] = frozenset(s.casefold() for s in (
     "Eastern Europe (UN)", "Melanesia (UN)", "Micronesia (UN)", "Northern Africa (UN)",
     "Northern Europe (UN)", "Polynesia (UN)", "South-Eastern Asia (UN)", "Southern Asia (UN)",
     "Southern Europe (UN)", "Sub-Saharan Africa (UN)", "Western Asia (UN)", "Western Europe (UN)",
+    # IHME Global Burden of Disease regions and socio-demographic groups (via OWID)
+    "Andean Latin America", "Australasia", "Caribbean", "Central Asia", "Central Europe",
+    "Central Europe, Eastern Europe, and Central Asia", "Central Latin America",
+    "Central Sub-Saharan Africa", "East Asia", "Eastern Europe", "Eastern Sub-Saharan Africa",
+    "High SDI", "High-income", "High-income Asia Pacific", "High-middle SDI",
+    "Latin America and Caribbean", "Low SDI", "Low-middle SDI", "Middle SDI",
+    "North Africa and Middle East", "North America", "Oceania", "South Asia", "Southeast Asia",
+    "Southeast Asia, East Asia, and Oceania", "Southern Latin America",
+    "Southern Sub-Saharan Africa", "Tropical Latin America", "Western Europe",
     # sub-national units some publishers report separately
-    "England and Wales", "Northern Ireland", "Scotland", "Iraq (Central Iraq)",
+    "England", "Wales", "England and Wales", "Northern Ireland", "Scotland", "Iraq (Central Iraq)",
     "Iraq (Kurdistan Region)",
 ))
 

@@ -39,6 +39,18 @@ OWID_FILES = {
                                            "score 0 (highly corrupt) to 100 (very clean)",
                                            "Transparency International via Our World in Data"),
 }
+#: OWID exports of IHME GBD 2017 death rates (folder owid_drugs): file -> (column, indicator)
+GBD_FILES = {
+    "death-rates-from-drug-use-disorders.csv": (
+        "Deaths - Drug use disorders - Sex: Both - Age: Age-standardized (Rate)",
+        "death_rate_drug_use_disorders"),
+    "death-rates-cocaine.csv": (
+        "Deaths - Cocaine use disorders - Sex: Both - Age: Age-standardized (Rate)",
+        "death_rate_cocaine_use_disorders"),
+    "death-rate-from-opioid-use.csv": (
+        "Deaths - Opioid use disorders - Sex: Both - Age: Age-standardized (Rate)",
+        "death_rate_opioid_use_disorders"),
+}
 POPULATION_FILE = "Population by country, 1800 to 2100 (Gapminder & UN).csv"
 POPULATION_COLUMN = "Population by country, historic and projections (Gapminder & UN)"
 POPULATION_YEARS = (1990, 2030)  # the span the reports use; after 2015 these are WPP2017 projections
@@ -95,6 +107,23 @@ def owid(raw) -> tuple[pd.DataFrame, list[RawFile]]:
     return pd.concat(parts, ignore_index=True).dropna(subset=["iso3"]), files
 
 
+def gbd(raw) -> tuple[pd.DataFrame, list[RawFile]]:
+    """Age-standardised death rates from drug, cocaine and opioid use disorders (IHME GBD 2017)."""
+    folder = paths.raw_source_dir("owid_drugs", raw)
+    parts, files = [], []
+    for name, (column, indicator) in GBD_FILES.items():
+        path = folder / name
+        frame = read_csv(path, ["Entity", "Code", "Year", column]).dropna(subset=[column])
+        frame["iso3"] = countries.codes_to_iso3(frame["Code"], frame["Entity"], str(path))
+        parts.append(pd.DataFrame({"iso3": frame["iso3"], "year": frame["Year"],
+                                   "indicator": indicator, "value": frame[column],
+                                   "unit": "deaths per 100,000, age-standardised",
+                                   "source": "IHME Global Burden of Disease 2017 via Our World "
+                                             "in Data"}))
+        files.append(raw_file(path, "GBD 2017", len(frame)))
+    return pd.concat(parts, ignore_index=True).dropna(subset=["iso3"]), files
+
+
 def goc(raw) -> tuple[pd.DataFrame, list[RawFile]]:
     """Every score of the 2021 and 2023 editions, as ``goc_<name>`` (1-10 scale)."""
     path = paths.raw_source_dir("goc_index", raw) / "global_oc_index.xlsx"
@@ -116,14 +145,14 @@ def goc(raw) -> tuple[pd.DataFrame, list[RawFile]]:
 
 def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     """``country_indicators``: one row per country, year and indicator."""
-    parts, files = zip(wgi(raw), owid(raw), goc(raw), strict=True)
+    parts, files = zip(wgi(raw), owid(raw), gbd(raw), goc(raw), strict=True)
     table = pd.concat(parts, ignore_index=True)[list(PROCESSED)]
     table["value"] = table["value"].astype("float64").round(8)
     table = table.sort_values(["indicator", "iso3", "year"], ignore_index=True)
     meta = TableMeta(
         name=TABLE, title="Country indicators: governance, homicide, GDP, corruption, population, "
-                          "organized crime",
-        raw_source="worldbank, owid, goc_index",
+                          "organized crime, drug deaths",
+        raw_source="worldbank, owid, owid_drugs, goc_index",
         source="World Bank WGI; UNODC, World Bank, Transparency International and Gapminder/UN via "
                "Our World in Data; GI-TOC Global Organized Crime Index",
         source_url="https://www.worldbank.org/en/publication/worldwide-governance-indicators",
