@@ -54,5 +54,5 @@ def test_load_restores_types_and_is_fast_enough_to_not_matter():
 
 
 def test_unknown_table_lists_the_known_ones():
-    with pytest.raises(KeyError, match="tables on file: amo_seizures_monthly, cbp_seizures_monthly"):
+    with pytest.raises(KeyError, match="tables on file: amo_seizures_monthly, border_crossings"):
         tables.load("cocaine_everywhere")
