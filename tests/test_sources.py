@@ -18,6 +18,7 @@ from drugflows.sources import (
     dea,
     indicators,
     majors,
+    naturalearth,
     unodc,
 )
 
@@ -296,3 +297,13 @@ def test_gbd_drug_use_disorder_death_rates_2017(country_indicators, iso3, value)
     # ../shared/data/owid_drugs/SOURCE.md, example values for 2017
     assert country_indicators[("death_rate_drug_use_disorders", iso3, 2017)] == pytest.approx(
         value, abs=0.005)
+
+
+def test_world_polygons_have_fixed_codes(shared_data):
+    table, meta = naturalearth.build(shared_data)
+    assert len(table) == 177 and str(table.crs) == "EPSG:4326"
+    codes = table.set_index("name")["iso3"]
+    assert codes["France"] == "FRA" and codes["Norway"] == "NOR" and codes["Kosovo"] == "XKX"
+    assert set(table.loc[table["iso3"].isna(), "name"]) == {"N. Cyprus", "Somaliland"}
+    assert not table["iso3"].dropna().duplicated().any()
+    assert "-99" not in set(table["iso3"].dropna())

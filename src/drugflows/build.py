@@ -18,6 +18,7 @@ from drugflows.sources import (
     dea,
     indicators,
     majors,
+    naturalearth,
     reference,
     unodc,
 )
@@ -39,6 +40,7 @@ BUILDERS: dict[str, Builder] = {
     assistance.TABLE: assistance.build,
     bts.TABLE: bts.build,
     cdc.TABLE: cdc.build,
+    naturalearth.TABLE: naturalearth.build,
 }
 
 

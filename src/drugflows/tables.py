@@ -47,7 +47,7 @@ class TableMeta:
     raw_files: list[RawFile] = field(default_factory=list)
     rows: int = 0
     notes: str = ""
-    format: str = "csv"  # "csv" (small tables, readable diffs) or "parquet" (large tables)
+    format: str = "csv"  # "csv" (small tables, readable diffs), "parquet" (large), "geojson" (maps)
 
     @property
     def file(self) -> str:
@@ -89,6 +89,10 @@ def load(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
     meta = info(name, processed_dir)
     if meta.format == "parquet":
         return pd.read_parquet(processed_dir / meta.file)
+    if meta.format == "geojson":
+        from drugflows.sources.naturalearth import read_geojson
+
+        return read_geojson(processed_dir / meta.file)
     dtypes = {"str": "string", "int": "int64", "int_or_missing": "Int64", "float": "float64",
               "bool": "bool"}
     frame = pd.read_csv(
@@ -121,6 +125,10 @@ def write(frame: pd.DataFrame, meta: TableMeta, processed_dir: Path | None = Non
     if meta.format == "parquet":
         with atomic_path(target) as tmp:
             typed(frame, meta.columns).to_parquet(tmp, index=False, compression="zstd")
+    elif meta.format == "geojson":
+        from drugflows.sources.naturalearth import to_geojson_text
+
+        atomic_write_text(target, to_geojson_text(frame))
     else:
         atomic_write_text(target, to_csv_text(frame, meta.columns))
     return target
