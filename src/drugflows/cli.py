@@ -42,10 +42,27 @@ def _data_list(args: argparse.Namespace) -> int:
         print(f"No processed tables in {paths.PROCESSED_DIR}; run `drugflows data build`.")
         return 1
     for meta in catalog.values():
-        files = ", ".join(f"{r.name} ({r.vintage}, sha256 {r.sha256[:12]})" for r in meta.raw_files)
-        print(f"{meta.name}\n  {meta.rows:,} rows, {meta.coverage}, vintage {meta.vintage}\n"
-              f"  source: {meta.source}\n  raw files: {files}")
+        print(f"{meta.name} ({meta.file})\n  {meta.rows:,} rows; {meta.coverage}; "
+              f"vintage {meta.vintage}\n  source: {meta.source}")
+        for raw in meta.raw_files:
+            print(f"  raw: {raw.name} ({raw.vintage}; sha256 {raw.sha256[:12]}...)")
     return 0
+
+
+def _data_check(args: argparse.Namespace) -> int:
+    from drugflows.check import check_all
+
+    results = check_all()
+    if not results:
+        print(f"No processed tables in {paths.PROCESSED_DIR}; run `drugflows data build`.")
+        return 1
+    for name, problems in results.items():
+        print(f"{'ok' if not problems else 'FAILED':<7} {name}")
+        for problem in problems:
+            print(f"        {problem}")
+    failed = sum(bool(p) for p in results.values())
+    print(f"{len(results)} tables checked: {len(results) - failed} ok, {failed} failed")
+    return 1 if failed else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -77,6 +94,8 @@ def parser() -> argparse.ArgumentParser:
     build.set_defaults(func=_data_build)
     data_sub.add_parser("list", help="print every processed table with its vintage").set_defaults(
         func=_data_list)
+    data_sub.add_parser("check", help="validate every processed table against its schema"
+                        ).set_defaults(func=_data_check)
     return top
 
 

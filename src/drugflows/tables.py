@@ -48,6 +48,8 @@ class TableMeta:
     rows: int = 0
     notes: str = ""
     format: str = "csv"  # "csv" (small tables, readable diffs), "parquet" (large), "geojson" (maps)
+    key: list[str] = field(default_factory=list)  # columns that identify a row (checked unique)
+    non_negative: list[str] = field(default_factory=list)  # columns whose values must be >= 0
 
     @property
     def file(self) -> str:

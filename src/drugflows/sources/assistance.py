@@ -143,5 +143,7 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
               "obligations in constant 2020 $; Plan Colombia FY2002-FY2008 is under the Andean "
               "Counterdrug Initiative. The ForeignAssistance.gov Counter-Narcotics sector misses "
               "most of Mexico's Merida funding and nearly vanishes in FY2018-FY2020. The 1976 "
-              "transition quarter is left out.")
+              "transition quarter is left out.",
+        key=["source", "recipient", "fiscal_year", "agency", "account_or_sector",
+             "transaction_type"])
     return table, meta

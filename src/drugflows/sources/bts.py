@@ -101,5 +101,6 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
               f"rows dropped; {len(conflicts)} cell(s) with two different values left out "
               f"({described or 'none'}). Measures are "
               "not additive (passengers ride in vehicles). field_office: CBP field office by "
-              "state (Texas by port district); Alaska unassigned.")
+              "state (Texas by port district); Alaska unassigned.",
+        key=key, non_negative=["value"])
     return table, meta

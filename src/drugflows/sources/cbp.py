@@ -238,7 +238,9 @@ def _meta(name: str, title: str, source: str, url: str, table: pd.DataFrame,
         columns=columns,
         raw_files=[raw_file(f.path, f.vintage_label, int(used.get(f.vintage_label, 0)))
                    for f in files],
-        notes=notes)
+        notes=notes, key=[c for c in ("month", "component", "region", "land_filter", "aor",
+                                      "branch", "drug") if c in columns],
+        non_negative=["events", "lbs", "kg"])
 
 
 _NOTES = ("Pounds as published (Sum Qty (lbs), rounded to 6 decimals); kg = lbs x 0.45359237. "

@@ -128,5 +128,6 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
         format="parquet",
         notes="Drugs overlap: never add them. Counts are 12-month sums ending in the month. Rates "
               "per 100,000. The newest counts here end in November 2018 (no later file on hand); "
-              "the fentanyl era after 2020 is not covered.")
+              "the fentanyl era after 2020 is not covered.",
+        key=["source", "period", "geography", "drug", "measure"], non_negative=["value"])
     return table, meta

@@ -110,7 +110,9 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
         columns=PROCESSED, raw_files=[raw_file(path, "2021", len(table))], format="parquet",
         notes="Hectares. manual_eradication_ha is missing before 2004 (not collected, the file's "
               "zeros); aerial spraying ended in October 2015. Covariates as in the replication "
-              "file (CEDE/DANE), units not documented beyond their names.")
+              "file (CEDE/DANE), units not documented beyond their names.",
+        key=["divipola", "year"],
+        non_negative=["coca_ha", "aerial_spraying_ha", "manual_eradication_ha", "population"])
     return table, meta
 
 

@@ -107,5 +107,6 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
         columns=PROCESSED, raw_files=[*figure_files, *panel_files, *devida_files],
         notes="Every vintage kept: pick one per series with drugflows.crops.pick_vintage, never "
               "average. UNODC and US government coca estimates measure different things (net area "
-              "on 31 December vs. area at survey time). WLD = global total.")
+              "on 31 December vs. area at survey time). WLD = global total.",
+        non_negative=["value"])
     return table, meta

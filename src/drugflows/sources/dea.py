@@ -61,5 +61,6 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
         columns=PROCESSED, raw_files=[raw_file(path, query_date, len(table))],
         notes="Counts of drug reports (substances identified by forensic labs), not weights. "
               "The query covers only the fentanyl and fentanyl-related category. Labs report late: "
-              "the last two years on file will rise in later extracts. State XX = unknown.")
+              "the last two years on file will rise in later extracts. State XX = unknown.",
+        key=key, non_negative=["reports"])
     return table, meta

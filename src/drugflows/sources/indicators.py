@@ -154,12 +154,13 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
                           "organized crime, drug deaths",
         raw_source="worldbank, owid, owid_drugs, goc_index",
         source="World Bank WGI; UNODC, World Bank, Transparency International and Gapminder/UN via "
-               "Our World in Data; GI-TOC Global Organized Crime Index",
+               "Our World in Data; IHME GBD via OWID; GI-TOC Global Organized Crime Index",
         source_url="https://www.worldbank.org/en/publication/worldwide-governance-indicators",
         vintage="WGI 2023 update; OWID exports 2026; GI-TOC 2023",
         coverage=f"{table['year'].min()}-{table['year'].max()}, "
                  f"{table['indicator'].nunique()} indicators",
         columns=PROCESSED, raw_files=[f for group in files for f in group], format="parquet",
         notes="WGI has no 1997, 1999 or 2001. CPI starts in 2012. Population after 2015 is the "
-              "UN WPP 2017 projection. GI-TOC scores are two cross-sections (2021, 2023).")
+              "UN WPP 2017 projection. GI-TOC scores are two cross-sections (2021, 2023).",
+        key=["indicator", "iso3", "year"])
     return table, meta

@@ -68,5 +68,6 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
         raw_files=[raw_file(p, f"FY{int(t['fiscal_year'].iloc[0])}", len(t))
                    for p, t in zip(files, parsed, strict=True)],
         notes="Only countries on the list appear (on_list is always true): a country absent in a "
-              "year on file was not listed. Determinations before FY2022 are not on file.")
+              "year on file was not listed. Determinations before FY2022 are not on file.",
+        key=["fiscal_year", "iso3"])
     return table, meta

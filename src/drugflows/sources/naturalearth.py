@@ -81,7 +81,7 @@ def read_geojson(path: Path):
     import geopandas as gpd
 
     frame = gpd.read_file(path)
-    frame["iso3"] = frame["iso3"].astype("string")
+    frame = frame.astype({"iso3": "string", "name": "string", "continent": "string"})
     return frame[["iso3", "name", "continent", "geometry"]]
 
 

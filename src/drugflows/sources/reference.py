@@ -35,5 +35,6 @@ def build_countries(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableM
                            vintage=country_converter.__version__, rows=len(table))],
         notes="region_group: Andean region, Central America, Caribbean (with Guyana, Suriname, "
               "French Guiana), Mexico and North America, Southern Cone and Brazil; elsewhere "
-              "from the UN subregion.")
+              "from the UN subregion.",
+        key=["iso3"])
     return table, meta

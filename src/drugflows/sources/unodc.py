@@ -112,7 +112,8 @@ def build_seizures(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMe
         notes="The two files overlap in 2018-2019 (identical values where names match): filter by "
               "source, never add them. A country-drug-year may have several rows at drug level: "
               "sum within one source. drug_class harmonises names; 'reported_total' rows repeat "
-              "their parts. Blank cells (not reported) are left out.")
+              "their parts. Blank cells (not reported) are left out.",
+        non_negative=["kg"])
     return table, meta
 
 
@@ -146,5 +147,6 @@ def build_prices(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta
         columns=PRICE_COLUMNS, raw_files=[raw_file(path, "WDR 2024", len(table))],
         notes="value_usd is the typical price; where UNODC gives only a range it is missing (no "
               "midpoint is made up). usd_per_gram only for weight units (g, kg, 10 g, pound). "
-              "Prices are nominal USD and of unknown purity.")
+              "Prices are nominal USD and of unknown purity.",
+        non_negative=["value_usd", "min_usd", "max_usd", "usd_per_gram"])
     return table, meta
