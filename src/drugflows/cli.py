@@ -65,6 +65,17 @@ def _data_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _data_fetch(args: argparse.Namespace) -> int:
+    from drugflows.fetch import FetchError, fetch
+
+    try:
+        fetch(args.source or None, raw_dir=args.raw, mirror=args.mirror)
+    except FetchError as exc:
+        print(f"drugflows: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="drugflows", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -96,6 +107,13 @@ def parser() -> argparse.ArgumentParser:
         func=_data_list)
     data_sub.add_parser("check", help="validate every processed table against its schema"
                         ).set_defaults(func=_data_check)
+    fetch = data_sub.add_parser("fetch", help="download raw files from their publishers")
+    fetch.add_argument("source", nargs="*", help="sources to fetch (default: all)")
+    fetch.add_argument("--raw", type=Path, default=None,
+                       help=f"raw folder (default: ${paths.RAW_DIR_ENV}, else data/raw/)")
+    fetch.add_argument("--mirror", default=None,
+                       help="download <mirror>/<source>/<file> instead of the publisher's URL")
+    fetch.set_defaults(func=_data_fetch)
     return top
 
 

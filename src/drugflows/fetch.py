@@ -1,0 +1,127 @@
+"""``drugflows data fetch``: download raw files from their publishers into ``data/raw/<source>/``.
+
+Only files with a stable public address are listed in :data:`REMOTE_FILES`; the others are listed
+in :data:`MANUAL` with the page to download them from. A file with an expected sha256 is refused
+if its bytes differ; rolling files (republished every month) have none, and their checksum is
+printed so it can be recorded. Downloads go to a temporary name and are moved into place whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from drugflows import paths
+from drugflows._io import atomic_path
+
+USER_AGENT = "drugflows-fetch (+https://github.com/)"
+
+
+class FetchError(RuntimeError):
+    """A download that failed or whose checksum does not match; names the URL."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    source: str  # folder under data/raw/
+    file_name: str
+    url: str
+    sha256: str | None = None  # expected bytes, where the publisher's file does not change
+
+    def address(self, mirror: str | None) -> str:
+        """The URL to download from: the publisher's, or ``<mirror>/<source>/<file>``."""
+        return f"{mirror.rstrip('/')}/{self.source}/{self.file_name}" if mirror else self.url
+
+
+REMOTE_FILES: tuple[RemoteFile, ...] = (
+    RemoteFile("bts_border_crossings", "Border_Crossing_Entry_Data.csv",
+               "https://data.bts.gov/api/views/keg4-3bc2/rows.csv?accessType=DOWNLOAD"),
+    RemoteFile("cdc_overdose", "VSRR_Provisional_Drug_Overdose_Death_Counts.csv",
+               "https://data.cdc.gov/api/views/xkb8-kh2a/rows.csv?accessType=DOWNLOAD"),
+    RemoteFile("owid", "homicide-rate-unodc.csv",
+               "https://ourworldindata.org/grapher/homicide-rate-unodc.csv"),
+    RemoteFile("owid", "gdp-per-capita-worldbank.csv",
+               "https://ourworldindata.org/grapher/gdp-per-capita-worldbank.csv"),
+    RemoteFile("owid", "ti-corruption-perception-index.csv",
+               "https://ourworldindata.org/grapher/ti-corruption-perception-index.csv"),
+    RemoteFile("owid_drugs", "death-rates-from-drug-use-disorders.csv",
+               "https://ourworldindata.org/grapher/death-rates-from-drug-use-disorders.csv"),
+    RemoteFile("owid_drugs", "death-rates-cocaine.csv",
+               "https://ourworldindata.org/grapher/death-rates-cocaine.csv"),
+    RemoteFile("owid_drugs", "death-rate-from-opioid-use.csv",
+               "https://ourworldindata.org/grapher/death-rate-from-opioid-use.csv"),
+)
+
+#: Sources with no stable file address: where to download them by hand.
+MANUAL = {
+    "cbp_drug_seizures": "https://www.cbp.gov/document/stats/nationwide-drug-seizures",
+    "cbp_amo_drug_seizures": "https://www.cbp.gov/document/stats/amo-drug-seizures",
+    "dea_nflis": "https://www.nflis.deadiversion.usdoj.gov/ (Data Query System export)",
+    "foreign_assistance": "https://foreignassistance.gov/data",
+    "goc_index": "https://ocindex.net (downloads)",
+    "majors_list": "https://www.whitehouse.gov/briefing-room/presidential-actions/",
+    "unodc": "https://dataunodc.un.org/ (drug seizures, drug prices)",
+    "worldbank": "https://www.worldbank.org/en/publication/worldwide-governance-indicators",
+    "colombia": "research replication files (see ../shared/data/colombia/SOURCE.md)",
+    "peru": "https://www.gob.pe/devida (annual coca monitoring reports)",
+}
+
+
+def download(remote: RemoteFile, raw_dir: Path, mirror: str | None = None,
+             progress: bool = True, timeout: float = 60) -> tuple[Path, str]:
+    """Download one file into ``raw_dir/<source>/``; return its path and sha256."""
+    from tqdm import tqdm
+
+    url = remote.address(mirror)
+    target = raw_dir / remote.source / remote.file_name
+    digest = hashlib.sha256()
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response, \
+                atomic_path(target) as tmp:
+            total = int(response.headers.get("Content-Length") or 0) or None
+            with open(tmp, "wb") as out, tqdm(total=total, unit="B", unit_scale=True,
+                                               desc=remote.file_name, disable=not progress) as bar:
+                for block in iter(lambda: response.read(1 << 16), b""):
+                    out.write(block)
+                    digest.update(block)
+                    bar.update(len(block))
+            if remote.sha256 and digest.hexdigest() != remote.sha256:
+                raise FetchError(f"{url}: sha256 {digest.hexdigest()} does not match the expected "
+                                 f"{remote.sha256}; {target} left as it was")
+    except OSError as exc:  # URLError, HTTPError, timeouts
+        raise FetchError(f"{url}: download failed ({exc})") from exc
+    return target, digest.hexdigest()
+
+
+def fetch(sources: Iterable[str] | None = None, raw_dir: Path | None = None,
+          mirror: str | None = None, remote_files: Iterable[RemoteFile] = REMOTE_FILES,
+          progress: bool = True, echo=print) -> list[Path]:
+    """Download every listed file (of ``sources``, default all); go on past a failure, then raise
+    FetchError naming every file that failed."""
+    raw_dir = Path(raw_dir or os.environ.get(paths.RAW_DIR_ENV) or paths.RAW_DIR)
+    remote_files = list(remote_files)
+    wanted = set(sources or {r.source for r in remote_files} | set(MANUAL))
+    known = {r.source for r in remote_files} | set(MANUAL)
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise FetchError(f"Unknown source(s) {unknown}; known: {sorted(known)}")
+    done, failures = [], []
+    for remote in (r for r in remote_files if r.source in wanted):
+        try:
+            path, sha = download(remote, raw_dir, mirror, progress)
+        except FetchError as exc:
+            failures.append(str(exc))
+            echo(f"failed  {exc}")
+            continue
+        done.append(path)
+        echo(f"ok      {path} (sha256 {sha})")
+    for source in sorted(wanted & set(MANUAL)):
+        echo(f"manual  {source}: download from {MANUAL[source]} into {raw_dir / source}/")
+    if failures:
+        raise FetchError(f"{len(failures)} download(s) failed:\n  " + "\n  ".join(failures))
+    return done
