@@ -36,8 +36,9 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab on the project's kernel
 data: $(STAMP) ## Rebuild data/processed/ from the raw files (data/raw/, else ../shared/data/)
 	$(BIN)/drugflows data build
 
-data-check: $(STAMP) ## List the processed tables with their vintages
+data-check: $(STAMP) ## List the processed tables with their vintages, and check their schemas
 	$(BIN)/drugflows data list
+	$(BIN)/drugflows data check
 
 lint: $(STAMP) ## Lint code and notebooks with ruff
 	$(BIN)/ruff check src tests benchmarks notebooks
