@@ -31,7 +31,8 @@ def raw_roots(raw: str | os.PathLike | None = None) -> list[Path]:
 
 
 def raw_source_dir(source: str, raw: str | os.PathLike | None = None) -> Path:
-    """The first folder ``<root>/<source>/`` holding files, searched as in :func:`raw_roots`.
+    """The first folder ``<root>/<source>/`` holding files (at any depth), searched as in
+    :func:`raw_roots`.
 
     Raises FileNotFoundError naming every folder tried.
     """
@@ -39,7 +40,7 @@ def raw_source_dir(source: str, raw: str | os.PathLike | None = None) -> Path:
     for root in raw_roots(raw):
         folder = root / source
         tried.append(folder)
-        if folder.is_dir() and any(p.is_file() for p in folder.iterdir()):
+        if folder.is_dir() and any(p.is_file() for p in folder.rglob("*")):
             return folder
     listing = "\n  ".join(str(p) for p in tried)
     raise FileNotFoundError(
