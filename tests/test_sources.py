@@ -307,3 +307,20 @@ def test_world_polygons_have_fixed_codes(shared_data):
     assert set(table.loc[table["iso3"].isna(), "name"]) == {"N. Cyprus", "Somaliland"}
     assert not table["iso3"].dropna().duplicated().any()
     assert "-99" not in set(table["iso3"].dropna())
+
+
+def test_state_cbj_incle(us_assistance):
+    cbj = us_assistance[us_assistance["source"] == "State Department CBJ"]
+    mexico = cbj[cbj["iso3"] == "MEX"].set_index("fiscal_year")
+    # ../shared/data/state_cbj/SOURCE.md: FY2010 Mexico INCLE 284,000 (thousands); FY2016-17 request 80,000
+    assert mexico.loc[2010, "usd_current"] == 284_000_000
+    assert mexico.loc[[2016, 2017], "usd_current"].tolist() == [80_000_000, 80_000_000]
+    assert mexico.loc[2016, "transaction_type"] == "request"
+    assert mexico.loc[2012, "transaction_type"] == "allocation"
+    assert set(cbj["fiscal_year"]) == set(range(2008, 2018))
+    # regional programs, bureaus and funds are not mistaken for countries
+    assert cbj["iso3"].notna().all() and "USA" not in set(cbj["iso3"])
+    assert not assistance.is_cbj_country("Inter-American Foundation")
+    assert not assistance.is_cbj_country("State Western Hemisphere Regional (WHA)")
+    assert not assistance.is_cbj_country("INL - International Narcotics and Law Enforcement Affairs")
+    assert assistance.is_cbj_country("Trinidad and Tobago")
