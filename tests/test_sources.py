@@ -198,6 +198,8 @@ def test_unodc_seizures_match_the_source_notes(shared_data):
     ("Methamphetamine tablets", "methamphetamine"), ("Marijuana (herb)", "cannabis_herb"),
     ("Hashish (resin)", "cannabis_resin"), ("Fentanyl", "fentanyl"),
     ("Reported total ATS (excluding \"ecstasy\")", "reported_total"), ("Khat", "other"),
+    ("Cocaine (total of the above, including if unspecified/undistinguished, but excluding coca "
+     "leaf and coca bush)", "cocaine"), ("Coca bush", "coca_leaf"),
 ])
 def test_drug_classes(name, expected):
     assert unodc.drug_class(name) == expected
@@ -324,3 +326,26 @@ def test_state_cbj_incle(us_assistance):
     assert not assistance.is_cbj_country("State Western Hemisphere Regional (WHA)")
     assert not assistance.is_cbj_country("INL - International Narcotics and Law Enforcement Affairs")
     assert assistance.is_cbj_country("Trinidad and Tobago")
+
+
+def test_unodc_cocaine_2021_against_an_independent_read(shared_data):
+    """Cocaine-type kg in 2021 for a few countries, summed straight from the workbook's cells."""
+    import openpyxl
+
+    table, _ = unodc.build_seizures(shared_data)
+    portal = table[table["source"].str.startswith("UNODC data portal") & (table["year"] == 2021)]
+    sheet = openpyxl.load_workbook(shared_data / "unodc" / unodc.PORTAL_FILE,
+                                   read_only=True).active
+    rows = sheet.iter_rows(min_row=2, values_only=True)
+    header = next(rows)
+    col = {name: i for i, name in enumerate(header)}
+    expected: dict[str, float] = {}
+    for row in rows:
+        if (row[col["Reference year"]] == 2021 and row[col["DrugSubGroup"]] == "Cocaine"
+                and row[col["msCode"]] in ("COL", "ECU", "USA", "PAN") and row[col["Kilograms"]]):
+            expected[row[col["msCode"]]] = expected.get(row[col["msCode"]], 0) + row[col["Kilograms"]]
+    ours = portal[portal["drug_class"] == "cocaine"].groupby("iso3")["kg"].sum()
+    assert set(expected) == {"COL", "ECU", "USA", "PAN"}
+    for code, kg in expected.items():
+        assert ours[code] == pytest.approx(kg, rel=1e-9), code
+    assert ours["COL"] > 500_000  # Colombia seized over 500 t of cocaine in 2021

@@ -38,7 +38,7 @@ DRUG_CLASSES = (
     ("fentanyl", r"fentanyl"),
     ("heroin", r"heroin"),
     ("methamphetamine", r"methamphetamine"),
-    ("coca_leaf", r"coca (leaf|bush|seed)|coca-type$"),
+    ("coca_leaf", r"^coca (leaf|bush|seed)|^coca-type$"),
     ("cocaine", r"cocaine|crack|coca paste"),
     ("cannabis_herb", r"marijuana|cannabis herb"),
     ("cannabis_resin", r"hashish|cannabis resin"),
@@ -112,7 +112,9 @@ def build_seizures(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMe
         notes="The two files overlap in 2018-2019 (identical values where names match): filter by "
               "source, never add them. A country-drug-year may have several rows at drug level: "
               "sum within one source. drug_class harmonises names; 'reported_total' rows repeat "
-              "their parts. Blank cells (not reported) are left out.",
+              "their parts. The portal's 'Cocaine (total of the above...)' rows are classed cocaine: "
+              "mostly they are a country's only cocaine figure, but in 17 country-years they sit "
+              "beside other cocaine rows and may overlap them. Blank cells (not reported) are left out.",
         non_negative=["kg"])
     return table, meta
 
