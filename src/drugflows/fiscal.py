@@ -21,7 +21,3 @@ def fiscal_year_of(month: pd.Series) -> pd.Series:
     """Fiscal year of each timestamp: months October-December belong to the next year's FY."""
     return month.dt.year + (month.dt.month >= 10).astype("int64")
 
-
-def fiscal_month_span(first: pd.Timestamp, last: pd.Timestamp) -> str:
-    """Human label of a span of months, e.g. ``"Oct-Apr"``."""
-    return f"{first:%b}-{last:%b}"

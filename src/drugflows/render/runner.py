@@ -206,6 +206,7 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo) -> Summary:
 
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
+    clean_scratch(output_dir)
     commit = git_commit()
     start = time.perf_counter()
     own = executor is None
@@ -258,7 +259,10 @@ def write_manifest_and_index(results: list[Result], output_dir: Path, commit: st
     atomic_write_text(output_dir / INDEX, render_index(manifest))
 
 
-def clean_scratch(output_dir: Path) -> None:
-    """Remove scratch folders a killed run left behind."""
+def clean_scratch(output_dir: Path, older_than_s: float = 3600) -> None:
+    """Remove scratch folders a killed run left behind (older than ``older_than_s``, so that a
+    render running at the same time keeps its own)."""
+    now = time.time()
     for work in Path(output_dir).glob("*/.work-*"):
-        shutil.rmtree(work, ignore_errors=True)
+        if now - work.stat().st_mtime > older_than_s:
+            shutil.rmtree(work, ignore_errors=True)
