@@ -33,10 +33,12 @@ def use_style() -> None:
     })
     try:
         from IPython import get_ipython
-        from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:
         return
     if get_ipython() is not None:
+        # Imported only inside a running IPython: the module hooks itself into the shell on import.
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
         set_matplotlib_formats("png", bbox_inches=None)
 
 
