@@ -160,6 +160,9 @@ def test_crop_estimates_keep_every_vintage_and_pick_one(shared_data):
     peru = table.query("iso3 == 'PER' and estimate_by == 'national government' "
                        "and source.str.startswith('DEVIDA')").set_index("year")["value"]
     assert peru.to_dict() == {2020: 61_777, 2021: 80_681, 2022: 95_008, 2023: 92_784, 2024: 89_755}
+    assert set(table["measure"]) == {
+        "cultivation_ha", "eradication_ha", "manual_eradication_ha", "aerial_spraying_ha",
+        "production_t", "production_lower_t", "eradication_reported_ha", "net_cultivation_ha"}
     picked = pick_vintage(table)
     assert not picked.duplicated(["iso3", "crop", "measure", "estimate_by", "year"]).any()
     assert set(picked["value"]) <= set(table["value"])  # chosen, never averaged

@@ -29,14 +29,17 @@ SERIES = {
     "coca_eradication_aerial": ("coca", "aerial_spraying_ha"),
     "coca_eradication_total": ("coca", "eradication_ha"),
     "coca_eradication_reported": ("coca", "eradication_reported_ha"),
-    "cocaine_production_potential_pure": ("coca", "cocaine_production_t"),
-    "cocaine_manufacture_global": ("coca", "cocaine_production_t"),
-    "cocaine_manufacture_global_lower_bound": ("coca", "cocaine_production_lower_t"),
+    "cocaine_production_potential_pure": ("coca", "production_t"),
+    "cocaine_manufacture_global": ("coca", "production_t"),
+    "cocaine_manufacture_global_lower_bound": ("coca", "production_lower_t"),
     "opium_poppy_cultivation": ("opium_poppy", "cultivation_ha"),
     "opium_poppy_cultivation_net": ("opium_poppy", "net_cultivation_ha"),
     "opium_poppy_eradication": ("opium_poppy", "eradication_ha"),
-    "heroin_production_potential_pure": ("opium_poppy", "heroin_production_t"),
+    "heroin_production_potential_pure": ("opium_poppy", "production_t"),
 }
+#: What production_t measures for each crop (the unit column says it).
+PRODUCTS = {"coca": "metric tons of pure cocaine (potential production)",
+            "opium_poppy": "metric tons of pure heroin (potential production)"}
 FIGURE_COLUMNS = ("series", "country_iso3", "year", "value", "unit", "estimate_by", "source_title",
                   "publisher", "published_year", "url", "quote", "note")
 
@@ -53,7 +56,9 @@ def published(raw) -> tuple[pd.DataFrame, list]:
     out = pd.DataFrame({
         "iso3": frame["country_iso3"], "year": frame["year"],
         "crop": crop_measure.str[0], "measure": crop_measure.str[1], "value": frame["value"],
-        "unit": frame["unit"], "estimate_by": frame["estimate_by"],
+        "unit": frame["unit"].where(~crop_measure.str[1].str.startswith("production"),
+                                    crop_measure.str[0].map(PRODUCTS)),
+        "estimate_by": frame["estimate_by"],
         "published_year": frame["published_year"],
         "source": frame["publisher"] + ": " + frame["source_title"],
         "url": frame["url"], "note": frame["note"].fillna(""),
