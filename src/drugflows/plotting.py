@@ -43,7 +43,9 @@ def use_style() -> None:
 
 
 def thousands(axis) -> None:
-    """Format an axis with thousands separators."""
+    """Format a value axis with thousands separators and at most six ticks (each tick is a
+    handful of artists: fewer ticks draw faster and read no worse)."""
+    axis.set_major_locator(mticker.MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
