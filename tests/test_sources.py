@@ -352,3 +352,13 @@ def test_unodc_cocaine_2021_against_an_independent_read(shared_data):
     for code, kg in expected.items():
         assert ours[code] == pytest.approx(kg, rel=1e-9), code
     assert ours["COL"] > 500_000  # Colombia seized over 500 t of cocaine in 2021
+
+
+def test_flow_estimates_keep_each_figure_with_its_base(shared_data):
+    table, _ = crops.build_flows(shared_data)
+    assert len(table) == 13
+    mexico = table[table["route"] == "mexico_central_america"].set_index("year")["value"]
+    assert mexico[[2002, 2004, 2015]].tolist() == [72.0, 90.0, 84.0]
+    volume = table[table["route"] == "estimated_to_us"]
+    assert volume[["year", "value", "unit"]].values.tolist() == [[2019, 905.0, "metric tons"]]
+    assert table["quote"].str.len().gt(0).all()

@@ -35,6 +35,7 @@ BUILDERS: dict[str, Builder] = {
     reference.COUNTRIES_TABLE: reference.build_countries,
     colombia.TABLE: colombia.build,
     crops.TABLE: crops.build,
+    crops.FLOWS_TABLE: crops.build_flows,
     unodc.SEIZURES_TABLE: unodc.build_seizures,
     unodc.PRICES_TABLE: unodc.build_prices,
     assistance.TABLE: assistance.build,

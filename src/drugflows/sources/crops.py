@@ -17,6 +17,10 @@ from drugflows.sources._common import raw_file, read_csv
 from drugflows.tables import TableMeta
 
 TABLE = "crop_estimates"
+FLOWS_TABLE = "flow_estimates"
+FLOW_COLUMNS = {"route": "str", "year": "int", "value": "float", "unit": "str", "estimate_by": "str",
+                "published_year": "int", "source": "str", "url": "str", "quote": "str",
+                "note": "str"}
 PROCESSED = {"iso3": "str", "year": "int", "crop": "str", "measure": "str", "value": "float",
              "unit": "str", "estimate_by": "str", "published_year": "int_or_missing", "source": "str",
              "url": "str", "note": "str"}
@@ -44,13 +48,19 @@ FIGURE_COLUMNS = ("series", "country_iso3", "year", "value", "unit", "estimate_b
                   "publisher", "published_year", "url", "quote", "note")
 
 
-def published(raw) -> tuple[pd.DataFrame, list]:
+def read_figures(raw) -> tuple[pd.DataFrame, Path]:
+    """The published figures, every series checked against those this module knows."""
     path = paths.raw_source_dir("published_figures", raw) / "figures.csv"
     frame = read_csv(path, FIGURE_COLUMNS)
     unknown = sorted(set(frame["series"]) - set(SERIES)
                      - {s for s in frame["series"] if s.startswith("cocaine_flow")})
     if unknown:
         raise RawLayoutError(f"{path}: series not known to drugflows.sources.crops: {unknown}")
+    return frame, path
+
+
+def published(raw) -> tuple[pd.DataFrame, list]:
+    frame, path = read_figures(raw)
     frame = frame[frame["series"].isin(list(SERIES))]
     crop_measure = frame["series"].map(SERIES)
     out = pd.DataFrame({
@@ -114,4 +124,31 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
               "average. UNODC and US government coca estimates measure different things (net area "
               "on 31 December vs. area at survey time). WLD = global total.",
         non_negative=["value"])
+    return table, meta
+
+
+def build_flows(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
+    """``flow_estimates``: published shares of cocaine by route toward the US, and the estimated
+    flow, one row per figure as published (with its quote)."""
+    frame, path = read_figures(raw)
+    frame = frame[frame["series"].str.startswith("cocaine_flow")]
+    table = pd.DataFrame({
+        "route": frame["series"].str.removeprefix("cocaine_flow_share_").str.removeprefix(
+            "cocaine_flow_"),
+        "year": frame["year"], "value": frame["value"], "unit": frame["unit"],
+        "estimate_by": frame["estimate_by"], "published_year": frame["published_year"],
+        "source": frame["publisher"] + ": " + frame["source_title"], "url": frame["url"],
+        "quote": frame["quote"], "note": frame["note"].fillna("")})
+    table = table.sort_values(["route", "year", "published_year"], ignore_index=True)
+    meta = TableMeta(
+        name=FLOWS_TABLE, title="Cocaine flows toward the US: published route shares and volume",
+        raw_source="published_figures", source="US government (ONDCP, DIA, State, GAO) as published",
+        source_url="https://www.whitehouse.gov/ondcp/",
+        vintage=f"published to {table['published_year'].max()}",
+        coverage=f"{table['year'].min()}-{table['year'].max()}, {table['route'].nunique()} routes",
+        columns=FLOW_COLUMNS,
+        raw_files=[raw_file(path, f"published to {table['published_year'].max()}", len(table))],
+        notes="Shares have different bases (read unit): share of cocaine entering the US, of "
+              "documented movement, of flow north from South America. Never combine shares of "
+              "different bases or years.", non_negative=["value"])
     return table, meta
