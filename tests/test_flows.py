@@ -73,3 +73,82 @@ def test_level_shifts_on_the_real_fentanyl_series():
     shifts = flows.seizure_level_shifts(monthly["lbs"])
     # the 2020 take-off, the 2022 climb to the FY2023 peak, and the late-2024 fall
     assert [f"{m:%Y}" for m in shifts] == ["2020", "2022", "2024"]
+
+
+COUNTRIES = pd.DataFrame({"iso3": ["COL", "PER", "GTM", "JAM", "MEX", "USA", "ESP"],
+                          "region_group": ["Andean region", "Andean region", "Central America",
+                                           "Caribbean", "Mexico and North America",
+                                           "Mexico and North America", "Europe"],
+                          "name": ["Colombia", "Peru", "Guatemala", "Jamaica", "Mexico",
+                                   "United States", "Spain"]})
+
+
+def _unodc():
+    portal, historic = flows.PORTAL_SOURCE, flows.HISTORIC_SOURCE
+    rows = [("COL", 2019, "cocaine", 100.0, portal), ("COL", 2019, "cocaine", 999.0, historic),
+            ("PER", 2019, "cocaine", 50.0, portal), ("GTM", 2019, "cocaine", 10.0, portal),
+            ("JAM", 2019, "cocaine", 5.0, portal), ("MEX", 2019, "cocaine", 20.0, portal),
+            ("ESP", 2019, "cocaine", 15.0, portal), ("COL", 2017, "cocaine", 80.0, historic),
+            ("COL", 2017, "cocaine", 1.0, portal), ("COL", 2019, "heroin", 3.0, portal),
+            ("COL", 2019, "reported_total", 500.0, portal)]
+    return pd.DataFrame(rows, columns=["iso3", "year", "drug_class", "kg", "source"])
+
+
+def test_unodc_series_takes_one_source_per_year():
+    series = flows.unodc_series(_unodc(), "cocaine").set_index(["iso3", "year"])["kg"]
+    assert series[("COL", 2019)] == 100.0  # the portal from 2018 (not +999 from the old series)
+    assert series[("COL", 2017)] == 80.0  # the national series before 2018
+    shares = flows.region_shares(flows.unodc_series(_unodc(), "cocaine"), COUNTRIES)
+    row = shares[(shares["year"] == 2019) & (shares["region_group"] == "Andean region")]
+    assert row["share_pct"].iloc[0] == pytest.approx(100 * 150 / 200)
+
+
+def test_supply_chain_accounts_for_production_and_the_remainder():
+    cbp = pd.DataFrame({"drug": ["Cocaine", "Cocaine", "Cocaine"], "fiscal_year": [2019] * 3,
+                        "component": ["OFO", "USBP", "OFO"], "kg": [4.0, 2.0, 1.0]})
+    amo = pd.DataFrame({"drug": ["Cocaine"], "fiscal_year": [2019], "kg": [8.0]})
+    crops = pd.DataFrame({
+        "iso3": ["WLD", "WLD", "COL"], "crop": ["coca"] * 3, "measure": ["production_t"] * 3,
+        "estimate_by": ["UNODC"] * 3, "year": [2019] * 3, "value": [1.0, 0.9, 0.5],
+        "published_year": pd.array([2021, 2020, 2021], dtype="Int64"),
+        "unit": ["t"] * 3, "source": ["WDR 2021", "WDR 2020", "x"]})
+    chain = flows.supply_chain("cocaine", 2019, _unodc(), COUNTRIES, cbp, amo, crops)
+    kg = chain.set_index("stage")["kg"]
+    assert kg["Potential production"] == 1000.0  # 1.0 t, the latest vintage, world total
+    assert kg["Seized: Andean region"] == 150.0 and kg["Seized: Central America"] == 10.0
+    assert kg["Seized: Caribbean"] == 5.0 and kg["Seized: Mexico"] == 20.0
+    assert kg["Seized: US ports of entry (CBP OFO)"] == 5.0
+    assert kg["Seized: US between ports (CBP USBP)"] == 2.0
+    assert kg["Seized: US air and marine (CBP AMO)"] == 8.0
+    # 1000 - (150 + 10 + 5 + 20 + 5 + 2 + 8) = 800; Spain's 15 kg is not on the chain to the US
+    assert kg["Not seized on this chain"] == 800.0
+
+
+def test_price_ladder_and_markup():
+    prices = pd.DataFrame({
+        "iso3": ["COL", "PER", "GTM", "USA", "USA", "USA"], "year": [2020, 2020, 2020, 2019, 2020, 2020],
+        "drug_class": ["cocaine"] * 6, "level": ["wholesale"] * 4 + ["wholesale", "retail"],
+        "usd_per_gram": [1.0, 3.0, 10.0, 99.0, 40.0, 100.0]})
+    ladder = flows.price_ladder(prices, COUNTRIES, "cocaine", 2020)
+    assert ladder[["stage", "level", "usd_per_gram", "countries"]].values.tolist() == [
+        ["Source (Andean region)", "wholesale", 2.0, 2],
+        ["Transit (Central America, Mexico)", "wholesale", 10.0, 1],
+        ["United States", "retail", 100.0, 1],
+        ["United States", "wholesale", 40.0, 1]]  # 2020 only: the latest year per stage and level
+    assert flows.markup_text(ladder).startswith("At the wholesale level a gram costs 20.0 times")
+    assert flows.markup_text(ladder.iloc[0:0]) == "No prices per gram are on file for this drug."
+
+
+def test_nflis_states_and_routes_text():
+    nflis = pd.DataFrame({"category": ["Fentanyl and Fentanyl-related"] * 4 + ["Other"],
+                          "state_name": ["Ohio", "Ohio", "Utah", "Utah", "Ohio"],
+                          "year": [2020, 2020, 2020, 2021, 2020], "reports": [5, 6, 1, 2, 99]})
+    out = flows.nflis_states(nflis, "fentanyl", top=1)
+    assert out.values.tolist() == [["Ohio", 2020, 11]]
+    assert flows.nflis_states(nflis, "cocaine").empty
+    routes = pd.DataFrame({"route": ["swb"], "year": [2001], "value": [65.0],
+                           "unit": ["percent of cocaine"], "source": ["NDIC: report"],
+                           "url": ["https://example.org"], "published_year": [2001]})
+    assert "- swb, 2001: 65 percent of cocaine ([NDIC](https://example.org), published 2001)" in \
+        flows.routes_text("cocaine", routes)
+    assert flows.routes_text("heroin", routes).startswith("No published route shares for heroin")

@@ -121,13 +121,15 @@ def test_forked_and_plain_kernels_give_the_same_report(batch):
     assert forked_html == plain_html
 
 
-def test_default_catalog_lists_the_six_reports():
+def test_default_catalog_lists_the_reports():
     specs = catalog.load_catalog()
     assert [s.key for s in specs] == [
         "border_seizures/fentanyl-southwest-border",
         "border_seizures/methamphetamine-southwest-border",
         "border_seizures/cocaine-southwest-border", "border_seizures/heroin-southwest-border",
-        "border_seizures/marijuana-southwest-border", "border_seizures/fentanyl-northern-border"]
+        "border_seizures/marijuana-southwest-border", "border_seizures/fentanyl-northern-border",
+        "trafficking_flows/cocaine", "trafficking_flows/fentanyl",
+        "trafficking_flows/methamphetamine", "trafficking_flows/heroin"]
     assert specs[0].title == "Drug seizures at the US border: Fentanyl, Southwest Border"
 
 

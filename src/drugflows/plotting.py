@@ -7,6 +7,7 @@ every figure twice (a third of the rendering time of a report).
 
 from __future__ import annotations
 
+import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import pandas as pd
@@ -14,7 +15,7 @@ import pandas as pd
 PALETTE = ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#949494")
 PARTIAL_HATCH = "///"
 WIDTH_IN, HEIGHT_IN = 9.0, 4.2
-_CHAR_IN = 0.075  # average width of a 10-point character, inches
+_CHAR_IN = 0.085  # average width of a 10-point character, inches (a little generous)
 _LINE_IN = 0.17  # height of a line of 8-point text, inches
 
 
@@ -106,8 +107,9 @@ def bars_by_year(values: pd.Series, partial: pd.Series, labels: pd.Series, *, ti
 
 
 def stacked_by_year(table: pd.DataFrame, labels: dict[str, str], *, title: str, ylabel: str,
-                    source: str, caveat: str | None = None):
-    """Stacked bars: rows are fiscal years, columns the parts (renamed with ``labels``)."""
+                    source: str, caveat: str | None = None,
+                    xlabel: str = "Fiscal year (October to September)"):
+    """Stacked bars: rows are years, columns the parts (renamed with ``labels``)."""
     fig, ax = plt.subplots()
     bottom = pd.Series(0.0, index=table.index)
     positions = range(len(table))
@@ -115,12 +117,18 @@ def stacked_by_year(table: pd.DataFrame, labels: dict[str, str], *, title: str, 
         ax.bar(positions, table[column], bottom=bottom, width=0.75, color=PALETTE[i % len(PALETTE)],
                label=labels.get(column, column))
         bottom = bottom + table[column]
-    ax.set_xticks(list(positions), [str(i) for i in table.index])
+    step = 1 if len(table) <= 12 else 5  # every fifth year when there are many
+    ax.set_xticks(list(positions)[::step], [str(i) for i in table.index][::step])
     ax.set_ylabel(ylabel)
-    ax.set_xlabel("Fiscal year (October to September)")
-    ax.legend(frameon=False, loc="upper left")
+    ax.set_xlabel(xlabel)
+    if len(table.columns) > 2:  # many parts: the legend goes beside the bars
+        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+        right = 0.3 + _CHAR_IN * max(len(labels.get(c, str(c))) for c in table.columns)
+    else:
+        ax.legend(frameon=False, loc="upper left")
+        right = 0.3
     thousands(ax.yaxis)
-    return finish(fig, title, source, caveat)
+    return finish(fig, title, source, caveat, right=right)
 
 
 def ranked_bars(values: pd.Series, *, title: str, xlabel: str, source: str,
@@ -161,3 +169,60 @@ def count_and_size(years: pd.DataFrame, *, title: str, source: str, caveat: str 
         ax.tick_params(axis="x", rotation=45)
     fig.subplots_adjust(wspace=0.3)
     return finish(fig, title, source, caveat, bottom=0.85, top=0.5)
+
+
+def choropleth(world, values: pd.Series, *, title: str, legend: str, source: str,
+               caveat: str | None = None):
+    """World map shaded by ``values`` (indexed by ISO3); countries without a value in grey."""
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 4.8))
+    shaded = world.merge(values.rename("value"), left_on="iso3", right_index=True, how="left")
+    shaded.plot(ax=ax, color="0.88", edgecolor="white", linewidth=0.3)
+    present = shaded[shaded["value"] > 0]
+    if not present.empty:  # a log colour scale: seizures span several orders of magnitude
+        norm = mcolors.LogNorm(vmin=present["value"].min(), vmax=present["value"].max())
+        present.plot(ax=ax, column="value", cmap="OrRd", norm=norm, edgecolor="white",
+                     linewidth=0.3, legend=True, legend_kwds={"label": legend, "shrink": 0.6})
+    ax.set_axis_off()
+    ax.set_xlim(-170, 180)
+    ax.set_ylim(-58, 85)
+    return finish(fig, title, source, caveat, left=0.1, bottom=0.1)
+
+
+def chain_bars(chain: pd.DataFrame, *, title: str, xlabel: str, source: str,
+               caveat: str | None = None):
+    """Horizontal bars along the chain, top to bottom; the remainder hatched and labelled."""
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.45 * len(chain) + 1.4))
+    positions = list(range(len(chain)))[::-1]
+    colors = [PALETTE[6] if s.startswith("Not seized") else
+              PALETTE[1] if s.startswith("Potential") else PALETTE[0] for s in chain["stage"]]
+    bars = ax.barh(positions, chain["kg"], color=colors, height=0.7)
+    for bar, stage in zip(bars, chain["stage"], strict=True):
+        if stage.startswith("Not seized"):
+            bar.set_hatch(PARTIAL_HATCH)
+    ax.bar_label(bars, labels=[f"{v:,.0f}" for v in chain["kg"]], fontsize=8, padding=3)
+    ax.set_yticks(positions, chain["stage"])
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)
+    thousands(ax.xaxis)
+    label_in = _CHAR_IN * chain["stage"].str.len().max() + 0.2
+    return finish(fig, title, source, caveat, left=label_in, right=0.8)
+
+
+def small_multiples(frame: pd.DataFrame, facet: str, x: str, y: str, *, title: str, ylabel: str,
+                    source: str, caveat: str | None = None, columns: int = 4):
+    """One small line chart per value of ``facet`` (shared axes), in the order they come."""
+    facets = list(dict.fromkeys(frame[facet]))
+    rows = -(-len(facets) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(WIDTH_IN, 1.6 * rows + 1.2), sharex=True,
+                             sharey=True, squeeze=False)
+    for ax, name in zip(axes.flat, facets, strict=False):
+        part = frame[frame[facet] == name]
+        ax.plot(part[x], part[y], color=PALETTE[0], marker="o", markersize=2.5)
+        ax.set_title(str(name), loc="left", fontsize=9)
+        ax.tick_params(labelsize=8)
+    for ax in axes.flat[len(facets):]:
+        ax.set_visible(False)
+    thousands(axes[0][0].yaxis)
+    fig.supylabel(ylabel, x=0.01, fontsize=9)
+    fig.subplots_adjust(hspace=0.6, wspace=0.15)
+    return finish(fig, title, source, caveat, left=0.75, top=0.35)

@@ -30,7 +30,8 @@ ENV_VAR = "DRUGFLOWS_KERNEL_ZYGOTE"
 #: Imported once by the zygote. Not matplotlib_inline: it hooks itself into the running IPython shell
 #: when imported, so each kernel imports it on its first figure.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pandas", "matplotlib",
-           "matplotlib.pyplot", "seaborn", "drugflows.report", "drugflows.plotting", "drugflows.tables")
+           "matplotlib.pyplot", "seaborn", "geopandas", "drugflows.report", "drugflows.plotting",
+           "drugflows.tables", "drugflows.flows", "drugflows.seizures")
 LAUNCHER_MODULE = "ipykernel_launcher"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
