@@ -152,3 +152,25 @@ def test_nflis_states_and_routes_text():
     assert "- swb, 2001: 65 percent of cocaine ([NDIC](https://example.org), published 2001)" in \
         flows.routes_text("cocaine", routes)
     assert flows.routes_text("heroin", routes).startswith("No published route shares for heroin")
+
+
+def test_traffic_by_fiscal_year_keeps_complete_years():
+    months = pd.date_range("2020-10-01", periods=14, freq="MS")  # FY2021 whole, FY2022 Oct-Nov
+    per = pd.DataFrame({"field_office": "EL PASO FIELD OFFICE", "month": months,
+                        "lbs": 1.0, "events": 1, "vehicles": 500_000})
+    out = flows.traffic_by_fiscal_year(per)
+    assert out[["fiscal_year", "lbs", "vehicles", "lbs_per_million_vehicles"]].values.tolist() == [
+        [2021, 12.0, 6_000_000, 2.0]]
+
+
+def test_region_traffic_and_shift_sentence():
+    crossings = pd.DataFrame({"border": ["US-Mexico Border", "US-Canada Border"], "value": [1, 2]})
+    assert flows.region_traffic(crossings, "Southwest Border")["value"].tolist() == [1]
+    assert flows.region_traffic(crossings, "Coastal/Interior").empty
+    from drugflows import seizures
+
+    lbs = pd.Series([10.0] * 6 + [40.0] * 6, index=pd.date_range("2020-01-01", periods=12, freq="MS"))
+    text = seizures.shifts_text([pd.Timestamp("2020-07-01")], lbs)
+    assert text == ("The monthly level shifts in July 2020. Average from Jan 2020: 10 lb a month; "
+                    "from Jul 2020: 40 lb a month.")
+    assert seizures.shifts_text([], lbs).startswith("No lasting shift")

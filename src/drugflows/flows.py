@@ -304,3 +304,29 @@ def reading(drug: str, year: int, this_year: pd.Series, shares: pd.DataFrame,
                    "on this chain (it may be consumed elsewhere, stocked, or not recorded).")
     out.append(markup_text(prices))
     return out
+
+
+def traffic_by_fiscal_year(per_traffic: pd.DataFrame) -> pd.DataFrame:
+    """:func:`seizures_per_traffic` summed to fiscal years that have all 12 months of both
+    series. Returns field_office, fiscal_year, lbs, events, vehicles, lbs_per_million_vehicles."""
+    frame = per_traffic.assign(fiscal_year=per_traffic["month"].dt.year
+                               + (per_traffic["month"].dt.month >= 10))
+    sums = frame.groupby(["field_office", "fiscal_year"], as_index=False).agg(
+        lbs=("lbs", "sum"), events=("events", "sum"), vehicles=("vehicles", "sum"),
+        months=("month", "nunique"))
+    sums = sums[sums["months"] == 12].drop(columns="months")
+    sums["lbs_per_million_vehicles"] = sums["lbs"] / (sums["vehicles"].where(sums["vehicles"] > 0)
+                                                     / 1e6)
+    return sums.reset_index(drop=True)
+
+
+#: CBP region -> BTS border whose land-port traffic it sees (Coastal/Interior has none).
+REGION_BORDERS = {"Southwest Border": ("US-Mexico Border",),
+                  "Northern Border": ("US-Canada Border",),
+                  "All regions": ("US-Mexico Border", "US-Canada Border"),
+                  "Coastal/Interior": ()}
+
+
+def region_traffic(crossings: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The BTS rows of the land border(s) a CBP region covers (none for Coastal/Interior)."""
+    return crossings[crossings["border"].isin(REGION_BORDERS.get(region, ()))]

@@ -7,6 +7,8 @@ every figure twice (a third of the rendering time of a report).
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
@@ -58,7 +60,8 @@ def finish(fig, title: str, source: str, caveat: str | None = None, *, left: flo
     tick labels and axis labels; the title and the source lines get their room on top of that.
     """
     width, height = fig.get_size_inches()
-    note = f"Source: {source}" + (f"\n{caveat}" if caveat else "")
+    note = "\n".join(textwrap.fill(line, width=int(width * 16))  # about 16 characters an inch
+                     for line in [f"Source: {source}", *([caveat] if caveat else [])])
     note_in = _LINE_IN * (note.count("\n") + 1) + 0.1
     fig.suptitle(title, x=0.1 / width, y=1 - 0.08 / height, ha="left", va="top",
                  fontweight="bold", fontsize="large")
@@ -69,8 +72,10 @@ def finish(fig, title: str, source: str, caveat: str | None = None, *, left: flo
 
 
 def monthly_with_rolling(monthly: pd.DataFrame, value: str, rolling: str, *, title: str,
-                         ylabel: str, source: str, caveat: str | None = None):
-    """Monthly values (a filled step, one per month) with their 12-month rolling sum on a second axis."""
+                         ylabel: str, source: str, caveat: str | None = None,
+                         marks: list | None = None):
+    """Monthly values (a filled step, one per month) with their 12-month rolling sum on a second
+    axis; ``marks`` (months) are drawn as dashed vertical lines (e.g. level shifts)."""
     fig, ax = plt.subplots()
     ax.fill_between(monthly.index, monthly[value], step="mid", color=PALETTE[0], alpha=0.6, lw=0,
                     label="Month")
@@ -83,9 +88,36 @@ def monthly_with_rolling(monthly: pd.DataFrame, value: str, rolling: str, *, tit
     ax2.grid(False)
     thousands(ax2.yaxis)
     ax2.set_ylim(bottom=0)
+    for i, month in enumerate(marks or []):
+        ax.axvline(month, color="0.3", ls="--", lw=1, label="Level shift" if i == 0 else None)
     handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
     ax.legend(handles, [h.get_label() for h in handles], loc="upper left", frameon=False)
     return finish(fig, title, source, caveat, right=0.95)
+
+
+def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, *, title: str, xlabel: str,
+                   ylabel: str, source: str, caveat: str | None = None):
+    """One line per group (e.g. per field office), with markers."""
+    fig, ax = plt.subplots()
+    for i, (name, part) in enumerate(frame.groupby(group, sort=False)):
+        ax.plot(part[x], part[y], marker="o", color=PALETTE[i % len(PALETTE)],
+                label=str(name).title())
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, fontsize=8)
+    thousands(ax.yaxis)
+    return finish(fig, title, source, caveat)
+
+
+def seasonal_bars(profile: pd.DataFrame, *, title: str, source: str, caveat: str | None = None):
+    """Seasonal index by calendar month (1 = an average month), a reference line at 1."""
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.4))
+    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    ax.bar(names, profile["index"], color=PALETTE[0])
+    ax.axhline(1, color="0.3", lw=1)
+    ax.set_ylabel("Index (1 = average month)")
+    ax.set_xlabel("Calendar month")
+    return finish(fig, title, source, caveat)
 
 
 def bars_by_year(values: pd.Series, partial: pd.Series, labels: pd.Series, *, title: str,

@@ -186,3 +186,16 @@ def places_table(places: pd.DataFrame) -> pd.DataFrame:
         "Events": places["events"],
         "Share of pounds (%)": places["share_pct"],
     })
+
+
+def shifts_text(shifts: list[pd.Timestamp], lbs: pd.Series) -> str:
+    """One sentence on the level shifts: when, and the average monthly pounds before and after."""
+    if not shifts:
+        return "No lasting shift in the level of monthly seizures is found over the period."
+    bounds = [lbs.index[0], *shifts, lbs.index[-1] + pd.offsets.MonthBegin(1)]
+    parts = []
+    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+        mean = lbs[(lbs.index >= start) & (lbs.index < end)].mean()
+        parts.append(f"{start:%b %Y}: {mean:,.0f} lb a month")
+    return ("The monthly level shifts in " + ", ".join(f"{s:%B %Y}" for s in shifts)
+            + ". Average from " + "; from ".join(parts) + ".")
