@@ -135,7 +135,8 @@ def test_default_catalog_lists_the_reports():
         "border_seizures/cocaine-southwest-border", "border_seizures/heroin-southwest-border",
         "border_seizures/marijuana-southwest-border", "border_seizures/fentanyl-northern-border",
         "trafficking_flows/cocaine", "trafficking_flows/fentanyl",
-        "trafficking_flows/methamphetamine", "trafficking_flows/heroin"]
+        "trafficking_flows/methamphetamine", "trafficking_flows/heroin", "us_demand/fentanyl",
+        "us_demand/methamphetamine", "us_demand/cocaine"]
     assert specs[0].title == "Drug seizures at the US border: Fentanyl, Southwest Border"
 
 

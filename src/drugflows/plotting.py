@@ -258,3 +258,24 @@ def small_multiples(frame: pd.DataFrame, facet: str, x: str, y: str, *, title: s
     fig.supylabel(ylabel, x=0.01, fontsize=9)
     fig.subplots_adjust(hspace=0.6, wspace=0.15)
     return finish(fig, title, source, caveat, left=0.75, top=0.35)
+
+
+def panels(series: dict[str, pd.Series], *, title: str, source: str, caveat: str | None = None,
+           xlabel: str = "Year"):
+    """One small line chart per series, side by side, each with its own unit (the dict key is the
+    panel title, which should name the unit). Series with no data are left out."""
+    series = {k: v.dropna() for k, v in series.items() if v.notna().any()}
+    columns = min(2, len(series)) or 1
+    rows = -(-len(series) // columns) or 1
+    fig, axes = plt.subplots(rows, columns, figsize=(WIDTH_IN, 2.4 * rows + 1.0), squeeze=False)
+    for ax, (name, values) in zip(axes.flat, series.items(), strict=False):
+        ax.plot(values.index, values.to_numpy(), marker="o", markersize=3, color=PALETTE[0])
+        ax.set_title(name, loc="left", fontsize=9)
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True, nbins=6))
+        thousands(ax.yaxis)
+    for ax in axes.flat[len(series):]:
+        ax.set_visible(False)
+    fig.subplots_adjust(hspace=0.7, wspace=0.25)
+    return finish(fig, title, source, caveat, top=0.35)

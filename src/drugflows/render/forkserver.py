@@ -31,7 +31,7 @@ ENV_VAR = "DRUGFLOWS_KERNEL_ZYGOTE"
 #: when imported, so each kernel imports it on its first figure.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pandas", "matplotlib",
            "matplotlib.pyplot", "seaborn", "geopandas", "drugflows.report", "drugflows.plotting",
-           "drugflows.tables", "drugflows.flows", "drugflows.seizures")
+           "drugflows.tables", "drugflows.flows", "drugflows.seizures", "drugflows.demand")
 LAUNCHER_MODULE = "ipykernel_launcher"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
