@@ -35,13 +35,24 @@ def timed(cmd: list[str], **kwargs) -> float:
     return time.perf_counter() - start
 
 
+ONLY: list[str] = []  # notebooks or notebook/name to time (default: the whole catalog)
+
+
+def specs():
+    from drugflows.render.catalog import select
+
+    catalog = load_catalog()
+    return select(catalog, ONLY) if ONLY else catalog
+
+
 def runner_seconds(out: Path, *options: str) -> float:
-    return timed([str(BIN / "drugflows"), "render", "--output", str(out), *options])
+    only = ["--only", *ONLY] if ONLY else []
+    return timed([str(BIN / "drugflows"), "render", "--output", str(out), *only, *options])
 
 
 def naive_seconds(out: Path) -> float:
     total = 0.0
-    for spec in load_catalog():
+    for spec in specs():
         ipynb = out / f"{spec.notebook}-{spec.name}.ipynb"
         args = [a for k, v in spec.parameters.items() for a in ("-p", k, str(v))]
         total += timed([str(BIN / "papermill"), str(spec.input_path), str(ipynb), *args,
@@ -66,8 +77,11 @@ def floor_seconds() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of (a) and (c); best is kept")
+    parser.add_argument("--only", nargs="+", default=[],
+                        help="time only these notebooks or notebook/name reports")
     args = parser.parse_args()
-    n = len(load_catalog())
+    ONLY.extend(args.only)
+    n = len(specs())
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -81,7 +95,8 @@ def main() -> None:
     a = min(a_runs)
     floor = statistics.median(floor_runs)
     c = floor * n
-    print(f"machine: {cores} cores; {n} reports in {paths.REPORT_CATALOG.name}")
+    scope = f"{', '.join(ONLY)} from {paths.REPORT_CATALOG.name}" if ONLY else paths.REPORT_CATALOG.name
+    print(f"machine: {cores} cores; {n} reports: {scope}")
     print(f"(a) drugflows render:           {a:6.1f} s  (runs: {', '.join(f'{x:.1f}' for x in a_runs)})")
     print(f"    same, --no-fork-kernels:    {min(plain_runs):6.1f} s  "
           f"(runs: {', '.join(f'{x:.1f}' for x in plain_runs)})")
