@@ -308,15 +308,17 @@ def reading(drug: str, year: int, this_year: pd.Series, shares: pd.DataFrame,
 
 def traffic_by_fiscal_year(per_traffic: pd.DataFrame) -> pd.DataFrame:
     """:func:`seizures_per_traffic` summed to fiscal years that have all 12 months of both
-    series. Returns field_office, fiscal_year, lbs, events, vehicles, lbs_per_million_vehicles."""
+    series. Returns field_office, fiscal_year, lbs, events, vehicles, lbs_per_million_vehicles,
+    events_per_million_vehicles."""
     frame = per_traffic.assign(fiscal_year=per_traffic["month"].dt.year
                                + (per_traffic["month"].dt.month >= 10))
-    sums = frame.groupby(["field_office", "fiscal_year"], as_index=False).agg(
+    sums = frame.groupby(["field_office", "fiscal_year"], as_index=False, sort=False).agg(
         lbs=("lbs", "sum"), events=("events", "sum"), vehicles=("vehicles", "sum"),
         months=("month", "nunique"))
     sums = sums[sums["months"] == 12].drop(columns="months")
-    sums["lbs_per_million_vehicles"] = sums["lbs"] / (sums["vehicles"].where(sums["vehicles"] > 0)
-                                                     / 1e6)
+    millions = sums["vehicles"].where(sums["vehicles"] > 0) / 1e6
+    sums["lbs_per_million_vehicles"] = sums["lbs"] / millions
+    sums["events_per_million_vehicles"] = sums["events"] / millions
     return sums.reset_index(drop=True)
 
 

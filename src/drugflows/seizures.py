@@ -199,3 +199,15 @@ def shifts_text(shifts: list[pd.Timestamp], lbs: pd.Series) -> str:
         parts.append(f"{start:%b %Y}: {mean:,.0f} lb a month")
     return ("The monthly level shifts in " + ", ".join(f"{s:%B %Y}" for s in shifts)
             + ". Average from " + "; from ".join(parts) + ".")
+
+
+def traffic_table(per_vehicle: pd.DataFrame) -> pd.DataFrame:
+    """Seizures over traffic by field office, with reader-facing names and units."""
+    return pd.DataFrame({
+        "Field office": per_vehicle["field_office"].str.title(),
+        "Fiscal year": per_vehicle["fiscal_year"],
+        "Pounds": per_vehicle["lbs"], "Events": per_vehicle["events"],
+        "Vehicles (millions)": per_vehicle["vehicles"] / 1e6,
+        "Pounds per million vehicles": per_vehicle["lbs_per_million_vehicles"],
+        "Events per million vehicles": per_vehicle["events_per_million_vehicles"],
+    })
