@@ -18,6 +18,7 @@ def test_lagged_correlation_finds_a_one_year_lag():
     assert out.loc[1, "r"] == pytest.approx(1.0)
     assert abs(out.loc[0, "r"]) < 0.9
     assert out.loc[1, "years"] == len(years) - 2  # one lost to differencing, one to the lag
+    assert out.loc[1, "chance_band"] == pytest.approx(1.96 / np.sqrt(len(years) - 3))
 
 
 def test_lagged_correlation_needs_enough_years():

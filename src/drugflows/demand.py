@@ -49,14 +49,16 @@ def annual_series(drug: str, deaths: pd.DataFrame, unodc: pd.DataFrame, cbp: pd.
 def lagged_correlations(cause: pd.Series, effect: pd.Series, max_lag: int = 2,
                         min_years: int = 5) -> pd.DataFrame:
     """Pearson correlation of year-on-year changes: ``effect`` in year t against ``cause`` in year
-    t - lag, for lag 0..max_lag. Returns lag, years (pairs used), r; r is missing below
-    ``min_years`` pairs."""
+    t - lag, for lag 0..max_lag. Returns lag, years (pairs used), r, and chance_band: about 95% of
+    correlations between unrelated series fall within +/- 1.96 / sqrt(years - 1) (the large-sample
+    approximation); r is missing below ``min_years`` pairs."""
     rows = []
     dc, de = cause.diff(), effect.diff()
     for lag in range(max_lag + 1):
         pairs = pd.concat([dc.shift(lag), de], axis=1).dropna()
         r = pairs.iloc[:, 0].corr(pairs.iloc[:, 1]) if len(pairs) >= min_years else np.nan
-        rows.append({"lag": lag, "years": len(pairs), "r": r})
+        band = 1.96 / np.sqrt(len(pairs) - 1) if len(pairs) > 1 else np.nan
+        rows.append({"lag": lag, "years": len(pairs), "r": r, "chance_band": band})
     return pd.DataFrame(rows)
 
 
@@ -84,7 +86,10 @@ def reading(drug: str, series: pd.DataFrame, correlations: pd.DataFrame) -> list
     else:
         best = usable.iloc[usable["r"].abs().argmax()]
         few = " in few data points" if best["years"] < 10 else ""
+        inside = abs(best["r"]) <= best["chance_band"]
+        chance = (f"within the +/-{best['chance_band']:.2f} that chance alone often gives" if inside
+                  else f"beyond the +/-{best['chance_band']:.2f} that chance alone often gives")
         out.append(f"Year-on-year changes in deaths and in US seizures are most closely associated "
                    f"at a lag of {int(best['lag'])} year(s) (r = {best['r']:.2f}, "
-                   f"{int(best['years'])} years): an association{few}, not a cause.")
+                   f"{int(best['years'])} years, {chance}): an association{few}, not a cause.")
     return out
