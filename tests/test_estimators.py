@@ -57,3 +57,44 @@ def test_refuses_a_regressor_without_within_variation():
     data["constant_in_unit"] = data["unit"].str[-1].astype(int)
     with pytest.raises(ValueError, match="'constant_in_unit' has no variation within units"):
         estimators.twfe(data, "y", ["constant_in_unit"], "unit", "year")
+
+
+def country_panel(effect: float, seed: int = 5, countries: int = 20) -> pd.DataFrame:
+    """Yearly outcome for 20 countries, 1990-2015; country A gets ``effect`` from 2000 on."""
+    rng = np.random.default_rng(seed)
+    trend = np.linspace(0, 3, 26)
+    rows = []
+    for c in range(countries):
+        name = "A" if c == 0 else f"C{c:02d}"
+        level = rng.normal(10, 3)
+        for t, year in enumerate(range(1990, 2016)):
+            value = level + trend[t] + rng.normal(0, 0.3)
+            if name == "A" and year >= 2000:
+                value += effect
+            rows.append({"country": name, "year": year, "homicide_rate": value})
+    return pd.DataFrame(rows)
+
+
+def test_event_study_recovers_a_planted_jump():
+    study = estimators.event_study(country_panel(-4.0), "homicide_rate", "country", "year",
+                                   ["A"], 2000)
+    assert study["relative_year"].min() == -5 and study["relative_year"].max() == 10
+    assert study.loc[study["relative_year"] < 0, "effect"].abs().max() < 0.6
+    assert estimators.post_effect(study) == pytest.approx(-4.0, abs=0.3)
+
+
+def test_permutation_test_separates_effect_from_no_effect():
+    observed, p_value, placebo = estimators.permutation_test(
+        country_panel(-4.0), "homicide_rate", "country", "year", ["A"], 2000)
+    assert observed == pytest.approx(-4.0, abs=0.3)
+    assert len(placebo) == 19 and p_value == pytest.approx(1 / 20)  # the most extreme of 20
+    _, p_null, _ = estimators.permutation_test(
+        country_panel(0.0), "homicide_rate", "country", "year", ["A"], 2000)
+    assert p_null > 0.1
+
+
+def test_event_study_needs_both_groups():
+    data = country_panel(0.0)
+    with pytest.raises(ValueError, match="both treated and comparison"):
+        estimators.event_study(data[data["country"] == "A"], "homicide_rate", "country", "year",
+                               ["A"], 2000)
