@@ -98,3 +98,27 @@ def test_event_study_needs_both_groups():
     with pytest.raises(ValueError, match="both treated and comparison"):
         estimators.event_study(data[data["country"] == "A"], "homicide_rate", "country", "year",
                                ["A"], 2000)
+
+
+def test_synthetic_control_recovers_weights_and_effect():
+    rng = np.random.default_rng(9)
+    years = list(range(1995, 2015))
+    donors = {f"D{i}": rng.normal(10, 2) + np.cumsum(rng.normal(0, 1, len(years)))
+              for i in range(6)}
+    treated = 0.3 * donors["D1"] + 0.7 * donors["D4"]
+    treated = treated + np.where(np.array(years) >= 2008, -2.5, 0.0)
+    rows = [{"country": name, "year": y, "v": v} for name, series in {**donors, "T": treated}.items()
+            for y, v in zip(years, series, strict=True)]
+    fit = estimators.synthetic_control(pd.DataFrame(rows), "v", "country", "year", "T", 2008)
+    assert fit.weights["D1"] == pytest.approx(0.3, abs=0.02)
+    assert fit.weights["D4"] == pytest.approx(0.7, abs=0.02)
+    assert fit.weights.sum() == pytest.approx(1.0) and (fit.weights >= 0).all()
+    assert fit.pre_rmspe < 0.05
+    assert fit.post_effect == pytest.approx(-2.5, abs=0.1)
+
+
+def test_simplex_projection():
+    w = estimators._project_to_simplex(np.array([0.5, 2.0, -1.0]))
+    assert w.tolist() == pytest.approx([0.0, 1.0, 0.0])
+    w = estimators._project_to_simplex(np.array([0.2, 0.2, 0.2]))
+    assert w.tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3])

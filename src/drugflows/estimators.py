@@ -111,3 +111,50 @@ def permutation_test(frame: pd.DataFrame, outcome: str, unit: str, period: str,
     placebo = pd.Series(placebos, dtype=float)
     p_value = (1 + int((placebo.abs() >= abs(observed)).sum())) / (1 + len(placebo))
     return observed, p_value, placebo
+
+
+def _project_to_simplex(v: np.ndarray) -> np.ndarray:
+    """Euclidean projection onto {w >= 0, sum w = 1} (Duchi et al. 2008)."""
+    u = np.sort(v)[::-1]
+    cumulative = np.cumsum(u)
+    rho = np.nonzero(u * np.arange(1, len(v) + 1) > (cumulative - 1))[0][-1]
+    theta = (cumulative[rho] - 1) / (rho + 1)
+    return np.maximum(v - theta, 0)
+
+
+@dataclass(frozen=True)
+class Synthetic:
+    """A synthetic control: donor weights, the treated and synthetic paths, and fit summaries."""
+
+    weights: pd.Series  # donor -> weight (non-negative, summing to 1)
+    path: pd.DataFrame  # period, treated, synthetic, gap
+    pre_rmspe: float  # root mean squared gap before the start
+    post_effect: float  # mean gap from the start on
+
+
+def synthetic_control(frame: pd.DataFrame, outcome: str, unit: str, period: str, treated: str,
+                      start: int, iterations: int = 5000) -> Synthetic:
+    """Weights on the donor units (all other units with a complete series over the years the
+    treated unit has) that best reproduce the treated unit's outcome before ``start``
+    (least squares on the simplex, by projected gradient descent), and the gap after."""
+    wide = frame.pivot_table(index=period, columns=unit, values=outcome)
+    if treated not in wide:
+        raise ValueError(f"no {outcome!r} data for {treated!r}")
+    wide = wide[wide[treated].notna()].dropna(axis=1)
+    donors = [c for c in wide.columns if c != treated]
+    pre = wide.index < start
+    if pre.sum() < 3 or not donors or (~pre).sum() == 0:
+        raise ValueError("synthetic_control needs donors, 3+ years before the start and 1+ after")
+    x, y = wide.loc[pre, donors].to_numpy(), wide.loc[pre, treated].to_numpy()
+    w = np.full(len(donors), 1 / len(donors))
+    step = 1 / (np.linalg.norm(x, 2) ** 2)  # 1 / Lipschitz constant of the gradient
+    for _ in range(iterations):
+        w = _project_to_simplex(w - step * (x.T @ (x @ w - y)))
+    synthetic = wide[donors].to_numpy() @ w
+    path = pd.DataFrame({"period": wide.index, "treated": wide[treated].to_numpy(),
+                         "synthetic": synthetic})
+    path["gap"] = path["treated"] - path["synthetic"]
+    is_pre = path["period"] < start
+    return Synthetic(weights=pd.Series(w, index=donors).sort_values(ascending=False),
+                     path=path, pre_rmspe=float(np.sqrt((path.loc[is_pre, "gap"] ** 2).mean())),
+                     post_effect=float(path.loc[~is_pre, "gap"].mean()))
