@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from drugflows.fiscal import fiscal_year_of
+
 #: BTS measures that count vehicles (not the people or containers they carry).
 VEHICLE_MEASURES = ("Personal Vehicles", "Trucks", "Buses", "Trains")
 
@@ -45,7 +47,7 @@ def seasonal_profile(monthly: pd.Series) -> pd.DataFrame:
     Returns month (1-12), index, years (how many years the average rests on).
     """
     frame = monthly.rename("value").to_frame().rename_axis(None)
-    frame["fiscal_year"] = frame.index.year + (frame.index.month >= 10)
+    frame["fiscal_year"] = fiscal_year_of(frame.index.to_series()).to_numpy()
     counts = frame.groupby("fiscal_year")["value"].transform("size")
     frame = frame[counts == 12]
     means = frame.groupby("fiscal_year")["value"].transform("mean")
@@ -156,6 +158,13 @@ def region_shares(by_country: pd.DataFrame, countries: pd.DataFrame) -> pd.DataF
     out = groups.groupby(["year", "region_group"], as_index=False)["kg"].sum()
     out["share_pct"] = 100 * out["kg"] / out.groupby("year")["kg"].transform("sum")
     return out
+
+
+def top_region_shares(shares: pd.DataFrame, n: int = 6) -> pd.DataFrame:
+    """Shares (%) as a year x region table, the ``n`` regions with the largest mean share."""
+    table = shares.pivot_table(index="year", columns="region_group", values="share_pct",
+                               fill_value=0)
+    return table[table.mean().sort_values(ascending=False).index[:n]]
 
 
 def supply_chain(drug: str, year: int, unodc: pd.DataFrame, countries: pd.DataFrame,
@@ -310,8 +319,7 @@ def traffic_by_fiscal_year(per_traffic: pd.DataFrame) -> pd.DataFrame:
     """:func:`seizures_per_traffic` summed to fiscal years that have all 12 months of both
     series. Returns field_office, fiscal_year, lbs, events, vehicles, lbs_per_million_vehicles,
     events_per_million_vehicles."""
-    frame = per_traffic.assign(fiscal_year=per_traffic["month"].dt.year
-                               + (per_traffic["month"].dt.month >= 10))
+    frame = per_traffic.assign(fiscal_year=fiscal_year_of(per_traffic["month"]))
     sums = frame.groupby(["field_office", "fiscal_year"], as_index=False, sort=False).agg(
         lbs=("lbs", "sum"), events=("events", "sum"), vehicles=("vehicles", "sum"),
         months=("month", "nunique"))

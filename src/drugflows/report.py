@@ -50,9 +50,3 @@ def table(frame, formats: dict[str, str] | None = None) -> None:
     table_id = hashlib.sha256(frame.to_csv().encode()).hexdigest()[:10]
     display(frame.style.format(formats or {}, na_rep="–").hide(axis="index").set_uuid(table_id))
 
-
-def choose_parameter(name: str, value: object, valid) -> str:
-    """Validate a notebook parameter against the valid values (keys of a dict, or a list)."""
-    from drugflows.params import choose
-
-    return choose(name, value, list(valid))

@@ -18,8 +18,10 @@ from drugflows._io import atomic_path, atomic_write_text
 
 CATALOG_NAME = "catalog.json"
 
-#: Column types understood by :func:`load` and :func:`write`.
-COLUMN_TYPES = {"month", "str", "int", "int_or_missing", "float", "bool"}
+#: Column types understood by :func:`load` and :func:`write`, and the pandas dtype of each.
+PANDAS_DTYPES = {"str": "string", "int": "int64", "int_or_missing": "Int64", "float": "float64",
+                 "bool": "bool", "month": "datetime64[us]"}
+COLUMN_TYPES = set(PANDAS_DTYPES)
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,9 @@ def load(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
         from drugflows.sources.naturalearth import read_geojson
 
         return read_geojson(processed_dir / meta.file)
-    dtypes = {"str": "string", "int": "int64", "int_or_missing": "Int64", "float": "float64",
-              "bool": "bool"}
     frame = pd.read_csv(
         processed_dir / meta.file,
-        dtype={c: dtypes[t] for c, t in meta.columns.items() if t in dtypes},
+        dtype={c: PANDAS_DTYPES[t] for c, t in meta.columns.items() if t != "month"},
         keep_default_na=False,
         na_values={c: [""] for c, t in meta.columns.items() if t != "str"},
     )
@@ -138,9 +138,8 @@ def write(frame: pd.DataFrame, meta: TableMeta, processed_dir: Path | None = Non
 
 def typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """The columns in catalog order with the catalog's types (as :func:`load` returns them)."""
-    kinds = {"str": "string", "int": "int64", "int_or_missing": "Int64", "float": "float64",
-             "bool": "bool", "month": "datetime64[us]"}
-    return frame[list(columns)].astype({c: kinds[k] for c, k in columns.items()}).reset_index(drop=True)
+    return frame[list(columns)].astype(
+        {c: PANDAS_DTYPES[k] for c, k in columns.items()}).reset_index(drop=True)
 
 
 def write_catalog(entries: dict[str, TableMeta], processed_dir: Path | None = None) -> Path:
