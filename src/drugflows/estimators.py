@@ -91,26 +91,45 @@ def post_effect(study: pd.DataFrame) -> float:
     return float(study.loc[study["relative_year"] >= 0, "effect"].mean())
 
 
-def permutation_test(frame: pd.DataFrame, outcome: str, unit: str, period: str,
-                     treated: list[str], start: int, window: tuple[int, int] = (-5, 10)
-                     ) -> tuple[float, float, pd.Series]:
-    """Placebo inference for :func:`post_effect`: every comparison unit in turn is treated as if it
-    had started in ``start`` (the real treated units left out), giving the distribution of the
-    statistic under no effect. Returns the observed effect, the two-sided p-value
-    (placebos at least as large in size, counting the observed one) and the placebo effects."""
-    observed = post_effect(event_study(frame, outcome, unit, period, treated, start, window))
-    comparison = frame.loc[~frame[unit].isin(treated), unit].unique()
+def placebo_studies(frame: pd.DataFrame, outcome: str, unit: str, period: str,
+                    treated: list[str], start: int, window: tuple[int, int] = (-5, 10)
+                    ) -> pd.DataFrame:
+    """Event studies with each comparison unit in turn treated as if it had started in ``start``
+    (the real treated units left out). Returns relative_year x placebo unit: the effect paths.
+    Units without data before and after the start are skipped."""
     donors = frame[~frame[unit].isin(treated)]
-    placebos = {}
-    for placebo_unit in comparison:
+    paths = {}
+    for placebo_unit in donors[unit].unique():
         try:
             study = event_study(donors, outcome, unit, period, [placebo_unit], start, window)
         except ValueError:
             continue
-        placebos[placebo_unit] = post_effect(study)
-    placebo = pd.Series(placebos, dtype=float)
-    p_value = (1 + int((placebo.abs() >= abs(observed)).sum())) / (1 + len(placebo))
-    return observed, p_value, placebo
+        if (study["relative_year"] >= 0).any():
+            paths[placebo_unit] = study.set_index("relative_year")["effect"]
+    return pd.DataFrame(paths).sort_index()
+
+
+def permutation_test(frame: pd.DataFrame, outcome: str, unit: str, period: str,
+                     treated: list[str], start: int, window: tuple[int, int] = (-5, 10)
+                     ) -> tuple[float, float, pd.Series]:
+    """Placebo inference for :func:`post_effect`: every comparison unit in turn is treated as if it
+    had started in ``start`` (:func:`placebo_studies`), giving the distribution of the statistic
+    under no effect. Returns the observed effect, the two-sided p-value (placebos at least as large
+    in size, counting the observed one) and the placebo effects."""
+    observed = post_effect(event_study(frame, outcome, unit, period, treated, start, window))
+    placebo = placebo_effects(placebo_studies(frame, outcome, unit, period, treated, start, window))
+    return observed, placebo_p_value(observed, placebo), placebo
+
+
+def placebo_effects(paths: pd.DataFrame) -> pd.Series:
+    """Each placebo's :func:`post_effect` from its effect path (:func:`placebo_studies`)."""
+    return paths[paths.index >= 0].mean().astype(float)
+
+
+def placebo_p_value(observed: float, placebo: pd.Series) -> float:
+    """Two-sided permutation p-value: the share of placebos at least as large in size as the
+    observed effect, counting the observed one (so never below 1 / (placebos + 1))."""
+    return (1 + int((placebo.abs() >= abs(observed)).sum())) / (1 + len(placebo))
 
 
 def _project_to_simplex(v: np.ndarray) -> np.ndarray:

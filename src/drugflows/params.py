@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
+
+import pandas as pd
 
 
 class ParameterError(ValueError):
@@ -43,3 +46,45 @@ def year_range(
     if bounds[0] > bounds[1]:
         raise ParameterError(f"{first_name} = {bounds[0]} is after {last_name} = {bounds[1]}")
     return bounds[0], bounds[1]
+
+
+def country(name: str, value: object, countries: pd.DataFrame) -> str:
+    """ISO3 code for ``value``: an ISO3 code or a country name (``countries`` table names and the
+    resolver's aliases, such as "Burma"), case ignored. ParameterError with close matches if none."""
+    if not isinstance(value, str) or not value.strip():
+        raise ParameterError(f"Parameter {name!r} must be an ISO3 code or a country name, got "
+                             f"{type(value).__name__} {value!r}")
+    text = value.strip()
+    codes = dict(zip(countries["iso3"], countries["name"], strict=True))
+    if text.upper() in codes:
+        return text.upper()
+    by_name = {n.casefold(): code for code, n in codes.items()}
+    if text.casefold() in by_name:
+        return by_name[text.casefold()]
+    from drugflows.countries import _resolve_one  # the regex resolver knows aliases
+
+    resolved = _resolve_one(text)
+    if resolved in codes:
+        return resolved
+    close = difflib.get_close_matches(text.casefold(), list(by_name), n=5, cutoff=0.6)
+    hint = (f"Did you mean: {', '.join(f'{codes[by_name[c]]} ({by_name[c]})' for c in close)}?"
+            if close else "Give an ISO3 code (e.g. COL) or an English country name.")
+    raise ParameterError(f"Unknown {name} {value!r}: no country of that code or name. {hint}")
+
+
+def country_list(name: str, value: object, countries: pd.DataFrame,
+                 valid: Iterable[str] | None = None) -> list[str]:
+    """ISO3 codes for a code or name, or a list of them (each as :func:`country`); with ``valid``,
+    every code must be in it (ParameterError listing the valid codes)."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list | tuple) or not values:
+        raise ParameterError(f"Parameter {name!r} must be an ISO3 code, a country name or a "
+                             f"non-empty list of them, got {type(value).__name__} {value!r}")
+    codes = list(dict.fromkeys(country(name, v, countries) for v in values))
+    if valid is not None:
+        valid = sorted(valid)
+        outside = [c for c in codes if c not in valid]
+        if outside:
+            raise ParameterError(f"Parameter {name!r}: no data for {', '.join(outside)} here. "
+                                 f"Valid values: {', '.join(valid)}")
+    return codes

@@ -49,7 +49,14 @@ def thousands(axis) -> None:
     """Format a value axis with thousands separators and at most six ticks (each tick is a
     handful of artists: fewer ticks draw faster and read no worse)."""
     axis.set_major_locator(mticker.MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    axis.set_major_formatter(mticker.FuncFormatter(_tick_label))
+
+
+def _tick_label(value: float, _position=None) -> str:
+    """Thousands separators for whole numbers, two significant digits for small fractions."""
+    if abs(value) >= 10 or value == round(value):
+        return f"{value:,.0f}"
+    return f"{value:.2g}"
 
 
 def finish(fig, title: str, source: str, caveat: str | None = None, *, left: float = 0.95,
@@ -155,7 +162,7 @@ def stacked_by_year(table: pd.DataFrame, labels: dict[str, str], *, title: str, 
     ax.set_xlabel(xlabel)
     if len(table.columns) > 2:  # many parts: the legend goes beside the bars
         ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-        right = 0.3 + _CHAR_IN * max(len(labels.get(c, str(c))) for c in table.columns)
+        right = 0.6 + _CHAR_IN * max(len(labels.get(c, str(c))) for c in table.columns)
     else:
         ax.legend(frameon=False, loc="upper left")
         right = 0.3
@@ -279,3 +286,123 @@ def panels(series: dict[str, pd.Series], *, title: str, source: str, caveat: str
         ax.set_visible(False)
     fig.subplots_adjust(hspace=0.7, wspace=0.25)
     return finish(fig, title, source, caveat, top=0.35)
+
+
+def _facet_grid(count: int, columns: int, row_in: float = 2.0):
+    columns = max(1, min(columns, count))
+    rows = -(-count // columns) or 1
+    fig, axes = plt.subplots(rows, columns, figsize=(WIDTH_IN, row_in * rows + 1.3), squeeze=False)
+    for ax in axes.flat[count:]:
+        ax.set_visible(False)
+    return fig, axes
+
+
+def lines_by_facet(frame: pd.DataFrame, facet: str, x: str, y: str, group: str, *, title: str,
+                   xlabel: str, ylabel: str, source: str, caveat: str | None = None,
+                   columns: int = 3, sharey: bool = False):
+    """Small multiples (one per ``facet``), each with one line per ``group`` (same colour for the
+    same group in every panel) and one legend for the figure."""
+    facets = list(dict.fromkeys(frame[facet]))
+    groups = list(dict.fromkeys(frame[group]))
+    colors = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
+    fig, axes = _facet_grid(len(facets), columns)
+    for ax, name in zip(axes.flat, facets, strict=False):
+        part = frame[frame[facet] == name]
+        for g, lines in part.groupby(group, sort=False):
+            ax.plot(lines[x], lines[y], marker="o", markersize=2.5, color=colors[g], label=str(g))
+        ax.set_title(str(name), loc="left", fontsize=9)
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True, nbins=5))
+        thousands(ax.yaxis)
+    if sharey:
+        low = min(ax.get_ylim()[0] for ax in axes.flat[:len(facets)])
+        high = max(ax.get_ylim()[1] for ax in axes.flat[:len(facets)])
+        for ax in axes.flat[:len(facets)]:
+            ax.set_ylim(low, high)
+    fig.supylabel(ylabel, x=0.01, fontsize=9)
+    fig.legend(handles=[plt.Line2D([], [], color=colors[g], marker="o", label=str(g)) for g in groups],
+               loc="upper right", frameon=False, fontsize=8, ncol=min(len(groups), 3),
+               bbox_to_anchor=(1 - 0.3 / WIDTH_IN, 1 - 0.4 / fig.get_size_inches()[1]))
+    fig.subplots_adjust(hspace=0.75, wspace=0.3)
+    return finish(fig, title, source, caveat, left=0.85, top=0.55)
+
+
+def placebo_paths(studies: dict[str, tuple[pd.Series, pd.DataFrame]], *, title: str, source: str,
+                  caveat: str | None = None, treated_label: str = "Partner country",
+                  columns: int = 2):
+    """Event-study effects by year relative to the start: the treated path (bold) over every
+    placebo country's path (grey). ``studies``: panel title (with unit) -> (treated effect indexed
+    by relative year, placebo paths relative_year x unit)."""
+    fig, axes = _facet_grid(len(studies), columns, row_in=2.4)
+    for ax, (name, (treated, placebos)) in zip(axes.flat, studies.items(), strict=False):
+        for unit in placebos.columns:
+            ax.plot(placebos.index, placebos[unit], color="0.75", linewidth=0.7)
+        ax.plot(treated.index, treated.to_numpy(), color=PALETTE[3], linewidth=2, marker="o",
+                markersize=3)
+        ax.axvline(-0.5, color="0.3", linestyle="--", linewidth=0.8)
+        ax.axhline(0, color="0.3", linewidth=0.6)
+        ax.set_title(name, loc="left", fontsize=9)
+        ax.set_xlabel("Years from the start", fontsize=8)
+        ax.tick_params(labelsize=8)
+        thousands(ax.yaxis)
+    fig.legend(handles=[plt.Line2D([], [], color=PALETTE[3], linewidth=2, label=treated_label),
+                        plt.Line2D([], [], color="0.75", label="Placebo countries")],
+               loc="upper right", frameon=False, fontsize=8, ncol=2,
+               bbox_to_anchor=(1 - 0.3 / WIDTH_IN, 1 - 0.4 / fig.get_size_inches()[1]))
+    fig.supylabel("Change against comparison, net of pre-start gap", x=0.01, fontsize=9)
+    fig.subplots_adjust(hspace=0.75, wspace=0.3)
+    return finish(fig, title, source, caveat, left=0.85, top=0.55)
+
+
+def coefficients(table: pd.DataFrame, label: str, *, title: str, xlabel: str, source: str,
+                 caveat: str | None = None, group: str | None = None):
+    """Point estimates (``coef``) with 95% intervals (``ci_low``, ``ci_high``), one row each; with
+    ``group``, one panel per group, each on its own scale (coefficients in different units)."""
+    groups = list(dict.fromkeys(table[group])) if group else [None]
+    fig, axes = plt.subplots(len(groups), 1, squeeze=False,
+                             figsize=(WIDTH_IN, 0.45 * len(table) + 0.9 * len(groups) + 1.2))
+    for ax, name in zip(axes[:, 0], groups, strict=True):
+        part = table if name is None else table[table[group] == name]
+        positions = list(range(len(part)))[::-1]
+        ax.errorbar(part["coef"], positions, xerr=[part["coef"] - part["ci_low"],
+                                                   part["ci_high"] - part["coef"]],
+                    fmt="o", color=PALETTE[0], ecolor=PALETTE[0], capsize=3)
+        ax.axvline(0, color="0.3", linewidth=0.8)
+        ax.set_yticks(positions, part[label])
+        ax.set_ylim(-0.6, len(part) - 0.4)
+        ax.set_xlabel(xlabel if name is None else f"{xlabel}, {name}", fontsize=9)
+        ax.grid(axis="y", visible=False)
+    fig.subplots_adjust(hspace=0.9)
+    label_in = _CHAR_IN * table[label].str.len().max() + 0.2
+    return finish(fig, title, source, caveat, left=label_in)
+
+
+def curves(frame: pd.DataFrame, x: str, y: str, group: str, *, title: str, xlabel: str, ylabel: str,
+           source: str, caveat: str | None = None, references: dict[str, float] | None = None,
+           log: bool = False):
+    """One line per group on one axes (log-log with ``log``), with labelled horizontal reference
+    lines (``references``: label -> value) in the colour of the group named first in the label."""
+    fig, ax = plt.subplots()
+    groups = list(dict.fromkeys(frame[group]))
+    for i, name in enumerate(groups):
+        part = frame[frame[group] == name]
+        ax.plot(part[x], part[y], marker="o", markersize=3, color=PALETTE[i % len(PALETTE)],
+                label=str(name))
+    for label, value in (references or {}).items():
+        color = next((PALETTE[j % len(PALETTE)] for j, g in enumerate(groups)
+                      if label.lower().startswith(str(g).lower())), "0.3")
+        ax.axhline(value, color=color, linestyle="--", linewidth=0.9)
+        ax.annotate(label, (0.01, value), xycoords=("axes fraction", "data"), fontsize=8,
+                    color=color, va="bottom")
+    if log:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(_tick_label))
+        ax.yaxis.set_major_formatter(mticker.FuncFormatter(_tick_label))
+    else:
+        thousands(ax.yaxis)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, fontsize=8, loc="upper right")
+    return finish(fig, title, source, caveat, left=1.3)

@@ -1,0 +1,94 @@
+"""Colombia: does eradication cut coca where it happens, and does coca move next door?
+
+Municipal panel ``colombia_municipal_coca`` (coca census UNODC/SIMCI; aerial spraying and manual
+eradication from the Government of Colombia), hectares per municipality and year.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from drugflows.estimators import Fit, twfe
+from drugflows.params import ParameterError
+
+#: Regressor -> plain label (own-municipality eradication in ha; spillover in 1,000 ha).
+REGRESSORS = {
+    "aerial_spraying_ha": "Aerial spraying in the municipality",
+    "manual_eradication_ha": "Manual eradication in the municipality",
+    "aerial_elsewhere_kha": "Aerial spraying elsewhere in the department",
+    "manual_elsewhere_kha": "Manual eradication elsewhere in the department",
+}
+#: Regressor -> the unit of its coefficient.
+UNITS = {"aerial_spraying_ha": "ha of coca per ha", "manual_eradication_ha": "ha of coca per ha",
+         "aerial_elsewhere_kha": "ha of coca per 1,000 ha",
+         "manual_elsewhere_kha": "ha of coca per 1,000 ha"}
+OUTCOME = "coca_later_ha"
+#: The panel covers 17 years: longer lags leave too few years to estimate.
+MAX_LAG = 5
+
+
+def analysis_panel(panel: pd.DataFrame, lag: int = 1) -> pd.DataFrame:
+    """One row per municipality and year: eradication in year t and coca ``lag`` years later.
+
+    Keeps municipalities with coca in at least one year (the others can not respond). Adds the
+    eradication in the other municipalities of the same department (thousand ha) as the spillover
+    regressors, and ``coca_later_ha`` (coca in t + lag). Rows without the later coca figure or
+    without manual eradication (not collected before 2004) are left for :func:`twfe` to drop.
+    """
+    if not isinstance(lag, int) or isinstance(lag, bool) or not 1 <= lag <= MAX_LAG:
+        raise ParameterError(f"Parameter 'lag' must be a whole number of years from 1 to {MAX_LAG}, "
+                             f"got {type(lag).__name__} {lag!r}")
+    data = panel.sort_values(["divipola", "year"]).copy()
+    grown = data.groupby("divipola")["coca_ha"].transform("max") > 0
+    for own, elsewhere in (("aerial_spraying_ha", "aerial_elsewhere_kha"),
+                           ("manual_eradication_ha", "manual_elsewhere_kha")):
+        department_total = data.groupby(["department_code", "year"])[own].transform(
+            lambda s: s.sum(min_count=1))
+        data[elsewhere] = (department_total - data[own]) / 1000
+    data[OUTCOME] = data.groupby("divipola")["coca_ha"].shift(-lag)
+    data["outcome_year"] = data["year"] + lag
+    return data[grown].reset_index(drop=True)
+
+
+def estimate(data: pd.DataFrame, first_year: int, last_year: int) -> Fit:
+    """Two-way fixed effects (municipality and year), standard errors clustered by municipality:
+    coca ``lag`` years later on eradication this year, own and elsewhere in the department, for
+    eradication years ``first_year``..``last_year``."""
+    window = data[(data["year"] >= first_year) & (data["year"] <= last_year)]
+    return twfe(window, OUTCOME, list(REGRESSORS), unit="divipola", period="year")
+
+
+def effects_table(fit: Fit) -> pd.DataFrame:
+    """The fit as a readable table: regressor label, coefficient, standard error, 95% interval."""
+    table = fit.table.reset_index(names="regressor")
+    table.insert(0, "effect_on", table["regressor"].map(REGRESSORS))
+    table.insert(1, "unit", table["regressor"].map(UNITS))
+    return table.drop(columns="regressor")
+
+
+def reading(fit: Fit, lag: int, first_year: int, last_year: int) -> list[str]:
+    """Plain sentences: each coefficient with its interval, and whether it is distinguishable from
+    zero at the 95% level."""
+    later = "the next year" if lag == 1 else f"{lag} years later"
+    out = [f"{fit.observations:,} municipality-years ({fit.clusters} municipalities with coca at some "
+           f"point), eradication in {first_year}-{last_year}, coca measured {later}."]
+    for name, label in REGRESSORS.items():
+        row = fit[name]
+        clear = row["ci_low"] > 0 or row["ci_high"] < 0
+        verdict = "distinguishable from zero" if clear else "not distinguishable from zero"
+        out.append(f"{label}: {row['coef']:+.3f} {UNITS[name]} {later} (95% interval "
+                   f"{row['ci_low']:+.3f} to {row['ci_high']:+.3f}; {verdict}).")
+    return out
+
+
+def usable_years(data: pd.DataFrame) -> list[int]:
+    """Eradication years with the later coca figure and both eradication measures on file."""
+    complete = data.dropna(subset=[OUTCOME, *REGRESSORS])
+    return sorted(int(y) for y in complete["year"].unique())
+
+
+def national_totals(panel: pd.DataFrame) -> pd.DataFrame:
+    """Years x (coca_ha, aerial_spraying_ha, manual_eradication_ha): sums over municipalities
+    (missing where no municipality has a figure, as manual eradication before 2004)."""
+    columns = ["coca_ha", "aerial_spraying_ha", "manual_eradication_ha"]
+    return panel.groupby("year")[columns].sum(min_count=1)

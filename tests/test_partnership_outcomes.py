@@ -1,0 +1,220 @@
+"""Source countries, Colombian eradication, partnership outcomes and cost effectiveness: the helpers
+behind the four partnership reports, on the real tables and on constructed data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from drugflows import cost_effectiveness as ce
+from drugflows import cultivation, eradication, partnerships, tables
+from drugflows.crops import pick_vintage
+from drugflows.params import ParameterError
+
+
+@pytest.fixture(scope="module")
+def crops() -> pd.DataFrame:
+    return tables.load("crop_estimates")
+
+
+@pytest.fixture(scope="module")
+def countries() -> pd.DataFrame:
+    return tables.load("countries")
+
+
+# --- source countries -------------------------------------------------------------------------
+
+def test_one_series_keeps_one_estimator_per_country(crops):
+    wide = cultivation.one_series(crops, "opium_poppy", ["AFG", "MEX", "MMR"])
+    # Mexico: UNODC published one year (2015), ONDCP fifteen: the longer series is used.
+    assert wide.attrs["estimator"] == {"AFG": "UNODC", "MEX": "USG-ONDCP", "MMR": "UNODC"}
+    latest = pick_vintage(crops)
+    expected = latest[(latest["iso3"] == "MEX") & (latest["crop"] == "opium_poppy")
+                      & (latest["measure"] == "cultivation_ha")
+                      & (latest["estimate_by"] == "USG-ONDCP")].set_index("year")["value"]
+    pd.testing.assert_series_equal(wide["MEX"].dropna(), expected, check_names=False,
+                                   check_index_type=False)
+
+
+def test_eradication_prefers_reported_totals_then_sums_aerial_and_manual(crops):
+    wide = cultivation.eradication(crops, "coca", ["COL"])
+    latest = pick_vintage(crops).query("iso3 == 'COL' and crop == 'coca'")
+    value = latest.set_index(["year", "measure"])["value"]
+    assert wide.loc[2012, "COL"] == value[(2012, "eradication_reported_ha")]
+    assert wide.loc[2008, "COL"] == value[(2008, "eradication_ha")]
+    assert wide.loc[2005, "COL"] == pytest.approx(
+        value[(2005, "aerial_spraying_ha")] + value[(2005, "manual_eradication_ha")])
+    assert wide.loc[2002, "COL"] == value[(2002, "aerial_spraying_ha")]  # manual not yet recorded
+
+
+def test_intensity_and_shares_are_ratios_of_the_inputs():
+    cultivated = pd.DataFrame({"A": [100.0, 200.0], "B": [300.0, np.nan]}, index=[2000, 2001])
+    eradicated = pd.DataFrame({"A": [50.0, 0.0], "B": [30.0, 10.0]}, index=[2000, 2001])
+    ratio = cultivation.intensity(eradicated, cultivated)
+    assert ratio.loc[2000].tolist() == [0.5, 0.1] and ratio.loc[2001, "A"] == 0
+    shares = cultivation.shares_of_total(cultivated)
+    assert shares.index.tolist() == [2000] and shares.loc[2000].tolist() == [25.0, 75.0]
+
+
+def test_balloon_correlation_sees_planted_displacement():
+    years = range(2000, 2012)
+    rng = np.random.default_rng(3)
+    moved = rng.normal(0, 1000, len(years)).cumsum()
+    wide = pd.DataFrame({"A": 50_000 + moved, "B": 30_000 - moved,
+                         "C": 20_000 + rng.normal(0, 1000, len(years)).cumsum()}, index=years)
+    table = cultivation.change_correlations(wide).set_index(["country_a", "country_b"])
+    assert table.loc[("A", "B"), "r"] == pytest.approx(-1.0)
+    assert table.loc[("A", "B"), "chance_band"] == pytest.approx(1.96 / np.sqrt(10))
+    lines = cultivation.reading("coca", wide, pd.DataFrame(), table.reset_index(), {})
+    assert any("opposite directions" in line and "A and B" in line for line in lines)
+
+
+# --- Colombia: eradication on the municipal panel ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def colombia() -> pd.DataFrame:
+    return eradication.analysis_panel(tables.load("colombia_municipal_coca"), lag=1)
+
+
+def test_spillover_is_the_rest_of_the_department(colombia):
+    panel = tables.load("colombia_municipal_coca")
+    row = colombia[(colombia["year"] == 2008) & (colombia["manual_eradication_ha"] > 0)].iloc[0]
+    same = panel[(panel["department_code"] == row["department_code"]) & (panel["year"] == 2008)]
+    others = same[same["divipola"] != row["divipola"]]
+    assert row["manual_elsewhere_kha"] == pytest.approx(others["manual_eradication_ha"].sum() / 1000)
+    later = panel[(panel["divipola"] == row["divipola"]) & (panel["year"] == 2009)]["coca_ha"]
+    assert row[eradication.OUTCOME] == later.iloc[0]
+
+
+def test_manual_eradication_cuts_coca_next_year_aerial_not_distinguishable(colombia):
+    years = eradication.usable_years(colombia)
+    assert (years[0], years[-1]) == (2004, 2016)  # manual eradication recorded from 2004
+    fit = eradication.estimate(colombia, 2004, 2016)
+    manual, aerial = fit["manual_eradication_ha"], fit["aerial_spraying_ha"]
+    assert manual["coef"] == pytest.approx(-0.298, abs=0.002) and manual["ci_high"] < 0
+    assert aerial["coef"] == pytest.approx(-0.069, abs=0.002) and aerial["ci_low"] < 0 < aerial["ci_high"]
+    assert fit.clusters == 311
+
+
+@pytest.mark.parametrize("lag", [0, 6, 1.5, True, "1"])
+def test_bad_lag_is_refused(lag):
+    with pytest.raises(ParameterError, match="lag"):
+        eradication.analysis_panel(tables.load("colombia_municipal_coca"), lag)
+
+
+# --- partnership outcomes ----------------------------------------------------------------------
+
+def planted_panel(effect: float, units: int = 20, seed: int = 5) -> pd.DataFrame:
+    """Outcome = unit level + common trend + noise; unit T jumps by ``effect`` from 2005."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(units):
+        name = "T" if i == 0 else f"C{i:02d}"
+        level = rng.normal(20, 5)
+        for year in range(1995, 2016):
+            value = level + 0.3 * (year - 1995) + rng.normal(0, 0.5)
+            value += effect if name == "T" and year >= 2005 else 0
+            rows.append({"iso3": name, "year": year, "value": value})
+    return pd.DataFrame(rows)
+
+
+def test_study_recovers_a_planted_jump_and_calls_it_unusual():
+    panel = planted_panel(6.0)
+    comparison = [u for u in panel["iso3"].unique() if u != "T"]
+    study = partnerships.study("homicide_rate", panel, ["T"], comparison, 2005)
+    assert study.effect == pytest.approx(6.0, abs=0.5)
+    assert study.p_value == pytest.approx(1 / 20)  # larger than every one of the 19 placebos
+    assert study.synthetic.post_effect == pytest.approx(6.0, abs=1.0)
+
+
+def test_study_without_effect_is_not_unusual():
+    panel = planted_panel(0.0)
+    comparison = [u for u in panel["iso3"].unique() if u != "T"]
+    study = partnerships.study("homicide_rate", panel, ["T"], comparison, 2005)
+    assert abs(study.effect) < 0.5 and study.p_value > 0.1
+
+
+def test_study_with_too_few_placebos_reports_no_p_value(crops):
+    panel = partnerships.outcome_panel("coca_cultivation_ha", pd.DataFrame(), crops, pd.DataFrame())
+    study = partnerships.study("coca_cultivation_ha", panel, ["COL"], ["PER", "BOL"], 2005)
+    assert study.effect is not None and study.p_value is None
+    assert "too few for placebo inference" in study.note
+
+
+def test_default_comparison_is_the_region_without_the_us_or_the_partner(countries):
+    peers = partnerships.regional_peers(["MEX"], countries)
+    americas = set(countries.loc[countries["un_region"] == "Americas", "iso3"])
+    assert set(peers) == americas - {"MEX", "USA"}
+
+
+def test_assistance_series_sum_the_greenbook_accounts():
+    assistance = tables.load("us_assistance")
+    spent = partnerships.counternarcotics_assistance(assistance, ["COL"])
+    rows = assistance[(assistance["iso3"] == "COL") & (assistance["source"] == "USAID Greenbook")
+                      & (assistance["fiscal_year"] == 2000) & assistance["account_or_sector"].isin(
+        ["International Narcotics Control and Law Enforcement",
+         "Andean Counterdrug Initiative, Department of State"])]
+    label = "State INCLE and Andean Counterdrug Initiative, obligations (Greenbook)"
+    assert spent.loc[2000, label] == pytest.approx(rows["usd_current"].sum())
+
+
+def test_majors_status_reads_the_list():
+    status = partnerships.majors_status(tables.load("majors_list"), ["CHN", "COL", "CAN"])
+    assert status.loc[2022, "CHN"] == "not listed" and status.loc[2024, "CHN"].startswith("major")
+    assert (status["COL"].str.startswith("major")).all() and (status["CAN"] == "not listed").all()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("Plan X", None, None, ["homicide_rate"], None), "Unknown program 'Plan X'"),
+    (("Plan Colombia", "Colmbia", None, ["homicide_rate"], None), "Did you mean: Colombia"),
+    (("CARSI", None, 2008, ["murder"], None), "Unknown outcomes 'murder'"),
+    (("CARSI", None, "2008", ["homicide_rate"], None), "start_year"),
+    (("Merida Initiative", None, None, [], None), "outcomes"),
+    (("Merida Initiative", None, None, ["homicide_rate"], ["MEX"]), "no comparison country"),
+])
+def test_bad_partnership_parameters_are_refused(args, message, countries):
+    with pytest.raises(ParameterError, match=message):
+        partnerships.validate(*args, countries)
+
+
+# --- cost effectiveness ------------------------------------------------------------------------
+
+def test_implied_retail_share_reproduces_the_headline():
+    share = ce.implied_retail_share("eradication", 2000.0, 0.4)
+    assert ce.Chain("eradication", 2000.0, 0.4, share).usd_per_retail_kg == pytest.approx(940_000)
+    assert ce.sensitivity(3000.0, 1.0, [0.01, 0.1]).tolist() == pytest.approx([300_000, 30_000])
+
+
+def test_colombia_links_come_from_the_tables(crops):
+    assistance, unodc = tables.load("us_assistance"), tables.load("unodc_seizures")
+    links = ce.colombia_links(assistance, crops, unodc, (2000, 2008), 0.5, 0.1).set_index("policy")
+    latest = pick_vintage(crops).query("iso3 == 'COL' and crop == 'coca' and estimate_by == 'UNODC'")
+    both = latest.pivot_table(index="year", columns="measure", values="value").loc[2000:2008].dropna(
+        subset=["production_t", "cultivation_ha"])
+    yield_kg = both["production_t"].sum() * 1000 / both["cultivation_ha"].sum()
+    assert links.loc["eradication", "yield_kg_per_ha"] == pytest.approx(yield_kg)
+    assert links.loc["eradication", "upstream_kg_per_unit"] == pytest.approx(0.1 * yield_kg)
+    money = ce.greenbook_counternarcotics(assistance, "COL").loc[2000:2008]
+    assert links.loc["eradication", "usd"] == pytest.approx(money["State"].sum() / 2)
+    assert links.loc["interdiction", "usd"] == pytest.approx(
+        money["Defense"].sum() + money["State"].sum() / 2)
+
+
+def test_accounting_divides_the_whole_budget(crops):
+    assistance, unodc = tables.load("us_assistance"), tables.load("unodc_seizures")
+    table = ce.accounting(assistance, crops, unodc, ["PER"], (2005, 2010)).iloc[0]
+    assert table["usd_per_ha_eradicated"] == pytest.approx(table["usd_constant"] / table["ha_eradicated"])
+    assert table["usd_per_kg_seized"] == pytest.approx(table["usd_constant"] / table["kg_seized"])
+    assert table["usd_constant"] > 0 and table["ha_eradicated"] > 0
+
+
+@pytest.mark.parametrize("change", [{"eradication_budget_share": 1.5}, {"retail_shares": []},
+                                    {"coca_avoided_per_ha": "high"}, {"first_year": 1980},
+                                    {"accounting_countries": ["Atlantis"]}])
+def test_bad_cost_parameters_are_refused(change, countries):
+    values = {"first_year": 2000, "last_year": 2008, "eradication_budget_share": 0.5,
+              "coca_avoided_per_ha": None, "retail_shares": [0.01], "accounting_countries": ["COL"],
+              "accounting_first_year": 2000, "accounting_last_year": 2019} | change
+    with pytest.raises(ParameterError, match=next(iter(change))):
+        ce.validate(**values, countries=countries)
