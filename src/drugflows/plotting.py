@@ -406,3 +406,18 @@ def curves(frame: pd.DataFrame, x: str, y: str, group: str, *, title: str, xlabe
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=8, loc="upper right")
     return finish(fig, title, source, caveat, left=1.3)
+
+
+def highlight_map(world, highlighted: list[str], *, title: str, legend: str, source: str):
+    """World map with the ``highlighted`` countries (ISO3) in colour and the rest in grey."""
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 4.4))
+    world.plot(ax=ax, color="0.88", edgecolor="white", linewidth=0.3)
+    chosen = world[world["iso3"].isin(highlighted)]
+    if not chosen.empty:
+        chosen.plot(ax=ax, color=PALETTE[0], edgecolor="white", linewidth=0.3)
+    ax.bar(0, 0, color=PALETTE[0], label=legend)  # legend handle only
+    ax.legend(frameon=False, loc="lower left", fontsize=8)
+    ax.set_axis_off()
+    ax.set_xlim(-170, 180)
+    ax.set_ylim(-58, 85)
+    return finish(fig, title, source, left=0.1, bottom=0.1)

@@ -27,6 +27,7 @@ class ReportSpec:
     title: str
     parameters: dict = field(default_factory=dict)
     theme: str = ""
+    region: str = ""  # region group the report is about (profiles), for the index
     show_code: bool = False
     notebook_dir: Path = paths.NOTEBOOKS_DIR
 
@@ -83,7 +84,7 @@ def load_catalog(path: str | Path = paths.REPORT_CATALOG,
                                    f"parameter the run does not set ({exc})") from exc
             specs.append(ReportSpec(
                 notebook=notebook, name=name, title=title, parameters=parameters,
-                theme=entry.get("theme", ""),
+                theme=entry.get("theme", ""), region=str(run.get("region", "")),
                 show_code=bool(run.get("show_code", entry.get("show_code", False))),
                 notebook_dir=notebook_dir))
     return specs

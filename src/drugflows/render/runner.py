@@ -49,6 +49,7 @@ class Result:
     html: str | None = None  # relative to the output folder
     ipynb: str | None = None
     last_good_html: str | None = None
+    region: str = ""
 
     @property
     def ok(self) -> bool:
@@ -144,7 +145,7 @@ def render_one(spec: ReportSpec, output_dir: Path, show_code: bool | None = None
         result = Result(
             key=spec.key, notebook=spec.notebook, name=spec.name, title=spec.title,
             theme=spec.theme, parameters=spec.parameters, status="ok" if ok else "failed",
-            seconds=0.0, finished="", error=error)
+            seconds=0.0, finished="", error=error, region=spec.region)
         if executed.exists():
             nb = nbformat.read(executed, as_version=4)
             stable_cell_ids(nb)
@@ -182,7 +183,7 @@ def _crashed(spec: ReportSpec, exc: BaseException) -> Result:
     return Result(key=spec.key, notebook=spec.notebook, name=spec.name, title=spec.title,
                   theme=spec.theme, parameters=spec.parameters, status="failed", seconds=0.0,
                   finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                  error=f"worker crashed: {type(exc).__name__}: {exc}")
+                  error=f"worker crashed: {type(exc).__name__}: {exc}", region=spec.region)
 
 
 def render_all(specs: list[ReportSpec], output_dir: Path = paths.REPORTS_DIR, jobs: int = 1,
@@ -256,7 +257,7 @@ def write_manifest_and_index(results: list[Result], output_dir: Path, commit: st
     manifest = {"generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "commit": commit, "reports": dict(sorted(reports.items()))}
     atomic_write_text(output_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
-    atomic_write_text(output_dir / INDEX, render_index(manifest))
+    atomic_write_text(output_dir / INDEX, render_index(manifest, output_dir))
 
 
 def clean_scratch(output_dir: Path, older_than_s: float = 3600) -> None:

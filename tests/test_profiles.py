@@ -1,0 +1,129 @@
+"""Country and region profiles: the catalog covers the countries the issue names, every profile
+renders, a country with almost no data says so section by section, names resolve or are refused."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+import yaml
+
+from drugflows import params, profiles, tables
+from drugflows.render import catalog
+
+EXTRA_COUNTRIES = {"CAN", "CHN", "ECU", "PAN", "CRI", "DOM", "AFG"}
+
+
+@pytest.fixture(scope="module")
+def countries():
+    return tables.load("countries")
+
+
+def specs_of(notebook: str) -> list[catalog.ReportSpec]:
+    return [s for s in catalog.load_catalog() if s.notebook == notebook]
+
+
+def test_catalog_profiles_every_majors_list_country_the_extras_and_every_region(countries):
+    majors = tables.load("majors_list")
+    wanted = set(majors.loc[majors["on_list"], "iso3"]) | EXTRA_COUNTRIES
+    profiled = {s.parameters["country"] for s in specs_of("country_profile")}
+    assert profiled == wanted
+    regions = {s.parameters["region"] for s in specs_of("region_profile")}
+    assert regions == set(profiles.region_groups(countries))
+    by_code = countries.set_index("iso3")["region_group"]
+    for spec in specs_of("country_profile"):  # the index groups profiles by these
+        assert spec.region == by_code[spec.parameters["country"]], spec.key
+
+
+@pytest.mark.parametrize(("value", "expected"), [("COL", "COL"), ("col", "COL"), ("Colombia", "COL"),
+                                                 (" colombia ", "COL"), ("Burma", "MMR")])
+def test_codes_names_and_aliases_resolve(value, expected, countries):
+    assert params.country("country", value, countries) == expected
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("Colmbia", r"Unknown country 'Colmbia'.*Did you mean: Colombia \(COL\)"),
+    ("Hondura", r"Did you mean: Honduras \(HND\)"),
+    ("Narnia", r"Unknown country 'Narnia'"),
+    ("", "must be an ISO3 code or a country name"),
+    (170, "must be an ISO3 code or a country name, got int 170"),
+])
+def test_unknown_countries_are_refused_with_close_matches(value, message, countries):
+    with pytest.raises(params.ParameterError, match=message):
+        params.country("country", value, countries)
+
+
+def test_related_reports_link_the_thematic_reports():
+    specs = catalog.load_catalog()
+    crops, unodc = tables.load("crop_estimates"), tables.load("unodc_seizures")
+    colombia = dict((href, title) for title, href in
+                    profiles.related_reports(specs, "COL", "Andean region", crops, unodc))
+    assert {"../partnership_outcomes/plan-colombia.html", "../source_countries/coca.html",
+            "../colombia_eradication/lag-1.html", "../cost_effectiveness/plan-colombia.html",
+            "../trafficking_flows/cocaine.html"} <= set(colombia)
+    canada = [href for _, href in profiles.related_reports(specs, "CAN", "Mexico and North America",
+                                                           crops, unodc)]
+    assert "../border_seizures/fentanyl-northern-border.html" in canada
+    assert not any("southwest" in href for href in canada)
+    region = [href for _, href in profiles.related_reports(specs, None, "Central America", crops, unodc)]
+    assert "../country_profile/gtm.html" in region and "../country_profile/col.html" not in region
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Every profile in the catalog, plus Tuvalu (almost no data), rendered by the runner."""
+    tmp = tmp_path_factory.mktemp("profiles")
+    doc = {"notebooks": {}}
+    for notebook in ("country_profile", "region_profile"):
+        runs = [{"name": s.name, "title": s.title, "region": s.region, "parameters": s.parameters}
+                for s in specs_of(notebook)]
+        if notebook == "country_profile":
+            runs.append({"name": "tuv", "title": "Country profile: Tuvalu", "region": "Oceania",
+                         "parameters": {"country": "Tuvalu"}})
+        doc["notebooks"][notebook] = {"theme": "Country and region profiles", "runs": runs}
+    (tmp / "catalog.yml").write_text(yaml.safe_dump(doc))
+    out = tmp / "reports"
+    run = subprocess.run([sys.executable, "-m", "drugflows", "render", "--catalog",
+                          str(tmp / "catalog.yml"), "--output", str(out), "--jobs", "2"],
+                         capture_output=True, text=True, timeout=900)
+    return out, run
+
+
+@pytest.mark.slow
+def test_every_profile_renders(rendered):
+    out, run = rendered
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    total = len(specs_of("country_profile")) + len(specs_of("region_profile")) + 1
+    assert f"{total} reports in" in run.stdout and "0 failed" in run.stdout
+
+
+@pytest.mark.slow
+def test_a_country_with_almost_no_data_says_so_and_draws_no_empty_chart(rendered):
+    out, _ = rendered
+    nb = nbformat.read(out / "country_profile" / "tuv.ipynb", as_version=4)
+    text = "\n".join(o["data"].get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.outputs if "data" in o)
+    for line in ("No coca or opium poppy cultivation estimates on file for Tuvalu.",
+                 "No seizures of cocaine, heroin, methamphetamine or fentanyl reported to UNODC by Tuvalu.",
+                 "No drug prices on file for Tuvalu.",
+                 "No US counter-narcotics assistance to Tuvalu",
+                 "(../region_profile/oceania.html)"):  # its region's profile is the one link
+        assert line in text
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if "image/png" in o.get("data", {})]
+    assert len(images) <= 1  # at most the outcomes chart, for which there are figures
+
+
+@pytest.mark.slow
+def test_index_groups_profiles_by_region_with_a_map_and_a_filter(rendered, countries):
+    out, _ = rendered
+    html = (out / "index.html").read_text()
+    assert 'id="by-region"' in html and 'id="filter"' in html
+    assert re.search(r'<img class="map" src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', html)
+    for region in profiles.region_groups(countries):
+        assert f'<span class="region">{region}</span>' in html
+    assert '<a href="country_profile/col.html">Colombia</a>' in html
+    assert '<a href="region_profile/andean-region.html">region profile</a>' in html
