@@ -21,3 +21,16 @@ def shared_data() -> Path:
     """The real raw files (../shared/data); CI lays them beside the clone."""
     assert paths.SHARED_DATA_DIR.is_dir(), f"raw data folder missing: {paths.SHARED_DATA_DIR}"
     return paths.SHARED_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def rendered_catalog(tmp_path_factory):
+    """The whole default catalog rendered once by ``drugflows render`` into a scratch folder:
+    (output folder, completed process). Shared by the profile and browser tests."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("catalog") / "reports"
+    run = subprocess.run([sys.executable, "-m", "drugflows", "render", "--output", str(out),
+                          "--jobs", "2"], capture_output=True, text=True, timeout=1500)
+    return out, run

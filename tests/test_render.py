@@ -136,7 +136,13 @@ def test_default_catalog_lists_the_reports():
         "border_seizures/marijuana-southwest-border", "border_seizures/fentanyl-northern-border",
         "trafficking_flows/cocaine", "trafficking_flows/fentanyl",
         "trafficking_flows/methamphetamine", "trafficking_flows/heroin", "us_demand/fentanyl",
-        "us_demand/methamphetamine", "us_demand/cocaine"]
+        "us_demand/methamphetamine", "us_demand/cocaine", "source_countries/coca",
+        "source_countries/opium-poppy", "colombia_eradication/lag-1", "colombia_eradication/lag-2",
+        "partnership_outcomes/plan-colombia", "partnership_outcomes/merida-initiative",
+        "partnership_outcomes/carsi", "partnership_outcomes/cbsi", "partnership_outcomes/peru",
+        "partnership_outcomes/afghanistan", "cost_effectiveness/plan-colombia",
+    ] + [s.key for s in specs if s.notebook in ("country_profile", "region_profile")]
+    assert len(specs) == 61
     assert specs[0].title == "Drug seizures at the US border: Fentanyl, Southwest Border"
 
 

@@ -22,6 +22,7 @@ def _render(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         show_code=True if args.show_code else None,
         fork_kernels=not args.no_fork_kernels,
+        force=args.force,
     )
     return 0 if summary.all_ok else 1
 
@@ -87,6 +88,8 @@ def parser() -> argparse.ArgumentParser:
                         help="output folder (default: reports/)")
     render.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                         help="worker processes (default: number of cores)")
+    render.add_argument("--force", action="store_true",
+                        help="rerun every report, even those unchanged since their last success")
     render.add_argument("--only", nargs="+", metavar="NAME",
                         help="render only these reports (notebook, or notebook/name)")
     render.add_argument("--show-code", action="store_true", help="include the code in the HTML")

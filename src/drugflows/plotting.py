@@ -1,6 +1,8 @@
 """The one plotting style of the reports, and chart helpers that keep titles, units and sources.
 
-Every chart function returns its figure, titled, with labelled axes and a source line under it.
+Every chart function draws a titled figure with labelled axes and a source line under it. In a
+notebook kernel it shows the figure (with alt text and a CSV download of its data) and returns None;
+elsewhere (scripts, tests) it returns the figure.
 Margins are set in inches by :func:`finish` rather than by a tight bounding box, which would draw
 every figure twice (a third of the rendering time of a report).
 """
@@ -60,11 +62,14 @@ def _tick_label(value: float, _position=None) -> str:
 
 
 def finish(fig, title: str, source: str, caveat: str | None = None, *, left: float = 0.95,
-           right: float = 0.3, bottom: float = 0.6, top: float = 0.25):
+           right: float = 0.3, bottom: float = 0.6, top: float = 0.25, data=None):
     """Title the figure, write the source (and a caveat) under it, and set the margins.
 
     ``left``, ``right``, ``bottom`` and ``top`` are the room in inches around the plotting area for
     tick labels and axis labels; the title and the source lines get their room on top of that.
+    ``data`` (a DataFrame or Series) is the data the figure draws. In a notebook kernel the figure
+    is shown at once, with alt text, followed by a link that downloads ``data`` as CSV (embedded in
+    the page), and None is returned; elsewhere the figure is returned.
     """
     width, height = fig.get_size_inches()
     note = "\n".join(textwrap.fill(line, width=int(width * 16))  # about 16 characters an inch
@@ -75,7 +80,61 @@ def finish(fig, title: str, source: str, caveat: str | None = None, *, left: flo
     fig.text(0.1 / width, 0.06 / height, note, ha="left", va="bottom", fontsize=8, color="0.35")
     fig.subplots_adjust(left=left / width, right=1 - right / width,
                         bottom=(bottom + note_in) / height, top=1 - (top + 0.3) / height)
+    if _in_kernel():
+        _show(fig, alt_text(fig, title, source, caveat), title, data)
+        return None
     return fig
+
+
+def alt_text(fig, title: str, source: str, caveat: str | None = None) -> str:
+    """A plain description of a figure for screen readers: its title, each panel's title and axes,
+    and its source."""
+    parts = [f"Chart: {title}."]
+    for ax in fig.axes:
+        if not ax.get_visible() or not ax.has_data():
+            continue
+        axes = [f"{name} axis: {label}" for name, label in
+                (("horizontal", ax.get_xlabel()), ("vertical", ax.get_ylabel())) if label]
+        panel = ax.get_title(loc="left") or ax.get_title()
+        if panel or axes:
+            parts.append((f"Panel '{panel}'" + (": " if axes else "") if panel else "")
+                         + "; ".join(axes) + ".")
+    parts.append(f"Source: {source}." + (f" {caveat}" if caveat else ""))
+    return " ".join(parts)
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def csv_link(data, title: str) -> str:
+    """An HTML link that downloads ``data`` as a CSV file embedded in the page (a data URI)."""
+    import base64
+    import html
+    import re
+
+    frame = data.to_frame() if isinstance(data, pd.Series) else data
+    keep_index = not isinstance(frame.index, pd.RangeIndex)
+    text = frame.to_csv(index=keep_index, lineterminator="\n")
+    name = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] + ".csv"
+    encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return (f'<p class="df-figure-data"><a download="{html.escape(name)}" '
+            f'href="data:text/csv;charset=utf-8;base64,{encoded}">Download the data behind this '
+            f'figure (CSV, {len(frame):,} rows)</a></p>')
+
+
+def _show(fig, alt: str, title: str, data) -> None:
+    from IPython.display import HTML, display
+
+    display(fig, metadata={"image/png": {"alt": alt}})
+    if data is not None and len(data):
+        display(HTML(csv_link(data, title)))
+    plt.close(fig)
 
 
 def monthly_with_rolling(monthly: pd.DataFrame, value: str, rolling: str, *, title: str,
@@ -99,7 +158,7 @@ def monthly_with_rolling(monthly: pd.DataFrame, value: str, rolling: str, *, tit
         ax.axvline(month, color="0.3", ls="--", lw=1, label="Level shift" if i == 0 else None)
     handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
     ax.legend(handles, [h.get_label() for h in handles], loc="upper left", frameon=False)
-    return finish(fig, title, source, caveat, right=0.95)
+    return finish(fig, title, source, caveat, right=0.95, data=monthly[[value, rolling]])
 
 
 def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, *, title: str, xlabel: str,
@@ -108,12 +167,12 @@ def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, *, title: st
     fig, ax = plt.subplots()
     for i, (name, part) in enumerate(frame.groupby(group, sort=False)):
         ax.plot(part[x], part[y], marker="o", color=PALETTE[i % len(PALETTE)],
-                label=str(name).title())
+                label=str(name).title() if str(name).isupper() else str(name))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=8)
     thousands(ax.yaxis)
-    return finish(fig, title, source, caveat)
+    return finish(fig, title, source, caveat, data=frame[[group, x, y]])
 
 
 def seasonal_bars(profile: pd.DataFrame, *, title: str, source: str, caveat: str | None = None):
@@ -124,7 +183,7 @@ def seasonal_bars(profile: pd.DataFrame, *, title: str, source: str, caveat: str
     ax.axhline(1, color="0.3", lw=1)
     ax.set_ylabel("Index (1 = average month)")
     ax.set_xlabel("Calendar month")
-    return finish(fig, title, source, caveat)
+    return finish(fig, title, source, caveat, data=profile)
 
 
 def bars_by_year(values: pd.Series, partial: pd.Series, labels: pd.Series, *, title: str,
@@ -142,7 +201,9 @@ def bars_by_year(values: pd.Series, partial: pd.Series, labels: pd.Series, *, ti
     ax.set_xlabel("Fiscal year (October to September)")
     thousands(ax.yaxis)
     two_lines = tick_labels.str.contains("\n").any()
-    return finish(fig, title, source, caveat, bottom=0.8 if two_lines else 0.6)
+    data = pd.DataFrame({"fiscal_year": labels.to_numpy(), "value": values.to_numpy(),
+                         "partial_year": partial.to_numpy()})
+    return finish(fig, title, source, caveat, bottom=0.8 if two_lines else 0.6, data=data)
 
 
 def stacked_by_year(table: pd.DataFrame, labels: dict[str, str], *, title: str, ylabel: str,
@@ -167,7 +228,7 @@ def stacked_by_year(table: pd.DataFrame, labels: dict[str, str], *, title: str, 
         ax.legend(frameon=False, loc="upper left")
         right = 0.3
     thousands(ax.yaxis)
-    return finish(fig, title, source, caveat, right=right)
+    return finish(fig, title, source, caveat, right=right, data=table)
 
 
 def ranked_bars(values: pd.Series, *, title: str, xlabel: str, source: str,
@@ -188,7 +249,7 @@ def ranked_bars(values: pd.Series, *, title: str, xlabel: str, source: str,
             ax.bar(0, 0, color=colors[group], label=group)
         ax.legend(frameon=False, loc="lower right")
     label_in = _CHAR_IN * max((len(str(v)) for v in values.index), default=4) + 0.2
-    return finish(fig, title, source, caveat, left=label_in)
+    return finish(fig, title, source, caveat, left=label_in, data=values)
 
 
 def count_and_size(years: pd.DataFrame, *, title: str, source: str, caveat: str | None = None):
@@ -207,7 +268,7 @@ def count_and_size(years: pd.DataFrame, *, title: str, source: str, caveat: str 
         ax.set_xlabel("Fiscal year (* partial)")
         ax.tick_params(axis="x", rotation=45)
     fig.subplots_adjust(wspace=0.3)
-    return finish(fig, title, source, caveat, bottom=0.85, top=0.5)
+    return finish(fig, title, source, caveat, bottom=0.85, top=0.5, data=years)
 
 
 def choropleth(world, values: pd.Series, *, title: str, legend: str, source: str,
@@ -224,7 +285,7 @@ def choropleth(world, values: pd.Series, *, title: str, legend: str, source: str
     ax.set_axis_off()
     ax.set_xlim(-170, 180)
     ax.set_ylim(-58, 85)
-    return finish(fig, title, source, caveat, left=0.1, bottom=0.1)
+    return finish(fig, title, source, caveat, left=0.1, bottom=0.1, data=values)
 
 
 def chain_bars(chain: pd.DataFrame, *, title: str, xlabel: str, source: str,
@@ -244,7 +305,7 @@ def chain_bars(chain: pd.DataFrame, *, title: str, xlabel: str, source: str,
     ax.grid(axis="y", visible=False)
     thousands(ax.xaxis)
     label_in = _CHAR_IN * chain["stage"].str.len().max() + 0.2
-    return finish(fig, title, source, caveat, left=label_in, right=0.8)
+    return finish(fig, title, source, caveat, left=label_in, right=0.8, data=chain)
 
 
 def small_multiples(frame: pd.DataFrame, facet: str, x: str, y: str, *, title: str, ylabel: str,
@@ -264,7 +325,7 @@ def small_multiples(frame: pd.DataFrame, facet: str, x: str, y: str, *, title: s
     thousands(axes[0][0].yaxis)
     fig.supylabel(ylabel, x=0.01, fontsize=9)
     fig.subplots_adjust(hspace=0.6, wspace=0.15)
-    return finish(fig, title, source, caveat, left=0.75, top=0.35)
+    return finish(fig, title, source, caveat, left=0.75, top=0.35, data=frame[[facet, x, y]])
 
 
 def panels(series: dict[str, pd.Series], *, title: str, source: str, caveat: str | None = None,
@@ -285,7 +346,7 @@ def panels(series: dict[str, pd.Series], *, title: str, source: str, caveat: str
     for ax in axes.flat[len(series):]:
         ax.set_visible(False)
     fig.subplots_adjust(hspace=0.7, wspace=0.25)
-    return finish(fig, title, source, caveat, top=0.35)
+    return finish(fig, title, source, caveat, top=0.35, data=pd.DataFrame(series))
 
 
 def _facet_grid(count: int, columns: int, row_in: float = 2.0):
@@ -299,9 +360,10 @@ def _facet_grid(count: int, columns: int, row_in: float = 2.0):
 
 def lines_by_facet(frame: pd.DataFrame, facet: str, x: str, y: str, group: str, *, title: str,
                    xlabel: str, ylabel: str, source: str, caveat: str | None = None,
-                   columns: int = 3, sharey: bool = False):
+                   columns: int = 3, sharey: bool = False, mark: float | None = None):
     """Small multiples (one per ``facet``), each with one line per ``group`` (same colour for the
-    same group in every panel) and one legend for the figure."""
+    same group in every panel) and one legend for the figure; ``mark`` (an x value, e.g. a start
+    year) is drawn as a dashed vertical line in every panel."""
     facets = list(dict.fromkeys(frame[facet]))
     groups = list(dict.fromkeys(frame[group]))
     colors = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
@@ -310,6 +372,8 @@ def lines_by_facet(frame: pd.DataFrame, facet: str, x: str, y: str, group: str, 
         part = frame[frame[facet] == name]
         for g, lines in part.groupby(group, sort=False):
             ax.plot(lines[x], lines[y], marker="o", markersize=2.5, color=colors[g], label=str(g))
+        if mark is not None:
+            ax.axvline(mark, color="0.3", linestyle="--", linewidth=0.8)
         ax.set_title(str(name), loc="left", fontsize=9)
         ax.set_xlabel(xlabel, fontsize=8)
         ax.tick_params(labelsize=8)
@@ -325,7 +389,8 @@ def lines_by_facet(frame: pd.DataFrame, facet: str, x: str, y: str, group: str, 
                loc="upper right", frameon=False, fontsize=8, ncol=min(len(groups), 3),
                bbox_to_anchor=(1 - 0.3 / WIDTH_IN, 1 - 0.4 / fig.get_size_inches()[1]))
     fig.subplots_adjust(hspace=0.75, wspace=0.3)
-    return finish(fig, title, source, caveat, left=0.85, top=0.55)
+    return finish(fig, title, source, caveat, left=0.85, top=0.55,
+                  data=frame[[facet, group, x, y]])
 
 
 def placebo_paths(studies: dict[str, tuple[pd.Series, pd.DataFrame]], *, title: str, source: str,
@@ -352,7 +417,7 @@ def placebo_paths(studies: dict[str, tuple[pd.Series, pd.DataFrame]], *, title: 
                bbox_to_anchor=(1 - 0.3 / WIDTH_IN, 1 - 0.4 / fig.get_size_inches()[1]))
     fig.supylabel("Change against comparison, net of pre-start gap", x=0.01, fontsize=9)
     fig.subplots_adjust(hspace=0.75, wspace=0.3)
-    return finish(fig, title, source, caveat, left=0.85, top=0.55)
+    return finish(fig, title, source, caveat, left=0.85, top=0.55, data=_placebo_table(studies))
 
 
 def coefficients(table: pd.DataFrame, label: str, *, title: str, xlabel: str, source: str,
@@ -375,7 +440,7 @@ def coefficients(table: pd.DataFrame, label: str, *, title: str, xlabel: str, so
         ax.grid(axis="y", visible=False)
     fig.subplots_adjust(hspace=0.9)
     label_in = _CHAR_IN * table[label].str.len().max() + 0.2
-    return finish(fig, title, source, caveat, left=label_in)
+    return finish(fig, title, source, caveat, left=label_in, data=table)
 
 
 def curves(frame: pd.DataFrame, x: str, y: str, group: str, *, title: str, xlabel: str, ylabel: str,
@@ -405,7 +470,7 @@ def curves(frame: pd.DataFrame, x: str, y: str, group: str, *, title: str, xlabe
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=8, loc="upper right")
-    return finish(fig, title, source, caveat, left=1.3)
+    return finish(fig, title, source, caveat, left=1.3, data=frame[[group, x, y]])
 
 
 def highlight_map(world, highlighted: list[str], *, title: str, legend: str, source: str):
@@ -420,4 +485,17 @@ def highlight_map(world, highlighted: list[str], *, title: str, legend: str, sou
     ax.set_axis_off()
     ax.set_xlim(-170, 180)
     ax.set_ylim(-58, 85)
-    return finish(fig, title, source, left=0.1, bottom=0.1)
+    return finish(fig, title, source, left=0.1, bottom=0.1,
+                  data=pd.Series(sorted(highlighted), name="iso3"))
+
+
+def _placebo_table(studies: dict[str, tuple[pd.Series, pd.DataFrame]]) -> pd.DataFrame:
+    """Long panel, relative_year, unit, effect (the treated unit as 'treated') for the CSV."""
+    rows = []
+    for name, (treated, placebos) in studies.items():
+        rows.append(pd.DataFrame({"panel": name, "relative_year": treated.index, "unit": "treated",
+                                  "effect": treated.to_numpy()}))
+        long = placebos.rename_axis("relative_year").reset_index().melt(
+            "relative_year", var_name="unit", value_name="effect").dropna()
+        rows.append(long.assign(panel=name))
+    return pd.concat(rows, ignore_index=True)[["panel", "relative_year", "unit", "effect"]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import nbformat
@@ -22,7 +23,20 @@ def exporter(show_code: bool) -> HTMLExporter:
     return exp
 
 
+TOC_MARK = "<!--df-toc-->"
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
+
+
+def table_of_contents(body: str) -> str:
+    """A numbered list of links to the report's second-level headings."""
+    items = [f'<li><a href="#{anchor}">{text.strip()}</a></li>' for anchor, text in _H2.findall(body)]
+    if not items:
+        return ""
+    return '<nav class="df-toc" aria-label="Contents">Contents<ol>' + "".join(items) + "</ol></nav>"
+
+
 def notebook_to_html(nb: nbformat.NotebookNode, *, show_code: bool, header: dict) -> str:
-    """HTML text of an executed notebook; ``header`` fills the report header (title, parameters...)."""
+    """HTML text of an executed notebook; ``header`` fills the report header (title, parameters,
+    date, commit, data vintages), followed by a table of contents."""
     body, _ = exporter(show_code).from_notebook_node(nb, resources={"drugflows": header})
-    return body
+    return body.replace(TOC_MARK, table_of_contents(body), 1)

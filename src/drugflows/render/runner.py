@@ -11,6 +11,8 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
+import functools
+import hashlib
 import json
 import multiprocessing
 import os
@@ -50,6 +52,8 @@ class Result:
     ipynb: str | None = None
     last_good_html: str | None = None
     region: str = ""
+    input_key: str = ""  # digest of notebook, parameters, helper code and data (see input_key)
+    skipped: bool = False  # unchanged since its last success: not rerun
 
     @property
     def ok(self) -> bool:
@@ -112,6 +116,39 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+@functools.cache
+def _tree_digest(root: Path, patterns: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    files = sorted({f for pattern in patterns for f in root.rglob(pattern) if f.is_file()})
+    for path in files:
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def input_key(spec: ReportSpec, show_code: bool | None = None) -> str:
+    """Digest of everything a report's HTML depends on but the date and commit: the notebook, its
+    parameters, title and options, the helper code (``src/drugflows``, templates included) and
+    the processed data. A report whose key is unchanged since its last success is not rerun."""
+    digest = hashlib.sha256()
+    digest.update(spec.input_path.read_bytes())
+    options = {"parameters": spec.parameters, "title": spec.title, "theme": spec.theme,
+               "region": spec.region, "show_code": spec.show_code if show_code is None else show_code}
+    digest.update(json.dumps(options, sort_keys=True, default=str).encode())
+    digest.update(_tree_digest(Path(__file__).parents[1], ("*.py", "*.j2", "*.json")).encode())
+    digest.update(_tree_digest(paths.PROCESSED_DIR, ("*",)).encode())
+    return digest.hexdigest()
+
+
+def unchanged(spec: ReportSpec, previous: dict | None, output_dir: Path,
+              show_code: bool | None) -> bool:
+    """True if the report succeeded last time with the same input key and its files are there."""
+    return bool(previous and previous.get("status") == "ok"
+                and previous.get("input_key") == input_key(spec, show_code)
+                and previous.get("html") and (output_dir / previous["html"]).exists())
+
+
 def render_one(spec: ReportSpec, output_dir: Path, show_code: bool | None = None,
                commit: str | None = None) -> Result:
     """Execute one report and write its notebook and HTML into ``output_dir/<notebook>/``.
@@ -145,13 +182,15 @@ def render_one(spec: ReportSpec, output_dir: Path, show_code: bool | None = None
         result = Result(
             key=spec.key, notebook=spec.notebook, name=spec.name, title=spec.title,
             theme=spec.theme, parameters=spec.parameters, status="ok" if ok else "failed",
-            seconds=0.0, finished="", error=error, region=spec.region)
+            seconds=0.0, finished="", error=error, region=spec.region,
+            input_key=input_key(spec, show_code))
         if executed.exists():
             nb = nbformat.read(executed, as_version=4)
             stable_cell_ids(nb)
             nbformat.write(nb, executed)
             result.vintages = vintages_of(nb)
             header = {"title": spec.title, "parameters": spec.parameters, "commit": commit,
+                      "vintages": result.vintages,
                       "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                       "status": result.status, "error": error}
             html = notebook_to_html(nb, show_code=(spec.show_code if show_code is None
@@ -188,24 +227,49 @@ def _crashed(spec: ReportSpec, exc: BaseException) -> Result:
 
 def render_all(specs: list[ReportSpec], output_dir: Path = paths.REPORTS_DIR, jobs: int = 1,
                executor: cf.Executor | None = None, show_code: bool | None = None,
-               fork_kernels: bool = True, echo=print) -> Summary:
+               fork_kernels: bool = True, force: bool = False, echo=print) -> Summary:
     """Render every spec (in parallel), print a line per report, write the manifest and index.
 
-    ``executor``: any concurrent.futures executor (default: ``jobs`` worker processes).
+    Reports unchanged since their last success (same :func:`input_key`) are skipped unless
+    ``force``. ``executor``: any concurrent.futures executor (default: ``jobs`` worker processes).
     ``fork_kernels``: fork kernels from a preloaded zygote instead of starting a new Python each.
     """
+    output_dir = Path(output_dir)
+    start = time.perf_counter()
+    previous = read_manifest(output_dir)
+    skipped = [] if force else [s for s in specs
+                                if unchanged(s, previous.get(s.key), output_dir, show_code)]
+    to_run = [s for s in specs if s not in skipped]
+    width = max((len(s.key) for s in specs), default=0)
+    kept = []
+    for spec in skipped:
+        entry = dict(previous[spec.key], skipped=True)
+        kept.append(Result(**{k: v for k, v in entry.items() if k in Result.__dataclass_fields__}))
+        echo(f"{'skip':<7} {spec.key:<{width}}    unchanged since {entry['finished']}")
+    if not to_run:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        summary = Summary(kept, round(time.perf_counter() - start, 2))
+        write_manifest_and_index(kept, output_dir, git_commit())
+        echo(f"{len(kept)} reports unchanged, none rendered ({summary.seconds:.1f} s). "
+             f"Index: {output_dir / INDEX}")
+        return summary
     from drugflows.render import forkserver
 
     with forkserver.zygote() if fork_kernels else contextlib.nullcontext():
-        return _render_all(specs, Path(output_dir), jobs, executor, show_code, echo)
+        summary = _render_all(to_run, output_dir, jobs, executor, show_code, echo, width)
+    if kept:
+        echo(f"{len(kept)} unchanged reports skipped (--force reruns them).")
+    results = kept + summary.results
+    order = {s.key: i for i, s in enumerate(specs)}
+    results.sort(key=lambda r: order[r.key])
+    return Summary(results, round(time.perf_counter() - start, 2))
 
 
-def _render_all(specs, output_dir, jobs, executor, show_code, echo) -> Summary:
+def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Summary:
     import papermill  # noqa: F401 - imported once here so forked workers inherit it
 
     import drugflows.render.html  # noqa: F401
 
-    output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     clean_scratch(output_dir)
     commit = git_commit()
@@ -213,7 +277,6 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo) -> Summary:
     own = executor is None
     executor = executor or default_executor(max(1, min(jobs, len(specs) or 1)))
     results: list[Result] = []
-    width = max((len(s.key) for s in specs), default=0)
     try:
         futures = {executor.submit(render_one, s, output_dir, show_code, commit): s for s in specs}
         for future in cf.as_completed(futures):
