@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports test lab data data-check lint format benchmark lock clean
+.PHONY: help install reports test browser lab data data-check lint format benchmark lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,6 +29,9 @@ reports: $(STAMP) ## Render every report of reports.yml into reports/ (JOBS=n wo
 test: $(STAMP) ## Lint, then run the whole test suite, notebooks included
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
+
+browser: ## Install Debian's chromium for the browser tests (root or sudo; skipped otherwise)
+	bash scripts/install-browser
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab on the project's kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks

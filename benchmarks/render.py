@@ -4,7 +4,10 @@
 (b) the naive way: for each report the papermill CLI, then the `jupyter nbconvert` CLI, one by one;
 (c) the floor: a kernel that only starts, imports pandas, matplotlib and seaborn, and stops, timed
     once per report, one after another.
-Targets (issue 2, on a 2-core machine): a/b <= 0.4, and a <= 1.5 x c / cores.
+(d) a no-op rerun: `drugflows render` again on (a)'s output, nothing changed (every report skipped);
+(e) the size of the report HTML files (median and largest).
+Targets (issue 2, on a 2-core machine): a/b <= 0.4, and a <= 1.5 x c / cores; (issue 7) d <= 3 s,
+median HTML <= 1.5 MB, largest <= 4 MB.
 
 Run: `make benchmark` (or .venv/bin/python benchmarks/render.py [--repeat N]).
 """
@@ -77,6 +80,8 @@ def floor_seconds() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of (a) and (c); best is kept")
+    parser.add_argument("--skip-naive", action="store_true",
+                        help="leave out (b), the slow naive run (minutes for the whole catalog)")
     parser.add_argument("--only", nargs="+", default=[],
                         help="time only these notebooks or notebook/name reports")
     args = parser.parse_args()
@@ -87,10 +92,12 @@ def main() -> None:
         tmp = Path(tmp)
         runner_seconds(tmp / "warmup")  # font cache, page cache
         a_runs = [runner_seconds(tmp / f"a{i}") for i in range(args.repeat)]
+        noop_runs = [runner_seconds(tmp / "a0") for _ in range(args.repeat)]
+        sizes = sorted(p.stat().st_size for p in (tmp / "a0").glob("*/*.html"))
         plain_runs = [runner_seconds(tmp / f"p{i}", "--no-fork-kernels") for i in range(args.repeat)]
         naive_dir = tmp / "naive"
         naive_dir.mkdir()
-        b = naive_seconds(naive_dir)
+        b = None if args.skip_naive else naive_seconds(naive_dir)
     floor_runs = [floor_seconds() for _ in range(max(args.repeat, 1) * 3)]
     a = min(a_runs)
     floor = statistics.median(floor_runs)
@@ -100,9 +107,17 @@ def main() -> None:
     print(f"(a) drugflows render:           {a:6.1f} s  (runs: {', '.join(f'{x:.1f}' for x in a_runs)})")
     print(f"    same, --no-fork-kernels:    {min(plain_runs):6.1f} s  "
           f"(runs: {', '.join(f'{x:.1f}' for x in plain_runs)})")
-    print(f"(b) papermill + nbconvert CLIs: {b:6.1f} s")
+    if b is not None:
+        print(f"(b) papermill + nbconvert CLIs: {b:6.1f} s")
     print(f"(c) floor, {floor:.2f} s x {n} reports:  {c:6.1f} s  (c / cores = {c / cores:.1f} s)")
-    print(f"a/b = {a / b:.2f}   (target <= 0.40: {'met' if a / b <= 0.4 else 'NOT met'})")
+    d = min(noop_runs)
+    print(f"(d) no-op rerun (all skipped):  {d:6.2f} s  (runs: {', '.join(f'{x:.2f}' for x in noop_runs)}; "
+          f"target <= 3 s: {'met' if d <= 3 else 'NOT met'})")
+    median_mb, largest_mb = statistics.median(sizes) / 1e6, sizes[-1] / 1e6
+    print(f"(e) report HTML: median {median_mb:.2f} MB (target <= 1.5), largest {largest_mb:.2f} MB "
+          f"(target <= 4): {'met' if median_mb <= 1.5 and largest_mb <= 4 else 'NOT met'}")
+    if b is not None:
+        print(f"a/b = {a / b:.2f}   (target <= 0.40: {'met' if a / b <= 0.4 else 'NOT met'})")
     print(f"a/c = {a / c:.2f};  a / (c / cores) = {a / (c / cores):.2f}   "
           f"(target <= 1.50: {'met' if a <= 1.5 * c / cores else 'NOT met'})")
 

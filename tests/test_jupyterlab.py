@@ -45,7 +45,8 @@ class Server:
                 return
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"jupyter server did not start: {self.process.stderr.read()}")
+                    raise RuntimeError(f"jupyter server did not start: {self.process.stderr.read()}") \
+                        from None
                 time.sleep(0.3)
 
     def request(self, method: str, path: str, body: dict | None = None):

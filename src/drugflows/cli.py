@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -16,21 +17,44 @@ def _render(args: argparse.Namespace) -> int:
     specs = catalog.load_catalog(args.catalog)
     if args.only:
         specs = catalog.select(specs, args.only)
-    summary = runner.render_all(
-        specs,
-        output_dir=args.output,
-        jobs=args.jobs,
-        show_code=True if args.show_code else None,
-        fork_kernels=not args.no_fork_kernels,
-        force=args.force,
-    )
+    with _dask_executor(args.dask) as executor:
+        summary = runner.render_all(
+            specs,
+            output_dir=args.output,
+            jobs=args.jobs,
+            executor=executor,
+            show_code=True if args.show_code else None,
+            # Kernels are forked from a zygote in this process; Dask workers run elsewhere.
+            fork_kernels=not args.no_fork_kernels and executor is None,
+            force=args.force,
+        )
     return 0 if summary.all_ok else 1
+
+
+@contextlib.contextmanager
+def _dask_executor(address: str | None):
+    """A concurrent.futures executor on the Dask cluster at ``address`` (None: no executor)."""
+    if address is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise SystemExit("drugflows render --dask needs the dask extra: pip install -e '.[dask]'") \
+            from None
+    try:
+        client = Client(address, timeout="20s")
+    except OSError as exc:
+        raise SystemExit(f"drugflows render --dask: cannot reach the Dask scheduler at {address} "
+                         f"({exc})") from None
+    with client:
+        yield client.get_executor()
 
 
 def _data_build(args: argparse.Namespace) -> int:
     from drugflows.build import build_all
 
-    for meta in build_all(raw=args.raw, only=args.table or None):
+    for meta in build_all(raw=args.raw, processed_dir=args.processed, only=args.table or None):
         print(f"{meta.name}: {meta.rows:,} rows, vintage {meta.vintage}, {meta.coverage}")
     return 0
 
@@ -88,6 +112,9 @@ def parser() -> argparse.ArgumentParser:
                         help="output folder (default: reports/)")
     render.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                         help="worker processes (default: number of cores)")
+    render.add_argument("--dask", metavar="ADDRESS",
+                        help="submit the reports to the Dask distributed scheduler at ADDRESS "
+                             "(e.g. tcp://127.0.0.1:8786; needs the dask extra)")
     render.add_argument("--force", action="store_true",
                         help="rerun every report, even those unchanged since their last success")
     render.add_argument("--only", nargs="+", metavar="NAME",
@@ -105,6 +132,8 @@ def parser() -> argparse.ArgumentParser:
                        help=f"raw root (default: ${paths.RAW_DIR_ENV}, then data/raw/, "
                             "then ../shared/data/)")
     build.add_argument("--table", action="append", help="build only this table (repeatable)")
+    build.add_argument("--processed", type=Path, default=None,
+                       help="write the tables into this folder (default: data/processed/)")
     build.set_defaults(func=_data_build)
     data_sub.add_parser("list", help="print every processed table with its vintage").set_defaults(
         func=_data_list)

@@ -17,9 +17,11 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -218,11 +220,47 @@ def default_executor(jobs: int) -> cf.Executor:
     return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
 
 
-def _crashed(spec: ReportSpec, exc: BaseException) -> Result:
+def _crashed(spec: ReportSpec, exc: BaseException | None, error: str | None = None) -> Result:
     return Result(key=spec.key, notebook=spec.notebook, name=spec.name, title=spec.title,
                   theme=spec.theme, parameters=spec.parameters, status="failed", seconds=0.0,
                   finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                  error=f"worker crashed: {type(exc).__name__}: {exc}", region=spec.region)
+                  error=error or f"worker crashed: {type(exc).__name__}: {exc}", region=spec.region)
+
+
+class RenderStopped(Exception):
+    """The render received SIGTERM."""
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm():
+    """Turn SIGTERM into RenderStopped for the block (main thread only; elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise RenderStopped()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_workers(executor: cf.Executor) -> None:
+    """Kill a process pool's workers at once (their kernels exit with their parent). SIGKILL, as
+    forked workers inherit the SIGTERM handler of the render."""
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.kill()
+
+
+def _remove_scratch(folder: Path, since: float) -> None:
+    """Remove the scratch folders this render created in ``folder`` (killed workers leave them)."""
+    for work in folder.glob(".work-*"):
+        if work.stat().st_mtime >= since - 1:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def render_all(specs: list[ReportSpec], output_dir: Path = paths.REPORTS_DIR, jobs: int = 1,
@@ -277,20 +315,39 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Su
     own = executor is None
     executor = executor or default_executor(max(1, min(jobs, len(specs) or 1)))
     results: list[Result] = []
+    started_wall = time.time()
+    interrupted = None
     try:
-        futures = {executor.submit(render_one, s, output_dir, show_code, commit): s for s in specs}
-        for future in cf.as_completed(futures):
-            spec = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # noqa: BLE001 - a dead worker fails its report only
-                result = _crashed(spec, exc)
-            results.append(result)
-            line = f"{result.status:<7} {result.key:<{width}} {result.seconds:6.1f} s"
-            echo(line + (f"  {result.error}" if result.error else ""))
+        with _stop_on_sigterm():
+            futures = {executor.submit(render_one, s, output_dir, show_code, commit): s
+                       for s in specs}
+            for future in cf.as_completed(futures):
+                spec = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # noqa: BLE001 - a dead worker fails its report only
+                    result = _crashed(spec, exc)
+                results.append(result)
+                line = f"{result.status:<7} {result.key:<{width}} {result.seconds:6.1f} s"
+                echo(line + (f"  {result.error}" if result.error else ""))
+    except (KeyboardInterrupt, RenderStopped) as exc:
+        interrupted = "SIGTERM" if isinstance(exc, RenderStopped) else "interrupt"
+        _stop_workers(executor)
+        done = {r.key for r in results}
+        for spec in specs:
+            if spec.key not in done:
+                result = _crashed(spec, None, f"not finished: the render was stopped "
+                                              f"({interrupted}) before this report completed")
+                if (output_dir / spec.notebook / f"{spec.name}.html").exists():
+                    result.last_good_html = f"{spec.notebook}/{spec.name}.html"
+                results.append(result)
+                _remove_scratch(output_dir / spec.notebook, started_wall)
     finally:
         if own:
-            executor.shutdown(cancel_futures=True)
+            executor.shutdown(wait=interrupted is None, cancel_futures=True)
+    if interrupted:
+        echo(f"render stopped ({interrupted}): {len(done)} of {len(specs)} reports finished; "
+             "the index marks the others as not finished")
     order = {s.key: i for i, s in enumerate(specs)}
     results.sort(key=lambda r: order[r.key])
     summary = Summary(results, round(time.perf_counter() - start, 2))

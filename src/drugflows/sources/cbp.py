@@ -12,6 +12,7 @@ vintages; fiscal-year-to-date months are revised.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +129,13 @@ def _lines(mask: pd.Series, limit: int = 5) -> str:
     return ", ".join(lines) + (f" and {more} more" if more > 0 else "")
 
 
+def _short_lines(path: Path, fields: int) -> list[int]:
+    """1-based numbers of the non-blank lines with fewer than ``fields`` fields."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [number for number, row in enumerate(csv.reader(handle), start=1)
+                if row and len(row) < fields]
+
+
 def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COLUMNS) -> SeizureFile:
     """Parse one CBP seizure CSV into tidy rows; raise RawLayoutError naming the file and problem."""
     path = Path(path)
@@ -150,6 +158,10 @@ def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COL
         )
     if raw.empty:
         raise _fail(path, "no data rows under the header")
+    short = _short_lines(path, len(raw.columns))
+    if short:
+        raise _fail(path, f"line(s) {', '.join(map(str, short[:5]))} have fewer fields than the "
+                          "header (a truncated file?)")
     frame = raw[list(columns)].rename(columns=columns)
     frame = frame.apply(lambda s: s.str.strip())
 

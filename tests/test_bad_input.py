@@ -1,0 +1,270 @@
+"""Bad input, end to end through the ``drugflows`` command: each case gets a clear message naming the
+input and the problem, a non-zero exit, and leaves earlier reports and processed tables untouched.
+
+Data cases run ``drugflows data build --raw <broken raw folder> --processed <copy>``; report cases
+run ``drugflows render`` on a one-report catalog into a folder that already holds a good report.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from drugflows import paths
+from drugflows._io import sha256_file
+
+pytestmark = pytest.mark.slow
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CBP_HEADER = ("FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,"
+              "Count of Event,Sum Qty (lbs)\n")
+CBP_ROW = ("2025,OCT,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Heroin,2,1.5\n")
+
+
+def drugflows(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "drugflows", *args], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): sha256_file(p)
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.parts}
+
+
+# --- raw files ---------------------------------------------------------------------------------
+
+def cbp_file(name: str, content: bytes | str):
+    def write(raw: Path) -> None:
+        folder = raw / "cbp_drug_seizures"
+        folder.mkdir(parents=True)
+        data = content.encode() if isinstance(content, str) else content
+        (folder / name).write_bytes(data)
+    return write
+
+
+def fixture_folder(name: str):
+    def write(raw: Path) -> None:
+        shutil.copytree(FIXTURES / name / "cbp_drug_seizures", raw / "cbp_drug_seizures")
+    return write
+
+
+def dropped_column(raw: Path) -> None:
+    text = (FIXTURES / "cbp_new_drug" / "cbp_drug_seizures" /
+            "fixture-nationwide-drugs-fy26-oct.csv").read_text().splitlines()
+    kept = [",".join(line.split(",")[:-1]) for line in text]  # Sum Qty (lbs) dropped
+    cbp_file("nationwide-drugs-fy26-nov.csv", "\n".join(kept) + "\n")(raw)
+
+
+def corrupt_gzip(raw: Path) -> None:
+    folder = raw / "bts_border_crossings" / "vintage_2030-01"
+    folder.mkdir(parents=True)
+    (folder / "Border_Crossing_Entry_Data.csv.gz").write_bytes(gzip.compress(b"Port Name,")[:12])
+
+
+def corrupt_zip(raw: Path) -> None:
+    shutil.copytree(paths.SHARED_DATA_DIR / "unodc", raw / "unodc")
+    (raw / "unodc" / "drug_seizures_2018_2022.xlsx").write_bytes(b"PK\x03\x04\x14\x00truncated")
+
+
+DATA_CASES = {
+    "empty CBP file": (cbp_file("nationwide-drugs-fy25.csv", ""), "cbp_seizures_monthly",
+                       "nationwide-drugs-fy25.csv", "the file is empty"),
+    "header-only CBP file": (cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER), "cbp_seizures_monthly",
+                             "nationwide-drugs-fy25.csv", "no data rows"),
+    "truncated CBP file": (cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER + CBP_ROW[:40]),
+                           "cbp_seizures_monthly", "nationwide-drugs-fy25.csv",
+                           "line(s) 2 have fewer fields than the header (a truncated file?)"),
+    "renamed CBP column": (fixture_folder("cbp_renamed_column"), "cbp_seizures_monthly",
+                           "fixture-nationwide-drugs-fy25.csv", "missing column(s) ['Drug Type']"),
+    "CBP file in UTF-16": (cbp_file("nationwide-drugs-fy25.csv", (CBP_HEADER + CBP_ROW).encode(
+        "utf-16")), "cbp_seizures_monthly", "nationwide-drugs-fy25.csv", "not UTF-8"),
+    "duplicated CBP rows": (cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER + CBP_ROW * 2),
+                            "cbp_seizures_monthly", "nationwide-drugs-fy25.csv", "duplicated rows"),
+    "negative CBP pounds": (cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER + CBP_ROW.replace(
+        ",1.5", ",-1.5")), "cbp_seizures_monthly", "nationwide-drugs-fy25.csv", "is negative"),
+    "new CBP vintage without a column": (dropped_column, "cbp_seizures_monthly",
+                                         "nationwide-drugs-fy26-nov.csv",
+                                         "missing column(s) ['Sum Qty (lbs)']"),
+    "corrupt gzip (BTS)": (corrupt_gzip, "border_crossings_monthly",
+                           "Border_Crossing_Entry_Data.csv.gz", "not a readable CSV"),
+    "corrupt zip (UNODC workbook)": (corrupt_zip, "unodc_seizures", "drug_seizures_2018_2022.xlsx",
+                                     "not a readable Excel workbook"),
+}
+
+
+@pytest.fixture
+def processed_copy(tmp_path):
+    copy = tmp_path / "processed"
+    shutil.copytree(paths.PROCESSED_DIR, copy)
+    return copy
+
+
+@pytest.mark.parametrize("case", DATA_CASES, ids=list(DATA_CASES))
+def test_bad_raw_file_is_refused_and_nothing_is_written(case, tmp_path, processed_copy):
+    write, table, file_name, problem = DATA_CASES[case]
+    raw = tmp_path / "raw"
+    write(raw)
+    before, committed = digest(processed_copy), digest(paths.PROCESSED_DIR)
+    run = drugflows("data", "build", "--raw", str(raw), "--processed", str(processed_copy),
+                    "--table", table)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert file_name in run.stderr and problem in run.stderr, run.stderr
+    assert str(raw) in run.stderr  # the message names where the file is
+    assert digest(processed_copy) == before and digest(paths.PROCESSED_DIR) == committed
+
+
+def test_new_cbp_vintage_with_an_extra_drug_type_is_accepted(tmp_path, processed_copy):
+    raw = tmp_path / "raw"
+    fixture_folder("cbp_new_drug")(raw)
+    committed = digest(paths.PROCESSED_DIR)
+    run = drugflows("data", "build", "--raw", str(raw), "--processed", str(processed_copy),
+                    "--table", "cbp_seizures_monthly")
+    assert run.returncode == 0, run.stderr
+    table = (processed_copy / "cbp_seizures_monthly.csv").read_text()
+    assert ",Xylazine," in table  # the fixture's drug type that no CBP file on file has
+    assert digest(paths.PROCESSED_DIR) == committed
+
+
+# --- report parameters and batches -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def earlier(tmp_path_factory) -> Path:
+    """An output folder holding one good report, rendered before any bad input."""
+    out = tmp_path_factory.mktemp("earlier") / "reports"
+    run = drugflows("render", "--only", "us_demand/cocaine", "--output", str(out))
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def render_bad(tmp_path: Path, earlier: Path, notebook: str, parameters: dict,
+               *extra: str) -> tuple[subprocess.CompletedProcess, Path]:
+    out = tmp_path / "reports"
+    shutil.copytree(earlier, out)
+    catalog = tmp_path / "catalog.yml"
+    catalog.write_text(yaml.safe_dump({"notebooks": {notebook: {
+        "runs": [{"name": "bad", "parameters": parameters}]}}}))
+    return drugflows("render", "--catalog", str(catalog), "--output", str(out), *extra), out
+
+
+def assert_earlier_kept(earlier: Path, out: Path) -> None:
+    good = "us_demand/cocaine.html"
+    assert sha256_file(out / good) == sha256_file(earlier / good)
+    manifest = json.loads((out / "manifest.json").read_text())["reports"]
+    assert manifest["us_demand/cocaine"]["status"] == "ok"
+
+
+PARAMETER_CASES = {
+    "unknown country": ("country_profile", {"country": "Atlantis"},
+                        "Unknown country 'Atlantis'"),
+    "misspelt country": ("country_profile", {"country": "Colmbia"},
+                         "Did you mean: Colombia (COL)"),
+    "unknown drug": ("border_seizures", {"drug": "Unobtainium"}, "Unknown drug 'Unobtainium'"),
+    "unknown border region": ("border_seizures", {"region": "Arctic Border"},
+                              "Unknown region 'Arctic Border'. Valid values"),
+    "unknown region group": ("region_profile", {"region": "Atlantis"},
+                             "Unknown region 'Atlantis'. Valid values: Andean region"),
+    "year outside the data": ("us_demand", {"drug": "cocaine", "first_year": 1850},
+                              "'first_year' = 1850 is outside the years on file"),
+    "year as text": ("us_demand", {"drug": "cocaine", "first_year": "2010"},
+                     "'first_year' must be a whole year or None, got str '2010'"),
+    "drug as a number": ("trafficking_flows", {"drug": 7}, "'drug' must be a string, got int 7"),
+    "unknown crop": ("source_countries", {"crop": "tobacco"}, "Unknown crop 'tobacco'"),
+    "lag of zero": ("colombia_eradication", {"lag": 0}, "'lag' must be a whole number of years"),
+    "unknown outcome": ("partnership_outcomes", {"program": "CARSI", "outcomes": ["happiness"]},
+                        "Unknown outcomes 'happiness'"),
+}
+
+
+@pytest.mark.parametrize("case", PARAMETER_CASES, ids=list(PARAMETER_CASES))
+def test_bad_parameter_fails_its_report_clearly(case, tmp_path, earlier):
+    notebook, parameters, message = PARAMETER_CASES[case]
+    run, out = render_bad(tmp_path, earlier, notebook, parameters)
+    assert run.returncode == 1
+    failed = [line for line in run.stdout.splitlines() if line.startswith("failed")]
+    assert len(failed) == 1 and f"{notebook}/bad" in failed[0] and "ParameterError" in failed[0]
+    assert message in failed[0], failed[0]
+    assert_earlier_kept(earlier, out)
+
+
+def test_unknown_report_name_is_refused(tmp_path, earlier):
+    run, out = render_bad(tmp_path, earlier, "us_demand", {"drug": "cocaine"}, "--only", "nope")
+    assert run.returncode == 2 and "No report ['nope'] in the catalog" in run.stderr
+    assert_earlier_kept(earlier, out)
+
+
+def test_catalog_naming_a_missing_notebook_is_refused(tmp_path, earlier):
+    run, out = render_bad(tmp_path, earlier, "no_such_notebook", {})
+    assert run.returncode == 2 and "notebooks.no_such_notebook: no notebook" in run.stderr
+    assert_earlier_kept(earlier, out)
+
+
+def test_unreachable_dask_scheduler_is_reported(tmp_path, earlier):
+    run, out = render_bad(tmp_path, earlier, "us_demand", {"drug": "cocaine"},
+                          "--dask", "tcp://127.0.0.1:9")
+    assert run.returncode != 0
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in run.stderr
+    assert_earlier_kept(earlier, out)
+
+
+def test_a_notebook_raising_inside_a_batch_fails_alone(tmp_path, earlier):
+    out = tmp_path / "reports"
+    shutil.copytree(earlier, out)
+    catalog = tmp_path / "catalog.yml"
+    catalog.write_text(yaml.safe_dump({"notebooks": {"us_demand": {"runs": [
+        {"name": "heroin", "parameters": {"drug": "heroin"}},
+        {"name": "raises", "parameters": {"drug": "cocaine", "last_year": 1800}}]}}}))
+    run = drugflows("render", "--catalog", str(catalog), "--output", str(out))
+    assert run.returncode == 1
+    assert any(line.startswith("ok") and "us_demand/heroin" in line for line in run.stdout.splitlines())
+    assert "ParameterError: Parameter 'last_year' = 1800 is outside the years on file" in run.stdout
+    assert (out / "us_demand" / "raises.failed.html").exists()
+    assert_earlier_kept(earlier, out)
+
+
+def test_sigterm_stops_a_parallel_render_and_keeps_what_finished(tmp_path, earlier):
+    out = tmp_path / "reports"
+    shutil.copytree(earlier, out)
+    kernels_before = count_kernels()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "drugflows", "render", "--only", "border_seizures",
+         "partnership_outcomes", "--output", str(out), "--jobs", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    lines = []
+    deadline = time.monotonic() + 300
+    for line in process.stdout:  # wait for the first finished report
+        lines.append(line)
+        if line.startswith("ok") or time.monotonic() > deadline:
+            break
+    process.send_signal(signal.SIGTERM)
+    rest, _ = process.communicate(timeout=60)
+    lines += rest.splitlines()
+    assert process.returncode != 0
+    finished = [ln.split()[1] for ln in lines if ln.startswith("ok")]
+    assert finished and any("render stopped (SIGTERM)" in ln for ln in lines)
+    for key in finished:
+        assert (out / f"{key}.html").exists()
+    manifest = json.loads((out / "manifest.json").read_text())["reports"]
+    unfinished = [k for k, r in manifest.items() if (r["error"] or "").startswith("not finished")]
+    assert len(unfinished) == 12 - len(finished)
+    assert "not finished: the render was stopped (SIGTERM)" in (out / "index.html").read_text()
+    assert not list(out.glob("*/.work-*"))  # no scratch left behind
+    assert_earlier_kept(earlier, out)
+    for _ in range(20):  # the workers' kernels exit with their parents
+        if count_kernels() <= kernels_before:
+            break
+        time.sleep(0.5)
+    assert count_kernels() <= kernels_before
+
+
+def count_kernels() -> int:
+    found = subprocess.run(["pgrep", "-f", "ipykernel_launcher"], capture_output=True, text=True)
+    return len(found.stdout.split())
