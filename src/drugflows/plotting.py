@@ -358,6 +358,16 @@ def _facet_grid(count: int, columns: int, row_in: float = 2.0):
     return fig, axes
 
 
+def assistance_lines(spent: pd.DataFrame, *, who: str, source: str, caveat: str | None = None):
+    """US assistance by series (columns of ``spent``, current US$, indexed by fiscal year) in US$
+    millions, one line each; the caveat that the series overlap always comes first."""
+    long = (spent / 1e6).reset_index().melt("fiscal_year", var_name="series", value_name="usd_m")
+    note = " ".join(["Series overlap: compare them, never add them.", *([caveat] if caveat else [])])
+    return lines_by_group(long.dropna(), "fiscal_year", "usd_m", "series",
+                          title=f"US counter-narcotics assistance to {who}", xlabel="US fiscal year",
+                          ylabel="US$ millions (current)", source=source, caveat=note)
+
+
 def lines_by_facet(frame: pd.DataFrame, facet: str, x: str, y: str, group: str, *, title: str,
                    xlabel: str, ylabel: str, source: str, caveat: str | None = None,
                    columns: int = 3, sharey: bool = False, mark: float | None = None):
