@@ -175,7 +175,18 @@ def test_majors_status_reads_the_list():
 ])
 def test_bad_partnership_parameters_are_refused(args, message, countries):
     with pytest.raises(ParameterError, match=message):
-        partnerships.validate(*args, countries)
+        partnerships.validate(*args, countries, tables.load("country_indicators"))
+
+
+def test_start_year_must_leave_outcome_years_on_both_sides(countries):
+    indicators = tables.load("country_indicators")
+    years = indicators.loc[indicators["indicator"].isin(partnerships.OUTCOMES), "year"]
+    last = int(years.max()) - 1
+    assert partnerships.validate("CARSI", None, last, ["homicide_rate"], None, countries,
+                                 indicators).start_year == last
+    with pytest.raises(ParameterError, match=f"from {int(years.min()) + 1} to {last}"):
+        partnerships.validate("CARSI", None, last + 1, ["homicide_rate"], None, countries,
+                              indicators)
 
 
 # --- cost effectiveness ------------------------------------------------------------------------
@@ -210,11 +221,11 @@ def test_accounting_divides_the_whole_budget(crops):
 
 
 @pytest.mark.parametrize("change", [{"eradication_budget_share": 1.5}, {"retail_shares": []},
-                                    {"coca_avoided_per_ha": "high"}, {"first_year": 1980},
+                                    {"coca_avoided_per_ha": "high"}, {"first_year": 1950},
                                     {"accounting_countries": ["Atlantis"]}])
 def test_bad_cost_parameters_are_refused(change, countries):
     values = {"first_year": 2000, "last_year": 2008, "eradication_budget_share": 0.5,
               "coca_avoided_per_ha": None, "retail_shares": [0.01], "accounting_countries": ["COL"],
               "accounting_first_year": 2000, "accounting_last_year": 2019} | change
     with pytest.raises(ParameterError, match=next(iter(change))):
-        ce.validate(**values, countries=countries)
+        ce.validate(**values, countries=countries, assistance=tables.load("us_assistance"))

@@ -96,19 +96,17 @@ def colombia_links(assistance: pd.DataFrame, estimates: pd.DataFrame, unodc: pd.
     """The links computable from the project's data for Colombia over ``years``.
 
     eradication: US$ per hectare eradicated = State obligations x ``eradication_budget_share`` /
-    hectares eradicated (aerial + manual); upstream kg per hectare = ``coca_avoided_per_ha`` x yield.
+    hectares eradicated (:func:`drugflows.cultivation.eradication`, aerial and manual); upstream
+    kg per hectare = ``coca_avoided_per_ha`` x yield.
     interdiction: US$ per kg seized = (Defense obligations + State x (1 - share)) / kg of cocaine
     seized in Colombia (UNODC); upstream kg per kg seized = 1.
     """
     money = greenbook_counternarcotics(assistance, "COL").loc[years[0]:years[1]]
-    crops = pick_vintage(estimates)
-    col = crops[(crops["iso3"] == "COL") & crops["year"].between(*years)]
-    eradicated = col[col["measure"].isin(["aerial_spraying_ha", "manual_eradication_ha"])]
+    hectares = eradication(estimates, "coca", ["COL"]).loc[years[0]:years[1], "COL"].sum()
     seized = unodc_series(unodc, "cocaine")
     seized = seized[(seized["iso3"] == "COL") & seized["year"].between(*years)]["kg"].sum()
     state = money.get("State", pd.Series(dtype=float)).sum()
     defense = money.get("Defense", pd.Series(dtype=float)).sum()
-    hectares = eradicated["value"].sum()
     yield_kg = yield_kg_per_ha(estimates, "COL", years)
     return pd.DataFrame([
         {"policy": "eradication", "usd": state * eradication_budget_share, "effort": hectares,
@@ -135,14 +133,13 @@ def accounting(assistance: pd.DataFrame, estimates: pd.DataFrame, unodc: pd.Data
     eradicated (coca and poppy), kg of cocaine and opiates seized, and dollars per hectare and per
     kilogram. Each ratio puts the whole budget on one activity: an upper bound for each."""
     money = greenbook_counternarcotics(assistance)
-    crops = pick_vintage(estimates)
+    eradicated = [eradication(estimates, crop, countries).loc[years[0]:years[1]]
+                  for crop in ("coca", "opium_poppy")]
     seized = pd.concat([unodc_series(unodc, d) for d in ("cocaine", "heroin")])
     rows = []
     for iso3 in countries:
         spent = money.loc[iso3].loc[years[0]:years[1]].sum().sum() if iso3 in money.index else 0.0
-        mine = crops[(crops["iso3"] == iso3) & crops["year"].between(*years)]
-        hectares = eradication(mine, "coca", [iso3]).sum().sum() + eradication(
-            mine, "opium_poppy", [iso3]).sum().sum()
+        hectares = sum(frame[iso3].sum() for frame in eradicated if iso3 in frame)
         kg = seized[(seized["iso3"] == iso3) & seized["year"].between(*years)]["kg"].sum()
         rows.append({"iso3": iso3, "usd_constant": spent, "ha_eradicated": hectares,
                      "kg_seized": kg,
@@ -189,9 +186,11 @@ def _fraction(name: str, value: object, allow_none: bool = False) -> float | Non
 def validate(first_year: object, last_year: object, eradication_budget_share: object,
              coca_avoided_per_ha: object, retail_shares: object, accounting_countries: object,
              accounting_first_year: object, accounting_last_year: object,
-             countries: pd.DataFrame) -> Setup:
-    """Check the report's parameters; ParameterError naming the parameter and what is allowed."""
-    years = params.year_range("first_year", first_year, "last_year", last_year, range(1996, 2021))
+             countries: pd.DataFrame, assistance: pd.DataFrame) -> Setup:
+    """Check the report's parameters; ParameterError naming the parameter and what is allowed.
+    Years must be Greenbook counter-narcotics years on file."""
+    on_file = greenbook_counternarcotics(assistance).index.get_level_values("fiscal_year").unique()
+    years = params.year_range("first_year", first_year, "last_year", last_year, on_file)
     if not isinstance(retail_shares, list | tuple) or not retail_shares:
         raise params.ParameterError(f"Parameter 'retail_shares' must be a list of numbers in (0, 1], "
                                     f"got {retail_shares!r}")
@@ -204,8 +203,7 @@ def validate(first_year: object, last_year: object, eradication_budget_share: ob
         accounting_countries=params.country_list("accounting_countries", accounting_countries,
                                                  countries),
         accounting_years=params.year_range("accounting_first_year", accounting_first_year,
-                                           "accounting_last_year", accounting_last_year,
-                                           range(1990, 2021)))
+                                           "accounting_last_year", accounting_last_year, on_file))
 
 
 def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup) -> list[str]:

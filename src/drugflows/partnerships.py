@@ -256,11 +256,12 @@ class Setup:
 
 
 def validate(program: object, country: object, start_year: object, outcomes: object,
-             comparison: object, countries: pd.DataFrame) -> Setup:
+             comparison: object, countries: pd.DataFrame, indicators: pd.DataFrame) -> Setup:
     """Check the report's parameters; ParameterError naming the parameter and the valid values.
 
     ``country`` and ``start_year`` may be None for a programme of :data:`PROGRAMS` (its own);
-    ``comparison`` None means the regional peers (:func:`regional_peers`).
+    ``comparison`` None means the regional peers (:func:`regional_peers`). The start year must
+    leave a year of outcome indicators on file before and after it.
     """
     from drugflows import params
 
@@ -276,9 +277,12 @@ def validate(program: object, country: object, start_year: object, outcomes: obj
     treated = params.country_list("country", spec["countries"] if country is None else country,
                                   countries)
     start = spec["start_year"] if start_year is None else start_year
-    if isinstance(start, bool) or not isinstance(start, int) or not 1995 <= start <= 2020:
-        raise params.ParameterError(f"Parameter 'start_year' must be a whole year from 1995 to 2020 "
-                                    f"(outcomes need years before and after), got {start_year!r}")
+    years = indicators.loc[indicators["indicator"].isin(OUTCOMES), "year"]
+    first, last = int(years.min()) + 1, int(years.max()) - 1
+    if isinstance(start, bool) or not isinstance(start, int) or not first <= start <= last:
+        raise params.ParameterError(f"Parameter 'start_year' must be a whole year from {first} to "
+                                    f"{last} (outcomes need years before and after), got "
+                                    f"{start_year!r}")
     if isinstance(outcomes, str):
         outcomes = [outcomes]
     if not isinstance(outcomes, list | tuple) or not outcomes:

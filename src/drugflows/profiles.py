@@ -12,13 +12,9 @@ from drugflows import cultivation, partnerships
 from drugflows.cost_effectiveness import greenbook_counternarcotics
 from drugflows.flows import DRUGS, unodc_series
 
-#: Outcome indicators compared with the regional peers: name -> label with unit.
-PEER_OUTCOMES = {
-    "homicide_rate": "Homicides per 100,000 people",
-    "wgi_rule_of_law_estimate": "Rule of law (WGI, -2.5 to 2.5)",
-    "wgi_control_of_corruption_estimate": "Control of corruption (WGI, -2.5 to 2.5)",
-    "corruption_perceptions_index": "Corruption Perceptions Index (0-100, higher cleaner)",
-}
+#: Outcome indicators compared with the regional peers (labels: partnerships.OUTCOMES).
+PEER_OUTCOMES = ("homicide_rate", "wgi_rule_of_law_estimate", "wgi_control_of_corruption_estimate",
+                 "corruption_perceptions_index")
 #: Organized crime index scores shown in the profile (latest year), name -> label.
 CRIME_SCORES = {
     "goc_criminality": "Criminality (1-10, higher worse)",
@@ -50,10 +46,13 @@ def peers(iso3: str, countries: pd.DataFrame) -> list[str]:
     return [c for c in members(region, countries) if c != iso3] if region else []
 
 
-def latest_value(indicators: pd.DataFrame, iso3: str, indicator: str) -> tuple[float, int] | None:
-    """(value, year) of the latest figure of an indicator for a country, or None."""
+def latest_value(indicators: pd.DataFrame, iso3: str, indicator: str,
+                 until: int | None = None) -> tuple[float, int] | None:
+    """(value, year) of the latest figure of an indicator for a country (no later than ``until``),
+    or None."""
     rows = indicators[(indicators["iso3"] == iso3) & (indicators["indicator"] == indicator)]
-    rows = rows[rows["year"] <= pd.Timestamp.now().year]  # population has projections
+    if until is not None:
+        rows = rows[rows["year"] <= until]
     if rows.empty:
         return None
     row = rows.loc[rows["year"].idxmax()]
@@ -66,15 +65,14 @@ def at_a_glance(iso3: str, countries: pd.DataFrame, indicators: pd.DataFrame,
     row = countries.set_index("iso3").loc[iso3]
     out = [f"**{row['name']}** ({iso3}); UN region {row['un_region']}, {row['un_subregion']}; "
            f"report region: {row['region_group'] or 'none'}."]
-    population = latest_value(indicators, iso3, "population")
+    population = latest_value(indicators, iso3, "population", until=LAST_POPULATION_ESTIMATE)
     if population is None:
         out.append("No population figure on file.")
     else:
         people, year = population
         size = f"{people / 1e6:,.1f} million" if people >= 1e6 else f"{people:,.0f}"
-        out.append(f"Population {size} in {year}"
-                   + (f" (a projection: the UN's 2017 revision estimates to {LAST_POPULATION_ESTIMATE})."
-                      if year > LAST_POPULATION_ESTIMATE else "."))
+        out.append(f"Population {size} in {year} (UN estimate, 2017 revision; later years on file "
+                   "are projections).")
     status = partnerships.majors_status(majors, [iso3])[iso3]
     listed = status[status != "not listed"]
     years = f"{status.index.min()}-{status.index.max()}"
@@ -121,7 +119,8 @@ def outcomes_against_peers(indicators: pd.DataFrame, iso3: str, peer_codes: list
     """Long outcome, year, group, value: the country and the mean of its peers, for each of
     :data:`PEER_OUTCOMES` the country has."""
     parts = []
-    for name, label in PEER_OUTCOMES.items():
+    for name in PEER_OUTCOMES:
+        label = partnerships.OUTCOMES[name]
         panel = indicators.loc[indicators["indicator"] == name, ["iso3", "year", "value"]]
         if not (panel["iso3"] == iso3).any():
             continue
