@@ -165,3 +165,44 @@ def test_bad_catalogs_are_refused_with_file_and_entry(tmp_path, text, message):
     with pytest.raises(catalog.CatalogError, match=re.escape(message)) as err:
         catalog.load_catalog(path)
     assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize("start_failures, status, calls", [(1, "ok", 2), (5, "failed", 2)])
+def test_a_kernel_that_never_starts_is_tried_once_more(tmp_path, monkeypatch, start_failures, status,
+                                                       calls):
+    import papermill
+
+    from drugflows.render import runner
+
+    real = papermill.execute_notebook
+    attempts = []
+
+    def flaky(*args, **kwargs):
+        attempts.append(1)
+        if len(attempts) <= start_failures:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    spec = catalog.select(catalog.load_catalog(), ["us_demand/cocaine"])[0]
+    result = runner.render_one(spec, tmp_path)
+    assert (result.status, len(attempts)) == (status, calls)
+    if status == "failed":
+        assert result.error == "RuntimeError: Kernel died before replying to kernel_info (2 attempts)"
+
+
+def test_a_failing_notebook_is_not_rerun(tmp_path, monkeypatch):
+    import papermill
+
+    from drugflows.render import runner
+
+    attempts = []
+
+    def failing(*args, **kwargs):
+        attempts.append(1)
+        raise RuntimeError("a cell failed")
+
+    monkeypatch.setattr(papermill, "execute_notebook", failing)
+    spec = catalog.select(catalog.load_catalog(), ["us_demand/cocaine"])[0]
+    result = runner.render_one(spec, tmp_path)
+    assert (result.status, len(attempts), result.error) == ("failed", 1, "RuntimeError: a cell failed")

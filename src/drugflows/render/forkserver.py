@@ -240,14 +240,42 @@ class ForkedProcess:
 
 
 def kernel_manager_class():
-    """The KernelManager class to hand to papermill: forking when a zygote runs, else None."""
-    if not (available and os.environ.get(ENV_VAR)):
+    """The KernelManager class to hand to papermill, or None (papermill's default) off Linux.
+
+    On Linux every kernel talks over Unix sockets in a private folder instead of TCP ports: the usual
+    start picks free ports, closes them and hands them to the kernel, and a kernel started at the same
+    moment by another worker can take one first ("Address already in use", papermill#511). Kernels
+    are forked from the zygote when one runs.
+    """
+    if not available:
         return None
+    import shutil
     from queue import Empty
 
     from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
+
+    class UnixSocketKernelManager(AsyncKernelManager):
+        """An AsyncKernelManager whose kernel channels are Unix sockets in a folder of its own."""
+
+        socket_dir: str | None = None
+
+        async def _async_pre_start_kernel(self, **kw: Any):
+            if self.socket_dir is None:
+                self.socket_dir = tempfile.mkdtemp(prefix="drugflows-kernel-")
+                self.transport = "ipc"
+                self.ip = os.path.join(self.socket_dir, "channel")
+                self.connection_file = os.path.join(self.socket_dir, "connection.json")
+            return await super()._async_pre_start_kernel(**kw)
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            if not restart and self.socket_dir:
+                shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+    if not os.environ.get(ENV_VAR):
+        return UnixSocketKernelManager
 
     class ForkProvisioner(LocalProvisioner):
         """LocalProvisioner that has the zygote fork ``python -m ipykernel_launcher ...``."""
@@ -256,7 +284,7 @@ def kernel_manager_class():
             path = os.environ.get(ENV_VAR)
             if not path or LAUNCHER_MODULE not in cmd:
                 return await super().launch_kernel(cmd, **kwargs)
-            # Kernel log at ERROR: skips the per-kernel warning about unencrypted TCP on localhost.
+            # Kernel log at ERROR: no per-kernel start-up warnings in the render's output.
             argv = [*cmd[cmd.index(LAUNCHER_MODULE) + 1:], "--IPKernelApp.log_level=ERROR"]
             env = {k: str(v) for k, v in (kwargs.get("env") or os.environ).items()}
             cwd = str(kwargs.get("cwd") or os.getcwd())
@@ -293,8 +321,8 @@ def kernel_manager_class():
 
         wait_for_ready = _async_wait_for_ready
 
-    class ForkingKernelManager(AsyncKernelManager):
-        """An AsyncKernelManager whose kernels the zygote forks."""
+    class ForkingKernelManager(UnixSocketKernelManager):
+        """A UnixSocketKernelManager whose kernels the zygote forks."""
 
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)

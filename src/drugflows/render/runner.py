@@ -110,6 +110,17 @@ def stable_cell_ids(nb) -> None:
                 cell.id = f"{tag}-{index}"
 
 
+#: Kernel starts tried per report. A kernel that dies or stays silent before its first cell is the
+#: machine's trouble (a loaded host, a socket taken), not the notebook's: one more start, then fail.
+KERNEL_START_ATTEMPTS = 2
+_KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+
+
+def kernel_never_started(exc: BaseException) -> bool:
+    """True where ``exc`` says the kernel failed before running any cell (jupyter_client's wording)."""
+    return isinstance(exc, RuntimeError) and str(exc).startswith(_KERNEL_START_FAILURES)
+
+
 def _error_text(exc: BaseException) -> str:
     from papermill.exceptions import PapermillExecutionError
 
@@ -172,13 +183,19 @@ def render_one(spec: ReportSpec, output_dir: Path, show_code: bool | None = None
         engine_kwargs = {}
         if manager := forkserver.kernel_manager_class():
             engine_kwargs["kernel_manager_class"] = manager
-        try:
-            papermill.execute_notebook(
-                spec.input_path, executed, parameters=spec.parameters, kernel_name=KERNEL_NAME,
-                cwd=spec.notebook_dir, progress_bar=False, log_output=False,
-                request_save_on_cell_execute=False, shutdown_kernel="immediate", **engine_kwargs)
-        except Exception as exc:  # noqa: BLE001 - any failure is this report's, not the batch's
-            error = _error_text(exc)
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            try:
+                papermill.execute_notebook(
+                    spec.input_path, executed, parameters=spec.parameters, kernel_name=KERNEL_NAME,
+                    cwd=spec.notebook_dir, progress_bar=False, log_output=False,
+                    request_save_on_cell_execute=False, shutdown_kernel="immediate", **engine_kwargs)
+                error = None
+                break
+            except Exception as exc:  # noqa: BLE001 - any failure is this report's, not the batch's
+                error = _error_text(exc)
+                if not kernel_never_started(exc):
+                    break
+                error = f"{error} ({attempt} attempts)" if attempt > 1 else error
         ok = error is None
         stem = spec.name if ok else f"{spec.name}.failed"
         result = Result(
