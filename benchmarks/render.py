@@ -15,6 +15,7 @@ Run: `make benchmark` (or .venv/bin/python benchmarks/render.py [--repeat N]).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -57,7 +58,7 @@ def naive_seconds(out: Path) -> float:
     total = 0.0
     for spec in specs():
         ipynb = out / f"{spec.notebook}-{spec.name}.ipynb"
-        args = [a for k, v in spec.parameters.items() for a in ("-p", k, str(v))]
+        args = ["-y", json.dumps(spec.parameters)]  # YAML: lists and None arrive as such
         total += timed([str(BIN / "papermill"), str(spec.input_path), str(ipynb), *args,
                         "-k", "python3", "--no-progress-bar"], cwd=spec.notebook_dir)
         total += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(ipynb)])

@@ -196,6 +196,23 @@ def test_bad_parameter_fails_its_report_clearly(case, tmp_path, earlier):
     assert_earlier_kept(earlier, out)
 
 
+def test_a_list_passed_with_papermill_p_is_refused_with_the_way_to_pass_it(tmp_path):
+    notebook = paths.NOTEBOOKS_DIR / "partnership_outcomes.ipynb"
+    run = subprocess.run(
+        [Path(sys.executable).with_name("papermill"), notebook, tmp_path / "out.ipynb", "-p", "program",
+         "CARSI", "-p", "outcomes", "['homicide_rate']", "-k", "python3", "--no-progress-bar"],
+        capture_output=True, text=True, timeout=300, cwd=paths.NOTEBOOKS_DIR)
+    assert run.returncode != 0
+    assert ("ParameterError: Parameter 'outcomes' arrived as the text \"['homicide_rate']\", not a "
+            "list: papermill's -p passes text. Pass lists as YAML, e.g. papermill ... -y "
+            "'outcomes: [a, b]'") in run.stderr, run.stderr[-2000:]
+    yaml_run = subprocess.run(
+        [Path(sys.executable).with_name("papermill"), notebook, tmp_path / "out.ipynb", "-y",
+         "{program: CARSI, outcomes: [homicide_rate]}", "-k", "python3", "--no-progress-bar"],
+        capture_output=True, text=True, timeout=300, cwd=paths.NOTEBOOKS_DIR)
+    assert yaml_run.returncode == 0, yaml_run.stderr[-2000:]
+
+
 def test_unknown_report_name_is_refused(tmp_path, earlier):
     run, out = render_bad(tmp_path, earlier, "us_demand", {"drug": "cocaine"}, "--only", "nope")
     assert run.returncode == 2 and "No report ['nope'] in the catalog" in run.stderr

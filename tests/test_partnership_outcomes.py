@@ -172,6 +172,9 @@ def test_majors_status_reads_the_list():
     (("CARSI", None, "2008", ["homicide_rate"], None), "start_year"),
     (("Merida Initiative", None, None, [], None), "outcomes"),
     (("Merida Initiative", None, None, ["homicide_rate"], ["MEX"]), "no comparison country"),
+    # what papermill -p makes of a list: text; the message says to pass it with -y
+    (("CARSI", None, 2008, "['homicide_rate']", None), r"arrived as the text .* -y 'outcomes: \[a, b\]'"),
+    (("CARSI", "['GTM', 'HND']", 2008, ["homicide_rate"], None), "'country' arrived as the text"),
 ])
 def test_bad_partnership_parameters_are_refused(args, message, countries):
     with pytest.raises(ParameterError, match=message):
@@ -222,7 +225,8 @@ def test_accounting_divides_the_whole_budget(crops):
 
 @pytest.mark.parametrize("change", [{"eradication_budget_share": 1.5}, {"retail_shares": []},
                                     {"coca_avoided_per_ha": "high"}, {"first_year": 1950},
-                                    {"accounting_countries": ["Atlantis"]}])
+                                    {"accounting_countries": ["Atlantis"]},
+                                    {"retail_shares": "[0.01, 0.1]"}])
 def test_bad_cost_parameters_are_refused(change, countries):
     values = {"first_year": 2000, "last_year": 2008, "eradication_budget_share": 0.5,
               "coca_avoided_per_ha": None, "retail_shares": [0.01], "accounting_countries": ["COL"],

@@ -191,10 +191,8 @@ def validate(first_year: object, last_year: object, eradication_budget_share: ob
     Years must be Greenbook counter-narcotics years on file."""
     on_file = greenbook_counternarcotics(assistance).index.get_level_values("fiscal_year").unique()
     years = params.year_range("first_year", first_year, "last_year", last_year, on_file)
-    if not isinstance(retail_shares, list | tuple) or not retail_shares:
-        raise params.ParameterError(f"Parameter 'retail_shares' must be a list of numbers in (0, 1], "
-                                    f"got {retail_shares!r}")
-    shares = sorted(_fraction("retail_shares", v) for v in retail_shares)
+    shares = sorted(_fraction("retail_shares", v)
+                    for v in params.as_list("retail_shares", retail_shares, "a number in (0, 1]"))
     return Setup(
         years=years,
         eradication_budget_share=_fraction("eradication_budget_share", eradication_budget_share),

@@ -24,6 +24,23 @@ def choose(name: str, value: object, valid: Iterable[str]) -> str:
     return matches[0]
 
 
+def as_list(name: str, value: object, what: str) -> list:
+    """``value`` as a non-empty list: a list or tuple as is, one string as a list of it.
+
+    ``what`` says what the list holds, for the message. Text that looks like a list (papermill's
+    ``-p`` passes every value as text) is refused with the way to pass a list: ``-y``.
+    """
+    if isinstance(value, str) and value.strip().startswith(("[", "(")):
+        raise ParameterError(
+            f"Parameter {name!r} arrived as the text {value!r}, not a list: papermill's -p passes "
+            f"text. Pass lists as YAML, e.g. papermill ... -y '{name}: [a, b]'")
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list | tuple) or not values:
+        raise ParameterError(f"Parameter {name!r} must be {what} or a non-empty list of them, got "
+                             f"{type(value).__name__} {value!r}")
+    return list(values)
+
+
 def year_range(
     first_name: str, first: object, last_name: str, last: object, available: Iterable[int]
 ) -> tuple[int, int]:
@@ -76,10 +93,7 @@ def country_list(name: str, value: object, countries: pd.DataFrame,
                  valid: Iterable[str] | None = None) -> list[str]:
     """ISO3 codes for a code or name, or a list of them (each as :func:`country`); with ``valid``,
     every code must be in it (ParameterError listing the valid codes)."""
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list | tuple) or not values:
-        raise ParameterError(f"Parameter {name!r} must be an ISO3 code, a country name or a "
-                             f"non-empty list of them, got {type(value).__name__} {value!r}")
+    values = as_list(name, value, "an ISO3 code, a country name")
     codes = list(dict.fromkeys(country(name, v, countries) for v in values))
     if valid is not None:
         valid = sorted(valid)

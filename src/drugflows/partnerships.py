@@ -283,12 +283,8 @@ def validate(program: object, country: object, start_year: object, outcomes: obj
         raise params.ParameterError(f"Parameter 'start_year' must be a whole year from {first} to "
                                     f"{last} (outcomes need years before and after), got "
                                     f"{start_year!r}")
-    if isinstance(outcomes, str):
-        outcomes = [outcomes]
-    if not isinstance(outcomes, list | tuple) or not outcomes:
-        raise params.ParameterError(f"Parameter 'outcomes' must be a list of outcome names, got "
-                                    f"{outcomes!r}. Valid values: {', '.join(OUTCOMES)}")
-    chosen = [params.choose("outcomes", o, OUTCOMES) for o in outcomes]
+    names = params.as_list("outcomes", outcomes, f"an outcome name ({', '.join(OUTCOMES)})")
+    chosen = [params.choose("outcomes", o, OUTCOMES) for o in names]
     peers = (regional_peers(treated, countries) if comparison is None else
              [c for c in params.country_list("comparison", comparison, countries) if c not in treated])
     if not peers:
