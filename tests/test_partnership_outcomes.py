@@ -213,6 +213,36 @@ def test_colombia_links_come_from_the_tables(crops):
     assert links.loc["eradication", "usd"] == pytest.approx(money["State"].sum() / 2)
     assert links.loc["interdiction", "usd"] == pytest.approx(
         money["Defense"].sum() + money["State"].sum() / 2)
+    for policy, headline in ce.PAPER_USD_PER_RETAIL_KG.items():  # the implied share closes the chain
+        row = links.loc[policy]
+        assert row["usd_per_unit"] / (row["upstream_kg_per_unit"] * row["implied_retail_share"]) == \
+            pytest.approx(headline)
+
+
+def test_coca_avoided_by_spraying_is_the_spraying_coefficient_over_every_usable_year():
+    panel = tables.load("colombia_municipal_coca")
+    avoided = eradication.coca_avoided_by_spraying(panel)
+    data = eradication.analysis_panel(panel, lag=1)
+    complete = data.dropna(subset=["coca_later_ha", *eradication.REGRESSORS])
+    first, last = int(complete["year"].min()), int(complete["year"].max())
+    spraying = eradication.estimate(data, first, last)["aerial_spraying_ha"]
+    assert avoided["years"] == (first, last)
+    assert avoided["ha_per_ha"] == pytest.approx(-spraying["coef"])
+    assert avoided["ci"] == pytest.approx((-spraying["ci_high"], -spraying["ci_low"]))
+    assert avoided["ci"][0] < avoided["ha_per_ha"] < avoided["ci"][1]
+    assert f"{first}-{last}; 95% interval {avoided['ci'][0]:.3f}" in avoided["note"]
+
+
+def test_vintages_name_the_years_and_publications_behind_each_line(crops):
+    rows = cultivation.side_by_side(crops, "coca", ["COL", "PER"])
+    table = cultivation.vintages(rows).set_index(["iso3", "estimate_by"])
+    latest = pick_vintage(crops).query("crop == 'coca' and measure == 'cultivation_ha' and iso3 == 'COL'"
+                                       " and estimate_by == 'UNODC'")
+    row = table.loc[("COL", "UNODC")]
+    assert row["years"] == f"{latest['year'].min()}-{latest['year'].max()}"
+    assert row["figures"] == len(latest)
+    assert row["published"] == ", ".join(str(int(y)) for y in sorted(latest["published_year"].unique()))
+    assert set(table.index.get_level_values("iso3")) == {"COL", "PER"}
 
 
 def test_accounting_divides_the_whole_budget(crops):

@@ -100,6 +100,7 @@ def colombia_links(assistance: pd.DataFrame, estimates: pd.DataFrame, unodc: pd.
     kg per hectare = ``coca_avoided_per_ha`` x yield.
     interdiction: US$ per kg seized = (Defense obligations + State x (1 - share)) / kg of cocaine
     seized in Colombia (UNODC); upstream kg per kg seized = 1.
+    Each with the retail share that gives the paper's headline (:func:`implied_retail_share`).
     """
     money = greenbook_counternarcotics(assistance, "COL").loc[years[0]:years[1]]
     hectares = eradication(estimates, "coca", ["COL"]).loc[years[0]:years[1], "COL"].sum()
@@ -108,7 +109,7 @@ def colombia_links(assistance: pd.DataFrame, estimates: pd.DataFrame, unodc: pd.
     state = money.get("State", pd.Series(dtype=float)).sum()
     defense = money.get("Defense", pd.Series(dtype=float)).sum()
     yield_kg = yield_kg_per_ha(estimates, "COL", years)
-    return pd.DataFrame([
+    links = pd.DataFrame([
         {"policy": "eradication", "usd": state * eradication_budget_share, "effort": hectares,
          "effort_unit": "ha eradicated", "usd_per_unit": state * eradication_budget_share / hectares,
          "upstream_kg_per_unit": coca_avoided_per_ha * yield_kg, "yield_kg_per_ha": yield_kg},
@@ -117,6 +118,9 @@ def colombia_links(assistance: pd.DataFrame, estimates: pd.DataFrame, unodc: pd.
          "usd_per_unit": (defense + state * (1 - eradication_budget_share)) / seized,
          "upstream_kg_per_unit": 1.0, "yield_kg_per_ha": np.nan},
     ])
+    links["implied_retail_share"] = [implied_retail_share(r.policy, r.usd_per_unit, r.upstream_kg_per_unit)
+                                     for r in links.itertuples()]
+    return links
 
 
 def sensitivity(usd_per_unit: float, upstream_kg_per_unit: float,

@@ -201,6 +201,11 @@ SUBREGION_GROUPS: dict[str, str] = {
 _UN_REGION = {"America": "Americas"}
 
 
+def names_by_code(table: pd.DataFrame) -> dict[str, str]:
+    """ISO3 code -> short English name, from the processed ``countries`` table."""
+    return dict(zip(table["iso3"], table["name"], strict=True))
+
+
 def country_table() -> pd.DataFrame:
     """iso3, name, un_region, un_subregion and region_group (the report group) of every country."""
     data = _converter().data

@@ -42,6 +42,15 @@ def side_by_side(estimates: pd.DataFrame, crop: str, countries: list[str],
         drop=True)
 
 
+def vintages(rows: pd.DataFrame) -> pd.DataFrame:
+    """For rows of :func:`side_by_side`: per country and estimator, the years covered ("first-last"),
+    the number of figures and the publication years they come from ("2019, 2021")."""
+    return rows.groupby(["iso3", "estimate_by"]).agg(
+        years=("year", lambda y: f"{y.min()}-{y.max()}"), figures=("value", "size"),
+        published=("published_year",
+                   lambda p: ", ".join(str(int(v)) for v in sorted(p.dropna().unique())))).reset_index()
+
+
 def one_series(estimates: pd.DataFrame, crop: str, countries: list[str],
                measure: str = "cultivation_ha") -> pd.DataFrame:
     """Years x countries: one estimator per country (the one with the most years; ties go to the

@@ -81,6 +81,19 @@ def reading(fit: Fit, lag: int, first_year: int, last_year: int) -> list[str]:
     return out
 
 
+def coca_avoided_by_spraying(panel: pd.DataFrame) -> dict:
+    """Hectares of coca avoided one year later per hectare sprayed from the air: minus the spraying
+    coefficient of :func:`estimate` over every usable year, with its 95% interval, those years and a
+    one-line description. ``panel``: the ``colombia_municipal_coca`` table."""
+    data = analysis_panel(panel, lag=1)
+    years = usable_years(data)
+    spraying = estimate(data, years[0], years[-1])["aerial_spraying_ha"]
+    low, high = -spraying["ci_high"], -spraying["ci_low"]
+    return {"ha_per_ha": -spraying["coef"], "ci": (low, high), "years": (years[0], years[-1]),
+            "note": f"the project's estimate for aerial spraying, coca one year later, "
+                    f"{years[0]}-{years[-1]}; 95% interval {low:.3f} to {high:.3f}"}
+
+
 def usable_years(data: pd.DataFrame) -> list[int]:
     """Eradication years with the later coca figure and both eradication measures on file."""
     complete = data.dropna(subset=[OUTCOME, *REGRESSORS])

@@ -72,14 +72,14 @@ def country(name: str, value: object, countries: pd.DataFrame) -> str:
         raise ParameterError(f"Parameter {name!r} must be an ISO3 code or a country name, got "
                              f"{type(value).__name__} {value!r}")
     text = value.strip()
-    codes = dict(zip(countries["iso3"], countries["name"], strict=True))
+    from drugflows.countries import _resolve_one, names_by_code  # the resolver knows aliases
+
+    codes = names_by_code(countries)
     if text.upper() in codes:
         return text.upper()
     by_name = {n.casefold(): code for code, n in codes.items()}
     if text.casefold() in by_name:
         return by_name[text.casefold()]
-    from drugflows.countries import _resolve_one  # the regex resolver knows aliases
-
     resolved = _resolve_one(text)
     if resolved in codes:
         return resolved
