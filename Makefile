@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 JOBS ?=
+# Everything ruff lints and formats (the pre-commit hook covers the same files).
+CODE := src tests benchmarks notebooks
 
 .DEFAULT_GOAL := help
 .PHONY: help install reports test browser lab data data-check lint format benchmark lock clean
@@ -26,8 +28,7 @@ install: $(STAMP) ## Create .venv and install the pinned packages and drugflows 
 reports: $(STAMP) ## Render every report of reports.yml into reports/ (JOBS=n workers)
 	$(BIN)/drugflows render $(if $(JOBS),--jobs $(JOBS))
 
-test: $(STAMP) ## Lint, then run the whole test suite, notebooks included
-	$(BIN)/ruff check src tests benchmarks notebooks
+test: lint ## Lint and format check, then run the whole test suite, notebooks included
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
 
 browser: ## Install Debian's chromium for the browser tests (root or sudo; skipped otherwise)
@@ -43,11 +44,12 @@ data-check: $(STAMP) ## List the processed tables with their vintages, and check
 	$(BIN)/drugflows data list
 	$(BIN)/drugflows data check
 
-lint: $(STAMP) ## Lint code and notebooks with ruff
-	$(BIN)/ruff check src tests benchmarks notebooks
+lint: $(STAMP) ## Lint code and notebooks with ruff, and check they are formatted (ruff format)
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 
 format: $(STAMP) ## Format code with ruff and strip notebook outputs
-	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff format $(CODE)
 	$(BIN)/nbstripout notebooks/*.ipynb
 
 benchmark: $(STAMP) ## Time the renderer against the naive way and the floor

@@ -32,11 +32,14 @@ print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_m
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        out = subprocess.run([sys.executable, "-c", BUILD, tmp], capture_output=True, text=True,
-                             check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", BUILD, tmp], capture_output=True, text=True, check=True
+        ).stdout.split()
     seconds, peak_kb, count = float(out[0]), int(out[1]), int(out[2])
-    print(f"full build of {count} tables: {seconds:.1f} s (target <= 60 s), "
-          f"peak memory {peak_kb / 1024:.0f} MB (target <= 1536 MB)")
+    print(
+        f"full build of {count} tables: {seconds:.1f} s (target <= 60 s), "
+        f"peak memory {peak_kb / 1024:.0f} MB (target <= 1536 MB)"
+    )
     import geopandas  # noqa: F401 - a notebook that draws maps has it imported already
 
     worst = 0.0
@@ -50,8 +53,10 @@ def main() -> None:
         worst = max(worst, median)
         size = (Path(tables.paths.PROCESSED_DIR) / meta.file).stat().st_size
         print(f"  load {name:<26} {meta.rows:>8,} rows {size / 1e6:5.2f} MB  {median * 1000:6.1f} ms")
-    print(f"slowest table load: {worst * 1000:.0f} ms (target <= 200 ms): "
-          f"{'met' if worst <= 0.2 else 'NOT met'}")
+    print(
+        f"slowest table load: {worst * 1000:.0f} ms (target <= 200 ms): "
+        f"{'met' if worst <= 0.2 else 'NOT met'}"
+    )
     print(f"(this process: peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 
 

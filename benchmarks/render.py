@@ -59,8 +59,18 @@ def naive_seconds(out: Path) -> float:
     for spec in specs():
         ipynb = out / f"{spec.notebook}-{spec.name}.ipynb"
         args = ["-y", json.dumps(spec.parameters)]  # YAML: lists and None arrive as such
-        total += timed([str(BIN / "papermill"), str(spec.input_path), str(ipynb), *args,
-                        "-k", "python3", "--no-progress-bar"], cwd=spec.notebook_dir)
+        total += timed(
+            [
+                str(BIN / "papermill"),
+                str(spec.input_path),
+                str(ipynb),
+                *args,
+                "-k",
+                "python3",
+                "--no-progress-bar",
+            ],
+            cwd=spec.notebook_dir,
+        )
         total += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(ipynb)])
     return total
 
@@ -81,10 +91,14 @@ def floor_seconds() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of (a) and (c); best is kept")
-    parser.add_argument("--skip-naive", action="store_true",
-                        help="leave out (b), the slow naive run (minutes for the whole catalog)")
-    parser.add_argument("--only", nargs="+", default=[],
-                        help="time only these notebooks or notebook/name reports")
+    parser.add_argument(
+        "--skip-naive",
+        action="store_true",
+        help="leave out (b), the slow naive run (minutes for the whole catalog)",
+    )
+    parser.add_argument(
+        "--only", nargs="+", default=[], help="time only these notebooks or notebook/name reports"
+    )
     args = parser.parse_args()
     ONLY.extend(args.only)
     n = len(specs())
@@ -106,21 +120,29 @@ def main() -> None:
     scope = f"{', '.join(ONLY)} from {paths.REPORT_CATALOG.name}" if ONLY else paths.REPORT_CATALOG.name
     print(f"machine: {cores} cores; {n} reports: {scope}")
     print(f"(a) drugflows render:           {a:6.1f} s  (runs: {', '.join(f'{x:.1f}' for x in a_runs)})")
-    print(f"    same, --no-fork-kernels:    {min(plain_runs):6.1f} s  "
-          f"(runs: {', '.join(f'{x:.1f}' for x in plain_runs)})")
+    print(
+        f"    same, --no-fork-kernels:    {min(plain_runs):6.1f} s  "
+        f"(runs: {', '.join(f'{x:.1f}' for x in plain_runs)})"
+    )
     if b is not None:
         print(f"(b) papermill + nbconvert CLIs: {b:6.1f} s")
     print(f"(c) floor, {floor:.2f} s x {n} reports:  {c:6.1f} s  (c / cores = {c / cores:.1f} s)")
     d = min(noop_runs)
-    print(f"(d) no-op rerun (all skipped):  {d:6.2f} s  (runs: {', '.join(f'{x:.2f}' for x in noop_runs)}; "
-          f"target <= 3 s: {'met' if d <= 3 else 'NOT met'})")
+    print(
+        f"(d) no-op rerun (all skipped):  {d:6.2f} s  (runs: {', '.join(f'{x:.2f}' for x in noop_runs)}; "
+        f"target <= 3 s: {'met' if d <= 3 else 'NOT met'})"
+    )
     median_mb, largest_mb = statistics.median(sizes) / 1e6, sizes[-1] / 1e6
-    print(f"(e) report HTML: median {median_mb:.2f} MB (target <= 1.5), largest {largest_mb:.2f} MB "
-          f"(target <= 4): {'met' if median_mb <= 1.5 and largest_mb <= 4 else 'NOT met'}")
+    print(
+        f"(e) report HTML: median {median_mb:.2f} MB (target <= 1.5), largest {largest_mb:.2f} MB "
+        f"(target <= 4): {'met' if median_mb <= 1.5 and largest_mb <= 4 else 'NOT met'}"
+    )
     if b is not None:
         print(f"a/b = {a / b:.2f}   (target <= 0.40: {'met' if a / b <= 0.4 else 'NOT met'})")
-    print(f"a/c = {a / c:.2f};  a / (c / cores) = {a / (c / cores):.2f}   "
-          f"(target <= 1.50: {'met' if a <= 1.5 * c / cores else 'NOT met'})")
+    print(
+        f"a/c = {a / c:.2f};  a / (c / cores) = {a / (c / cores):.2f}   "
+        f"(target <= 1.50: {'met' if a <= 1.5 * c / cores else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

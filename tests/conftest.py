@@ -31,6 +31,10 @@ def rendered_catalog(tmp_path_factory):
     import sys
 
     out = tmp_path_factory.mktemp("catalog") / "reports"
-    run = subprocess.run([sys.executable, "-m", "drugflows", "render", "--output", str(out),
-                          "--jobs", "2"], capture_output=True, text=True, timeout=1500)
+    run = subprocess.run(
+        [sys.executable, "-m", "drugflows", "render", "--output", str(out), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
     return out, run

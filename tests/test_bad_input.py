@@ -26,22 +26,29 @@ from drugflows.render import catalog
 pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CBP_HEADER = ("FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,"
-              "Count of Event,Sum Qty (lbs)\n")
-CBP_ROW = ("2025,OCT,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Heroin,2,1.5\n")
+CBP_HEADER = (
+    "FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,"
+    "Count of Event,Sum Qty (lbs)\n"
+)
+CBP_ROW = "2025,OCT,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Heroin,2,1.5\n"
 
 
 def drugflows(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "drugflows", *args], capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "drugflows", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): sha256_file(p)
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.parts}
+    return {
+        p.relative_to(folder).as_posix(): sha256_file(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".cache" not in p.parts
+    }
 
 
 # --- raw files ---------------------------------------------------------------------------------
+
 
 def cbp_file(name: str, content: bytes | str):
     def write(raw: Path) -> None:
@@ -49,18 +56,23 @@ def cbp_file(name: str, content: bytes | str):
         folder.mkdir(parents=True)
         data = content.encode() if isinstance(content, str) else content
         (folder / name).write_bytes(data)
+
     return write
 
 
 def fixture_folder(name: str):
     def write(raw: Path) -> None:
         shutil.copytree(FIXTURES / name / "cbp_drug_seizures", raw / "cbp_drug_seizures")
+
     return write
 
 
 def dropped_column(raw: Path) -> None:
-    text = (FIXTURES / "cbp_new_drug" / "cbp_drug_seizures" /
-            "fixture-nationwide-drugs-fy26-oct.csv").read_text().splitlines()
+    text = (
+        (FIXTURES / "cbp_new_drug" / "cbp_drug_seizures" / "fixture-nationwide-drugs-fy26-oct.csv")
+        .read_text()
+        .splitlines()
+    )
     kept = [",".join(line.split(",")[:-1]) for line in text]  # Sum Qty (lbs) dropped
     cbp_file("nationwide-drugs-fy26-nov.csv", "\n".join(kept) + "\n")(raw)
 
@@ -77,28 +89,66 @@ def corrupt_zip(raw: Path) -> None:
 
 
 DATA_CASES = {
-    "empty CBP file": (cbp_file("nationwide-drugs-fy25.csv", ""), "cbp_seizures_monthly",
-                       "nationwide-drugs-fy25.csv", "the file is empty"),
-    "header-only CBP file": (cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER), "cbp_seizures_monthly",
-                             "nationwide-drugs-fy25.csv", "no data rows"),
-    "truncated CBP file": (cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER + CBP_ROW[:40]),
-                           "cbp_seizures_monthly", "nationwide-drugs-fy25.csv",
-                           "line(s) 2 have fewer fields than the header (a truncated file?)"),
-    "renamed CBP column": (fixture_folder("cbp_renamed_column"), "cbp_seizures_monthly",
-                           "fixture-nationwide-drugs-fy25.csv", "missing column(s) ['Drug Type']"),
-    "CBP file in UTF-16": (cbp_file("nationwide-drugs-fy25.csv", (CBP_HEADER + CBP_ROW).encode(
-        "utf-16")), "cbp_seizures_monthly", "nationwide-drugs-fy25.csv", "not UTF-8"),
-    "duplicated CBP rows": (cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER + CBP_ROW * 2),
-                            "cbp_seizures_monthly", "nationwide-drugs-fy25.csv", "duplicated rows"),
-    "negative CBP pounds": (cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER + CBP_ROW.replace(
-        ",1.5", ",-1.5")), "cbp_seizures_monthly", "nationwide-drugs-fy25.csv", "is negative"),
-    "new CBP vintage without a column": (dropped_column, "cbp_seizures_monthly",
-                                         "nationwide-drugs-fy26-nov.csv",
-                                         "missing column(s) ['Sum Qty (lbs)']"),
-    "corrupt gzip (BTS)": (corrupt_gzip, "border_crossings_monthly",
-                           "Border_Crossing_Entry_Data.csv.gz", "not a readable CSV"),
-    "corrupt zip (UNODC workbook)": (corrupt_zip, "unodc_seizures", "drug_seizures_2018_2022.xlsx",
-                                     "not a readable Excel workbook"),
+    "empty CBP file": (
+        cbp_file("nationwide-drugs-fy25.csv", ""),
+        "cbp_seizures_monthly",
+        "nationwide-drugs-fy25.csv",
+        "the file is empty",
+    ),
+    "header-only CBP file": (
+        cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER),
+        "cbp_seizures_monthly",
+        "nationwide-drugs-fy25.csv",
+        "no data rows",
+    ),
+    "truncated CBP file": (
+        cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER + CBP_ROW[:40]),
+        "cbp_seizures_monthly",
+        "nationwide-drugs-fy25.csv",
+        "line(s) 2 have fewer fields than the header (a truncated file?)",
+    ),
+    "renamed CBP column": (
+        fixture_folder("cbp_renamed_column"),
+        "cbp_seizures_monthly",
+        "fixture-nationwide-drugs-fy25.csv",
+        "missing column(s) ['Drug Type']",
+    ),
+    "CBP file in UTF-16": (
+        cbp_file("nationwide-drugs-fy25.csv", (CBP_HEADER + CBP_ROW).encode("utf-16")),
+        "cbp_seizures_monthly",
+        "nationwide-drugs-fy25.csv",
+        "not UTF-8",
+    ),
+    "duplicated CBP rows": (
+        cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER + CBP_ROW * 2),
+        "cbp_seizures_monthly",
+        "nationwide-drugs-fy25.csv",
+        "duplicated rows",
+    ),
+    "negative CBP pounds": (
+        cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER + CBP_ROW.replace(",1.5", ",-1.5")),
+        "cbp_seizures_monthly",
+        "nationwide-drugs-fy25.csv",
+        "is negative",
+    ),
+    "new CBP vintage without a column": (
+        dropped_column,
+        "cbp_seizures_monthly",
+        "nationwide-drugs-fy26-nov.csv",
+        "missing column(s) ['Sum Qty (lbs)']",
+    ),
+    "corrupt gzip (BTS)": (
+        corrupt_gzip,
+        "border_crossings_monthly",
+        "Border_Crossing_Entry_Data.csv.gz",
+        "not a readable CSV",
+    ),
+    "corrupt zip (UNODC workbook)": (
+        corrupt_zip,
+        "unodc_seizures",
+        "drug_seizures_2018_2022.xlsx",
+        "not a readable Excel workbook",
+    ),
 }
 
 
@@ -115,8 +165,7 @@ def test_bad_raw_file_is_refused_and_nothing_is_written(case, tmp_path, processe
     raw = tmp_path / "raw"
     write(raw)
     before, committed = digest(processed_copy), digest(paths.PROCESSED_DIR)
-    run = drugflows("data", "build", "--raw", str(raw), "--processed", str(processed_copy),
-                    "--table", table)
+    run = drugflows("data", "build", "--raw", str(raw), "--processed", str(processed_copy), "--table", table)
     assert run.returncode == 2, run.stdout + run.stderr
     assert file_name in run.stderr and problem in run.stderr, run.stderr
     assert str(raw) in run.stderr  # the message names where the file is
@@ -127,8 +176,16 @@ def test_new_cbp_vintage_with_an_extra_drug_type_is_accepted(tmp_path, processed
     raw = tmp_path / "raw"
     fixture_folder("cbp_new_drug")(raw)
     committed = digest(paths.PROCESSED_DIR)
-    run = drugflows("data", "build", "--raw", str(raw), "--processed", str(processed_copy),
-                    "--table", "cbp_seizures_monthly")
+    run = drugflows(
+        "data",
+        "build",
+        "--raw",
+        str(raw),
+        "--processed",
+        str(processed_copy),
+        "--table",
+        "cbp_seizures_monthly",
+    )
     assert run.returncode == 0, run.stderr
     table = (processed_copy / "cbp_seizures_monthly.csv").read_text()
     assert ",Xylazine," in table  # the fixture's drug type that no CBP file on file has
@@ -136,6 +193,7 @@ def test_new_cbp_vintage_with_an_extra_drug_type_is_accepted(tmp_path, processed
 
 
 # --- report parameters and batches -------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def earlier(tmp_path_factory) -> Path:
@@ -146,13 +204,15 @@ def earlier(tmp_path_factory) -> Path:
     return out
 
 
-def render_bad(tmp_path: Path, earlier: Path, notebook: str, parameters: dict,
-               *extra: str) -> tuple[subprocess.CompletedProcess, Path]:
+def render_bad(
+    tmp_path: Path, earlier: Path, notebook: str, parameters: dict, *extra: str
+) -> tuple[subprocess.CompletedProcess, Path]:
     out = tmp_path / "reports"
     shutil.copytree(earlier, out)
     catalog = tmp_path / "catalog.yml"
-    catalog.write_text(yaml.safe_dump({"notebooks": {notebook: {
-        "runs": [{"name": "bad", "parameters": parameters}]}}}))
+    catalog.write_text(
+        yaml.safe_dump({"notebooks": {notebook: {"runs": [{"name": "bad", "parameters": parameters}]}}})
+    )
     return drugflows("render", "--catalog", str(catalog), "--output", str(out), *extra), out
 
 
@@ -164,24 +224,37 @@ def assert_earlier_kept(earlier: Path, out: Path) -> None:
 
 
 PARAMETER_CASES = {
-    "unknown country": ("country_profile", {"country": "Atlantis"},
-                        "Unknown country 'Atlantis'"),
-    "misspelt country": ("country_profile", {"country": "Colmbia"},
-                         "Did you mean: Colombia (COL)"),
+    "unknown country": ("country_profile", {"country": "Atlantis"}, "Unknown country 'Atlantis'"),
+    "misspelt country": ("country_profile", {"country": "Colmbia"}, "Did you mean: Colombia (COL)"),
     "unknown drug": ("border_seizures", {"drug": "Unobtainium"}, "Unknown drug 'Unobtainium'"),
-    "unknown border region": ("border_seizures", {"region": "Arctic Border"},
-                              "Unknown region 'Arctic Border'. Valid values"),
-    "unknown region group": ("region_profile", {"region": "Atlantis"},
-                             "Unknown region 'Atlantis'. Valid values: Andean region"),
-    "year outside the data": ("us_demand", {"drug": "cocaine", "first_year": 1850},
-                              "'first_year' = 1850 is outside the years on file"),
-    "year as text": ("us_demand", {"drug": "cocaine", "first_year": "2010"},
-                     "'first_year' must be a whole year or None, got str '2010'"),
+    "unknown border region": (
+        "border_seizures",
+        {"region": "Arctic Border"},
+        "Unknown region 'Arctic Border'. Valid values",
+    ),
+    "unknown region group": (
+        "region_profile",
+        {"region": "Atlantis"},
+        "Unknown region 'Atlantis'. Valid values: Andean region",
+    ),
+    "year outside the data": (
+        "us_demand",
+        {"drug": "cocaine", "first_year": 1850},
+        "'first_year' = 1850 is outside the years on file",
+    ),
+    "year as text": (
+        "us_demand",
+        {"drug": "cocaine", "first_year": "2010"},
+        "'first_year' must be a whole year or None, got str '2010'",
+    ),
     "drug as a number": ("trafficking_flows", {"drug": 7}, "'drug' must be a string, got int 7"),
     "unknown crop": ("source_countries", {"crop": "tobacco"}, "Unknown crop 'tobacco'"),
     "lag of zero": ("colombia_eradication", {"lag": 0}, "'lag' must be a whole number of years"),
-    "unknown outcome": ("partnership_outcomes", {"program": "CARSI", "outcomes": ["happiness"]},
-                        "Unknown outcomes 'happiness'"),
+    "unknown outcome": (
+        "partnership_outcomes",
+        {"program": "CARSI", "outcomes": ["happiness"]},
+        "Unknown outcomes 'happiness'",
+    ),
 }
 
 
@@ -199,17 +272,47 @@ def test_bad_parameter_fails_its_report_clearly(case, tmp_path, earlier):
 def test_a_list_passed_with_papermill_p_is_refused_with_the_way_to_pass_it(tmp_path):
     notebook = paths.NOTEBOOKS_DIR / "partnership_outcomes.ipynb"
     run = subprocess.run(
-        [Path(sys.executable).with_name("papermill"), notebook, tmp_path / "out.ipynb", "-p", "program",
-         "CARSI", "-p", "outcomes", "['homicide_rate']", "-k", "python3", "--no-progress-bar"],
-        capture_output=True, text=True, timeout=300, cwd=paths.NOTEBOOKS_DIR)
+        [
+            Path(sys.executable).with_name("papermill"),
+            notebook,
+            tmp_path / "out.ipynb",
+            "-p",
+            "program",
+            "CARSI",
+            "-p",
+            "outcomes",
+            "['homicide_rate']",
+            "-k",
+            "python3",
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=paths.NOTEBOOKS_DIR,
+    )
     assert run.returncode != 0
-    assert ("ParameterError: Parameter 'outcomes' arrived as the text \"['homicide_rate']\", not a "
-            "list: papermill's -p passes text. Pass lists as YAML, e.g. papermill ... -y "
-            "'outcomes: [a, b]'") in run.stderr, run.stderr[-2000:]
+    assert (
+        "ParameterError: Parameter 'outcomes' arrived as the text \"['homicide_rate']\", not a "
+        "list: papermill's -p passes text. Pass lists as YAML, e.g. papermill ... -y "
+        "'outcomes: [a, b]'"
+    ) in run.stderr, run.stderr[-2000:]
     yaml_run = subprocess.run(
-        [Path(sys.executable).with_name("papermill"), notebook, tmp_path / "out.ipynb", "-y",
-         "{program: CARSI, outcomes: [homicide_rate]}", "-k", "python3", "--no-progress-bar"],
-        capture_output=True, text=True, timeout=300, cwd=paths.NOTEBOOKS_DIR)
+        [
+            Path(sys.executable).with_name("papermill"),
+            notebook,
+            tmp_path / "out.ipynb",
+            "-y",
+            "{program: CARSI, outcomes: [homicide_rate]}",
+            "-k",
+            "python3",
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=paths.NOTEBOOKS_DIR,
+    )
     assert yaml_run.returncode == 0, yaml_run.stderr[-2000:]
 
 
@@ -226,8 +329,7 @@ def test_catalog_naming_a_missing_notebook_is_refused(tmp_path, earlier):
 
 
 def test_unreachable_dask_scheduler_is_reported(tmp_path, earlier):
-    run, out = render_bad(tmp_path, earlier, "us_demand", {"drug": "cocaine"},
-                          "--dask", "tcp://127.0.0.1:9")
+    run, out = render_bad(tmp_path, earlier, "us_demand", {"drug": "cocaine"}, "--dask", "tcp://127.0.0.1:9")
     assert run.returncode != 0
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in run.stderr
     assert_earlier_kept(earlier, out)
@@ -237,9 +339,20 @@ def test_a_notebook_raising_inside_a_batch_fails_alone(tmp_path, earlier):
     out = tmp_path / "reports"
     shutil.copytree(earlier, out)
     catalog = tmp_path / "catalog.yml"
-    catalog.write_text(yaml.safe_dump({"notebooks": {"us_demand": {"runs": [
-        {"name": "heroin", "parameters": {"drug": "heroin"}},
-        {"name": "raises", "parameters": {"drug": "cocaine", "last_year": 1800}}]}}}))
+    catalog.write_text(
+        yaml.safe_dump(
+            {
+                "notebooks": {
+                    "us_demand": {
+                        "runs": [
+                            {"name": "heroin", "parameters": {"drug": "heroin"}},
+                            {"name": "raises", "parameters": {"drug": "cocaine", "last_year": 1800}},
+                        ]
+                    }
+                }
+            }
+        )
+    )
     run = drugflows("render", "--catalog", str(catalog), "--output", str(out))
     assert run.returncode == 1
     assert any(line.startswith("ok") and "us_demand/heroin" in line for line in run.stdout.splitlines())
@@ -254,9 +367,11 @@ def test_sigterm_stops_a_parallel_render_and_keeps_what_finished(tmp_path, earli
     kernels_before = count_kernels()
     batch = ["border_seizures", "partnership_outcomes"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "drugflows", "render", "--only", *batch, "--output", str(out),
-         "--jobs", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        [sys.executable, "-m", "drugflows", "render", "--only", *batch, "--output", str(out), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     lines = []
     deadline = time.monotonic() + 300
     for line in process.stdout:  # wait for the first finished report

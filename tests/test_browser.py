@@ -33,9 +33,16 @@ def browser():
         pytest.skip("Debian chromium is not installed (run scripts/install-browser as root)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -52,8 +59,9 @@ class Visit:
     """A page opened from disk with every request outside file:// and data: blocked and counted."""
 
     def __init__(self, browser, path: Path, accept_downloads: bool = False):
-        self.context = browser.new_context(accept_downloads=accept_downloads,
-                                           viewport={"width": 1200, "height": 900})
+        self.context = browser.new_context(
+            accept_downloads=accept_downloads, viewport={"width": 1200, "height": 900}
+        )
         self.left, self.errors = [], []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
@@ -71,8 +79,10 @@ class Visit:
 
     def broken_images(self) -> list[str]:
         return self.page.eval_on_selector_all(
-            "img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0))"
-                   ".map(i => (i.alt || i.src).slice(0, 80))")
+            "img",
+            "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0))"
+            ".map(i => (i.alt || i.src).slice(0, 80))",
+        )
 
     def close(self):
         self.context.close()
@@ -94,7 +104,8 @@ def test_index_loads_offline_and_every_link_resolves(browser, site):
         assert missing == []
         visit.page.fill("#filter", "colombia")  # the filter hides what does not match
         shown = visit.page.eval_on_selector_all(
-            "tr[data-search]:not(.hidden)", "rows => rows.map(r => r.textContent)")
+            "tr[data-search]:not(.hidden)", "rows => rows.map(r => r.textContent)"
+        )
         assert shown and all("olombia" in row or "COL" in row for row in shown)
         visit.page.fill("#filter", "")
         visit.page.screenshot(path=str(ARTIFACTS / "index.png"), full_page=True)
@@ -107,8 +118,7 @@ def test_every_report_loads_offline_without_errors_and_with_images(browser, site
     for page_path in report_pages(site):
         visit = Visit(browser, page_path)
         try:
-            found = {"requests": visit.left, "console": visit.errors,
-                     "images": visit.broken_images()}
+            found = {"requests": visit.left, "console": visit.errors, "images": visit.broken_images()}
             if visit.page.locator("img").count() == 0:
                 found["images"] = ["no figure at all"]
             if any(found.values()):

@@ -41,7 +41,14 @@ def test_fytd_flags_and_calendar_months(real_table):
     fy2026 = table[table["fiscal_year"] == 2026]
     assert fy2026["fytd"].all()
     assert sorted(fy2026["month"].dt.strftime("%Y-%m").unique()) == [
-        "2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04"]
+        "2025-10",
+        "2025-11",
+        "2025-12",
+        "2026-01",
+        "2026-02",
+        "2026-03",
+        "2026-04",
+    ]
     assert not table.loc[table["fiscal_year"] < 2026, "fytd"].any()
     # FY2019 starts in October 2018; every month Oct 2018 - Apr 2026 is there exactly once.
     months = pd.date_range("2018-10-01", "2026-04-01", freq="MS")
@@ -56,7 +63,8 @@ def test_raw_rows_all_kept_and_checksummed(real_table, shared_data):
     assert len(table) == 10_092 + 8_673
     files = {r.name.split("/")[-1]: r for r in meta.raw_files}
     assert files["nationwide-drugs-fy19-fy22.csv"].sha256 == (
-        "daa0806c41367e478d12ed742ac4a55487361b52894f46316396667b9ed3847c")
+        "daa0806c41367e478d12ed742ac4a55487361b52894f46316396667b9ed3847c"
+    )
     assert files["nationwide-drugs-fy23-fy26-apr.csv"].rows == 8_673
     assert table["kg"].sum() == pytest.approx(table["lbs"].sum() * 0.45359237, rel=1e-9)
     assert set(table["drug"]) >= {"Fentanyl", "Other Drugs", "Methamphetamine"}
@@ -67,8 +75,12 @@ def test_newer_vintage_wins_on_shared_months(fixtures):
     table, meta = cbp.build_nationwide(fixtures / "cbp_vintages")
     by_month = table.assign(m=table["month"].dt.strftime("%Y-%m")).groupby("m")
     assert by_month["vintage"].unique().map(list).to_dict() == {
-        "2024-08": ["2024-11"], "2024-09": ["2024-12"], "2024-10": ["2024-12"],
-        "2024-11": ["2024-12"], "2024-12": ["2024-12"]}
+        "2024-08": ["2024-11"],
+        "2024-09": ["2024-12"],
+        "2024-10": ["2024-12"],
+        "2024-11": ["2024-12"],
+        "2024-12": ["2024-12"],
+    }
     october = table[table["month"] == "2024-10-01"]
     # Revised in the newer file: 5 events, 45.25 lb; the USBP row of the older file is gone.
     assert october[["component", "events", "lbs"]].values.tolist() == [["OFO", 5, 45.25]]
@@ -95,17 +107,29 @@ def test_new_drug_type_is_accepted(fixtures):
     ("content", "problem"),
     [
         ("", "the file is empty"),
-        ("FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,"
-         "Count of Event,Sum Qty (lbs)\n", "no data rows"),
-        ("FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,"
-         "Count of Event,Sum Qty (lbs)\n2025,OCT,U.S. Border Patrol,Southwest Border,Land Only,"
-         "YUMA SECTOR,Heroin,2,-1.5\n", "Sum Qty (lbs) is negative on line(s) 2"),
-        ("FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,"
-         "Count of Event,Sum Qty (lbs)\n2025,OCTOBER,U.S. Border Patrol,Southwest Border,Land Only,"
-         "YUMA SECTOR,Heroin,2,1.5\n", "Month (abbv) must be one of"),
-        ("FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,"
-         "Count of Event,Sum Qty (lbs)\n" + "2025,OCT,U.S. Border Patrol,Southwest Border,Land Only,"
-         "YUMA SECTOR,Heroin,2,1.5\n" * 2, "duplicated rows"),
+        (
+            "FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,"
+            "Count of Event,Sum Qty (lbs)\n",
+            "no data rows",
+        ),
+        (
+            "FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,"
+            "Count of Event,Sum Qty (lbs)\n2025,OCT,U.S. Border Patrol,Southwest Border,Land Only,"
+            "YUMA SECTOR,Heroin,2,-1.5\n",
+            "Sum Qty (lbs) is negative on line(s) 2",
+        ),
+        (
+            "FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,"
+            "Count of Event,Sum Qty (lbs)\n2025,OCTOBER,U.S. Border Patrol,Southwest Border,Land Only,"
+            "YUMA SECTOR,Heroin,2,1.5\n",
+            "Month (abbv) must be one of",
+        ),
+        (
+            "FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,"
+            "Count of Event,Sum Qty (lbs)\n" + "2025,OCT,U.S. Border Patrol,Southwest Border,Land Only,"
+            "YUMA SECTOR,Heroin,2,1.5\n" * 2,
+            "duplicated rows",
+        ),
     ],
 )
 def test_malformed_files_name_file_and_problem(tmp_path, content, problem):

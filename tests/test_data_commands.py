@@ -14,8 +14,9 @@ from drugflows._io import sha256_file
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "drugflows", *args], capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "drugflows", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_every_committed_table_passes_its_schema():
@@ -37,8 +38,7 @@ def test_check_finds_duplicates_negatives_and_bad_codes(processed_copy):
     broken = pd.concat([frame, frame.head(1)], ignore_index=True)
     broken.loc[1, "iso3"] = "ZZZ"
     tables.write(broken, meta, processed_copy)  # the catalog on disk still says the old count
-    problems = " | ".join(check.check_table(tables.info("majors_list", processed_copy),
-                                            processed_copy))
+    problems = " | ".join(check.check_table(tables.info("majors_list", processed_copy), processed_copy))
     assert "rows share a key ['fiscal_year', 'iso3']" in problems
     assert "unknown ISO3 codes: ['ZZZ']" in problems
     assert f"{len(broken)} rows, catalog says {len(frame)}" in problems
@@ -48,7 +48,8 @@ def test_check_finds_duplicates_negatives_and_bad_codes(processed_copy):
     frame.loc[0, "reports"] = -3
     tables.write(frame, meta, processed_copy)
     assert "1 negative values in 'reports'" in " ".join(
-        check.check_table(tables.info("nflis_reports", processed_copy), processed_copy))
+        check.check_table(tables.info("nflis_reports", processed_copy), processed_copy)
+    )
 
 
 def test_a_failing_source_writes_nothing(tmp_path, processed_copy, fixtures):

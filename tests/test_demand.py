@@ -28,15 +28,26 @@ def test_lagged_correlation_needs_enough_years():
 
 
 def test_annual_series_joins_the_sources():
-    deaths = pd.DataFrame({"source": demand.WONDER, "drug": "cocaine",
-                           "measure": "rate_age_adjusted", "period": ["2019", "2020"],
-                           "value": [4.0, 5.0]})
-    unodc = pd.DataFrame({"iso3": ["USA", "USA", "MEX"], "year": [2019, 2020, 2020],
-                          "drug_class": "cocaine", "kg": [10.0, 20.0, 99.0],
-                          "source": "UNODC data portal, drug seizures 2018-2022"})
+    deaths = pd.DataFrame(
+        {
+            "source": demand.WONDER,
+            "drug": "cocaine",
+            "measure": "rate_age_adjusted",
+            "period": ["2019", "2020"],
+            "value": [4.0, 5.0],
+        }
+    )
+    unodc = pd.DataFrame(
+        {
+            "iso3": ["USA", "USA", "MEX"],
+            "year": [2019, 2020, 2020],
+            "drug_class": "cocaine",
+            "kg": [10.0, 20.0, 99.0],
+            "source": "UNODC data portal, drug seizures 2018-2022",
+        }
+    )
     months = pd.date_range("2018-10-01", periods=13, freq="MS")  # FY2019 whole, FY2020 one month
-    cbp = pd.DataFrame({"drug": "Cocaine", "fiscal_year": [2019] * 12 + [2020], "month": months,
-                        "kg": 1.0})
+    cbp = pd.DataFrame({"drug": "Cocaine", "fiscal_year": [2019] * 12 + [2020], "month": months, "kg": 1.0})
     nflis = pd.DataFrame({"category": [], "year": [], "reports": []})
     out = demand.annual_series("cocaine", deaths, unodc, cbp, nflis)
     assert out.loc[2019].tolist()[:3] == [4.0, 10.0, 12.0]
@@ -45,11 +56,13 @@ def test_annual_series_joins_the_sources():
 
 
 def test_reading_sentences():
-    series = pd.DataFrame({"death_rate": [2.0, 1.0], "us_seizures_kg": [5.0, 7.0]},
-                          index=pd.Index([2019, 2020], name="year"))
+    series = pd.DataFrame(
+        {"death_rate": [2.0, 1.0], "us_seizures_kg": [5.0, 7.0]}, index=pd.Index([2019, 2020], name="year")
+    )
     correlations = pd.DataFrame({"lag": [0], "years": [1], "r": [np.nan]})
     lines = demand.reading("heroin", series, correlations)
-    assert lines[0] == ("Deaths involving heroin fell from 2.0 to 1.0 per 100,000 between 2019 and "
-                        "2020 (age-adjusted).")
+    assert lines[0] == (
+        "Deaths involving heroin fell from 2.0 to 1.0 per 100,000 between 2019 and 2020 (age-adjusted)."
+    )
     assert lines[1] == "US seizures reported to UNODC peaked in 2020 at 7 kg (years on file 2019-2020)."
     assert lines[2].startswith("The death and seizure series overlap for too few years")

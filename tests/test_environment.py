@@ -38,7 +38,8 @@ def test_environment_yml_matches_pyproject():
     assert project["requires-python"] == ">=3.11"
     assert pins == wanted, (
         f"only in environment.yml: {sorted(set(pins.items()) - set(wanted.items()))}; "
-        f"only in pyproject.toml: {sorted(set(wanted.items()) - set(pins.items()))}")
+        f"only in pyproject.toml: {sorted(set(wanted.items()) - set(pins.items()))}"
+    )
 
 
 def test_lock_pins_every_direct_dependency():

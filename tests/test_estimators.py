@@ -20,8 +20,15 @@ def panel(effect: float, seed: int = 1, units: int = 60, years: int = 12) -> pd.
         for t in range(years):
             treatment = max(0.0, rng.normal(unit_effect[i] / 5 + t / years, 1))
             y = 10 + unit_effect[i] + year_effect[t] + effect * treatment + rng.normal(0, 1)
-            rows.append({"unit": f"u{i:02d}", "year": 2000 + t, "treatment": treatment, "y": y,
-                         "placebo": rng.normal(0, 1)})
+            rows.append(
+                {
+                    "unit": f"u{i:02d}",
+                    "year": 2000 + t,
+                    "treatment": treatment,
+                    "y": y,
+                    "placebo": rng.normal(0, 1),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -47,7 +54,8 @@ def test_matches_statsmodels_with_dummies_and_clusters():
     ours = estimators.twfe(data, "y", ["treatment"], "unit", "year")
     complete = data.dropna(subset=["y"])
     reference = smf.ols("y ~ treatment + C(unit) + C(year)", data=complete).fit(
-        cov_type="cluster", cov_kwds={"groups": pd.factorize(complete["unit"])[0]})
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(complete["unit"])[0]}
+    )
     assert ours["treatment"]["coef"] == pytest.approx(reference.params["treatment"], rel=1e-9)
     assert ours["treatment"]["se"] == pytest.approx(reference.bse["treatment"], rel=1e-6)
 
@@ -76,8 +84,7 @@ def country_panel(effect: float, seed: int = 5, countries: int = 20) -> pd.DataF
 
 
 def test_event_study_recovers_a_planted_jump():
-    study = estimators.event_study(country_panel(-4.0), "homicide_rate", "country", "year",
-                                   ["A"], 2000)
+    study = estimators.event_study(country_panel(-4.0), "homicide_rate", "country", "year", ["A"], 2000)
     assert study["relative_year"].min() == -5 and study["relative_year"].max() == 10
     assert study.loc[study["relative_year"] < 0, "effect"].abs().max() < 0.6
     assert estimators.post_effect(study) == pytest.approx(-4.0, abs=0.3)
@@ -85,30 +92,33 @@ def test_event_study_recovers_a_planted_jump():
 
 def test_permutation_test_separates_effect_from_no_effect():
     observed, p_value, placebo = estimators.permutation_test(
-        country_panel(-4.0), "homicide_rate", "country", "year", ["A"], 2000)
+        country_panel(-4.0), "homicide_rate", "country", "year", ["A"], 2000
+    )
     assert observed == pytest.approx(-4.0, abs=0.3)
     assert len(placebo) == 19 and p_value == pytest.approx(1 / 20)  # the most extreme of 20
     _, p_null, _ = estimators.permutation_test(
-        country_panel(0.0), "homicide_rate", "country", "year", ["A"], 2000)
+        country_panel(0.0), "homicide_rate", "country", "year", ["A"], 2000
+    )
     assert p_null > 0.1
 
 
 def test_event_study_needs_both_groups():
     data = country_panel(0.0)
     with pytest.raises(ValueError, match="both treated and comparison"):
-        estimators.event_study(data[data["country"] == "A"], "homicide_rate", "country", "year",
-                               ["A"], 2000)
+        estimators.event_study(data[data["country"] == "A"], "homicide_rate", "country", "year", ["A"], 2000)
 
 
 def test_synthetic_control_recovers_weights_and_effect():
     rng = np.random.default_rng(9)
     years = list(range(1995, 2015))
-    donors = {f"D{i}": rng.normal(10, 2) + np.cumsum(rng.normal(0, 1, len(years)))
-              for i in range(6)}
+    donors = {f"D{i}": rng.normal(10, 2) + np.cumsum(rng.normal(0, 1, len(years))) for i in range(6)}
     treated = 0.3 * donors["D1"] + 0.7 * donors["D4"]
     treated = treated + np.where(np.array(years) >= 2008, -2.5, 0.0)
-    rows = [{"country": name, "year": y, "v": v} for name, series in {**donors, "T": treated}.items()
-            for y, v in zip(years, series, strict=True)]
+    rows = [
+        {"country": name, "year": y, "v": v}
+        for name, series in {**donors, "T": treated}.items()
+        for y, v in zip(years, series, strict=True)
+    ]
     fit = estimators.synthetic_control(pd.DataFrame(rows), "v", "country", "year", "T", 2008)
     assert fit.weights["D1"] == pytest.approx(0.3, abs=0.02)
     assert fit.weights["D4"] == pytest.approx(0.7, abs=0.02)

@@ -21,24 +21,28 @@ GENERATED = re.compile(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
 
 
 def drugflows(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "drugflows", *args], capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "drugflows", *args], capture_output=True, text=True, timeout=600
+    )
 
 
 def test_runner_takes_any_executor(tmp_path):
     specs = catalog.select(catalog.load_catalog(), ["us_demand/cocaine"])
     with cf.ThreadPoolExecutor(max_workers=1) as pool:
-        summary = runner.render_all(specs, tmp_path, executor=pool, fork_kernels=False,
-                                    echo=lambda line: None)
+        summary = runner.render_all(
+            specs, tmp_path, executor=pool, fork_kernels=False, echo=lambda line: None
+        )
     assert summary.all_ok and (tmp_path / "us_demand" / "cocaine.html").exists()
 
 
 def test_dask_local_cluster_renders_the_reports(tmp_path):
     distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
-        run = drugflows("render", "--dask", cluster.scheduler_address, "--only", "us_demand",
-                        "--output", str(tmp_path))
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        run = drugflows(
+            "render", "--dask", cluster.scheduler_address, "--only", "us_demand", "--output", str(tmp_path)
+        )
     assert run.returncode == 0, run.stdout + run.stderr
     for name in ("fentanyl", "methamphetamine", "cocaine"):
         assert re.search(rf"^ok\s+us_demand/{name}\s", run.stdout, re.M)

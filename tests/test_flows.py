@@ -12,24 +12,47 @@ MONTHS = pd.date_range("2020-10-01", periods=24, freq="MS")  # FY2021 and FY2022
 
 
 def test_seizures_per_traffic_joins_field_office_and_month():
-    seizures = pd.DataFrame({
-        "component": ["OFO", "OFO", "USBP", "OFO"],
-        "aor": ["SAN DIEGO FIELD OFFICE", "SAN DIEGO FIELD OFFICE", "SAN DIEGO SECTOR",
-                "TUCSON FIELD OFFICE"],
-        "month": pd.to_datetime(["2021-01-01", "2021-01-01", "2021-01-01", "2021-03-01"]),
-        "lbs": [30.0, 10.0, 500.0, 7.0], "events": [2, 1, 9, 1]})
-    crossings = pd.DataFrame({
-        "field_office": ["SAN DIEGO FIELD OFFICE"] * 3 + [None, "TUCSON FIELD OFFICE"],
-        "month": pd.to_datetime(["2021-01-01"] * 4 + ["2021-02-01"]),
-        "measure": ["Personal Vehicles", "Trucks", "Personal Vehicle Passengers",
-                    "Personal Vehicles", "Trucks"],
-        "value": [1_500_000, 500_000, 9_000_000, 100, 200_000]})
+    seizures = pd.DataFrame(
+        {
+            "component": ["OFO", "OFO", "USBP", "OFO"],
+            "aor": [
+                "SAN DIEGO FIELD OFFICE",
+                "SAN DIEGO FIELD OFFICE",
+                "SAN DIEGO SECTOR",
+                "TUCSON FIELD OFFICE",
+            ],
+            "month": pd.to_datetime(["2021-01-01", "2021-01-01", "2021-01-01", "2021-03-01"]),
+            "lbs": [30.0, 10.0, 500.0, 7.0],
+            "events": [2, 1, 9, 1],
+        }
+    )
+    crossings = pd.DataFrame(
+        {
+            "field_office": ["SAN DIEGO FIELD OFFICE"] * 3 + [None, "TUCSON FIELD OFFICE"],
+            "month": pd.to_datetime(["2021-01-01"] * 4 + ["2021-02-01"]),
+            "measure": [
+                "Personal Vehicles",
+                "Trucks",
+                "Personal Vehicle Passengers",
+                "Personal Vehicles",
+                "Trucks",
+            ],
+            "value": [1_500_000, 500_000, 9_000_000, 100, 200_000],
+        }
+    )
     out = flows.seizures_per_traffic(seizures, crossings)
     # Jan 2021 is the only month in both; San Diego: 40 lb over 2.0 M vehicles (passengers not counted)
-    assert out.to_dict("records") == [{
-        "field_office": "SAN DIEGO FIELD OFFICE", "month": pd.Timestamp("2021-01-01"),
-        "vehicles": 2_000_000, "lbs": 40.0, "events": 3, "lbs_per_million_vehicles": 20.0,
-        "events_per_million_vehicles": 1.5}]
+    assert out.to_dict("records") == [
+        {
+            "field_office": "SAN DIEGO FIELD OFFICE",
+            "month": pd.Timestamp("2021-01-01"),
+            "vehicles": 2_000_000,
+            "lbs": 40.0,
+            "events": 3,
+            "lbs_per_million_vehicles": 20.0,
+            "events_per_million_vehicles": 1.5,
+        }
+    ]
 
 
 def test_seasonal_profile_on_a_known_pattern():
@@ -77,22 +100,38 @@ def test_level_shifts_on_the_real_fentanyl_series():
     assert [f"{m:%Y}" for m in shifts] == ["2020", "2022", "2024"]
 
 
-COUNTRIES = pd.DataFrame({"iso3": ["COL", "PER", "GTM", "JAM", "MEX", "USA", "ESP"],
-                          "region_group": ["Andean region", "Andean region", "Central America",
-                                           "Caribbean", "Mexico and North America",
-                                           "Mexico and North America", "Europe"],
-                          "name": ["Colombia", "Peru", "Guatemala", "Jamaica", "Mexico",
-                                   "United States", "Spain"]})
+COUNTRIES = pd.DataFrame(
+    {
+        "iso3": ["COL", "PER", "GTM", "JAM", "MEX", "USA", "ESP"],
+        "region_group": [
+            "Andean region",
+            "Andean region",
+            "Central America",
+            "Caribbean",
+            "Mexico and North America",
+            "Mexico and North America",
+            "Europe",
+        ],
+        "name": ["Colombia", "Peru", "Guatemala", "Jamaica", "Mexico", "United States", "Spain"],
+    }
+)
 
 
 def _unodc():
     portal, historic = flows.PORTAL_SOURCE, flows.HISTORIC_SOURCE
-    rows = [("COL", 2019, "cocaine", 100.0, portal), ("COL", 2019, "cocaine", 999.0, historic),
-            ("PER", 2019, "cocaine", 50.0, portal), ("GTM", 2019, "cocaine", 10.0, portal),
-            ("JAM", 2019, "cocaine", 5.0, portal), ("MEX", 2019, "cocaine", 20.0, portal),
-            ("ESP", 2019, "cocaine", 15.0, portal), ("COL", 2017, "cocaine", 80.0, historic),
-            ("COL", 2017, "cocaine", 1.0, portal), ("COL", 2019, "heroin", 3.0, portal),
-            ("COL", 2019, "reported_total", 500.0, portal)]
+    rows = [
+        ("COL", 2019, "cocaine", 100.0, portal),
+        ("COL", 2019, "cocaine", 999.0, historic),
+        ("PER", 2019, "cocaine", 50.0, portal),
+        ("GTM", 2019, "cocaine", 10.0, portal),
+        ("JAM", 2019, "cocaine", 5.0, portal),
+        ("MEX", 2019, "cocaine", 20.0, portal),
+        ("ESP", 2019, "cocaine", 15.0, portal),
+        ("COL", 2017, "cocaine", 80.0, historic),
+        ("COL", 2017, "cocaine", 1.0, portal),
+        ("COL", 2019, "heroin", 3.0, portal),
+        ("COL", 2019, "reported_total", 500.0, portal),
+    ]
     return pd.DataFrame(rows, columns=["iso3", "year", "drug_class", "kg", "source"])
 
 
@@ -106,14 +145,28 @@ def test_unodc_series_takes_one_source_per_year():
 
 
 def test_supply_chain_accounts_for_production_and_the_remainder():
-    cbp = pd.DataFrame({"drug": ["Cocaine", "Cocaine", "Cocaine"], "fiscal_year": [2019] * 3,
-                        "component": ["OFO", "USBP", "OFO"], "kg": [4.0, 2.0, 1.0]})
+    cbp = pd.DataFrame(
+        {
+            "drug": ["Cocaine", "Cocaine", "Cocaine"],
+            "fiscal_year": [2019] * 3,
+            "component": ["OFO", "USBP", "OFO"],
+            "kg": [4.0, 2.0, 1.0],
+        }
+    )
     amo = pd.DataFrame({"drug": ["Cocaine"], "fiscal_year": [2019], "kg": [8.0]})
-    crops = pd.DataFrame({
-        "iso3": ["WLD", "WLD", "COL"], "crop": ["coca"] * 3, "measure": ["production_t"] * 3,
-        "estimate_by": ["UNODC"] * 3, "year": [2019] * 3, "value": [1.0, 0.9, 0.5],
-        "published_year": pd.array([2021, 2020, 2021], dtype="Int64"),
-        "unit": ["t"] * 3, "source": ["WDR 2021", "WDR 2020", "x"]})
+    crops = pd.DataFrame(
+        {
+            "iso3": ["WLD", "WLD", "COL"],
+            "crop": ["coca"] * 3,
+            "measure": ["production_t"] * 3,
+            "estimate_by": ["UNODC"] * 3,
+            "year": [2019] * 3,
+            "value": [1.0, 0.9, 0.5],
+            "published_year": pd.array([2021, 2020, 2021], dtype="Int64"),
+            "unit": ["t"] * 3,
+            "source": ["WDR 2021", "WDR 2020", "x"],
+        }
+    )
     chain = flows.supply_chain("cocaine", 2019, _unodc(), COUNTRIES, cbp, amo, crops)
     kg = chain.set_index("stage")["kg"]
     assert kg["Potential production"] == 1000.0  # 1.0 t, the latest vintage, world total
@@ -127,42 +180,71 @@ def test_supply_chain_accounts_for_production_and_the_remainder():
 
 
 def test_price_ladder_and_markup():
-    prices = pd.DataFrame({
-        "iso3": ["COL", "PER", "GTM", "USA", "USA", "USA"], "year": [2020, 2020, 2020, 2019, 2020, 2020],
-        "drug_class": ["cocaine"] * 6, "level": ["wholesale"] * 4 + ["wholesale", "retail"],
-        "usd_per_gram": [1.0, 3.0, 10.0, 99.0, 40.0, 100.0]})
+    prices = pd.DataFrame(
+        {
+            "iso3": ["COL", "PER", "GTM", "USA", "USA", "USA"],
+            "year": [2020, 2020, 2020, 2019, 2020, 2020],
+            "drug_class": ["cocaine"] * 6,
+            "level": ["wholesale"] * 4 + ["wholesale", "retail"],
+            "usd_per_gram": [1.0, 3.0, 10.0, 99.0, 40.0, 100.0],
+        }
+    )
     ladder = flows.price_ladder(prices, COUNTRIES, "cocaine", 2020)
     assert ladder[["stage", "level", "usd_per_gram", "countries"]].values.tolist() == [
         ["Source (Andean region)", "wholesale", 2.0, 2],
         ["Transit (Central America, Mexico)", "wholesale", 10.0, 1],
         ["United States", "retail", 100.0, 1],
-        ["United States", "wholesale", 40.0, 1]]  # 2020 only: the latest year per stage and level
+        ["United States", "wholesale", 40.0, 1],
+    ]  # 2020 only: the latest year per stage and level
     assert flows.markup_text(ladder).startswith("At the wholesale level a gram costs 20.0 times")
     assert flows.markup_text(ladder.iloc[0:0]) == "No prices per gram are on file for this drug."
 
 
 def test_nflis_states_and_routes_text():
-    nflis = pd.DataFrame({"category": ["Fentanyl and Fentanyl-related"] * 4 + ["Other"],
-                          "state_name": ["Ohio", "Ohio", "Utah", "Utah", "Ohio"],
-                          "year": [2020, 2020, 2020, 2021, 2020], "reports": [5, 6, 1, 2, 99]})
+    nflis = pd.DataFrame(
+        {
+            "category": ["Fentanyl and Fentanyl-related"] * 4 + ["Other"],
+            "state_name": ["Ohio", "Ohio", "Utah", "Utah", "Ohio"],
+            "year": [2020, 2020, 2020, 2021, 2020],
+            "reports": [5, 6, 1, 2, 99],
+        }
+    )
     out = flows.nflis_states(nflis, "fentanyl", top=1)
     assert out.values.tolist() == [["Ohio", 2020, 11]]
     assert flows.nflis_states(nflis, "cocaine").empty
-    routes = pd.DataFrame({"route": ["swb"], "year": [2001], "value": [65.0],
-                           "unit": ["percent of cocaine"], "source": ["NDIC: report"],
-                           "url": ["https://example.org"], "published_year": [2001]})
-    assert "- swb, 2001: 65 percent of cocaine ([NDIC](https://example.org), published 2001)" in \
-        flows.routes_text("cocaine", routes)
+    routes = pd.DataFrame(
+        {
+            "route": ["swb"],
+            "year": [2001],
+            "value": [65.0],
+            "unit": ["percent of cocaine"],
+            "source": ["NDIC: report"],
+            "url": ["https://example.org"],
+            "published_year": [2001],
+        }
+    )
+    assert (
+        "- swb, 2001: 65 percent of cocaine ([NDIC](https://example.org), published 2001)"
+        in flows.routes_text("cocaine", routes)
+    )
     assert flows.routes_text("heroin", routes).startswith("No published route shares for heroin")
 
 
 def test_traffic_by_fiscal_year_keeps_complete_years():
     months = pd.date_range("2020-10-01", periods=14, freq="MS")  # FY2021 whole, FY2022 Oct-Nov
-    per = pd.DataFrame({"field_office": "EL PASO FIELD OFFICE", "month": months,
-                        "lbs": 1.0, "events": 1, "vehicles": 500_000})
+    per = pd.DataFrame(
+        {
+            "field_office": "EL PASO FIELD OFFICE",
+            "month": months,
+            "lbs": 1.0,
+            "events": 1,
+            "vehicles": 500_000,
+        }
+    )
     out = flows.traffic_by_fiscal_year(per)
     assert out[["fiscal_year", "lbs", "vehicles", "lbs_per_million_vehicles"]].values.tolist() == [
-        [2021, 12.0, 6_000_000, 2.0]]
+        [2021, 12.0, 6_000_000, 2.0]
+    ]
 
 
 def test_region_traffic_and_shift_sentence():
@@ -173,16 +255,21 @@ def test_region_traffic_and_shift_sentence():
 
     lbs = pd.Series([10.0] * 6 + [40.0] * 6, index=pd.date_range("2020-01-01", periods=12, freq="MS"))
     text = seizures.shifts_text([pd.Timestamp("2020-07-01")], lbs)
-    assert text == ("The monthly level shifts in July 2020. Average from Jan 2020: 10 lb a month; "
-                    "from Jul 2020: 40 lb a month.")
+    assert text == (
+        "The monthly level shifts in July 2020. Average from Jan 2020: 10 lb a month; "
+        "from Jul 2020: 40 lb a month."
+    )
     assert seizures.shifts_text([], lbs).startswith("No lasting shift")
 
 
 def test_top_region_shares_keeps_the_largest_regions():
-    shares = pd.DataFrame({"year": [2020, 2020, 2020, 2021, 2021],
-                           "region_group": ["Andean region", "Europe", "Caribbean",
-                                            "Andean region", "Europe"],
-                           "share_pct": [60.0, 30.0, 10.0, 50.0, 50.0]})
+    shares = pd.DataFrame(
+        {
+            "year": [2020, 2020, 2020, 2021, 2021],
+            "region_group": ["Andean region", "Europe", "Caribbean", "Andean region", "Europe"],
+            "share_pct": [60.0, 30.0, 10.0, 50.0, 50.0],
+        }
+    )
     table = flows.top_region_shares(shares, 2)
     assert list(table.columns) == ["Andean region", "Europe"]
     assert table.loc[2021].tolist() == [50.0, 50.0]

@@ -28,9 +28,12 @@ async def _run(manager_class, code: str, cwd: str, seen: list | None = None) -> 
             seen.append((km.transport, km.socket_dir, sorted(os.listdir(km.socket_dir))))
         out = []
         reply = await kc.execute_interactive(
-            code, timeout=60,
-            output_hook=lambda m: out.append(m["content"].get("text", ""))
-            if m["msg_type"] == "stream" else None)
+            code,
+            timeout=60,
+            output_hook=lambda m: (
+                out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None
+            ),
+        )
         assert reply["content"]["status"] == "ok", reply["content"]
         return "".join(out)
     finally:
@@ -43,8 +46,10 @@ def test_forked_kernels_are_fresh_and_separate(tmp_path):
     with forkserver.zygote() as path:
         assert path and os.environ[forkserver.ENV_VAR] == path
         manager = forkserver.kernel_manager_class()
-        code = ("import os, sys; print(os.getpid(), os.getcwd(), 'secret' in globals(), "
-                "'pandas' in sys.modules); secret = 1")
+        code = (
+            "import os, sys; print(os.getpid(), os.getcwd(), 'secret' in globals(), "
+            "'pandas' in sys.modules); secret = 1"
+        )
         first = asyncio.run(_run(manager, code, str(tmp_path))).split()
         second = asyncio.run(_run(manager, code, str(tmp_path))).split()
     assert first[0] != second[0] != str(os.getpid())  # three different processes

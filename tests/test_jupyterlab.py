@@ -33,11 +33,21 @@ class Server:
         self.port, self.token = free_port(), secrets.token_hex(16)
         jupyter = Path(sys.executable).parent / "jupyter"
         self.process = subprocess.Popen(
-            [str(jupyter), "server", "--no-browser", f"--ServerApp.root_dir={root}",
-             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-             "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-             "--allow-root"],  # CI machines run as root
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                str(jupyter),
+                "server",
+                "--no-browser",
+                f"--ServerApp.root_dir={root}",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={self.port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={self.token}",
+                "--allow-root",
+            ],  # CI machines run as root
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -45,15 +55,18 @@ class Server:
                 return
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"jupyter server did not start: {self.process.stderr.read()}") \
-                        from None
+                    raise RuntimeError(
+                        f"jupyter server did not start: {self.process.stderr.read()}"
+                    ) from None
                 time.sleep(0.3)
 
     def request(self, method: str, path: str, body: dict | None = None):
         request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}{path}", method=method,
+            f"http://127.0.0.1:{self.port}{path}",
+            method=method,
             data=json.dumps(body).encode() if body is not None else None,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             text = response.read().decode()
             return json.loads(text) if text else None
@@ -73,17 +86,35 @@ def server():
 def execute(ws, code: str, timeout: float = 120) -> dict:
     """Run ``code`` on the kernel behind the websocket; the execute_reply content."""
     msg_id = uuid.uuid4().hex
-    ws.send(json.dumps({
-        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test",
-                   "session": uuid.uuid4().hex, "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": False,
-                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+    ws.send(
+        json.dumps(
+            {
+                "header": {
+                    "msg_id": msg_id,
+                    "msg_type": "execute_request",
+                    "username": "test",
+                    "session": uuid.uuid4().hex,
+                    "version": "5.3",
+                },
+                "parent_header": {},
+                "metadata": {},
+                "channel": "shell",
+                "buffers": [],
+                "content": {
+                    "code": code,
+                    "silent": False,
+                    "store_history": False,
+                    "user_expressions": {},
+                    "allow_stdin": False,
+                    "stop_on_error": True,
+                },
+            }
+        )
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         message = json.loads(ws.recv())
-        if (message.get("msg_type") == "execute_reply"
-                and message["parent_header"].get("msg_id") == msg_id):
+        if message.get("msg_type") == "execute_reply" and message["parent_header"].get("msg_id") == msg_id:
             return message["content"]
     raise TimeoutError(f"no reply within {timeout} s")
 
@@ -96,14 +127,21 @@ def test_notebook_opens_and_its_first_cells_run_in_a_jupyter_server(server, name
     assert model["type"] == "notebook"
     cells = [c for c in model["content"]["cells"] if c["cell_type"] == "code"]
     tagged = next(i for i, c in enumerate(cells) if "parameters" in c["metadata"].get("tags", []))
-    first = [c["source"] for c in cells[:tagged + 2]]  # up to the validating cell
-    session = server.request("POST", "/api/sessions", {
-        "path": name, "type": "notebook", "name": name,
-        "kernel": {"name": model["content"]["metadata"]["kernelspec"]["name"]}})
+    first = [c["source"] for c in cells[: tagged + 2]]  # up to the validating cell
+    session = server.request(
+        "POST",
+        "/api/sessions",
+        {
+            "path": name,
+            "type": "notebook",
+            "name": name,
+            "kernel": {"name": model["content"]["metadata"]["kernelspec"]["name"]},
+        },
+    )
     kernel = session["kernel"]["id"]
     ws = websocket.create_connection(
-        f"ws://127.0.0.1:{server.port}/api/kernels/{kernel}/channels?token={server.token}",
-        timeout=120)
+        f"ws://127.0.0.1:{server.port}/api/kernels/{kernel}/channels?token={server.token}", timeout=120
+    )
     try:
         for source in first:
             reply = execute(ws, source)

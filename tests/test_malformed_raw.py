@@ -91,8 +91,9 @@ def case_figures_unknown_series(raw, shared_data):
     lines = path.read_text().splitlines()
     lines.append(lines[1].replace("coca_cultivation,", "coca_smuggled_by_llamas,", 1))
     path.write_text("\n".join(lines) + "\n")
-    return crops.build, ("figures.csv: series not known to drugflows.sources.crops: "
-                         "['coca_smuggled_by_llamas']")
+    return crops.build, (
+        "figures.csv: series not known to drugflows.sources.crops: ['coca_smuggled_by_llamas']"
+    )
 
 
 def case_assistance_unknown_transaction(raw, shared_data):
@@ -112,10 +113,19 @@ def case_unresolvable_country(raw, shared_data):
     return indicators.build, "resolve to no ISO3 code and are not listed aggregates: ['Atlantis']"
 
 
-CASES = [case_bts_wrong_header, case_bts_corrupt_gzip, case_prices_not_json, case_unodc_corrupt_xlsx,
-         case_colombia_short_code, case_vsrr_renamed_column, case_owid_renamed_value,
-         case_peru_total_off, case_figures_unknown_series, case_assistance_unknown_transaction,
-         case_unresolvable_country]
+CASES = [
+    case_bts_wrong_header,
+    case_bts_corrupt_gzip,
+    case_prices_not_json,
+    case_unodc_corrupt_xlsx,
+    case_colombia_short_code,
+    case_vsrr_renamed_column,
+    case_owid_renamed_value,
+    case_peru_total_off,
+    case_figures_unknown_series,
+    case_assistance_unknown_transaction,
+    case_unresolvable_country,
+]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.__name__.removeprefix("case_"))

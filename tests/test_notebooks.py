@@ -54,12 +54,27 @@ def test_readme_papermill_cli_reruns_a_report(tmp_path):
     papermill = Path(sys.executable).parent / "papermill"
     out = tmp_path / "out.ipynb"
     run = subprocess.run(
-        [str(papermill), str(paths.NOTEBOOKS_DIR / "border_seizures.ipynb"), str(out),
-         "-p", "drug", "Cocaine", "--no-progress-bar"],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        [
+            str(papermill),
+            str(paths.NOTEBOOKS_DIR / "border_seizures.ipynb"),
+            str(out),
+            "-p",
+            "drug",
+            "Cocaine",
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     nb = nbformat.read(out, as_version=4)
-    text = "".join(str(o.get("data", {}).get("text/markdown", "")) for c in nb.cells
-                   if c.cell_type == "code" for o in c.outputs)
+    text = "".join(
+        str(o.get("data", {}).get("text/markdown", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
     assert "Cocaine seized at the Southwest Border" in text
     assert "In FY2025, CBP seized" in text

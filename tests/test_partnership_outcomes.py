@@ -25,16 +25,19 @@ def countries() -> pd.DataFrame:
 
 # --- source countries -------------------------------------------------------------------------
 
+
 def test_one_series_keeps_one_estimator_per_country(crops):
     wide = cultivation.one_series(crops, "opium_poppy", ["AFG", "MEX", "MMR"])
     # Mexico: UNODC published one year (2015), ONDCP fifteen: the longer series is used.
     assert wide.attrs["estimator"] == {"AFG": "UNODC", "MEX": "USG-ONDCP", "MMR": "UNODC"}
     latest = pick_vintage(crops)
-    expected = latest[(latest["iso3"] == "MEX") & (latest["crop"] == "opium_poppy")
-                      & (latest["measure"] == "cultivation_ha")
-                      & (latest["estimate_by"] == "USG-ONDCP")].set_index("year")["value"]
-    pd.testing.assert_series_equal(wide["MEX"].dropna(), expected, check_names=False,
-                                   check_index_type=False)
+    expected = latest[
+        (latest["iso3"] == "MEX")
+        & (latest["crop"] == "opium_poppy")
+        & (latest["measure"] == "cultivation_ha")
+        & (latest["estimate_by"] == "USG-ONDCP")
+    ].set_index("year")["value"]
+    pd.testing.assert_series_equal(wide["MEX"].dropna(), expected, check_names=False, check_index_type=False)
 
 
 def test_eradication_prefers_reported_totals_then_sums_aerial_and_manual(crops):
@@ -44,7 +47,8 @@ def test_eradication_prefers_reported_totals_then_sums_aerial_and_manual(crops):
     assert wide.loc[2012, "COL"] == value[(2012, "eradication_reported_ha")]
     assert wide.loc[2008, "COL"] == value[(2008, "eradication_ha")]
     assert wide.loc[2005, "COL"] == pytest.approx(
-        value[(2005, "aerial_spraying_ha")] + value[(2005, "manual_eradication_ha")])
+        value[(2005, "aerial_spraying_ha")] + value[(2005, "manual_eradication_ha")]
+    )
     assert wide.loc[2002, "COL"] == value[(2002, "aerial_spraying_ha")]  # manual not yet recorded
 
 
@@ -61,8 +65,10 @@ def test_balloon_correlation_sees_planted_displacement():
     years = range(2000, 2012)
     rng = np.random.default_rng(3)
     moved = rng.normal(0, 1000, len(years)).cumsum()
-    wide = pd.DataFrame({"A": 50_000 + moved, "B": 30_000 - moved,
-                         "C": 20_000 + rng.normal(0, 1000, len(years)).cumsum()}, index=years)
+    wide = pd.DataFrame(
+        {"A": 50_000 + moved, "B": 30_000 - moved, "C": 20_000 + rng.normal(0, 1000, len(years)).cumsum()},
+        index=years,
+    )
     table = cultivation.change_correlations(wide).set_index(["country_a", "country_b"])
     assert table.loc[("A", "B"), "r"] == pytest.approx(-1.0)
     assert table.loc[("A", "B"), "chance_band"] == pytest.approx(1.96 / np.sqrt(10))
@@ -71,6 +77,7 @@ def test_balloon_correlation_sees_planted_displacement():
 
 
 # --- Colombia: eradication on the municipal panel ---------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def colombia() -> pd.DataFrame:
@@ -104,6 +111,7 @@ def test_bad_lag_is_refused(lag):
 
 
 # --- partnership outcomes ----------------------------------------------------------------------
+
 
 def planted_panel(effect: float, units: int = 20, seed: int = 5) -> pd.DataFrame:
     """Outcome = unit level + common trend + noise; unit T jumps by ``effect`` from 2005."""
@@ -151,10 +159,17 @@ def test_default_comparison_is_the_region_without_the_us_or_the_partner(countrie
 def test_assistance_series_sum_the_greenbook_accounts():
     assistance = tables.load("us_assistance")
     spent = partnerships.counternarcotics_assistance(assistance, ["COL"])
-    rows = assistance[(assistance["iso3"] == "COL") & (assistance["source"] == "USAID Greenbook")
-                      & (assistance["fiscal_year"] == 2000) & assistance["account_or_sector"].isin(
-        ["International Narcotics Control and Law Enforcement",
-         "Andean Counterdrug Initiative, Department of State"])]
+    rows = assistance[
+        (assistance["iso3"] == "COL")
+        & (assistance["source"] == "USAID Greenbook")
+        & (assistance["fiscal_year"] == 2000)
+        & assistance["account_or_sector"].isin(
+            [
+                "International Narcotics Control and Law Enforcement",
+                "Andean Counterdrug Initiative, Department of State",
+            ]
+        )
+    ]
     label = "State INCLE and Andean Counterdrug Initiative, obligations (Greenbook)"
     assert spent.loc[2000, label] == pytest.approx(rows["usd_current"].sum())
 
@@ -165,17 +180,20 @@ def test_majors_status_reads_the_list():
     assert (status["COL"].str.startswith("major")).all() and (status["CAN"] == "not listed").all()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("Plan X", None, None, ["homicide_rate"], None), "Unknown program 'Plan X'"),
-    (("Plan Colombia", "Colmbia", None, ["homicide_rate"], None), "Did you mean: Colombia"),
-    (("CARSI", None, 2008, ["murder"], None), "Unknown outcomes 'murder'"),
-    (("CARSI", None, "2008", ["homicide_rate"], None), "start_year"),
-    (("Merida Initiative", None, None, [], None), "outcomes"),
-    (("Merida Initiative", None, None, ["homicide_rate"], ["MEX"]), "no comparison country"),
-    # what papermill -p makes of a list: text; the message says to pass it with -y
-    (("CARSI", None, 2008, "['homicide_rate']", None), r"arrived as the text .* -y 'outcomes: \[a, b\]'"),
-    (("CARSI", "['GTM', 'HND']", 2008, ["homicide_rate"], None), "'country' arrived as the text"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("Plan X", None, None, ["homicide_rate"], None), "Unknown program 'Plan X'"),
+        (("Plan Colombia", "Colmbia", None, ["homicide_rate"], None), "Did you mean: Colombia"),
+        (("CARSI", None, 2008, ["murder"], None), "Unknown outcomes 'murder'"),
+        (("CARSI", None, "2008", ["homicide_rate"], None), "start_year"),
+        (("Merida Initiative", None, None, [], None), "outcomes"),
+        (("Merida Initiative", None, None, ["homicide_rate"], ["MEX"]), "no comparison country"),
+        # what papermill -p makes of a list: text; the message says to pass it with -y
+        (("CARSI", None, 2008, "['homicide_rate']", None), r"arrived as the text .* -y 'outcomes: \[a, b\]'"),
+        (("CARSI", "['GTM', 'HND']", 2008, ["homicide_rate"], None), "'country' arrived as the text"),
+    ],
+)
 def test_bad_partnership_parameters_are_refused(args, message, countries):
     with pytest.raises(ParameterError, match=message):
         partnerships.validate(*args, countries, tables.load("country_indicators"))
@@ -185,14 +203,16 @@ def test_start_year_must_leave_outcome_years_on_both_sides(countries):
     indicators = tables.load("country_indicators")
     years = indicators.loc[indicators["indicator"].isin(partnerships.OUTCOMES), "year"]
     last = int(years.max()) - 1
-    assert partnerships.validate("CARSI", None, last, ["homicide_rate"], None, countries,
-                                 indicators).start_year == last
+    assert (
+        partnerships.validate("CARSI", None, last, ["homicide_rate"], None, countries, indicators).start_year
+        == last
+    )
     with pytest.raises(ParameterError, match=f"from {int(years.min()) + 1} to {last}"):
-        partnerships.validate("CARSI", None, last + 1, ["homicide_rate"], None, countries,
-                              indicators)
+        partnerships.validate("CARSI", None, last + 1, ["homicide_rate"], None, countries, indicators)
 
 
 # --- cost effectiveness ------------------------------------------------------------------------
+
 
 def test_implied_retail_share_reproduces_the_headline():
     share = ce.implied_retail_share("eradication", 2000.0, 0.4)
@@ -204,19 +224,24 @@ def test_colombia_links_come_from_the_tables(crops):
     assistance, unodc = tables.load("us_assistance"), tables.load("unodc_seizures")
     links = ce.colombia_links(assistance, crops, unodc, (2000, 2008), 0.5, 0.1).set_index("policy")
     latest = pick_vintage(crops).query("iso3 == 'COL' and crop == 'coca' and estimate_by == 'UNODC'")
-    both = latest.pivot_table(index="year", columns="measure", values="value").loc[2000:2008].dropna(
-        subset=["production_t", "cultivation_ha"])
+    both = (
+        latest.pivot_table(index="year", columns="measure", values="value")
+        .loc[2000:2008]
+        .dropna(subset=["production_t", "cultivation_ha"])
+    )
     yield_kg = both["production_t"].sum() * 1000 / both["cultivation_ha"].sum()
     assert links.loc["eradication", "yield_kg_per_ha"] == pytest.approx(yield_kg)
     assert links.loc["eradication", "upstream_kg_per_unit"] == pytest.approx(0.1 * yield_kg)
     money = ce.greenbook_counternarcotics(assistance, "COL").loc[2000:2008]
     assert links.loc["eradication", "usd"] == pytest.approx(money["State"].sum() / 2)
     assert links.loc["interdiction", "usd"] == pytest.approx(
-        money["Defense"].sum() + money["State"].sum() / 2)
+        money["Defense"].sum() + money["State"].sum() / 2
+    )
     for policy, headline in ce.PAPER_USD_PER_RETAIL_KG.items():  # the implied share closes the chain
         row = links.loc[policy]
-        assert row["usd_per_unit"] / (row["upstream_kg_per_unit"] * row["implied_retail_share"]) == \
-            pytest.approx(headline)
+        assert row["usd_per_unit"] / (
+            row["upstream_kg_per_unit"] * row["implied_retail_share"]
+        ) == pytest.approx(headline)
 
 
 def test_coca_avoided_by_spraying_is_the_spraying_coefficient_over_every_usable_year():
@@ -236,8 +261,9 @@ def test_coca_avoided_by_spraying_is_the_spraying_coefficient_over_every_usable_
 def test_vintages_name_the_years_and_publications_behind_each_line(crops):
     rows = cultivation.side_by_side(crops, "coca", ["COL", "PER"])
     table = cultivation.vintages(rows).set_index(["iso3", "estimate_by"])
-    latest = pick_vintage(crops).query("crop == 'coca' and measure == 'cultivation_ha' and iso3 == 'COL'"
-                                       " and estimate_by == 'UNODC'")
+    latest = pick_vintage(crops).query(
+        "crop == 'coca' and measure == 'cultivation_ha' and iso3 == 'COL' and estimate_by == 'UNODC'"
+    )
     row = table.loc[("COL", "UNODC")]
     assert row["years"] == f"{latest['year'].min()}-{latest['year'].max()}"
     assert row["figures"] == len(latest)
@@ -253,13 +279,27 @@ def test_accounting_divides_the_whole_budget(crops):
     assert table["usd_constant"] > 0 and table["ha_eradicated"] > 0
 
 
-@pytest.mark.parametrize("change", [{"eradication_budget_share": 1.5}, {"retail_shares": []},
-                                    {"coca_avoided_per_ha": "high"}, {"first_year": 1950},
-                                    {"accounting_countries": ["Atlantis"]},
-                                    {"retail_shares": "[0.01, 0.1]"}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"eradication_budget_share": 1.5},
+        {"retail_shares": []},
+        {"coca_avoided_per_ha": "high"},
+        {"first_year": 1950},
+        {"accounting_countries": ["Atlantis"]},
+        {"retail_shares": "[0.01, 0.1]"},
+    ],
+)
 def test_bad_cost_parameters_are_refused(change, countries):
-    values = {"first_year": 2000, "last_year": 2008, "eradication_budget_share": 0.5,
-              "coca_avoided_per_ha": None, "retail_shares": [0.01], "accounting_countries": ["COL"],
-              "accounting_first_year": 2000, "accounting_last_year": 2019} | change
+    values = {
+        "first_year": 2000,
+        "last_year": 2008,
+        "eradication_budget_share": 0.5,
+        "coca_avoided_per_ha": None,
+        "retail_shares": [0.01],
+        "accounting_countries": ["COL"],
+        "accounting_first_year": 2000,
+        "accounting_last_year": 2019,
+    } | change
     with pytest.raises(ParameterError, match=next(iter(change))):
         ce.validate(**values, countries=countries, assistance=tables.load("us_assistance"))

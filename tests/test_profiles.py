@@ -38,19 +38,24 @@ def test_catalog_profiles_every_majors_list_country_the_extras_and_every_region(
         assert spec.region == by_code[spec.parameters["country"]], spec.key
 
 
-@pytest.mark.parametrize(("value", "expected"), [("COL", "COL"), ("col", "COL"), ("Colombia", "COL"),
-                                                 (" colombia ", "COL"), ("Burma", "MMR")])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("COL", "COL"), ("col", "COL"), ("Colombia", "COL"), (" colombia ", "COL"), ("Burma", "MMR")],
+)
 def test_codes_names_and_aliases_resolve(value, expected, countries):
     assert params.country("country", value, countries) == expected
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("Colmbia", r"Unknown country 'Colmbia'.*Did you mean: Colombia \(COL\)"),
-    ("Hondura", r"Did you mean: Honduras \(HND\)"),
-    ("Narnia", r"Unknown country 'Narnia'"),
-    ("", "must be an ISO3 code or a country name"),
-    (170, "must be an ISO3 code or a country name, got int 170"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Colmbia", r"Unknown country 'Colmbia'.*Did you mean: Colombia \(COL\)"),
+        ("Hondura", r"Did you mean: Honduras \(HND\)"),
+        ("Narnia", r"Unknown country 'Narnia'"),
+        ("", "must be an ISO3 code or a country name"),
+        (170, "must be an ISO3 code or a country name, got int 170"),
+    ],
+)
 def test_unknown_countries_are_refused_with_close_matches(value, message, countries):
     with pytest.raises(params.ParameterError, match=message):
         params.country("country", value, countries)
@@ -59,13 +64,19 @@ def test_unknown_countries_are_refused_with_close_matches(value, message, countr
 def test_related_reports_link_the_thematic_reports():
     specs = catalog.load_catalog()
     crops, unodc = tables.load("crop_estimates"), tables.load("unodc_seizures")
-    colombia = dict((href, title) for title, href in
-                    profiles.related_reports(specs, "COL", "Andean region", crops, unodc))
-    assert {"../partnership_outcomes/plan-colombia.html", "../source_countries/coca.html",
-            "../colombia_eradication/lag-1.html", "../cost_effectiveness/plan-colombia.html",
-            "../trafficking_flows/cocaine.html"} <= set(colombia)
-    canada = [href for _, href in profiles.related_reports(specs, "CAN", "Mexico and North America",
-                                                           crops, unodc)]
+    colombia = dict(
+        (href, title) for title, href in profiles.related_reports(specs, "COL", "Andean region", crops, unodc)
+    )
+    assert {
+        "../partnership_outcomes/plan-colombia.html",
+        "../source_countries/coca.html",
+        "../colombia_eradication/lag-1.html",
+        "../cost_effectiveness/plan-colombia.html",
+        "../trafficking_flows/cocaine.html",
+    } <= set(colombia)
+    canada = [
+        href for _, href in profiles.related_reports(specs, "CAN", "Mexico and North America", crops, unodc)
+    ]
     assert "../border_seizures/fentanyl-northern-border.html" in canada
     assert not any("southwest" in href for href in canada)
     region = [href for _, href in profiles.related_reports(specs, None, "Central America", crops, unodc)]
@@ -76,14 +87,37 @@ def test_related_reports_link_the_thematic_reports():
 def tuvalu(tmp_path_factory):
     """A country with almost no data, rendered by the runner."""
     tmp = tmp_path_factory.mktemp("tuvalu")
-    doc = {"notebooks": {"country_profile": {"runs": [
-        {"name": "tuv", "title": "Country profile: Tuvalu", "region": "Oceania",
-         "parameters": {"country": "Tuvalu"}}]}}}
+    doc = {
+        "notebooks": {
+            "country_profile": {
+                "runs": [
+                    {
+                        "name": "tuv",
+                        "title": "Country profile: Tuvalu",
+                        "region": "Oceania",
+                        "parameters": {"country": "Tuvalu"},
+                    }
+                ]
+            }
+        }
+    }
     (tmp / "catalog.yml").write_text(yaml.safe_dump(doc))
     out = tmp / "reports"
-    run = subprocess.run([sys.executable, "-m", "drugflows", "render", "--catalog",
-                          str(tmp / "catalog.yml"), "--output", str(out)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "drugflows",
+            "render",
+            "--catalog",
+            str(tmp / "catalog.yml"),
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return out
 
@@ -99,16 +133,24 @@ def test_every_profile_renders(rendered_catalog):
 @pytest.mark.slow
 def test_a_country_with_almost_no_data_says_so_and_draws_no_empty_chart(tuvalu):
     nb = nbformat.read(tuvalu / "country_profile" / "tuv.ipynb", as_version=4)
-    text = "\n".join(o["data"].get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.outputs if "data" in o)
-    for line in ("No coca or opium poppy cultivation estimates on file for Tuvalu.",
-                 "No seizures of cocaine, heroin, methamphetamine or fentanyl reported to UNODC by Tuvalu.",
-                 "No drug prices on file for Tuvalu.",
-                 "No US counter-narcotics assistance to Tuvalu",
-                 "(../region_profile/oceania.html)"):  # its region's profile is the one link
+    text = "\n".join(
+        o["data"].get("text/markdown", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "data" in o
+    )
+    for line in (
+        "No coca or opium poppy cultivation estimates on file for Tuvalu.",
+        "No seizures of cocaine, heroin, methamphetamine or fentanyl reported to UNODC by Tuvalu.",
+        "No drug prices on file for Tuvalu.",
+        "No US counter-narcotics assistance to Tuvalu",
+        "(../region_profile/oceania.html)",
+    ):  # its region's profile is the one link
         assert line in text
-    images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-              if "image/png" in o.get("data", {})]
+    images = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})
+    ]
     assert len(images) <= 1  # at most the outcomes chart, for which there are figures
 
 

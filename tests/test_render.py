@@ -18,15 +18,31 @@ pytestmark = pytest.mark.slow
 
 REMOTE_REF = re.compile(
     r"<(script|link|img|iframe|source|video|audio)\b[^>]*\b(src|href)\s*=\s*[\"']?\s*(https?:)?//",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def render(catalog_text: str, tmp_path: Path, out: Path, *options: str) -> subprocess.CompletedProcess:
     cat = tmp_path / "catalog.yml"
     cat.write_text(catalog_text)
     return subprocess.run(
-        [sys.executable, "-m", "drugflows", "render", "--catalog", str(cat), "--output", str(out),
-         "--jobs", "2", *options], capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "drugflows",
+            "render",
+            "--catalog",
+            str(cat),
+            "--output",
+            str(out),
+            "--jobs",
+            "2",
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 GOOD_AND_BAD = """
@@ -61,8 +77,11 @@ def test_a_failing_report_does_not_stop_the_others(batch):
     assert "2 reports in" in lines[-1] and "1 ok, 1 failed" in lines[-1]
     folder = out / "border_seizures"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "broken.failed.html", "broken.failed.ipynb", "heroin-northern.html",
-        "heroin-northern.ipynb"]
+        "broken.failed.html",
+        "broken.failed.ipynb",
+        "heroin-northern.html",
+        "heroin-northern.ipynb",
+    ]
 
 
 def test_index_and_manifest_mark_the_failure(batch):
@@ -70,8 +89,9 @@ def test_index_and_manifest_mark_the_failure(batch):
     manifest = json.loads((out / "manifest.json").read_text())["reports"]
     good, bad = manifest["border_seizures/heroin-northern"], manifest["border_seizures/broken"]
     assert good["status"] == "ok" and bad["status"] == "failed"
-    assert good["vintages"] == {name: tables.info(name).vintage
-                                for name in ("cbp_seizures_monthly", "border_crossings_monthly")}
+    assert good["vintages"] == {
+        name: tables.info(name).vintage for name in ("cbp_seizures_monthly", "border_crossings_monthly")
+    }
     assert good["parameters"] == {"drug": "Heroin", "region": "Northern Border"}
     assert good["seconds"] > 0
     index = (out / "index.html").read_text()
@@ -90,8 +110,7 @@ def test_html_is_self_contained(batch):
         assert "cdnjs" not in html and "@import url(http" not in html
     report = (out / "border_seizures" / "heroin-northern.html").read_text()
     executed = nbformat.read(out / "border_seizures" / "heroin-northern.ipynb", as_version=4)
-    figures = sum("image/png" in o.get("data", {}) for c in executed.cells
-                  for o in c.get("outputs", []))
+    figures = sum("image/png" in o.get("data", {}) for c in executed.cells for o in c.get("outputs", []))
     images = re.findall(r"<img\b[^>]*\bsrc=\"([^\"]{0,30})", report)
     assert len(images) == figures >= 5
     assert all(src.startswith("data:image/png;base64,") for src in images)
@@ -103,8 +122,9 @@ def test_failed_run_keeps_the_last_good_report(batch):
     tmp, out, _ = batch
     good = out / "border_seizures" / "heroin-northern.html"
     before = good.read_bytes()
-    run = render(GOOD_AND_BAD.replace("Heroin, region: Northern Border}",
-                                      "Heroin, region: Atlantis}"), tmp, out)
+    run = render(
+        GOOD_AND_BAD.replace("Heroin, region: Northern Border}", "Heroin, region: Atlantis}"), tmp, out
+    )
     assert run.returncode == 1
     assert good.read_bytes() == before
     assert (out / "border_seizures" / "heroin-northern.failed.html").exists()
@@ -132,15 +152,28 @@ def test_default_catalog_lists_the_reports():
     assert [s.key for s in specs] == [
         "border_seizures/fentanyl-southwest-border",
         "border_seizures/methamphetamine-southwest-border",
-        "border_seizures/cocaine-southwest-border", "border_seizures/heroin-southwest-border",
-        "border_seizures/marijuana-southwest-border", "border_seizures/fentanyl-northern-border",
-        "trafficking_flows/cocaine", "trafficking_flows/fentanyl",
-        "trafficking_flows/methamphetamine", "trafficking_flows/heroin", "us_demand/fentanyl",
-        "us_demand/methamphetamine", "us_demand/cocaine", "source_countries/coca",
-        "source_countries/opium-poppy", "colombia_eradication/lag-1", "colombia_eradication/lag-2",
-        "partnership_outcomes/plan-colombia", "partnership_outcomes/merida-initiative",
-        "partnership_outcomes/carsi", "partnership_outcomes/cbsi", "partnership_outcomes/peru",
-        "partnership_outcomes/afghanistan", "cost_effectiveness/plan-colombia",
+        "border_seizures/cocaine-southwest-border",
+        "border_seizures/heroin-southwest-border",
+        "border_seizures/marijuana-southwest-border",
+        "border_seizures/fentanyl-northern-border",
+        "trafficking_flows/cocaine",
+        "trafficking_flows/fentanyl",
+        "trafficking_flows/methamphetamine",
+        "trafficking_flows/heroin",
+        "us_demand/fentanyl",
+        "us_demand/methamphetamine",
+        "us_demand/cocaine",
+        "source_countries/coca",
+        "source_countries/opium-poppy",
+        "colombia_eradication/lag-1",
+        "colombia_eradication/lag-2",
+        "partnership_outcomes/plan-colombia",
+        "partnership_outcomes/merida-initiative",
+        "partnership_outcomes/carsi",
+        "partnership_outcomes/cbsi",
+        "partnership_outcomes/peru",
+        "partnership_outcomes/afghanistan",
+        "cost_effectiveness/plan-colombia",
     ] + [s.key for s in specs if s.notebook in ("country_profile", "region_profile")]
     assert len(specs) == 61
     assert specs[0].title == "Drug seizures at the US border: Fentanyl, Southwest Border"
@@ -150,12 +183,15 @@ def test_default_catalog_lists_the_reports():
     ("text", "message"),
     [
         ("notebooks:\n  no_such_notebook: {}\n", "no notebook"),
-        ("notebooks:\n  border_seizures:\n    runs:\n      - name: a\n      - name: a\n",
-         "duplicate name 'a'"),
-        ("notebooks:\n  border_seizures:\n    runs:\n      - name: ../evil\n",
-         "not a safe file name"),
-        ("notebooks:\n  border_seizures:\n    runs:\n      - parameters: {drug: {a: 1}}\n",
-         "parameters must be plain"),
+        (
+            "notebooks:\n  border_seizures:\n    runs:\n      - name: a\n      - name: a\n",
+            "duplicate name 'a'",
+        ),
+        ("notebooks:\n  border_seizures:\n    runs:\n      - name: ../evil\n", "not a safe file name"),
+        (
+            "notebooks:\n  border_seizures:\n    runs:\n      - parameters: {drug: {a: 1}}\n",
+            "parameters must be plain",
+        ),
         ("reports: []\n", "expected a top-level 'notebooks:' mapping"),
     ],
 )
@@ -168,8 +204,7 @@ def test_bad_catalogs_are_refused_with_file_and_entry(tmp_path, text, message):
 
 
 @pytest.mark.parametrize("start_failures, status, calls", [(1, "ok", 2), (5, "failed", 2)])
-def test_a_kernel_that_never_starts_is_tried_once_more(tmp_path, monkeypatch, start_failures, status,
-                                                       calls):
+def test_a_kernel_that_never_starts_is_tried_once_more(tmp_path, monkeypatch, start_failures, status, calls):
     import papermill
 
     from drugflows.render import runner

@@ -11,11 +11,26 @@ from drugflows import seizures
 from drugflows.params import ParameterError
 
 
-def row(month, lbs, events=1, component="OFO", region="Southwest Border", drug="Fentanyl",
-        aor="SAN DIEGO FIELD OFFICE"):
+def row(
+    month,
+    lbs,
+    events=1,
+    component="OFO",
+    region="Southwest Border",
+    drug="Fentanyl",
+    aor="SAN DIEGO FIELD OFFICE",
+):
     month = pd.Timestamp(month)
-    return {"month": month, "fiscal_year": month.year + (month.month >= 10), "component": component,
-            "region": region, "drug": drug, "aor": aor, "events": events, "lbs": float(lbs)}
+    return {
+        "month": month,
+        "fiscal_year": month.year + (month.month >= 10),
+        "component": component,
+        "region": region,
+        "drug": drug,
+        "aor": aor,
+        "events": events,
+        "lbs": float(lbs),
+    }
 
 
 @pytest.fixture
@@ -27,8 +42,7 @@ def table():
     plus one USBP seizure of 40 lb in 2 events in November 2024 -> 100 lb, 5 events.
     A Northern Border row and a cocaine row must be left out.
     """
-    rows = [row(m, 10) for m in pd.date_range("2023-10-01", "2024-09-01", freq="MS")
-            if m.month != 2]
+    rows = [row(m, 10) for m in pd.date_range("2023-10-01", "2024-09-01", freq="MS") if m.month != 2]
     rows += [row(m, 20) for m in pd.date_range("2024-10-01", "2024-12-01", freq="MS")]
     rows += [row("2024-11-01", 40, events=2, component="USBP", aor="YUMA SECTOR")]
     rows += [row("2024-02-01", 999, region="Northern Border", aor="DETROIT FIELD OFFICE")]
@@ -48,16 +62,17 @@ def selected(table):
 
 def test_select_normalises_case_and_defaults_to_all_years(table):
     sel = seizures.select(table, "FENTANYL", "Southwest Border", None, None)
-    assert (sel.drug, sel.region, sel.first_fy, sel.last_fy) == (
-        "Fentanyl", "Southwest Border", 2024, 2025)
+    assert (sel.drug, sel.region, sel.first_fy, sel.last_fy) == ("Fentanyl", "Southwest Border", 2024, 2025)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"drug": "Unobtainium"}, "Unknown drug 'Unobtainium'. Valid values: Cocaine, Fentanyl"),
-        ({"region": "Moon"}, "Unknown region 'Moon'. Valid values: Northern Border, "
-                             "Southwest Border, All regions"),
+        (
+            {"region": "Moon"},
+            "Unknown region 'Moon'. Valid values: Northern Border, Southwest Border, All regions",
+        ),
         ({"drug": 7}, "Parameter 'drug' must be a string, got int 7"),
         ({"first_fy": 2010}, "Parameter 'first_fy' = 2010 is outside the years on file: 2024-2025"),
         ({"last_fy": "2025"}, "Parameter 'last_fy' must be a whole year or None, got str '2025'"),
@@ -105,8 +120,7 @@ def test_components_places_and_reading(selected):
     assert components.loc[2024, "USBP"] == 0
     places = seizures.top_places(rows)
     assert places["aor"].tolist() == ["SAN DIEGO FIELD OFFICE", "YUMA SECTOR"]
-    assert places["share_pct"].round(6).tolist() == [round(100 * 170 / 210, 6),
-                                                      round(100 * 40 / 210, 6)]
+    assert places["share_pct"].round(6).tolist() == [round(100 * 170 / 210, 6), round(100 * 40 / 210, 6)]
     years = seizures.fiscal_years(rows, months)
     text = " ".join(seizures.reading(sel, years, components, places))
     assert "In FY2024, CBP seized 110 lb of fentanyl (Southwest Border)." in text

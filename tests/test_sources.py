@@ -54,8 +54,12 @@ def test_majors_list_parsed_from_the_determinations(shared_data):
     table, _ = majors.build(shared_data)
     assert table.groupby("fiscal_year").size().to_dict() == {2022: 22, 2023: 22, 2024: 23, 2025: 23}
     failed = table[table["failed_demonstrably"]].groupby("fiscal_year")["iso3"].apply(sorted)
-    assert failed.to_dict() == {2022: ["BOL", "VEN"], 2023: ["AFG", "BOL", "MMR", "VEN"],
-                                2024: ["BOL", "MMR", "VEN"], 2025: ["BOL", "MMR", "VEN"]}
+    assert failed.to_dict() == {
+        2022: ["BOL", "VEN"],
+        2023: ["AFG", "BOL", "MMR", "VEN"],
+        2024: ["BOL", "MMR", "VEN"],
+        2025: ["BOL", "MMR", "VEN"],
+    }
     assert "CHN" not in set(table.loc[table["fiscal_year"] == 2023, "iso3"])
     assert "CHN" in set(table.loc[table["fiscal_year"] == 2024, "iso3"])
     # The curated CSV beside the texts (built by another parser) agrees row for row.
@@ -86,13 +90,29 @@ def test_wgi_has_no_1997_1999_2001(country_indicators):
 
 
 def test_resolver_names_and_aggregates():
-    resolved = countries.resolve(["Bolivia (Plurinational State of)", "Congo, Dem. Rep.", "Burma",
-                                  "People’s Republic of China (PRC)", "Türkiye", "World",
-                                  "Western Hemisphere Region", "Kosovo"], "test")
-    assert resolved == {"Bolivia (Plurinational State of)": "BOL", "Congo, Dem. Rep.": "COD",
-                        "Burma": "MMR", "People’s Republic of China (PRC)": "CHN",
-                        "Türkiye": "TUR", "World": None, "Western Hemisphere Region": None,
-                        "Kosovo": "XKX"}
+    resolved = countries.resolve(
+        [
+            "Bolivia (Plurinational State of)",
+            "Congo, Dem. Rep.",
+            "Burma",
+            "People’s Republic of China (PRC)",
+            "Türkiye",
+            "World",
+            "Western Hemisphere Region",
+            "Kosovo",
+        ],
+        "test",
+    )
+    assert resolved == {
+        "Bolivia (Plurinational State of)": "BOL",
+        "Congo, Dem. Rep.": "COD",
+        "Burma": "MMR",
+        "People’s Republic of China (PRC)": "CHN",
+        "Türkiye": "TUR",
+        "World": None,
+        "Western Hemisphere Region": None,
+        "Kosovo": "XKX",
+    }
     with pytest.raises(countries.UnresolvedCountryError, match=r"my file: 1 country name.*Atlantis"):
         countries.resolve(["Mexico", "Atlantis"], "my file")
 
@@ -120,7 +140,8 @@ def test_nflis_bad_period_is_refused(tmp_path):
     folder.mkdir()
     header = ",".join(dea.COLUMNS)
     (folder / "NFLIS_Drug_DQS_2030.csv").write_text(
-        header + "\n2024,SA3,5,2026-03-03 13:26:55,FENTANYL,Fentanyl,Fentanyl,PA,Pennsylvania,42\n")
+        header + "\n2024,SA3,5,2026-03-03 13:26:55,FENTANYL,Fentanyl,Fentanyl,PA,Pennsylvania,42\n"
+    )
     with pytest.raises(RawLayoutError, match="NFLIS_Drug_DQS_2030.csv: PERIOD must be one of"):
         dea.build(tmp_path)
 
@@ -153,28 +174,43 @@ def test_colombia_not_collected_is_missing_not_zero(colombia_panel):
 
 def test_crop_estimates_keep_every_vintage_and_pick_one(shared_data):
     table, _ = crops.build(shared_data)
-    col_2001 = table.query("iso3 == 'COL' and crop == 'coca' and measure == 'cultivation_ha' "
-                           "and year == 2001 and estimate_by == 'UNODC'")
+    col_2001 = table.query(
+        "iso3 == 'COL' and crop == 'coca' and measure == 'cultivation_ha' "
+        "and year == 2001 and estimate_by == 'UNODC'"
+    )
     # the 2004 WDR figure, and both municipal panels (one is known to fall short in 2001)
     assert {144_800.0, 144_807.0, 136_918.0} <= set(col_2001["value"].round())
-    peru = table.query("iso3 == 'PER' and estimate_by == 'national government' "
-                       "and source.str.startswith('DEVIDA')").set_index("year")["value"]
+    peru = table.query(
+        "iso3 == 'PER' and estimate_by == 'national government' and source.str.startswith('DEVIDA')"
+    ).set_index("year")["value"]
     assert peru.to_dict() == {2020: 61_777, 2021: 80_681, 2022: 95_008, 2023: 92_784, 2024: 89_755}
     assert set(table["measure"]) == {
-        "cultivation_ha", "eradication_ha", "manual_eradication_ha", "aerial_spraying_ha",
-        "production_t", "production_lower_t", "eradication_reported_ha", "net_cultivation_ha"}
+        "cultivation_ha",
+        "eradication_ha",
+        "manual_eradication_ha",
+        "aerial_spraying_ha",
+        "production_t",
+        "production_lower_t",
+        "eradication_reported_ha",
+        "net_cultivation_ha",
+    }
     picked = pick_vintage(table)
     assert not picked.duplicated(["iso3", "crop", "measure", "estimate_by", "year"]).any()
     assert set(picked["value"]) <= set(table["value"])  # chosen, never averaged
 
 
 def test_pick_vintage_on_a_constructed_table():
-    rows = pd.DataFrame({
-        "iso3": ["COL"] * 4, "crop": ["coca"] * 4, "measure": ["cultivation_ha"] * 4,
-        "estimate_by": ["UNODC"] * 4, "year": [2010, 2010, 2010, 2011],
-        "value": [62_000.0, 57_000.0, 61_811.0, 64_000.0],
-        "published_year": pd.array([2011, 2013, None, 2012], dtype="Int64"),
-    })
+    rows = pd.DataFrame(
+        {
+            "iso3": ["COL"] * 4,
+            "crop": ["coca"] * 4,
+            "measure": ["cultivation_ha"] * 4,
+            "estimate_by": ["UNODC"] * 4,
+            "year": [2010, 2010, 2010, 2011],
+            "value": [62_000.0, 57_000.0, 61_811.0, 64_000.0],
+            "published_year": pd.array([2011, 2013, None, 2012], dtype="Int64"),
+        }
+    )
     latest = pick_vintage(rows).set_index("year")["value"].to_dict()
     earliest = pick_vintage(rows, "earliest").set_index("year")["value"].to_dict()
     assert latest == {2010: 57_000.0, 2011: 64_000.0}
@@ -195,15 +231,28 @@ def test_unodc_seizures_match_the_source_notes(shared_data):
     assert usa["kg"].tolist() == [pytest.approx(259_840.94, abs=0.01)]
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("Cocaine hydrochloride", "cocaine"), ("“Crack” cocaine", "cocaine"),
-    ("Coca paste/cocaine base", "cocaine"), ("Coca leaf", "coca_leaf"), ("Heroin", "heroin"),
-    ("Methamphetamine tablets", "methamphetamine"), ("Marijuana (herb)", "cannabis_herb"),
-    ("Hashish (resin)", "cannabis_resin"), ("Fentanyl", "fentanyl"),
-    ("Reported total ATS (excluding \"ecstasy\")", "reported_total"), ("Khat", "other"),
-    ("Cocaine (total of the above, including if unspecified/undistinguished, but excluding coca "
-     "leaf and coca bush)", "cocaine"), ("Coca bush", "coca_leaf"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Cocaine hydrochloride", "cocaine"),
+        ("“Crack” cocaine", "cocaine"),
+        ("Coca paste/cocaine base", "cocaine"),
+        ("Coca leaf", "coca_leaf"),
+        ("Heroin", "heroin"),
+        ("Methamphetamine tablets", "methamphetamine"),
+        ("Marijuana (herb)", "cannabis_herb"),
+        ("Hashish (resin)", "cannabis_resin"),
+        ("Fentanyl", "fentanyl"),
+        ('Reported total ATS (excluding "ecstasy")', "reported_total"),
+        ("Khat", "other"),
+        (
+            "Cocaine (total of the above, including if unspecified/undistinguished, but excluding coca "
+            "leaf and coca bush)",
+            "cocaine",
+        ),
+        ("Coca bush", "coca_leaf"),
+    ],
+)
 def test_drug_classes(name, expected):
     assert unodc.drug_class(name) == expected
 
@@ -229,15 +278,22 @@ def test_greenbook_colombia_fy2000_plan_colombia(us_assistance):
     assert incle["usd_current"].sum() == pytest.approx(894.4e6, rel=0.001)
 
 
-@pytest.mark.parametrize(("iso3", "fy", "kind", "musd"), [
-    # Sector summary, Counter-Narcotics, current US$ millions: ../shared/data/foreign_assistance/SOURCE.md
-    ("COL", 2015, "appropriated_and_planned", 167.0), ("COL", 2015, "obligations", 348.2),
-    ("COL", 2019, "obligations", 0.05), ("MEX", 2017, "obligations", 44.5),
-    ("MEX", 2021, "appropriated_and_planned", 26.7),
-])
+@pytest.mark.parametrize(
+    ("iso3", "fy", "kind", "musd"),
+    [
+        # Sector summary, Counter-Narcotics, current US$ millions: ../shared/data/foreign_assistance/SOURCE.md
+        ("COL", 2015, "appropriated_and_planned", 167.0),
+        ("COL", 2015, "obligations", 348.2),
+        ("COL", 2019, "obligations", 0.05),
+        ("MEX", 2017, "obligations", 44.5),
+        ("MEX", 2021, "appropriated_and_planned", 26.7),
+    ],
+)
 def test_counternarcotics_sector_values(us_assistance, iso3, fy, kind, musd):
-    rows = us_assistance.query("source == 'ForeignAssistance.gov USG sector summary' and "
-                               "iso3 == @iso3 and fiscal_year == @fy and transaction_type == @kind")
+    rows = us_assistance.query(
+        "source == 'ForeignAssistance.gov USG sector summary' and "
+        "iso3 == @iso3 and fiscal_year == @fy and transaction_type == @kind"
+    )
     assert rows["usd_current"].sum() / 1e6 == pytest.approx(musd, abs=0.05)
 
 
@@ -258,15 +314,22 @@ def test_bts_mexico_trucks_2023_against_an_independent_read(crossings, shared_da
     import gzip
 
     table, _ = crossings
-    ours = table[(table["border"] == "US-Mexico Border") & (table["measure"] == "Trucks")
-                 & (table["month"].dt.year == 2023)]["value"].sum()
+    ours = table[
+        (table["border"] == "US-Mexico Border")
+        & (table["measure"] == "Trucks")
+        & (table["month"].dt.year == 2023)
+    ]["value"].sum()
     path = shared_data / "bts_border_crossings" / "vintage_2025-02" / "Border_Crossing_Entry_Data.csv.gz"
     seen, total = set(), 0
     with gzip.open(path, "rt", newline="") as fh:
         for row in csv.DictReader(fh):
             key = tuple(row.values())
-            if (row["Border"] == "US-Mexico Border" and row["Measure"] == "Trucks"
-                    and row["Date"].endswith("2023") and key not in seen):
+            if (
+                row["Border"] == "US-Mexico Border"
+                and row["Measure"] == "Trucks"
+                and row["Date"].endswith("2023")
+                and key not in seen
+            ):
                 seen.add(key)
                 total += int(row["Value"])
     assert ours == total
@@ -289,19 +352,20 @@ def test_overdose_deaths_match_the_source_notes(shared_data):
     table, _ = cdc.build(shared_data)
     us = table.query("geography == 'US' and period == '2018-11' and drug == 'all_drugs'")
     assert us.set_index("measure")["value"].to_dict() == {"count": 66_986, "count_predicted": 69_096}
-    nchs = table.query("source.str.startswith('CDC/NCHS Health') and drug == 'all_drugs' "
-                       "and measure == 'rate_age_adjusted'").set_index("period")["value"]
+    nchs = table.query(
+        "source.str.startswith('CDC/NCHS Health') and drug == 'all_drugs' and measure == 'rate_age_adjusted'"
+    ).set_index("period")["value"]
     assert nchs[["1999", "2017", "2018"]].tolist() == [6.1, 21.7, 20.7]
     wonder = table.query("source.str.startswith('CDC WONDER') and drug == 'all_drugs'")
     assert wonder.set_index("period")["value"][["1999", "2020"]].tolist() == [6.1, 28.3]
 
 
-@pytest.mark.parametrize(("iso3", "value"), [("USA", 18.75), ("MEX", 1.12), ("AFG", 1.81),
-                                             ("COL", 0.45)])
+@pytest.mark.parametrize(("iso3", "value"), [("USA", 18.75), ("MEX", 1.12), ("AFG", 1.81), ("COL", 0.45)])
 def test_gbd_drug_use_disorder_death_rates_2017(country_indicators, iso3, value):
     # ../shared/data/owid_drugs/SOURCE.md, example values for 2017
     assert country_indicators[("death_rate_drug_use_disorders", iso3, 2017)] == pytest.approx(
-        value, abs=0.005)
+        value, abs=0.005
+    )
 
 
 def test_world_polygons_have_fixed_codes(shared_data):
@@ -337,15 +401,18 @@ def test_unodc_cocaine_2021_against_an_independent_read(shared_data):
 
     table, _ = unodc.build_seizures(shared_data)
     portal = table[table["source"].str.startswith("UNODC data portal") & (table["year"] == 2021)]
-    sheet = openpyxl.load_workbook(shared_data / "unodc" / unodc.PORTAL_FILE,
-                                   read_only=True).active
+    sheet = openpyxl.load_workbook(shared_data / "unodc" / unodc.PORTAL_FILE, read_only=True).active
     rows = sheet.iter_rows(min_row=2, values_only=True)
     header = next(rows)
     col = {name: i for i, name in enumerate(header)}
     expected: dict[str, float] = {}
     for row in rows:
-        if (row[col["Reference year"]] == 2021 and row[col["DrugSubGroup"]] == "Cocaine"
-                and row[col["msCode"]] in ("COL", "ECU", "USA", "PAN") and row[col["Kilograms"]]):
+        if (
+            row[col["Reference year"]] == 2021
+            and row[col["DrugSubGroup"]] == "Cocaine"
+            and row[col["msCode"]] in ("COL", "ECU", "USA", "PAN")
+            and row[col["Kilograms"]]
+        ):
             expected[row[col["msCode"]]] = expected.get(row[col["msCode"]], 0) + row[col["Kilograms"]]
     ours = portal[portal["drug_class"] == "cocaine"].groupby("iso3")["kg"].sum()
     assert set(expected) == {"COL", "ECU", "USA", "PAN"}

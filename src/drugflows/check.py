@@ -45,8 +45,11 @@ def check_table(meta: tables.TableMeta, processed_dir: Path) -> list[str]:
         if negative.any():
             problems.append(f"{int(negative.sum())} negative values in {column!r}")
     if "iso3" in frame:
-        unknown = sorted(code for code in set(frame["iso3"].dropna()) - countries.known_codes()
-                         if not countries.is_aggregate(code))  # e.g. WLD for world totals
+        unknown = sorted(
+            code
+            for code in set(frame["iso3"].dropna()) - countries.known_codes()
+            if not countries.is_aggregate(code)
+        )  # e.g. WLD for world totals
         if unknown:
             problems.append(f"unknown ISO3 codes: {unknown[:10]}")
     for column in ("year", "fiscal_year"):
@@ -61,5 +64,6 @@ def check_table(meta: tables.TableMeta, processed_dir: Path) -> list[str]:
 def check_all(processed_dir: Path | None = None) -> dict[str, list[str]]:
     """Problems by table name, for every table of the catalog."""
     processed_dir = processed_dir or paths.PROCESSED_DIR
-    return {name: check_table(meta, processed_dir)
-            for name, meta in tables.read_catalog(processed_dir).items()}
+    return {
+        name: check_table(meta, processed_dir) for name, meta in tables.read_catalog(processed_dir).items()
+    }

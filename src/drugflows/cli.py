@@ -40,13 +40,13 @@ def _dask_executor(address: str | None):
     try:
         from distributed import Client
     except ImportError:
-        raise SystemExit("drugflows render --dask needs the dask extra: pip install -e '.[dask]'") \
-            from None
+        raise SystemExit("drugflows render --dask needs the dask extra: pip install -e '.[dask]'") from None
     try:
         client = Client(address, timeout="20s")
     except OSError as exc:
-        raise SystemExit(f"drugflows render --dask: cannot reach the Dask scheduler at {address} "
-                         f"({exc})") from None
+        raise SystemExit(
+            f"drugflows render --dask: cannot reach the Dask scheduler at {address} ({exc})"
+        ) from None
     with client:
         yield client.get_executor()
 
@@ -67,8 +67,10 @@ def _data_list(args: argparse.Namespace) -> int:
         print(f"No processed tables in {paths.PROCESSED_DIR}; run `drugflows data build`.")
         return 1
     for meta in catalog.values():
-        print(f"{meta.name} ({meta.file})\n  {meta.rows:,} rows; {meta.coverage}; "
-              f"vintage {meta.vintage}\n  source: {meta.source}")
+        print(
+            f"{meta.name} ({meta.file})\n  {meta.rows:,} rows; {meta.coverage}; "
+            f"vintage {meta.vintage}\n  source: {meta.source}"
+        )
         for raw in meta.raw_files:
             print(f"  raw: {raw.name} ({raw.vintage}; sha256 {raw.sha256[:12]}...)")
     return 0
@@ -106,45 +108,73 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     render = sub.add_parser("render", help="execute the report catalog and write HTML reports")
-    render.add_argument("--catalog", type=Path, default=paths.REPORT_CATALOG,
-                        help="catalog file (default: reports.yml)")
-    render.add_argument("--output", type=Path, default=paths.REPORTS_DIR,
-                        help="output folder (default: reports/)")
-    render.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
-                        help="worker processes (default: number of cores)")
-    render.add_argument("--dask", metavar="ADDRESS",
-                        help="submit the reports to the Dask distributed scheduler at ADDRESS "
-                             "(e.g. tcp://127.0.0.1:8786; needs the dask extra)")
-    render.add_argument("--force", action="store_true",
-                        help="rerun every report, even those unchanged since their last success")
-    render.add_argument("--only", nargs="+", metavar="NAME",
-                        help="render only these reports (notebook, or notebook/name)")
+    render.add_argument(
+        "--catalog", type=Path, default=paths.REPORT_CATALOG, help="catalog file (default: reports.yml)"
+    )
+    render.add_argument(
+        "--output", type=Path, default=paths.REPORTS_DIR, help="output folder (default: reports/)"
+    )
+    render.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (default: number of cores)",
+    )
+    render.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="submit the reports to the Dask distributed scheduler at ADDRESS "
+        "(e.g. tcp://127.0.0.1:8786; needs the dask extra)",
+    )
+    render.add_argument(
+        "--force",
+        action="store_true",
+        help="rerun every report, even those unchanged since their last success",
+    )
+    render.add_argument(
+        "--only", nargs="+", metavar="NAME", help="render only these reports (notebook, or notebook/name)"
+    )
     render.add_argument("--show-code", action="store_true", help="include the code in the HTML")
-    render.add_argument("--no-fork-kernels", action="store_true",
-                        help="start every kernel as a new Python process instead of forking it from "
-                             "a preloaded one (slower; the plain papermill way)")
+    render.add_argument(
+        "--no-fork-kernels",
+        action="store_true",
+        help="start every kernel as a new Python process instead of forking it from "
+        "a preloaded one (slower; the plain papermill way)",
+    )
     render.set_defaults(func=_render)
 
     data = sub.add_parser("data", help="build and list the processed tables")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     build = data_sub.add_parser("build", help="rebuild data/processed/ from the raw files")
-    build.add_argument("--raw", type=Path, default=None,
-                       help=f"raw root (default: ${paths.RAW_DIR_ENV}, then data/raw/, "
-                            "then ../shared/data/)")
+    build.add_argument(
+        "--raw",
+        type=Path,
+        default=None,
+        help=f"raw root (default: ${paths.RAW_DIR_ENV}, then data/raw/, then ../shared/data/)",
+    )
     build.add_argument("--table", action="append", help="build only this table (repeatable)")
-    build.add_argument("--processed", type=Path, default=None,
-                       help="write the tables into this folder (default: data/processed/)")
+    build.add_argument(
+        "--processed",
+        type=Path,
+        default=None,
+        help="write the tables into this folder (default: data/processed/)",
+    )
     build.set_defaults(func=_data_build)
     data_sub.add_parser("list", help="print every processed table with its vintage").set_defaults(
-        func=_data_list)
-    data_sub.add_parser("check", help="validate every processed table against its schema"
-                        ).set_defaults(func=_data_check)
+        func=_data_list
+    )
+    data_sub.add_parser("check", help="validate every processed table against its schema").set_defaults(
+        func=_data_check
+    )
     fetch = data_sub.add_parser("fetch", help="download raw files from their publishers")
     fetch.add_argument("source", nargs="*", help="sources to fetch (default: all)")
-    fetch.add_argument("--raw", type=Path, default=None,
-                       help=f"raw folder (default: ${paths.RAW_DIR_ENV}, else data/raw/)")
-    fetch.add_argument("--mirror", default=None,
-                       help="download <mirror>/<source>/<file> instead of the publisher's URL")
+    fetch.add_argument(
+        "--raw", type=Path, default=None, help=f"raw folder (default: ${paths.RAW_DIR_ENV}, else data/raw/)"
+    )
+    fetch.add_argument(
+        "--mirror", default=None, help="download <mirror>/<source>/<file> instead of the publisher's URL"
+    )
     fetch.set_defaults(func=_data_fetch)
     return top
 

@@ -29,8 +29,7 @@ from drugflows.flows import unodc_series
 #: The paper's headline marginal costs, US$ per kilogram less at retail.
 PAPER_USD_PER_RETAIL_KG = {"eradication": 940_000, "interdiction": 175_000}
 PAPER_PERIOD = (2000, 2008)
-PAPER = ("Mejia and Restrepo (2016), Journal of Economic Behavior & Organization 126: 255-275, "
-         "abstract")
+PAPER = "Mejia and Restrepo (2016), Journal of Economic Behavior & Organization 126: 255-275, abstract"
 #: Greenbook accounts counted as US counter-narcotics money (State, Defense and DEA).
 COUNTERNARCOTICS_ACCOUNTS = {
     "International Narcotics Control and Law Enforcement": "State",
@@ -44,26 +43,35 @@ COUNTERNARCOTICS_ACCOUNTS = {
 def greenbook_counternarcotics(assistance: pd.DataFrame, iso3: str | None = None) -> pd.DataFrame:
     """Fiscal year x agency (State, Defense, DEA): counter-narcotics obligations, constant US$
     (Greenbook base year), for one country or every country (iso3 None: rows iso3, fiscal_year)."""
-    rows = assistance[(assistance["source"] == "USAID Greenbook")
-                      & assistance["account_or_sector"].isin(COUNTERNARCOTICS_ACCOUNTS)
-                      & ~assistance["is_aggregate"]]
+    rows = assistance[
+        (assistance["source"] == "USAID Greenbook")
+        & assistance["account_or_sector"].isin(COUNTERNARCOTICS_ACCOUNTS)
+        & ~assistance["is_aggregate"]
+    ]
     if iso3 is not None:
         rows = rows[rows["iso3"] == iso3]
     rows = rows.assign(agency_group=rows["account_or_sector"].map(COUNTERNARCOTICS_ACCOUNTS))
     index = "fiscal_year" if iso3 is not None else ["iso3", "fiscal_year"]
-    return rows.pivot_table(index=index, columns="agency_group", values="usd_constant",
-                            aggfunc="sum").fillna(0.0)
+    return rows.pivot_table(index=index, columns="agency_group", values="usd_constant", aggfunc="sum").fillna(
+        0.0
+    )
 
 
-def yield_kg_per_ha(estimates: pd.DataFrame, iso3: str, years: tuple[int, int],
-                    estimate_by: str = "UNODC") -> float:
+def yield_kg_per_ha(
+    estimates: pd.DataFrame, iso3: str, years: tuple[int, int], estimate_by: str = "UNODC"
+) -> float:
     """Potential pure cocaine per hectare of coca and year (kg/ha): production over cultivation of
     the same estimator, summed over the years both are on file."""
     rows = pick_vintage(estimates)
-    rows = rows[(rows["iso3"] == iso3) & (rows["crop"] == "coca")
-                & (rows["estimate_by"] == estimate_by) & rows["year"].between(*years)]
+    rows = rows[
+        (rows["iso3"] == iso3)
+        & (rows["crop"] == "coca")
+        & (rows["estimate_by"] == estimate_by)
+        & rows["year"].between(*years)
+    ]
     wide = rows.pivot_table(index="year", columns="measure", values="value").dropna(
-        subset=["production_t", "cultivation_ha"])
+        subset=["production_t", "cultivation_ha"]
+    )
     if wide.empty:
         raise ValueError(f"no {estimate_by} production and cultivation for {iso3} in {years}")
     return float(wide["production_t"].sum() * 1000 / wide["cultivation_ha"].sum())
@@ -83,16 +91,25 @@ class Chain:
         return self.usd_per_unit / (self.upstream_kg_per_unit * self.retail_share)
 
 
-def implied_retail_share(policy: str, usd_per_unit: float, upstream_kg_per_unit: float,
-                         target_usd_per_retail_kg: float | None = None) -> float:
+def implied_retail_share(
+    policy: str,
+    usd_per_unit: float,
+    upstream_kg_per_unit: float,
+    target_usd_per_retail_kg: float | None = None,
+) -> float:
     """The retail share that makes the chain give the paper's headline (or ``target``)."""
     target = target_usd_per_retail_kg or PAPER_USD_PER_RETAIL_KG[policy]
     return usd_per_unit / (upstream_kg_per_unit * target)
 
 
-def colombia_links(assistance: pd.DataFrame, estimates: pd.DataFrame, unodc: pd.DataFrame,
-                   years: tuple[int, int], eradication_budget_share: float,
-                   coca_avoided_per_ha: float) -> pd.DataFrame:
+def colombia_links(
+    assistance: pd.DataFrame,
+    estimates: pd.DataFrame,
+    unodc: pd.DataFrame,
+    years: tuple[int, int],
+    eradication_budget_share: float,
+    coca_avoided_per_ha: float,
+) -> pd.DataFrame:
     """The links computable from the project's data for Colombia over ``years``.
 
     eradication: US$ per hectare eradicated = State obligations x ``eradication_budget_share`` /
@@ -102,53 +119,79 @@ def colombia_links(assistance: pd.DataFrame, estimates: pd.DataFrame, unodc: pd.
     seized in Colombia (UNODC); upstream kg per kg seized = 1.
     Each with the retail share that gives the paper's headline (:func:`implied_retail_share`).
     """
-    money = greenbook_counternarcotics(assistance, "COL").loc[years[0]:years[1]]
-    hectares = eradication(estimates, "coca", ["COL"]).loc[years[0]:years[1], "COL"].sum()
+    money = greenbook_counternarcotics(assistance, "COL").loc[years[0] : years[1]]
+    hectares = eradication(estimates, "coca", ["COL"]).loc[years[0] : years[1], "COL"].sum()
     seized = unodc_series(unodc, "cocaine")
     seized = seized[(seized["iso3"] == "COL") & seized["year"].between(*years)]["kg"].sum()
     state = money.get("State", pd.Series(dtype=float)).sum()
     defense = money.get("Defense", pd.Series(dtype=float)).sum()
     yield_kg = yield_kg_per_ha(estimates, "COL", years)
-    links = pd.DataFrame([
-        {"policy": "eradication", "usd": state * eradication_budget_share, "effort": hectares,
-         "effort_unit": "ha eradicated", "usd_per_unit": state * eradication_budget_share / hectares,
-         "upstream_kg_per_unit": coca_avoided_per_ha * yield_kg, "yield_kg_per_ha": yield_kg},
-        {"policy": "interdiction", "usd": defense + state * (1 - eradication_budget_share),
-         "effort": seized, "effort_unit": "kg seized",
-         "usd_per_unit": (defense + state * (1 - eradication_budget_share)) / seized,
-         "upstream_kg_per_unit": 1.0, "yield_kg_per_ha": np.nan},
-    ])
-    links["implied_retail_share"] = [implied_retail_share(r.policy, r.usd_per_unit, r.upstream_kg_per_unit)
-                                     for r in links.itertuples()]
+    links = pd.DataFrame(
+        [
+            {
+                "policy": "eradication",
+                "usd": state * eradication_budget_share,
+                "effort": hectares,
+                "effort_unit": "ha eradicated",
+                "usd_per_unit": state * eradication_budget_share / hectares,
+                "upstream_kg_per_unit": coca_avoided_per_ha * yield_kg,
+                "yield_kg_per_ha": yield_kg,
+            },
+            {
+                "policy": "interdiction",
+                "usd": defense + state * (1 - eradication_budget_share),
+                "effort": seized,
+                "effort_unit": "kg seized",
+                "usd_per_unit": (defense + state * (1 - eradication_budget_share)) / seized,
+                "upstream_kg_per_unit": 1.0,
+                "yield_kg_per_ha": np.nan,
+            },
+        ]
+    )
+    links["implied_retail_share"] = [
+        implied_retail_share(r.policy, r.usd_per_unit, r.upstream_kg_per_unit) for r in links.itertuples()
+    ]
     return links
 
 
-def sensitivity(usd_per_unit: float, upstream_kg_per_unit: float,
-                retail_shares: list[float]) -> pd.Series:
+def sensitivity(usd_per_unit: float, upstream_kg_per_unit: float, retail_shares: list[float]) -> pd.Series:
     """US$ per retail kg for each retail share (the link the paper's model supplies)."""
-    return pd.Series({share: usd_per_unit / (upstream_kg_per_unit * share)
-                      for share in retail_shares}, name="usd_per_retail_kg").rename_axis(
-        "retail_share")
+    return pd.Series(
+        {share: usd_per_unit / (upstream_kg_per_unit * share) for share in retail_shares},
+        name="usd_per_retail_kg",
+    ).rename_axis("retail_share")
 
 
-def accounting(assistance: pd.DataFrame, estimates: pd.DataFrame, unodc: pd.DataFrame,
-               countries: list[str], years: tuple[int, int]) -> pd.DataFrame:
+def accounting(
+    assistance: pd.DataFrame,
+    estimates: pd.DataFrame,
+    unodc: pd.DataFrame,
+    countries: list[str],
+    years: tuple[int, int],
+) -> pd.DataFrame:
     """By country over ``years``: US counter-narcotics obligations (constant US$), hectares
     eradicated (coca and poppy), kg of cocaine and opiates seized, and dollars per hectare and per
     kilogram. Each ratio puts the whole budget on one activity: an upper bound for each."""
     money = greenbook_counternarcotics(assistance)
-    eradicated = [eradication(estimates, crop, countries).loc[years[0]:years[1]]
-                  for crop in ("coca", "opium_poppy")]
+    eradicated = [
+        eradication(estimates, crop, countries).loc[years[0] : years[1]] for crop in ("coca", "opium_poppy")
+    ]
     seized = pd.concat([unodc_series(unodc, d) for d in ("cocaine", "heroin")])
     rows = []
     for iso3 in countries:
-        spent = money.loc[iso3].loc[years[0]:years[1]].sum().sum() if iso3 in money.index else 0.0
+        spent = money.loc[iso3].loc[years[0] : years[1]].sum().sum() if iso3 in money.index else 0.0
         hectares = sum(frame[iso3].sum() for frame in eradicated if iso3 in frame)
         kg = seized[(seized["iso3"] == iso3) & seized["year"].between(*years)]["kg"].sum()
-        rows.append({"iso3": iso3, "usd_constant": spent, "ha_eradicated": hectares,
-                     "kg_seized": kg,
-                     "usd_per_ha_eradicated": spent / hectares if hectares else np.nan,
-                     "usd_per_kg_seized": spent / kg if kg else np.nan})
+        rows.append(
+            {
+                "iso3": iso3,
+                "usd_constant": spent,
+                "ha_eradicated": hectares,
+                "kg_seized": kg,
+                "usd_per_ha_eradicated": spent / hectares if hectares else np.nan,
+                "usd_per_kg_seized": spent / kg if kg else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -160,10 +203,13 @@ def eradication_grid(links: pd.DataFrame, retail_shares: list[float]) -> pd.Data
     """US$ per retail kg through eradication, for each of :data:`AVOIDED_GRID` (rows, ha avoided
     per ha eradicated) and each retail share (columns)."""
     row = links.set_index("policy").loc["eradication"]
-    return pd.DataFrame({share: [row["usd_per_unit"] / (a * row["yield_kg_per_ha"] * share)
-                                 for a in AVOIDED_GRID] for share in retail_shares},
-                        index=pd.Index(AVOIDED_GRID, name="ha avoided per ha")).rename(
-        columns=lambda s: f"retail share {s:g}")
+    return pd.DataFrame(
+        {
+            share: [row["usd_per_unit"] / (a * row["yield_kg_per_ha"] * share) for a in AVOIDED_GRID]
+            for share in retail_shares
+        },
+        index=pd.Index(AVOIDED_GRID, name="ha avoided per ha"),
+    ).rename(columns=lambda s: f"retail share {s:g}")
 
 
 @dataclass(frozen=True)
@@ -182,30 +228,47 @@ def _fraction(name: str, value: object, allow_none: bool = False) -> float | Non
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-        raise params.ParameterError(f"Parameter {name!r} must be a number above 0 and at most 1"
-                                    f"{' (or None)' if allow_none else ''}, got {value!r}")
+        raise params.ParameterError(
+            f"Parameter {name!r} must be a number above 0 and at most 1"
+            f"{' (or None)' if allow_none else ''}, got {value!r}"
+        )
     return float(value)
 
 
-def validate(first_year: object, last_year: object, eradication_budget_share: object,
-             coca_avoided_per_ha: object, retail_shares: object, accounting_countries: object,
-             accounting_first_year: object, accounting_last_year: object,
-             countries: pd.DataFrame, assistance: pd.DataFrame) -> Setup:
+def validate(
+    first_year: object,
+    last_year: object,
+    eradication_budget_share: object,
+    coca_avoided_per_ha: object,
+    retail_shares: object,
+    accounting_countries: object,
+    accounting_first_year: object,
+    accounting_last_year: object,
+    countries: pd.DataFrame,
+    assistance: pd.DataFrame,
+) -> Setup:
     """Check the report's parameters; ParameterError naming the parameter and what is allowed.
     Years must be Greenbook counter-narcotics years on file."""
     on_file = greenbook_counternarcotics(assistance).index.get_level_values("fiscal_year").unique()
     years = params.year_range("first_year", first_year, "last_year", last_year, on_file)
-    shares = sorted(_fraction("retail_shares", v)
-                    for v in params.as_list("retail_shares", retail_shares, "a number in (0, 1]"))
+    shares = sorted(
+        _fraction("retail_shares", v)
+        for v in params.as_list("retail_shares", retail_shares, "a number in (0, 1]")
+    )
     return Setup(
         years=years,
         eradication_budget_share=_fraction("eradication_budget_share", eradication_budget_share),
         coca_avoided_per_ha=_fraction("coca_avoided_per_ha", coca_avoided_per_ha, allow_none=True),
         retail_shares=shares,
-        accounting_countries=params.country_list("accounting_countries", accounting_countries,
-                                                 countries),
-        accounting_years=params.year_range("accounting_first_year", accounting_first_year,
-                                           "accounting_last_year", accounting_last_year, on_file))
+        accounting_countries=params.country_list("accounting_countries", accounting_countries, countries),
+        accounting_years=params.year_range(
+            "accounting_first_year",
+            accounting_first_year,
+            "accounting_last_year",
+            accounting_last_year,
+            on_file,
+        ),
+    )
 
 
 def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup) -> list[str]:
@@ -229,8 +292,10 @@ def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup
     ]
     threshold = erad["usd_per_unit"] / (erad["upstream_kg_per_unit"] * inter["usd_per_unit"])
     ratio = erad["implied_retail_share"] / inter["implied_retail_share"]
-    out.append(f"Eradication would be the cheaper route only if a kilogram it avoids reached US retail "
-               f"at least {threshold:.2f} times as surely as a kilogram seized; the paper's figures "
-               f"imply {ratio:.2f} times (growers replant and raise yields, and a kilogram is worth "
-               "less at the farm than at the border).")
+    out.append(
+        f"Eradication would be the cheaper route only if a kilogram it avoids reached US retail "
+        f"at least {threshold:.2f} times as surely as a kilogram seized; the paper's figures "
+        f"imply {ratio:.2f} times (growers replant and raise yields, and a kilogram is worth "
+        "less at the farm than at the border)."
+    )
     return out

@@ -32,64 +32,198 @@ OVERRIDES: dict[str, str] = {
 }
 
 #: Names and codes of regions, groups and totals, per source. They resolve to None.
-AGGREGATES: frozenset[str] = frozenset(s.casefold() for s in (
-    # everywhere
-    "World", "WLD", "OWID_WRL", "Total", "Global",
-    # ForeignAssistance.gov regional codes and names
-    "CNA", "CRN", "EAQ", "EES", "ENS", "EUN", "LCN", "MNS", "NCN", "SCN", "SMN", "SSN", "WHN",
-    "Central America Region", "Caribbean Region", "East Asia and Oceania Region",
-    "Europe and Eurasia Region", "Eastern Asia Region", "Europe Region",
-    "Latin America and Caribbean Region", "Middle East and North Africa Region",
-    "North and Central America Region", "South and Central Asia Region", "South America Region",
-    "Sub-Saharan Africa Region", "Western Hemisphere Region", "World Region",
-    "Western Hemisphere", "South and Central Asia", "Sub-Saharan Africa", "Europe and Eurasia",
-    "Middle East and North Africa", "East Asia and Oceania",
-    "AFR", "ANS", "ASN", "CCN", "EAG", "ECN", "EEE", "EEN", "ESN", "EUS", "LAN", "MEN", "MNA",
-    "NAN", "OCN", "SAG", "SAN", "SEA", "WAN", "WEC",
-    "Africa Region", "Asia, Middle East and North Africa Region", "Asia Region",
-    "Central America and Caribbean Region", "Eastern Africa Region",
-    "Eastern and Central Africa Region", "Central and Eastern Europe Region",
-    "Eastern Europe Region", "East and South Africa Region", "Eurasia Region",
-    "Latin America Region", "Middle East Region", "North Africa Region", "North America Region",
-    "Oceania Region", "Southern Africa Region", "Southern Asia Region", "South East Asia Region",
-    "West Africa Region", "Western Europe Region",
-    # USAID Greenbook
-    "Middle East & North Africa (not specified)", "Latin America & Caribbean (not specified)",
-    "Asia (not specified)", "World (not specified)", "Caribbean (not specified)",
-    "Sub-Saharan Africa (not specified)", "Eurasia (not specified)",
-    "Eastern Europe (not specified)", "Central America (not specified)",
-    "West Africa (not specified)", "Oceania (not specified)",
-    # Our World in Data: UN regions, income groups, unions
-    "OWID_CIS", "OWID_EU27", "OWID_HIC", "OWID_LIC", "OWID_LMC", "OWID_UMC",
-    "East Asia and Pacific (WB)", "Europe and Central Asia (WB)",
-    "Latin America and Caribbean (WB)", "Middle East, North Africa, Afghanistan and Pakistan (WB)",
-    "North America (WB)", "South Asia (WB)", "Sub-Saharan Africa (WB)",
-    "Africa (UN)", "Asia (UN)", "Europe (UN)", "Latin America and the Caribbean (UN)",
-    "Northern America (UN)", "Oceania (UN)",
-    "Americas (UN)", "Australia and New Zealand (UN)", "Central Asia (UN)", "Eastern Asia (UN)",
-    "Eastern Europe (UN)", "Melanesia (UN)", "Micronesia (UN)", "Northern Africa (UN)",
-    "Northern Europe (UN)", "Polynesia (UN)", "South-Eastern Asia (UN)", "Southern Asia (UN)",
-    "Southern Europe (UN)", "Sub-Saharan Africa (UN)", "Western Asia (UN)", "Western Europe (UN)",
-    # IHME Global Burden of Disease regions and socio-demographic groups (via OWID)
-    "Andean Latin America", "Australasia", "Caribbean", "Central Asia", "Central Europe",
-    "Central Europe, Eastern Europe, and Central Asia", "Central Latin America",
-    "Central Sub-Saharan Africa", "East Asia", "Eastern Europe", "Eastern Sub-Saharan Africa",
-    "High SDI", "High-income", "High-income Asia Pacific", "High-middle SDI",
-    "Latin America and Caribbean", "Low SDI", "Low-middle SDI", "Middle SDI",
-    "North Africa and Middle East", "North America", "Oceania", "South Asia", "Southeast Asia",
-    "Southeast Asia, East Asia, and Oceania", "Southern Latin America",
-    "Southern Sub-Saharan Africa", "Tropical Latin America", "Western Europe",
-    # sub-national units some publishers report separately
-    "England", "Wales", "England and Wales", "Northern Ireland", "Scotland", "Iraq (Central Iraq)",
-    "Iraq (Kurdistan Region)",
-))
+AGGREGATES: frozenset[str] = frozenset(
+    s.casefold()
+    for s in (
+        # everywhere
+        "World",
+        "WLD",
+        "OWID_WRL",
+        "Total",
+        "Global",
+        # ForeignAssistance.gov regional codes and names
+        "CNA",
+        "CRN",
+        "EAQ",
+        "EES",
+        "ENS",
+        "EUN",
+        "LCN",
+        "MNS",
+        "NCN",
+        "SCN",
+        "SMN",
+        "SSN",
+        "WHN",
+        "Central America Region",
+        "Caribbean Region",
+        "East Asia and Oceania Region",
+        "Europe and Eurasia Region",
+        "Eastern Asia Region",
+        "Europe Region",
+        "Latin America and Caribbean Region",
+        "Middle East and North Africa Region",
+        "North and Central America Region",
+        "South and Central Asia Region",
+        "South America Region",
+        "Sub-Saharan Africa Region",
+        "Western Hemisphere Region",
+        "World Region",
+        "Western Hemisphere",
+        "South and Central Asia",
+        "Sub-Saharan Africa",
+        "Europe and Eurasia",
+        "Middle East and North Africa",
+        "East Asia and Oceania",
+        "AFR",
+        "ANS",
+        "ASN",
+        "CCN",
+        "EAG",
+        "ECN",
+        "EEE",
+        "EEN",
+        "ESN",
+        "EUS",
+        "LAN",
+        "MEN",
+        "MNA",
+        "NAN",
+        "OCN",
+        "SAG",
+        "SAN",
+        "SEA",
+        "WAN",
+        "WEC",
+        "Africa Region",
+        "Asia, Middle East and North Africa Region",
+        "Asia Region",
+        "Central America and Caribbean Region",
+        "Eastern Africa Region",
+        "Eastern and Central Africa Region",
+        "Central and Eastern Europe Region",
+        "Eastern Europe Region",
+        "East and South Africa Region",
+        "Eurasia Region",
+        "Latin America Region",
+        "Middle East Region",
+        "North Africa Region",
+        "North America Region",
+        "Oceania Region",
+        "Southern Africa Region",
+        "Southern Asia Region",
+        "South East Asia Region",
+        "West Africa Region",
+        "Western Europe Region",
+        # USAID Greenbook
+        "Middle East & North Africa (not specified)",
+        "Latin America & Caribbean (not specified)",
+        "Asia (not specified)",
+        "World (not specified)",
+        "Caribbean (not specified)",
+        "Sub-Saharan Africa (not specified)",
+        "Eurasia (not specified)",
+        "Eastern Europe (not specified)",
+        "Central America (not specified)",
+        "West Africa (not specified)",
+        "Oceania (not specified)",
+        # Our World in Data: UN regions, income groups, unions
+        "OWID_CIS",
+        "OWID_EU27",
+        "OWID_HIC",
+        "OWID_LIC",
+        "OWID_LMC",
+        "OWID_UMC",
+        "East Asia and Pacific (WB)",
+        "Europe and Central Asia (WB)",
+        "Latin America and Caribbean (WB)",
+        "Middle East, North Africa, Afghanistan and Pakistan (WB)",
+        "North America (WB)",
+        "South Asia (WB)",
+        "Sub-Saharan Africa (WB)",
+        "Africa (UN)",
+        "Asia (UN)",
+        "Europe (UN)",
+        "Latin America and the Caribbean (UN)",
+        "Northern America (UN)",
+        "Oceania (UN)",
+        "Americas (UN)",
+        "Australia and New Zealand (UN)",
+        "Central Asia (UN)",
+        "Eastern Asia (UN)",
+        "Eastern Europe (UN)",
+        "Melanesia (UN)",
+        "Micronesia (UN)",
+        "Northern Africa (UN)",
+        "Northern Europe (UN)",
+        "Polynesia (UN)",
+        "South-Eastern Asia (UN)",
+        "Southern Asia (UN)",
+        "Southern Europe (UN)",
+        "Sub-Saharan Africa (UN)",
+        "Western Asia (UN)",
+        "Western Europe (UN)",
+        # IHME Global Burden of Disease regions and socio-demographic groups (via OWID)
+        "Andean Latin America",
+        "Australasia",
+        "Caribbean",
+        "Central Asia",
+        "Central Europe",
+        "Central Europe, Eastern Europe, and Central Asia",
+        "Central Latin America",
+        "Central Sub-Saharan Africa",
+        "East Asia",
+        "Eastern Europe",
+        "Eastern Sub-Saharan Africa",
+        "High SDI",
+        "High-income",
+        "High-income Asia Pacific",
+        "High-middle SDI",
+        "Latin America and Caribbean",
+        "Low SDI",
+        "Low-middle SDI",
+        "Middle SDI",
+        "North Africa and Middle East",
+        "North America",
+        "Oceania",
+        "South Asia",
+        "Southeast Asia",
+        "Southeast Asia, East Asia, and Oceania",
+        "Southern Latin America",
+        "Southern Sub-Saharan Africa",
+        "Tropical Latin America",
+        "Western Europe",
+        # sub-national units some publishers report separately
+        "England",
+        "Wales",
+        "England and Wales",
+        "Northern Ireland",
+        "Scotland",
+        "Iraq (Central Iraq)",
+        "Iraq (Kurdistan Region)",
+    )
+)
 
 #: Former states and territories with no ISO3 today; like aggregates, kept apart (resolve to None).
-HISTORICAL: frozenset[str] = frozenset(s.casefold() for s in (
-    "Berlin, West", "Czechoslovakia (former)", "Germany (former East)", "Soviet Union (former)",
-    "Vietnam (former South)", "Yemen (former P.D.R.)", "Pacific Island Trust Territory",
-    "Sudan (former)", "China (Tibet)", "Yugoslavia (former)", "PIT", "SDF", "TIB", "YUF",
-))
+HISTORICAL: frozenset[str] = frozenset(
+    s.casefold()
+    for s in (
+        "Berlin, West",
+        "Czechoslovakia (former)",
+        "Germany (former East)",
+        "Soviet Union (former)",
+        "Vietnam (former South)",
+        "Yemen (former P.D.R.)",
+        "Pacific Island Trust Territory",
+        "Sudan (former)",
+        "China (Tibet)",
+        "Yugoslavia (former)",
+        "PIT",
+        "SDF",
+        "TIB",
+        "YUF",
+    )
+)
 
 #: Publisher codes that are not ISO3 but name a country.
 CODE_OVERRIDES: dict[str, str] = {"OWID_KOS": "XKX", "CS-KM": "XKX"}
@@ -106,8 +240,7 @@ def _converter():
 
     # Read the package's table as text: with pandas 3, country_converter's own reader turns
     # Namibia's ISO2 code "NA" into a missing value and fails.
-    data = pd.read_csv(COUNTRY_DATA_FILE, sep="\t", dtype=str, keep_default_na=False,
-                       na_values=[""])
+    data = pd.read_csv(COUNTRY_DATA_FILE, sep="\t", dtype=str, keep_default_na=False, na_values=[""])
     data["ISO2"] = data["ISO2"].fillna("(?!)")  # obsolete entries have none: a never-matching pattern
     logging.getLogger("country_converter").setLevel(logging.ERROR)
     return coco.CountryConverter(country_data=data, include_obsolete=True)
@@ -145,7 +278,8 @@ def resolve(names: Iterable[str], source: str) -> dict[str, str | None]:
         raise UnresolvedCountryError(
             f"{source}: {len(unresolved)} country name(s) resolve to no ISO3 code and are not "
             f"listed aggregates: {unresolved}. Add them to drugflows.countries.OVERRIDES or "
-            f"AGGREGATES.")
+            f"AGGREGATES."
+        )
     return mapping
 
 
@@ -191,11 +325,17 @@ SUBREGION_GROUPS: dict[str, str] = {
     "Central Asia": "Central Asia",
     "Western Asia": "Middle East and North Africa",
     "Northern Africa": "Middle East and North Africa",
-    "Eastern Europe": "Europe", "Northern Europe": "Europe", "Southern Europe": "Europe",
+    "Eastern Europe": "Europe",
+    "Northern Europe": "Europe",
+    "Southern Europe": "Europe",
     "Western Europe": "Europe",
-    "Eastern Africa": "Sub-Saharan Africa", "Middle Africa": "Sub-Saharan Africa",
-    "Southern Africa": "Sub-Saharan Africa", "Western Africa": "Sub-Saharan Africa",
-    "Australia and New Zealand": "Oceania", "Melanesia": "Oceania", "Micronesia": "Oceania",
+    "Eastern Africa": "Sub-Saharan Africa",
+    "Middle Africa": "Sub-Saharan Africa",
+    "Southern Africa": "Sub-Saharan Africa",
+    "Western Africa": "Sub-Saharan Africa",
+    "Australia and New Zealand": "Oceania",
+    "Melanesia": "Oceania",
+    "Micronesia": "Oceania",
     "Polynesia": "Oceania",
 }
 _UN_REGION = {"America": "Americas"}
@@ -211,13 +351,17 @@ def country_table() -> pd.DataFrame:
     data = _converter().data
     data = data[data["ISO3"].notna() & data["UNregion"].notna()]
     by_code = {code: group for group, codes in REGION_GROUPS.items() for code in codes}
-    frame = pd.DataFrame({
-        "iso3": data["ISO3"],
-        "name": data["name_short"],
-        "un_region": data["continent"].replace(_UN_REGION),
-        "un_subregion": data["UNregion"],
-    })
-    frame["region_group"] = [by_code.get(code) or SUBREGION_GROUPS.get(sub)
-                             for code, sub in zip(frame["iso3"], frame["un_subregion"], strict=True)]
+    frame = pd.DataFrame(
+        {
+            "iso3": data["ISO3"],
+            "name": data["name_short"],
+            "un_region": data["continent"].replace(_UN_REGION),
+            "un_subregion": data["UNregion"],
+        }
+    )
+    frame["region_group"] = [
+        by_code.get(code) or SUBREGION_GROUPS.get(sub)
+        for code, sub in zip(frame["iso3"], frame["un_subregion"], strict=True)
+    ]
     frame["un_member"] = data["UNmember"].notna()
     return frame.sort_values("iso3", ignore_index=True)

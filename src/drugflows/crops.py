@@ -16,8 +16,12 @@ def pick_vintage(estimates: pd.DataFrame, rule: str = "latest") -> pd.DataFrame:
     """
     if rule not in ("latest", "earliest"):
         raise ValueError(f"rule must be 'latest' or 'earliest', got {rule!r}")
-    order = estimates.assign(_published=estimates["published_year"].astype("Float64").fillna(
-        -1 if rule == "latest" else 10_000))
+    order = estimates.assign(
+        _published=estimates["published_year"].astype("Float64").fillna(-1 if rule == "latest" else 10_000)
+    )
     order = order.sort_values("_published", ascending=(rule == "earliest"), kind="stable")
-    return (order.drop_duplicates(SERIES_KEY, keep="first").drop(columns="_published")
-            .sort_values(SERIES_KEY, ignore_index=True))
+    return (
+        order.drop_duplicates(SERIES_KEY, keep="first")
+        .drop(columns="_published")
+        .sort_values(SERIES_KEY, ignore_index=True)
+    )

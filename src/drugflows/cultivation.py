@@ -14,8 +14,7 @@ from drugflows.crops import pick_vintage
 #: Crop parameter -> label, the main estimator for comparisons, and the production it leads to.
 CROPS = {
     "coca": {"label": "coca bush", "product": "pure cocaine", "default": ["COL", "PER", "BOL"]},
-    "opium_poppy": {"label": "opium poppy", "product": "pure heroin",
-                    "default": ["AFG", "MMR", "MEX"]},
+    "opium_poppy": {"label": "opium poppy", "product": "pure heroin", "default": ["AFG", "MMR", "MEX"]},
 }
 #: Estimators in the order they are preferred when one series is needed.
 ESTIMATORS = ("UNODC", "USG-ONDCP", "national government", "other")
@@ -30,29 +29,38 @@ def crop_countries(estimates: pd.DataFrame, crop: str) -> list[str]:
     return sorted(set(rows["iso3"]) - {"WLD"})
 
 
-def side_by_side(estimates: pd.DataFrame, crop: str, countries: list[str],
-                 measure: str = "cultivation_ha") -> pd.DataFrame:
+def side_by_side(
+    estimates: pd.DataFrame, crop: str, countries: list[str], measure: str = "cultivation_ha"
+) -> pd.DataFrame:
     """Latest-vintage figures of ``measure`` for each country, year and estimator.
 
     Columns: iso3, year, estimate_by, value, published_year, source.
     """
     rows = pick_vintage(estimates)
     rows = rows[(rows["crop"] == crop) & (rows["measure"] == measure) & rows["iso3"].isin(countries)]
-    return rows[["iso3", "year", "estimate_by", "value", "published_year", "source"]].reset_index(
-        drop=True)
+    return rows[["iso3", "year", "estimate_by", "value", "published_year", "source"]].reset_index(drop=True)
 
 
 def vintages(rows: pd.DataFrame) -> pd.DataFrame:
     """For rows of :func:`side_by_side`: per country and estimator, the years covered ("first-last"),
     the number of figures and the publication years they come from ("2019, 2021")."""
-    return rows.groupby(["iso3", "estimate_by"]).agg(
-        years=("year", lambda y: f"{y.min()}-{y.max()}"), figures=("value", "size"),
-        published=("published_year",
-                   lambda p: ", ".join(str(int(v)) for v in sorted(p.dropna().unique())))).reset_index()
+    return (
+        rows.groupby(["iso3", "estimate_by"])
+        .agg(
+            years=("year", lambda y: f"{y.min()}-{y.max()}"),
+            figures=("value", "size"),
+            published=(
+                "published_year",
+                lambda p: ", ".join(str(int(v)) for v in sorted(p.dropna().unique())),
+            ),
+        )
+        .reset_index()
+    )
 
 
-def one_series(estimates: pd.DataFrame, crop: str, countries: list[str],
-               measure: str = "cultivation_ha") -> pd.DataFrame:
+def one_series(
+    estimates: pd.DataFrame, crop: str, countries: list[str], measure: str = "cultivation_ha"
+) -> pd.DataFrame:
     """Years x countries: one estimator per country (the one with the most years; ties go to the
     first in :data:`ESTIMATORS`), so a country's line never mixes estimators. The estimator used for
     each country is in ``.attrs["estimator"]``."""
@@ -116,17 +124,29 @@ def change_correlations(wide: pd.DataFrame, min_years: int = 5) -> pd.DataFrame:
     rows = []
     names = list(wide.columns)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             pairs = changes[[a, b]].dropna()
             n = len(pairs)
             r = pairs[a].corr(pairs[b]) if n >= min_years else np.nan
-            rows.append({"country_a": a, "country_b": b, "years": n, "r": r,
-                         "chance_band": 1.96 / np.sqrt(n - 1) if n > 1 else np.nan})
+            rows.append(
+                {
+                    "country_a": a,
+                    "country_b": b,
+                    "years": n,
+                    "r": r,
+                    "chance_band": 1.96 / np.sqrt(n - 1) if n > 1 else np.nan,
+                }
+            )
     return pd.DataFrame(rows, columns=["country_a", "country_b", "years", "r", "chance_band"])
 
 
-def reading(crop: str, cultivated_ha: pd.DataFrame, intensity_ratio: pd.DataFrame,
-            correlations: pd.DataFrame, names: dict[str, str]) -> list[str]:
+def reading(
+    crop: str,
+    cultivated_ha: pd.DataFrame,
+    intensity_ratio: pd.DataFrame,
+    correlations: pd.DataFrame,
+    names: dict[str, str],
+) -> list[str]:
     """Plain sentences from the cultivation series, eradication intensity and change correlations."""
     label = CROPS[crop]["label"]
     out = []
@@ -135,28 +155,39 @@ def reading(crop: str, cultivated_ha: pd.DataFrame, intensity_ratio: pd.DataFram
         if len(series) < 2:
             continue
         peak = series.idxmax()
-        out.append(f"{names.get(iso3, iso3)}: {label} cultivation {series.iloc[-1]:,.0f} ha in "
-                   f"{series.index[-1]}, against {series.iloc[0]:,.0f} ha in {series.index[0]}; "
-                   f"peak {series.max():,.0f} ha in {peak} "
-                   f"({cultivated_ha.attrs.get('estimator', {}).get(iso3, 'estimate')}).")
+        out.append(
+            f"{names.get(iso3, iso3)}: {label} cultivation {series.iloc[-1]:,.0f} ha in "
+            f"{series.index[-1]}, against {series.iloc[0]:,.0f} ha in {series.index[0]}; "
+            f"peak {series.max():,.0f} ha in {peak} "
+            f"({cultivated_ha.attrs.get('estimator', {}).get(iso3, 'estimate')})."
+        )
     for iso3 in intensity_ratio.columns:
         ratio = intensity_ratio[iso3].dropna()
         if not ratio.empty:
-            out.append(f"{names.get(iso3, iso3)} eradicated on average {ratio.mean():.2f} ha per "
-                       f"hectare of {label} standing at the survey ({ratio.index[0]}-"
-                       f"{ratio.index[-1]}; highest {ratio.max():.2f} in {ratio.idxmax()}).")
+            out.append(
+                f"{names.get(iso3, iso3)} eradicated on average {ratio.mean():.2f} ha per "
+                f"hectare of {label} standing at the survey ({ratio.index[0]}-"
+                f"{ratio.index[-1]}; highest {ratio.max():.2f} in {ratio.idxmax()})."
+            )
     tested = correlations.dropna(subset=["r"])
     if tested.empty:
         out.append("No pair of countries has enough common years to correlate changes.")
     else:
         negative = tested[tested["r"] < -tested["chance_band"]]
         if negative.empty:
-            out.append(f"None of the {len(tested)} country pairs shows a negative correlation of "
-                       "yearly changes beyond chance: no balloon effect is visible at this scale.")
+            out.append(
+                f"None of the {len(tested)} country pairs shows a negative correlation of "
+                "yearly changes beyond chance: no balloon effect is visible at this scale."
+            )
         else:
-            pairs = "; ".join(f"{names.get(r.country_a, r.country_a)} and "
-                              f"{names.get(r.country_b, r.country_b)} (r = {r.r:+.2f}, {r.years} "
-                              "years)" for r in negative.itertuples())
-            out.append(f"Yearly changes move in opposite directions beyond chance for: {pairs}. "
-                       "This is consistent with displacement, not proof of it.")
+            pairs = "; ".join(
+                f"{names.get(r.country_a, r.country_a)} and "
+                f"{names.get(r.country_b, r.country_b)} (r = {r.r:+.2f}, {r.years} "
+                "years)"
+                for r in negative.itertuples()
+            )
+            out.append(
+                f"Yearly changes move in opposite directions beyond chance for: {pairs}. "
+                "This is consistent with displacement, not proof of it."
+            )
     return out

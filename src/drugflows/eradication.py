@@ -19,9 +19,12 @@ REGRESSORS = {
     "manual_elsewhere_kha": "Manual eradication elsewhere in the department",
 }
 #: Regressor -> the unit of its coefficient.
-UNITS = {"aerial_spraying_ha": "ha of coca per ha", "manual_eradication_ha": "ha of coca per ha",
-         "aerial_elsewhere_kha": "ha of coca per 1,000 ha",
-         "manual_elsewhere_kha": "ha of coca per 1,000 ha"}
+UNITS = {
+    "aerial_spraying_ha": "ha of coca per ha",
+    "manual_eradication_ha": "ha of coca per ha",
+    "aerial_elsewhere_kha": "ha of coca per 1,000 ha",
+    "manual_elsewhere_kha": "ha of coca per 1,000 ha",
+}
 OUTCOME = "coca_later_ha"
 #: The panel covers 17 years: longer lags leave too few years to estimate.
 MAX_LAG = 5
@@ -36,14 +39,19 @@ def analysis_panel(panel: pd.DataFrame, lag: int = 1) -> pd.DataFrame:
     without manual eradication (not collected before 2004) are left for :func:`twfe` to drop.
     """
     if not isinstance(lag, int) or isinstance(lag, bool) or not 1 <= lag <= MAX_LAG:
-        raise ParameterError(f"Parameter 'lag' must be a whole number of years from 1 to {MAX_LAG}, "
-                             f"got {type(lag).__name__} {lag!r}")
+        raise ParameterError(
+            f"Parameter 'lag' must be a whole number of years from 1 to {MAX_LAG}, "
+            f"got {type(lag).__name__} {lag!r}"
+        )
     data = panel.sort_values(["divipola", "year"]).copy()
     grown = data.groupby("divipola")["coca_ha"].transform("max") > 0
-    for own, elsewhere in (("aerial_spraying_ha", "aerial_elsewhere_kha"),
-                           ("manual_eradication_ha", "manual_elsewhere_kha")):
+    for own, elsewhere in (
+        ("aerial_spraying_ha", "aerial_elsewhere_kha"),
+        ("manual_eradication_ha", "manual_elsewhere_kha"),
+    ):
         department_total = data.groupby(["department_code", "year"])[own].transform(
-            lambda s: s.sum(min_count=1))
+            lambda s: s.sum(min_count=1)
+        )
         data[elsewhere] = (department_total - data[own]) / 1000
     data[OUTCOME] = data.groupby("divipola")["coca_ha"].shift(-lag)
     data["outcome_year"] = data["year"] + lag
@@ -70,14 +78,18 @@ def reading(fit: Fit, lag: int, first_year: int, last_year: int) -> list[str]:
     """Plain sentences: each coefficient with its interval, and whether it is distinguishable from
     zero at the 95% level."""
     later = "the next year" if lag == 1 else f"{lag} years later"
-    out = [f"{fit.observations:,} municipality-years ({fit.clusters} municipalities with coca at some "
-           f"point), eradication in {first_year}-{last_year}, coca measured {later}."]
+    out = [
+        f"{fit.observations:,} municipality-years ({fit.clusters} municipalities with coca at some "
+        f"point), eradication in {first_year}-{last_year}, coca measured {later}."
+    ]
     for name, label in REGRESSORS.items():
         row = fit[name]
         clear = row["ci_low"] > 0 or row["ci_high"] < 0
         verdict = "distinguishable from zero" if clear else "not distinguishable from zero"
-        out.append(f"{label}: {row['coef']:+.3f} {UNITS[name]} {later} (95% interval "
-                   f"{row['ci_low']:+.3f} to {row['ci_high']:+.3f}; {verdict}).")
+        out.append(
+            f"{label}: {row['coef']:+.3f} {UNITS[name]} {later} (95% interval "
+            f"{row['ci_low']:+.3f} to {row['ci_high']:+.3f}; {verdict})."
+        )
     return out
 
 
@@ -89,9 +101,13 @@ def coca_avoided_by_spraying(panel: pd.DataFrame) -> dict:
     years = usable_years(data)
     spraying = estimate(data, years[0], years[-1])["aerial_spraying_ha"]
     low, high = -spraying["ci_high"], -spraying["ci_low"]
-    return {"ha_per_ha": -spraying["coef"], "ci": (low, high), "years": (years[0], years[-1]),
-            "note": f"the project's estimate for aerial spraying, coca one year later, "
-                    f"{years[0]}-{years[-1]}; 95% interval {low:.3f} to {high:.3f}"}
+    return {
+        "ha_per_ha": -spraying["coef"],
+        "ci": (low, high),
+        "years": (years[0], years[-1]),
+        "note": f"the project's estimate for aerial spraying, coca one year later, "
+        f"{years[0]}-{years[-1]}; 95% interval {low:.3f} to {high:.3f}",
+    }
 
 
 def usable_years(data: pd.DataFrame) -> list[int]:

@@ -60,8 +60,15 @@ def twfe(frame: pd.DataFrame, outcome: str, regressors: list[str], unit: str, pe
     return Fit(table=table, observations=n, clusters=g)
 
 
-def event_study(frame: pd.DataFrame, outcome: str, unit: str, period: str, treated: list[str],
-                start: int, window: tuple[int, int] = (-5, 10)) -> pd.DataFrame:
+def event_study(
+    frame: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    period: str,
+    treated: list[str],
+    start: int,
+    window: tuple[int, int] = (-5, 10),
+) -> pd.DataFrame:
     """Treated-minus-comparison gap in ``outcome`` by year relative to ``start``, net of the
     average pre-start gap (a difference in differences, year by year).
 
@@ -91,9 +98,15 @@ def post_effect(study: pd.DataFrame) -> float:
     return float(study.loc[study["relative_year"] >= 0, "effect"].mean())
 
 
-def placebo_studies(frame: pd.DataFrame, outcome: str, unit: str, period: str,
-                    treated: list[str], start: int, window: tuple[int, int] = (-5, 10)
-                    ) -> pd.DataFrame:
+def placebo_studies(
+    frame: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    period: str,
+    treated: list[str],
+    start: int,
+    window: tuple[int, int] = (-5, 10),
+) -> pd.DataFrame:
     """Event studies with each comparison unit in turn treated as if it had started in ``start``
     (the real treated units left out). Returns relative_year x placebo unit: the effect paths.
     Units without data before and after the start are skipped."""
@@ -109,9 +122,15 @@ def placebo_studies(frame: pd.DataFrame, outcome: str, unit: str, period: str,
     return pd.DataFrame(paths).sort_index()
 
 
-def permutation_test(frame: pd.DataFrame, outcome: str, unit: str, period: str,
-                     treated: list[str], start: int, window: tuple[int, int] = (-5, 10)
-                     ) -> tuple[float, float, pd.Series]:
+def permutation_test(
+    frame: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    period: str,
+    treated: list[str],
+    start: int,
+    window: tuple[int, int] = (-5, 10),
+) -> tuple[float, float, pd.Series]:
     """Placebo inference for :func:`post_effect`: every comparison unit in turn is treated as if it
     had started in ``start`` (:func:`placebo_studies`), giving the distribution of the statistic
     under no effect. Returns the observed effect, the two-sided p-value (placebos at least as large
@@ -151,8 +170,15 @@ class Synthetic:
     post_effect: float  # mean gap from the start on
 
 
-def synthetic_control(frame: pd.DataFrame, outcome: str, unit: str, period: str, treated: str,
-                      start: int, iterations: int = 5000) -> Synthetic:
+def synthetic_control(
+    frame: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    period: str,
+    treated: str,
+    start: int,
+    iterations: int = 5000,
+) -> Synthetic:
     """Weights on the donor units (all other units with a complete series over the years the
     treated unit has) that best reproduce the treated unit's outcome before ``start``
     (least squares on the simplex, by projected gradient descent), and the gap after."""
@@ -170,10 +196,12 @@ def synthetic_control(frame: pd.DataFrame, outcome: str, unit: str, period: str,
     for _ in range(iterations):
         w = _project_to_simplex(w - step * (x.T @ (x @ w - y)))
     synthetic = wide[donors].to_numpy() @ w
-    path = pd.DataFrame({"period": wide.index, "treated": wide[treated].to_numpy(),
-                         "synthetic": synthetic})
+    path = pd.DataFrame({"period": wide.index, "treated": wide[treated].to_numpy(), "synthetic": synthetic})
     path["gap"] = path["treated"] - path["synthetic"]
     is_pre = path["period"] < start
-    return Synthetic(weights=pd.Series(w, index=donors).sort_values(ascending=False),
-                     path=path, pre_rmspe=float(np.sqrt((path.loc[is_pre, "gap"] ** 2).mean())),
-                     post_effect=float(path.loc[~is_pre, "gap"].mean()))
+    return Synthetic(
+        weights=pd.Series(w, index=donors).sort_values(ascending=False),
+        path=path,
+        pre_rmspe=float(np.sqrt((path.loc[is_pre, "gap"] ** 2).mean())),
+        post_effect=float(path.loc[~is_pre, "gap"].mean()),
+    )

@@ -38,22 +38,42 @@ class RemoteFile:
 
 
 REMOTE_FILES: tuple[RemoteFile, ...] = (
-    RemoteFile("bts_border_crossings", "Border_Crossing_Entry_Data.csv",
-               "https://data.bts.gov/api/views/keg4-3bc2/rows.csv?accessType=DOWNLOAD"),
-    RemoteFile("cdc_overdose", "VSRR_Provisional_Drug_Overdose_Death_Counts.csv",
-               "https://data.cdc.gov/api/views/xkb8-kh2a/rows.csv?accessType=DOWNLOAD"),
-    RemoteFile("owid", "homicide-rate-unodc.csv",
-               "https://ourworldindata.org/grapher/homicide-rate-unodc.csv"),
-    RemoteFile("owid", "gdp-per-capita-worldbank.csv",
-               "https://ourworldindata.org/grapher/gdp-per-capita-worldbank.csv"),
-    RemoteFile("owid", "ti-corruption-perception-index.csv",
-               "https://ourworldindata.org/grapher/ti-corruption-perception-index.csv"),
-    RemoteFile("owid_drugs", "death-rates-from-drug-use-disorders.csv",
-               "https://ourworldindata.org/grapher/death-rates-from-drug-use-disorders.csv"),
-    RemoteFile("owid_drugs", "death-rates-cocaine.csv",
-               "https://ourworldindata.org/grapher/death-rates-cocaine.csv"),
-    RemoteFile("owid_drugs", "death-rate-from-opioid-use.csv",
-               "https://ourworldindata.org/grapher/death-rate-from-opioid-use.csv"),
+    RemoteFile(
+        "bts_border_crossings",
+        "Border_Crossing_Entry_Data.csv",
+        "https://data.bts.gov/api/views/keg4-3bc2/rows.csv?accessType=DOWNLOAD",
+    ),
+    RemoteFile(
+        "cdc_overdose",
+        "VSRR_Provisional_Drug_Overdose_Death_Counts.csv",
+        "https://data.cdc.gov/api/views/xkb8-kh2a/rows.csv?accessType=DOWNLOAD",
+    ),
+    RemoteFile(
+        "owid", "homicide-rate-unodc.csv", "https://ourworldindata.org/grapher/homicide-rate-unodc.csv"
+    ),
+    RemoteFile(
+        "owid",
+        "gdp-per-capita-worldbank.csv",
+        "https://ourworldindata.org/grapher/gdp-per-capita-worldbank.csv",
+    ),
+    RemoteFile(
+        "owid",
+        "ti-corruption-perception-index.csv",
+        "https://ourworldindata.org/grapher/ti-corruption-perception-index.csv",
+    ),
+    RemoteFile(
+        "owid_drugs",
+        "death-rates-from-drug-use-disorders.csv",
+        "https://ourworldindata.org/grapher/death-rates-from-drug-use-disorders.csv",
+    ),
+    RemoteFile(
+        "owid_drugs", "death-rates-cocaine.csv", "https://ourworldindata.org/grapher/death-rates-cocaine.csv"
+    ),
+    RemoteFile(
+        "owid_drugs",
+        "death-rate-from-opioid-use.csv",
+        "https://ourworldindata.org/grapher/death-rate-from-opioid-use.csv",
+    ),
 )
 
 #: Sources with no stable file address: where to download them by hand.
@@ -71,8 +91,9 @@ MANUAL = {
 }
 
 
-def download(remote: RemoteFile, raw_dir: Path, mirror: str | None = None,
-             progress: bool = True, timeout: float = 60) -> tuple[Path, str]:
+def download(
+    remote: RemoteFile, raw_dir: Path, mirror: str | None = None, progress: bool = True, timeout: float = 60
+) -> tuple[Path, str]:
     """Download one file into ``raw_dir/<source>/``; return its path and sha256."""
     from tqdm import tqdm
 
@@ -81,26 +102,36 @@ def download(remote: RemoteFile, raw_dir: Path, mirror: str | None = None,
     digest = hashlib.sha256()
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response, \
-                atomic_path(target) as tmp:
+        with urllib.request.urlopen(request, timeout=timeout) as response, atomic_path(target) as tmp:
             total = int(response.headers.get("Content-Length") or 0) or None
-            with open(tmp, "wb") as out, tqdm(total=total, unit="B", unit_scale=True,
-                                               desc=remote.file_name, disable=not progress) as bar:
+            with (
+                open(tmp, "wb") as out,
+                tqdm(
+                    total=total, unit="B", unit_scale=True, desc=remote.file_name, disable=not progress
+                ) as bar,
+            ):
                 for block in iter(lambda: response.read(1 << 16), b""):
                     out.write(block)
                     digest.update(block)
                     bar.update(len(block))
             if remote.sha256 and digest.hexdigest() != remote.sha256:
-                raise FetchError(f"{url}: sha256 {digest.hexdigest()} does not match the expected "
-                                 f"{remote.sha256}; {target} left as it was")
+                raise FetchError(
+                    f"{url}: sha256 {digest.hexdigest()} does not match the expected "
+                    f"{remote.sha256}; {target} left as it was"
+                )
     except OSError as exc:  # URLError, HTTPError, timeouts
         raise FetchError(f"{url}: download failed ({exc})") from exc
     return target, digest.hexdigest()
 
 
-def fetch(sources: Iterable[str] | None = None, raw_dir: Path | None = None,
-          mirror: str | None = None, remote_files: Iterable[RemoteFile] = REMOTE_FILES,
-          progress: bool = True, echo=print) -> list[Path]:
+def fetch(
+    sources: Iterable[str] | None = None,
+    raw_dir: Path | None = None,
+    mirror: str | None = None,
+    remote_files: Iterable[RemoteFile] = REMOTE_FILES,
+    progress: bool = True,
+    echo=print,
+) -> list[Path]:
     """Download every listed file (of ``sources``, default all); go on past a failure, then raise
     FetchError naming every file that failed."""
     raw_dir = Path(raw_dir or os.environ.get(paths.RAW_DIR_ENV) or paths.RAW_DIR)

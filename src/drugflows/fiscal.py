@@ -6,8 +6,12 @@ import pandas as pd
 
 #: Month abbreviations in fiscal-year order, as CBP writes them.
 FISCAL_MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
-_CALENDAR_MONTH = {abbr: i + 1 for i, abbr in enumerate(
-    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"))}
+_CALENDAR_MONTH = {
+    abbr: i + 1
+    for i, abbr in enumerate(
+        ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+    )
+}
 
 
 def calendar_month(fiscal_year: int, month_abbr: str) -> pd.Timestamp:
@@ -20,4 +24,3 @@ def calendar_month(fiscal_year: int, month_abbr: str) -> pd.Timestamp:
 def fiscal_year_of(month: pd.Series) -> pd.Series:
     """Fiscal year of each timestamp: months October-December belong to the next year's FY."""
     return month.dt.year + (month.dt.month >= 10).astype("int64")
-

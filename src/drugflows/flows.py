@@ -15,8 +15,9 @@ from drugflows.fiscal import fiscal_year_of
 VEHICLE_MEASURES = ("Personal Vehicles", "Trucks", "Buses", "Trains")
 
 
-def seizures_per_traffic(seizures: pd.DataFrame, crossings: pd.DataFrame,
-                         measures: tuple[str, ...] = VEHICLE_MEASURES) -> pd.DataFrame:
+def seizures_per_traffic(
+    seizures: pd.DataFrame, crossings: pd.DataFrame, measures: tuple[str, ...] = VEHICLE_MEASURES
+) -> pd.DataFrame:
     """Port-of-entry seizures over inbound traffic, by field office and month.
 
     ``seizures``: rows of ``cbp_seizures_monthly`` (OFO rows are used: USBP works between ports);
@@ -25,14 +26,23 @@ def seizures_per_traffic(seizures: pd.DataFrame, crossings: pd.DataFrame,
     events_per_million_vehicles.
     """
     ports = seizures[seizures["component"] == "OFO"]
-    seized = ports.groupby(["aor", "month"], as_index=False)[["lbs", "events"]].sum().rename(
-        columns={"aor": "field_office"})
+    seized = (
+        ports.groupby(["aor", "month"], as_index=False)[["lbs", "events"]]
+        .sum()
+        .rename(columns={"aor": "field_office"})
+    )
     traffic = crossings[crossings["measure"].isin(measures)].dropna(subset=["field_office"])
-    vehicles = traffic.groupby(["field_office", "month"], as_index=False)["value"].sum().rename(
-        columns={"value": "vehicles"})
+    vehicles = (
+        traffic.groupby(["field_office", "month"], as_index=False)["value"]
+        .sum()
+        .rename(columns={"value": "vehicles"})
+    )
     months = set(seized["month"]) & set(vehicles["month"])
-    out = vehicles[vehicles["month"].isin(months)].merge(
-        seized, on=["field_office", "month"], how="left").fillna({"lbs": 0.0, "events": 0})
+    out = (
+        vehicles[vehicles["month"].isin(months)]
+        .merge(seized, on=["field_office", "month"], how="left")
+        .fillna({"lbs": 0.0, "events": 0})
+    )
     per_million = out["vehicles"].where(out["vehicles"] > 0) / 1e6
     out["lbs_per_million_vehicles"] = out["lbs"] / per_million
     out["events_per_million_vehicles"] = out["events"] / per_million
@@ -53,13 +63,15 @@ def seasonal_profile(monthly: pd.Series) -> pd.DataFrame:
     means = frame.groupby("fiscal_year")["value"].transform("mean")
     frame["ratio"] = frame["value"] / means.where(means > 0)
     frame["month"] = frame.index.month
-    profile = frame.groupby("month")["ratio"].agg(["mean", "count"]).rename(
-        columns={"mean": "index", "count": "years"})
+    profile = (
+        frame.groupby("month")["ratio"]
+        .agg(["mean", "count"])
+        .rename(columns={"mean": "index", "count": "years"})
+    )
     return profile.reindex(range(1, 13)).rename_axis("month").reset_index()
 
 
-def change_points(values: pd.Series, min_size: int = 6, penalty: float | None = None
-                  ) -> list[pd.Timestamp]:
+def change_points(values: pd.Series, min_size: int = 6, penalty: float | None = None) -> list[pd.Timestamp]:
     """Where the mean level of a series shifts: binary segmentation on squared error.
 
     A segment is split at the point that most reduces the sum of squared deviations from the
@@ -80,7 +92,7 @@ def change_points(values: pd.Series, min_size: int = 6, penalty: float | None = 
 
     def best_split(lo: int, hi: int) -> tuple[float, int]:
         seg = y[lo:hi]
-        csum, csq = np.cumsum(seg), np.cumsum(seg ** 2)
+        csum, csq = np.cumsum(seg), np.cumsum(seg**2)
         total = csq[-1] - csum[-1] ** 2 / len(seg)
         best, where = 0.0, -1
         for k in range(min_size, len(seg) - min_size + 1):
@@ -113,29 +125,40 @@ def seizure_level_shifts(lbs: pd.Series, min_size: int = 6) -> list[pd.Timestamp
 #: Report drug -> UNODC drug classes, CBP drug type, NFLIS category (None: not on file).
 DRUGS = {
     "cocaine": {"unodc": ("cocaine",), "cbp": "Cocaine", "nflis": None, "crop": "coca"},
-    "fentanyl": {"unodc": ("fentanyl",), "cbp": "Fentanyl", "nflis": "Fentanyl and Fentanyl-related",
-                 "crop": None},
-    "methamphetamine": {"unodc": ("methamphetamine",), "cbp": "Methamphetamine", "nflis": None,
-                        "crop": None},
+    "fentanyl": {
+        "unodc": ("fentanyl",),
+        "cbp": "Fentanyl",
+        "nflis": "Fentanyl and Fentanyl-related",
+        "crop": None,
+    },
+    "methamphetamine": {"unodc": ("methamphetamine",), "cbp": "Methamphetamine", "nflis": None, "crop": None},
     "heroin": {"unodc": ("heroin",), "cbp": "Heroin", "nflis": None, "crop": "opium_poppy"},
-    "cannabis": {"unodc": ("cannabis_herb", "cannabis_resin"), "cbp": "Marijuana",
-                 "nflis": None, "crop": None},
+    "cannabis": {
+        "unodc": ("cannabis_herb", "cannabis_resin"),
+        "cbp": "Marijuana",
+        "nflis": None,
+        "crop": None,
+    },
 }
 PORTAL_SOURCE = "UNODC data portal, drug seizures 2018-2022"
 HISTORIC_SOURCE = "UNODC national seizure series 1990-2019"
 #: Seizure stages of the chain toward the US, by report region group (countries table) or ISO3.
-TRANSIT_STAGES = (("Andean region", "region_group", "Andean region"),
-                  ("Central America", "region_group", "Central America"),
-                  ("Caribbean", "region_group", "Caribbean"),
-                  ("Mexico", "iso3", "MEX"))
+TRANSIT_STAGES = (
+    ("Andean region", "region_group", "Andean region"),
+    ("Central America", "region_group", "Central America"),
+    ("Caribbean", "region_group", "Caribbean"),
+    ("Mexico", "iso3", "MEX"),
+)
 
 
 def unodc_series(unodc: pd.DataFrame, drug: str) -> pd.DataFrame:
     """kg seized by country and year for a report drug, one UNODC series per year (the portal
     export from 2018, the national series before), never both added."""
     rows = unodc[unodc["drug_class"].isin(DRUGS[drug]["unodc"])]
-    rows = rows[((rows["source"] == PORTAL_SOURCE) & (rows["year"] >= 2018))
-                | ((rows["source"] == HISTORIC_SOURCE) & (rows["year"] < 2018))]
+    rows = rows[
+        ((rows["source"] == PORTAL_SOURCE) & (rows["year"] >= 2018))
+        | ((rows["source"] == HISTORIC_SOURCE) & (rows["year"] < 2018))
+    ]
     return rows.groupby(["iso3", "year"], as_index=False)["kg"].sum()
 
 
@@ -162,13 +185,19 @@ def region_shares(by_country: pd.DataFrame, countries: pd.DataFrame) -> pd.DataF
 
 def top_region_shares(shares: pd.DataFrame, n: int = 6) -> pd.DataFrame:
     """Shares (%) as a year x region table, the ``n`` regions with the largest mean share."""
-    table = shares.pivot_table(index="year", columns="region_group", values="share_pct",
-                               fill_value=0)
+    table = shares.pivot_table(index="year", columns="region_group", values="share_pct", fill_value=0)
     return table[table.mean().sort_values(ascending=False).index[:n]]
 
 
-def supply_chain(drug: str, year: int, unodc: pd.DataFrame, countries: pd.DataFrame,
-                 cbp: pd.DataFrame, amo: pd.DataFrame, crops: pd.DataFrame) -> pd.DataFrame:
+def supply_chain(
+    drug: str,
+    year: int,
+    unodc: pd.DataFrame,
+    countries: pd.DataFrame,
+    cbp: pd.DataFrame,
+    amo: pd.DataFrame,
+    crops: pd.DataFrame,
+) -> pd.DataFrame:
     """The chain toward the US for one year, as far as the data reach, in kg where weighed.
 
     Stages: potential production (published, latest vintage), seizures in the Andean region,
@@ -187,46 +216,68 @@ def supply_chain(drug: str, year: int, unodc: pd.DataFrame, countries: pd.DataFr
             prod = prod[prod["iso3"] == "WLD"]
         if not prod.empty:
             row = prod.sort_values("published_year").iloc[-1]
-            stages.append(("Potential production", row["value"] * 1000, row["source"],
-                           f"{row['estimate_by']}, {row['unit']}"))
+            stages.append(
+                (
+                    "Potential production",
+                    row["value"] * 1000,
+                    row["source"],
+                    f"{row['estimate_by']}, {row['unit']}",
+                )
+            )
     series = unodc_series(unodc, drug)
-    series = series[series["year"] == year].merge(countries[["iso3", "region_group"]], on="iso3",
-                                                  how="left")
+    series = series[series["year"] == year].merge(countries[["iso3", "region_group"]], on="iso3", how="left")
     for label, column, value in TRANSIT_STAGES:
         kg = series.loc[series[column] == value, "kg"].sum()
         stages.append((f"Seized: {label}", kg, "UNODC drug seizures", f"calendar {year}"))
     cbp_rows = cbp[(cbp["drug"] == DRUGS[drug]["cbp"]) & (cbp["fiscal_year"] == year)]
-    for component, label in (("OFO", "US ports of entry (CBP OFO)"),
-                             ("USBP", "US between ports (CBP USBP)")):
-        stages.append((f"Seized: {label}", cbp_rows.loc[cbp_rows["component"] == component,
-                                                         "kg"].sum(),
-                       "CBP drug seizure statistics", f"fiscal year {year}"))
+    for component, label in (("OFO", "US ports of entry (CBP OFO)"), ("USBP", "US between ports (CBP USBP)")):
+        stages.append(
+            (
+                f"Seized: {label}",
+                cbp_rows.loc[cbp_rows["component"] == component, "kg"].sum(),
+                "CBP drug seizure statistics",
+                f"fiscal year {year}",
+            )
+        )
     amo_rows = amo[(amo["drug"] == DRUGS[drug]["cbp"]) & (amo["fiscal_year"] == year)]
-    stages.append(("Seized: US air and marine (CBP AMO)", amo_rows["kg"].sum(),
-                   "CBP drug seizure statistics (AMO)", f"fiscal year {year}"))
+    stages.append(
+        (
+            "Seized: US air and marine (CBP AMO)",
+            amo_rows["kg"].sum(),
+            "CBP drug seizure statistics (AMO)",
+            f"fiscal year {year}",
+        )
+    )
     chain = pd.DataFrame(stages, columns=["stage", "kg", "source", "note"])
     if chain["stage"].iloc[0] == "Potential production":
         seized = chain.loc[chain["stage"].str.startswith("Seized"), "kg"].sum()
-        chain.loc[len(chain)] = ("Not seized on this chain", max(chain["kg"].iloc[0] - seized, 0.0),
-                                 "remainder", "production minus the seizures above: consumed "
-                                 "elsewhere, stocked, lost, seized elsewhere or not recorded")
+        chain.loc[len(chain)] = (
+            "Not seized on this chain",
+            max(chain["kg"].iloc[0] - seized, 0.0),
+            "remainder",
+            "production minus the seizures above: consumed "
+            "elsewhere, stocked, lost, seized elsewhere or not recorded",
+        )
     return chain
 
 
-def price_ladder(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year: int
-                 ) -> pd.DataFrame:
+def price_ladder(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year: int) -> pd.DataFrame:
     """Median price per gram (USD) by stage and level, latest year on file up to ``year``.
 
     Stages: source (Andean region), transit (Central America, Mexico), United States. Returns
     stage, level, year, usd_per_gram (median across countries), countries.
     """
-    rows = prices[prices["drug_class"].isin(DRUGS[drug]["unodc"]) & prices["usd_per_gram"].notna()
-                  & (prices["year"] <= year)]
+    rows = prices[
+        prices["drug_class"].isin(DRUGS[drug]["unodc"])
+        & prices["usd_per_gram"].notna()
+        & (prices["year"] <= year)
+    ]
     rows = rows.merge(countries[["iso3", "region_group"]], on="iso3", how="left")
     stage = pd.Series(None, index=rows.index, dtype="object")
     stage[rows["region_group"] == "Andean region"] = "Source (Andean region)"
-    stage[(rows["region_group"] == "Central America") | (rows["iso3"] == "MEX")] = \
+    stage[(rows["region_group"] == "Central America") | (rows["iso3"] == "MEX")] = (
         "Transit (Central America, Mexico)"
+    )
     stage[rows["iso3"] == "USA"] = "United States"
     rows = rows.assign(stage=stage).dropna(subset=["stage"])
     if rows.empty:
@@ -234,11 +285,12 @@ def price_ladder(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year:
     latest = rows.groupby(["stage", "level"])["year"].transform("max")
     rows = rows[rows["year"] == latest]
     out = rows.groupby(["stage", "level", "year"], as_index=False).agg(
-        usd_per_gram=("usd_per_gram", "median"), countries=("iso3", "nunique"))
-    order = {"Source (Andean region)": 0, "Transit (Central America, Mexico)": 1,
-             "United States": 2}
-    return out.sort_values(["stage", "level"], key=lambda s: s.map(order) if s.name == "stage"
-                           else s, ignore_index=True)
+        usd_per_gram=("usd_per_gram", "median"), countries=("iso3", "nunique")
+    )
+    order = {"Source (Andean region)": 0, "Transit (Central America, Mexico)": 1, "United States": 2}
+    return out.sort_values(
+        ["stage", "level"], key=lambda s: s.map(order) if s.name == "stage" else s, ignore_index=True
+    )
 
 
 def nflis_states(nflis: pd.DataFrame, drug: str, top: int = 12) -> pd.DataFrame:
@@ -252,20 +304,26 @@ def nflis_states(nflis: pd.DataFrame, drug: str, top: int = 12) -> pd.DataFrame:
     order = yearly.groupby("state_name")["reports"].sum().sort_values(ascending=False)
     keep = list(order.index[:top])
     yearly = yearly[yearly["state_name"].isin(keep)]
-    return yearly.sort_values(["state_name", "year"], key=lambda s: s.map(
-        {n: i for i, n in enumerate(keep)}) if s.name == "state_name" else s, ignore_index=True)
+    return yearly.sort_values(
+        ["state_name", "year"],
+        key=lambda s: s.map({n: i for i, n in enumerate(keep)}) if s.name == "state_name" else s,
+        ignore_index=True,
+    )
 
 
 def routes_text(drug: str, flows_table: pd.DataFrame) -> str:
     """The published route figures for the drug, one line each with base, year and source."""
     if drug != "cocaine" or flows_table.empty:
-        return (f"No published route shares for {drug} are on file; the route estimates on file "
-                "are for cocaine.")
+        return (
+            f"No published route shares for {drug} are on file; the route estimates on file are for cocaine."
+        )
     lines = ["**Published route estimates** (US government; each with its own base and year):"]
     for row in flows_table.sort_values(["route", "year"]).itertuples():
         route = row.route.replace("_", " ")
-        lines.append(f"- {route}, {row.year}: {row.value:,.0f} {row.unit} "
-                     f"([{row.source.split(':')[0]}]({row.url}), published {row.published_year})")
+        lines.append(
+            f"- {route}, {row.year}: {row.value:,.0f} {row.unit} "
+            f"([{row.source.split(':')[0]}]({row.url}), published {row.published_year})"
+        )
     return "\n".join(lines)
 
 
@@ -278,39 +336,58 @@ def markup_text(prices: pd.DataFrame) -> str:
         us = prices[(prices["stage"] == "United States") & (prices["level"] == level)]
         if not source.empty and not us.empty:
             ratio = us["usd_per_gram"].iloc[0] / source["usd_per_gram"].iloc[0]
-            return (f"At the {level} level a gram costs {ratio:,.1f} times as much in the United "
-                    f"States (${us['usd_per_gram'].iloc[0]:,.2f}, {us['year'].iloc[0]}) as in the "
-                    f"Andean region (${source['usd_per_gram'].iloc[0]:,.2f}, "
-                    f"{source['year'].iloc[0]}).")
-    return ("Prices at the source and in the United States are not both on file at one level of "
-            "sale, so no markup is computed.")
+            return (
+                f"At the {level} level a gram costs {ratio:,.1f} times as much in the United "
+                f"States (${us['usd_per_gram'].iloc[0]:,.2f}, {us['year'].iloc[0]}) as in the "
+                f"Andean region (${source['usd_per_gram'].iloc[0]:,.2f}, "
+                f"{source['year'].iloc[0]})."
+            )
+    return (
+        "Prices at the source and in the United States are not both on file at one level of "
+        "sale, so no markup is computed."
+    )
 
 
-def reading(drug: str, year: int, this_year: pd.Series, shares: pd.DataFrame,
-            chain: pd.DataFrame, prices: pd.DataFrame, countries: pd.DataFrame) -> list[str]:
+def reading(
+    drug: str,
+    year: int,
+    this_year: pd.Series,
+    shares: pd.DataFrame,
+    chain: pd.DataFrame,
+    prices: pd.DataFrame,
+    countries: pd.DataFrame,
+) -> list[str]:
     """Plain sentences computed from the tables of the trafficking_flows report."""
     names = countries.set_index("iso3")["name"]
     out = []
     total = this_year.sum()
     if total > 0:
         top = this_year.sort_values(ascending=False)
-        out.append(f"In {year}, {len(top[top > 0])} countries reported {drug} seizures to UNODC, "
-                   f"{total / 1000:,.1f} tonnes in all; {names.get(top.index[0], top.index[0])} "
-                   f"seized the most ({100 * top.iloc[0] / total:.0f}%).")
+        out.append(
+            f"In {year}, {len(top[top > 0])} countries reported {drug} seizures to UNODC, "
+            f"{total / 1000:,.1f} tonnes in all; {names.get(top.index[0], top.index[0])} "
+            f"seized the most ({100 * top.iloc[0] / total:.0f}%)."
+        )
     region = shares[shares["year"] == year].sort_values("share_pct", ascending=False)
     if not region.empty:
-        out.append(f"By region, {region['region_group'].iloc[0]} accounts for "
-                   f"{region['share_pct'].iloc[0]:.0f}% of the world's reported seizures.")
+        out.append(
+            f"By region, {region['region_group'].iloc[0]} accounts for "
+            f"{region['share_pct'].iloc[0]:.0f}% of the world's reported seizures."
+        )
     border = chain[chain["stage"].str.startswith("Seized: US")]
     if border["kg"].sum() > 0:
         ports = chain.loc[chain["stage"].str.contains("ports of entry"), "kg"].sum()
-        out.append(f"CBP seized {border['kg'].sum():,.0f} kg at and around the US border in fiscal "
-                   f"year {year}, {100 * ports / border['kg'].sum():.0f}% of it at ports of entry.")
+        out.append(
+            f"CBP seized {border['kg'].sum():,.0f} kg at and around the US border in fiscal "
+            f"year {year}, {100 * ports / border['kg'].sum():.0f}% of it at ports of entry."
+        )
     remainder = chain[chain["stage"] == "Not seized on this chain"]
     if not remainder.empty:
         share = 100 * remainder["kg"].iloc[0] / chain["kg"].iloc[0]
-        out.append(f"Against published potential production, {share:.0f}% was not seized anywhere "
-                   "on this chain (it may be consumed elsewhere, stocked, or not recorded).")
+        out.append(
+            f"Against published potential production, {share:.0f}% was not seized anywhere "
+            "on this chain (it may be consumed elsewhere, stocked, or not recorded)."
+        )
     out.append(markup_text(prices))
     return out
 
@@ -321,8 +398,11 @@ def traffic_by_fiscal_year(per_traffic: pd.DataFrame) -> pd.DataFrame:
     events_per_million_vehicles."""
     frame = per_traffic.assign(fiscal_year=fiscal_year_of(per_traffic["month"]))
     sums = frame.groupby(["field_office", "fiscal_year"], as_index=False, sort=False).agg(
-        lbs=("lbs", "sum"), events=("events", "sum"), vehicles=("vehicles", "sum"),
-        months=("month", "nunique"))
+        lbs=("lbs", "sum"),
+        events=("events", "sum"),
+        vehicles=("vehicles", "sum"),
+        months=("month", "nunique"),
+    )
     sums = sums[sums["months"] == 12].drop(columns="months")
     millions = sums["vehicles"].where(sums["vehicles"] > 0) / 1e6
     sums["lbs_per_million_vehicles"] = sums["lbs"] / millions
@@ -331,10 +411,12 @@ def traffic_by_fiscal_year(per_traffic: pd.DataFrame) -> pd.DataFrame:
 
 
 #: CBP region -> BTS border whose land-port traffic it sees (Coastal/Interior has none).
-REGION_BORDERS = {"Southwest Border": ("US-Mexico Border",),
-                  "Northern Border": ("US-Canada Border",),
-                  "All regions": ("US-Mexico Border", "US-Canada Border"),
-                  "Coastal/Interior": ()}
+REGION_BORDERS = {
+    "Southwest Border": ("US-Mexico Border",),
+    "Northern Border": ("US-Canada Border",),
+    "All regions": ("US-Mexico Border", "US-Canada Border"),
+    "Coastal/Interior": (),
+}
 
 
 def region_traffic(crossings: pd.DataFrame, region: str) -> pd.DataFrame:

@@ -16,8 +16,10 @@ def choose(name: str, value: object, valid: Iterable[str]) -> str:
     """The entry of ``valid`` equal to ``value`` ignoring case; ParameterError listing them if none."""
     valid = list(valid)
     if not isinstance(value, str):
-        raise ParameterError(f"Parameter {name!r} must be a string, got {type(value).__name__} "
-                             f"{value!r}. Valid values: {', '.join(valid)}")
+        raise ParameterError(
+            f"Parameter {name!r} must be a string, got {type(value).__name__} "
+            f"{value!r}. Valid values: {', '.join(valid)}"
+        )
     matches = [v for v in valid if v.casefold() == value.strip().casefold()]
     if not matches:
         raise ParameterError(f"Unknown {name} {value!r}. Valid values: {', '.join(valid)}")
@@ -33,11 +35,14 @@ def as_list(name: str, value: object, what: str) -> list:
     if isinstance(value, str) and value.strip().startswith(("[", "(")):
         raise ParameterError(
             f"Parameter {name!r} arrived as the text {value!r}, not a list: papermill's -p passes "
-            f"text. Pass lists as YAML, e.g. papermill ... -y '{name}: [a, b]'")
+            f"text. Pass lists as YAML, e.g. papermill ... -y '{name}: [a, b]'"
+        )
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list | tuple) or not values:
-        raise ParameterError(f"Parameter {name!r} must be {what} or a non-empty list of them, got "
-                             f"{type(value).__name__} {value!r}")
+        raise ParameterError(
+            f"Parameter {name!r} must be {what} or a non-empty list of them, got "
+            f"{type(value).__name__} {value!r}"
+        )
     return list(values)
 
 
@@ -55,8 +60,10 @@ def year_range(
             bounds.append(default)
             continue
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ParameterError(f"Parameter {name!r} must be a whole year or None, got "
-                                 f"{type(value).__name__} {value!r}. Years on file: {span}")
+            raise ParameterError(
+                f"Parameter {name!r} must be a whole year or None, got "
+                f"{type(value).__name__} {value!r}. Years on file: {span}"
+            )
         if not years[0] <= value <= years[-1]:
             raise ParameterError(f"Parameter {name!r} = {value} is outside the years on file: {span}")
         bounds.append(value)
@@ -69,8 +76,9 @@ def country(name: str, value: object, countries: pd.DataFrame) -> str:
     """ISO3 code for ``value``: an ISO3 code or a country name (``countries`` table names and the
     resolver's aliases, such as "Burma"), case ignored. ParameterError with close matches if none."""
     if not isinstance(value, str) or not value.strip():
-        raise ParameterError(f"Parameter {name!r} must be an ISO3 code or a country name, got "
-                             f"{type(value).__name__} {value!r}")
+        raise ParameterError(
+            f"Parameter {name!r} must be an ISO3 code or a country name, got {type(value).__name__} {value!r}"
+        )
     text = value.strip()
     from drugflows.countries import _resolve_one, names_by_code  # the resolver knows aliases
 
@@ -84,13 +92,17 @@ def country(name: str, value: object, countries: pd.DataFrame) -> str:
     if resolved in codes:
         return resolved
     close = difflib.get_close_matches(text.casefold(), list(by_name), n=5, cutoff=0.6)
-    hint = (f"Did you mean: {', '.join(f'{codes[by_name[c]]} ({by_name[c]})' for c in close)}?"
-            if close else "Give an ISO3 code (e.g. COL) or an English country name.")
+    hint = (
+        f"Did you mean: {', '.join(f'{codes[by_name[c]]} ({by_name[c]})' for c in close)}?"
+        if close
+        else "Give an ISO3 code (e.g. COL) or an English country name."
+    )
     raise ParameterError(f"Unknown {name} {value!r}: no country of that code or name. {hint}")
 
 
-def country_list(name: str, value: object, countries: pd.DataFrame,
-                 valid: Iterable[str] | None = None) -> list[str]:
+def country_list(
+    name: str, value: object, countries: pd.DataFrame, valid: Iterable[str] | None = None
+) -> list[str]:
     """ISO3 codes for a code or name, or a list of them (each as :func:`country`); with ``valid``,
     every code must be in it (ParameterError listing the valid codes)."""
     values = as_list(name, value, "an ISO3 code, a country name")
@@ -99,6 +111,7 @@ def country_list(name: str, value: object, countries: pd.DataFrame,
         valid = sorted(valid)
         outside = [c for c in codes if c not in valid]
         if outside:
-            raise ParameterError(f"Parameter {name!r}: no data for {', '.join(outside)} here. "
-                                 f"Valid values: {', '.join(valid)}")
+            raise ParameterError(
+                f"Parameter {name!r}: no data for {', '.join(outside)} here. Valid values: {', '.join(valid)}"
+            )
     return codes

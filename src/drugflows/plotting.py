@@ -28,14 +28,16 @@ def use_style() -> None:
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", palette=list(PALETTE), font_scale=0.95)
-    plt.rcParams.update({
-        "figure.figsize": (WIDTH_IN, HEIGHT_IN),
-        "figure.dpi": 100,
-        "savefig.dpi": 100,
-        "axes.titleweight": "bold",
-        "axes.titlesize": "medium",
-        "figure.constrained_layout.use": False,
-    })
+    plt.rcParams.update(
+        {
+            "figure.figsize": (WIDTH_IN, HEIGHT_IN),
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "axes.titleweight": "bold",
+            "axes.titlesize": "medium",
+            "figure.constrained_layout.use": False,
+        }
+    )
     try:
         from IPython import get_ipython
     except ImportError:
@@ -61,8 +63,18 @@ def _tick_label(value: float, _position=None) -> str:
     return f"{value:.2g}"
 
 
-def finish(fig, title: str, source: str, caveat: str | None = None, *, left: float = 0.95,
-           right: float = 0.3, bottom: float = 0.6, top: float = 0.25, data=None):
+def finish(
+    fig,
+    title: str,
+    source: str,
+    caveat: str | None = None,
+    *,
+    left: float = 0.95,
+    right: float = 0.3,
+    bottom: float = 0.6,
+    top: float = 0.25,
+    data=None,
+):
     """Title the figure, write the source (and a caveat) under it, and set the margins.
 
     ``left``, ``right``, ``bottom`` and ``top`` are the room in inches around the plotting area for
@@ -72,14 +84,21 @@ def finish(fig, title: str, source: str, caveat: str | None = None, *, left: flo
     the page), and None is returned; elsewhere the figure is returned.
     """
     width, height = fig.get_size_inches()
-    note = "\n".join(textwrap.fill(line, width=int(width * 16))  # about 16 characters an inch
-                     for line in [f"Source: {source}", *([caveat] if caveat else [])])
+    note = "\n".join(
+        textwrap.fill(line, width=int(width * 16))  # about 16 characters an inch
+        for line in [f"Source: {source}", *([caveat] if caveat else [])]
+    )
     note_in = _LINE_IN * (note.count("\n") + 1) + 0.1
-    fig.suptitle(title, x=0.1 / width, y=1 - 0.08 / height, ha="left", va="top",
-                 fontweight="bold", fontsize="large")
+    fig.suptitle(
+        title, x=0.1 / width, y=1 - 0.08 / height, ha="left", va="top", fontweight="bold", fontsize="large"
+    )
     fig.text(0.1 / width, 0.06 / height, note, ha="left", va="bottom", fontsize=8, color="0.35")
-    fig.subplots_adjust(left=left / width, right=1 - right / width,
-                        bottom=(bottom + note_in) / height, top=1 - (top + 0.3) / height)
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        bottom=(bottom + note_in) / height,
+        top=1 - (top + 0.3) / height,
+    )
     if _in_kernel():
         _show(fig, alt_text(fig, title, source, caveat), title, data)
         return None
@@ -93,12 +112,16 @@ def alt_text(fig, title: str, source: str, caveat: str | None = None) -> str:
     for ax in fig.axes:
         if not ax.get_visible() or not ax.has_data():
             continue
-        axes = [f"{name} axis: {label}" for name, label in
-                (("horizontal", ax.get_xlabel()), ("vertical", ax.get_ylabel())) if label]
+        axes = [
+            f"{name} axis: {label}"
+            for name, label in (("horizontal", ax.get_xlabel()), ("vertical", ax.get_ylabel()))
+            if label
+        ]
         panel = ax.get_title(loc="left") or ax.get_title()
         if panel or axes:
-            parts.append((f"Panel '{panel}'" + (": " if axes else "") if panel else "")
-                         + "; ".join(axes) + ".")
+            parts.append(
+                (f"Panel '{panel}'" + (": " if axes else "") if panel else "") + "; ".join(axes) + "."
+            )
     parts.append(f"Source: {source}." + (f" {caveat}" if caveat else ""))
     return " ".join(parts)
 
@@ -123,9 +146,11 @@ def csv_link(data, title: str) -> str:
     text = frame.to_csv(index=keep_index, lineterminator="\n")
     name = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] + ".csv"
     encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    return (f'<p class="df-figure-data"><a download="{html.escape(name)}" '
-            f'href="data:text/csv;charset=utf-8;base64,{encoded}">Download the data behind this '
-            f'figure (CSV, {len(frame):,} rows)</a></p>')
+    return (
+        f'<p class="df-figure-data"><a download="{html.escape(name)}" '
+        f'href="data:text/csv;charset=utf-8;base64,{encoded}">Download the data behind this '
+        f"figure (CSV, {len(frame):,} rows)</a></p>"
+    )
 
 
 def _show(fig, alt: str, title: str, data) -> None:
@@ -137,14 +162,23 @@ def _show(fig, alt: str, title: str, data) -> None:
     plt.close(fig)
 
 
-def monthly_with_rolling(monthly: pd.DataFrame, value: str, rolling: str, *, title: str,
-                         ylabel: str, source: str, caveat: str | None = None,
-                         marks: list | None = None):
+def monthly_with_rolling(
+    monthly: pd.DataFrame,
+    value: str,
+    rolling: str,
+    *,
+    title: str,
+    ylabel: str,
+    source: str,
+    caveat: str | None = None,
+    marks: list | None = None,
+):
     """Monthly values (a filled step, one per month) with their 12-month rolling sum on a second
     axis; ``marks`` (months) are drawn as dashed vertical lines (e.g. level shifts)."""
     fig, ax = plt.subplots()
-    ax.fill_between(monthly.index, monthly[value], step="mid", color=PALETTE[0], alpha=0.6, lw=0,
-                    label="Month")
+    ax.fill_between(
+        monthly.index, monthly[value], step="mid", color=PALETTE[0], alpha=0.6, lw=0, label="Month"
+    )
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Month")
     thousands(ax.yaxis)
@@ -161,13 +195,28 @@ def monthly_with_rolling(monthly: pd.DataFrame, value: str, rolling: str, *, tit
     return finish(fig, title, source, caveat, right=0.95, data=monthly[[value, rolling]])
 
 
-def lines_by_group(frame: pd.DataFrame, x: str, y: str, group: str, *, title: str, xlabel: str,
-                   ylabel: str, source: str, caveat: str | None = None):
+def lines_by_group(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    source: str,
+    caveat: str | None = None,
+):
     """One line per group (e.g. per field office), with markers."""
     fig, ax = plt.subplots()
     for i, (name, part) in enumerate(frame.groupby(group, sort=False)):
-        ax.plot(part[x], part[y], marker="o", color=PALETTE[i % len(PALETTE)],
-                label=str(name).title() if str(name).isupper() else str(name))
+        ax.plot(
+            part[x],
+            part[y],
+            marker="o",
+            color=PALETTE[i % len(PALETTE)],
+            label=str(name).title() if str(name).isupper() else str(name),
+        )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=8)
@@ -186,8 +235,16 @@ def seasonal_bars(profile: pd.DataFrame, *, title: str, source: str, caveat: str
     return finish(fig, title, source, caveat, data=profile)
 
 
-def bars_by_year(values: pd.Series, partial: pd.Series, labels: pd.Series, *, title: str,
-                 ylabel: str, source: str, caveat: str | None = None):
+def bars_by_year(
+    values: pd.Series,
+    partial: pd.Series,
+    labels: pd.Series,
+    *,
+    title: str,
+    ylabel: str,
+    source: str,
+    caveat: str | None = None,
+):
     """One bar per fiscal year; partial years hatched and labelled as such."""
     fig, ax = plt.subplots()
     tick_labels = labels.str.replace(" (", "\n(", regex=False)
@@ -201,21 +258,35 @@ def bars_by_year(values: pd.Series, partial: pd.Series, labels: pd.Series, *, ti
     ax.set_xlabel("Fiscal year (October to September)")
     thousands(ax.yaxis)
     two_lines = tick_labels.str.contains("\n").any()
-    data = pd.DataFrame({"fiscal_year": labels.to_numpy(), "value": values.to_numpy(),
-                         "partial_year": partial.to_numpy()})
+    data = pd.DataFrame(
+        {"fiscal_year": labels.to_numpy(), "value": values.to_numpy(), "partial_year": partial.to_numpy()}
+    )
     return finish(fig, title, source, caveat, bottom=0.8 if two_lines else 0.6, data=data)
 
 
-def stacked_by_year(table: pd.DataFrame, labels: dict[str, str], *, title: str, ylabel: str,
-                    source: str, caveat: str | None = None,
-                    xlabel: str = "Fiscal year (October to September)"):
+def stacked_by_year(
+    table: pd.DataFrame,
+    labels: dict[str, str],
+    *,
+    title: str,
+    ylabel: str,
+    source: str,
+    caveat: str | None = None,
+    xlabel: str = "Fiscal year (October to September)",
+):
     """Stacked bars: rows are years, columns the parts (renamed with ``labels``)."""
     fig, ax = plt.subplots()
     bottom = pd.Series(0.0, index=table.index)
     positions = range(len(table))
     for i, column in enumerate(table.columns):
-        ax.bar(positions, table[column], bottom=bottom, width=0.75, color=PALETTE[i % len(PALETTE)],
-               label=labels.get(column, column))
+        ax.bar(
+            positions,
+            table[column],
+            bottom=bottom,
+            width=0.75,
+            color=PALETTE[i % len(PALETTE)],
+            label=labels.get(column, column),
+        )
         bottom = bottom + table[column]
     step = 1 if len(table) <= 12 else 5  # every fifth year when there are many
     ax.set_xticks(list(positions)[::step], [str(i) for i in table.index][::step])
@@ -231,8 +302,15 @@ def stacked_by_year(table: pd.DataFrame, labels: dict[str, str], *, title: str, 
     return finish(fig, title, source, caveat, right=right, data=table)
 
 
-def ranked_bars(values: pd.Series, *, title: str, xlabel: str, source: str,
-                caveat: str | None = None, hue: pd.Series | None = None):
+def ranked_bars(
+    values: pd.Series,
+    *,
+    title: str,
+    xlabel: str,
+    source: str,
+    caveat: str | None = None,
+    hue: pd.Series | None = None,
+):
     """Horizontal bars, largest on top; optional ``hue`` colours bars by a category."""
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.3 * len(values) + 1.6))
     groups = list(dict.fromkeys(hue)) if hue is not None else [None]
@@ -271,8 +349,7 @@ def count_and_size(years: pd.DataFrame, *, title: str, source: str, caveat: str 
     return finish(fig, title, source, caveat, bottom=0.85, top=0.5, data=years)
 
 
-def choropleth(world, values: pd.Series, *, title: str, legend: str, source: str,
-               caveat: str | None = None):
+def choropleth(world, values: pd.Series, *, title: str, legend: str, source: str, caveat: str | None = None):
     """World map shaded by ``values`` (indexed by ISO3); countries without a value in grey."""
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 4.8))
     shaded = world.merge(values.rename("value"), left_on="iso3", right_index=True, how="left")
@@ -280,21 +357,30 @@ def choropleth(world, values: pd.Series, *, title: str, legend: str, source: str
     present = shaded[shaded["value"] > 0]
     if not present.empty:  # a log colour scale: seizures span several orders of magnitude
         norm = mcolors.LogNorm(vmin=present["value"].min(), vmax=present["value"].max())
-        present.plot(ax=ax, column="value", cmap="OrRd", norm=norm, edgecolor="white",
-                     linewidth=0.3, legend=True, legend_kwds={"label": legend, "shrink": 0.6})
+        present.plot(
+            ax=ax,
+            column="value",
+            cmap="OrRd",
+            norm=norm,
+            edgecolor="white",
+            linewidth=0.3,
+            legend=True,
+            legend_kwds={"label": legend, "shrink": 0.6},
+        )
     ax.set_axis_off()
     ax.set_xlim(-170, 180)
     ax.set_ylim(-58, 85)
     return finish(fig, title, source, caveat, left=0.1, bottom=0.1, data=values)
 
 
-def chain_bars(chain: pd.DataFrame, *, title: str, xlabel: str, source: str,
-               caveat: str | None = None):
+def chain_bars(chain: pd.DataFrame, *, title: str, xlabel: str, source: str, caveat: str | None = None):
     """Horizontal bars along the chain, top to bottom; the remainder hatched and labelled."""
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.45 * len(chain) + 1.4))
     positions = list(range(len(chain)))[::-1]
-    colors = [PALETTE[6] if s.startswith("Not seized") else
-              PALETTE[1] if s.startswith("Potential") else PALETTE[0] for s in chain["stage"]]
+    colors = [
+        PALETTE[6] if s.startswith("Not seized") else PALETTE[1] if s.startswith("Potential") else PALETTE[0]
+        for s in chain["stage"]
+    ]
     bars = ax.barh(positions, chain["kg"], color=colors, height=0.7)
     for bar, stage in zip(bars, chain["stage"], strict=True):
         if stage.startswith("Not seized"):
@@ -308,19 +394,30 @@ def chain_bars(chain: pd.DataFrame, *, title: str, xlabel: str, source: str,
     return finish(fig, title, source, caveat, left=label_in, right=0.8, data=chain)
 
 
-def small_multiples(frame: pd.DataFrame, facet: str, x: str, y: str, *, title: str, ylabel: str,
-                    source: str, caveat: str | None = None, columns: int = 4):
+def small_multiples(
+    frame: pd.DataFrame,
+    facet: str,
+    x: str,
+    y: str,
+    *,
+    title: str,
+    ylabel: str,
+    source: str,
+    caveat: str | None = None,
+    columns: int = 4,
+):
     """One small line chart per value of ``facet`` (shared axes), in the order they come."""
     facets = list(dict.fromkeys(frame[facet]))
     rows = -(-len(facets) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(WIDTH_IN, 1.6 * rows + 1.2), sharex=True,
-                             sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(WIDTH_IN, 1.6 * rows + 1.2), sharex=True, sharey=True, squeeze=False
+    )
     for ax, name in zip(axes.flat, facets, strict=False):
         part = frame[frame[facet] == name]
         ax.plot(part[x], part[y], color=PALETTE[0], marker="o", markersize=2.5)
         ax.set_title(str(name), loc="left", fontsize=9)
         ax.tick_params(labelsize=8)
-    for ax in axes.flat[len(facets):]:
+    for ax in axes.flat[len(facets) :]:
         ax.set_visible(False)
     thousands(axes[0][0].yaxis)
     fig.supylabel(ylabel, x=0.01, fontsize=9)
@@ -328,8 +425,9 @@ def small_multiples(frame: pd.DataFrame, facet: str, x: str, y: str, *, title: s
     return finish(fig, title, source, caveat, left=0.75, top=0.35, data=frame[[facet, x, y]])
 
 
-def panels(series: dict[str, pd.Series], *, title: str, source: str, caveat: str | None = None,
-           xlabel: str = "Year"):
+def panels(
+    series: dict[str, pd.Series], *, title: str, source: str, caveat: str | None = None, xlabel: str = "Year"
+):
     """One small line chart per series, side by side, each with its own unit (the dict key is the
     panel title, which should name the unit). Series with no data are left out."""
     series = {k: v.dropna() for k, v in series.items() if v.notna().any()}
@@ -343,7 +441,7 @@ def panels(series: dict[str, pd.Series], *, title: str, source: str, caveat: str
         ax.tick_params(labelsize=8)
         ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True, nbins=6))
         thousands(ax.yaxis)
-    for ax in axes.flat[len(series):]:
+    for ax in axes.flat[len(series) :]:
         ax.set_visible(False)
     fig.subplots_adjust(hspace=0.7, wspace=0.25)
     return finish(fig, title, source, caveat, top=0.35, data=pd.DataFrame(series))
@@ -363,14 +461,35 @@ def assistance_lines(spent: pd.DataFrame, *, who: str, source: str, caveat: str 
     millions, one line each; the caveat that the series overlap always comes first."""
     long = (spent / 1e6).reset_index().melt("fiscal_year", var_name="series", value_name="usd_m")
     note = " ".join(["Series overlap: compare them, never add them.", *([caveat] if caveat else [])])
-    return lines_by_group(long.dropna(), "fiscal_year", "usd_m", "series",
-                          title=f"US counter-narcotics assistance to {who}", xlabel="US fiscal year",
-                          ylabel="US$ millions (current)", source=source, caveat=note)
+    return lines_by_group(
+        long.dropna(),
+        "fiscal_year",
+        "usd_m",
+        "series",
+        title=f"US counter-narcotics assistance to {who}",
+        xlabel="US fiscal year",
+        ylabel="US$ millions (current)",
+        source=source,
+        caveat=note,
+    )
 
 
-def lines_by_facet(frame: pd.DataFrame, facet: str, x: str, y: str, group: str, *, title: str,
-                   xlabel: str, ylabel: str, source: str, caveat: str | None = None,
-                   columns: int = 3, sharey: bool = False, mark: float | None = None):
+def lines_by_facet(
+    frame: pd.DataFrame,
+    facet: str,
+    x: str,
+    y: str,
+    group: str,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    source: str,
+    caveat: str | None = None,
+    columns: int = 3,
+    sharey: bool = False,
+    mark: float | None = None,
+):
     """Small multiples (one per ``facet``), each with one line per ``group`` (same colour for the
     same group in every panel) and one legend for the figure; ``mark`` (an x value, e.g. a start
     year) is drawn as a dashed vertical line in every panel."""
@@ -390,22 +509,32 @@ def lines_by_facet(frame: pd.DataFrame, facet: str, x: str, y: str, group: str, 
         ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True, nbins=5))
         thousands(ax.yaxis)
     if sharey:
-        low = min(ax.get_ylim()[0] for ax in axes.flat[:len(facets)])
-        high = max(ax.get_ylim()[1] for ax in axes.flat[:len(facets)])
-        for ax in axes.flat[:len(facets)]:
+        low = min(ax.get_ylim()[0] for ax in axes.flat[: len(facets)])
+        high = max(ax.get_ylim()[1] for ax in axes.flat[: len(facets)])
+        for ax in axes.flat[: len(facets)]:
             ax.set_ylim(low, high)
     fig.supylabel(ylabel, x=0.01, fontsize=9)
-    fig.legend(handles=[plt.Line2D([], [], color=colors[g], marker="o", label=str(g)) for g in groups],
-               loc="upper right", frameon=False, fontsize=8, ncol=min(len(groups), 3),
-               bbox_to_anchor=(1 - 0.3 / WIDTH_IN, 1 - 0.4 / fig.get_size_inches()[1]))
+    fig.legend(
+        handles=[plt.Line2D([], [], color=colors[g], marker="o", label=str(g)) for g in groups],
+        loc="upper right",
+        frameon=False,
+        fontsize=8,
+        ncol=min(len(groups), 3),
+        bbox_to_anchor=(1 - 0.3 / WIDTH_IN, 1 - 0.4 / fig.get_size_inches()[1]),
+    )
     fig.subplots_adjust(hspace=0.75, wspace=0.3)
-    return finish(fig, title, source, caveat, left=0.85, top=0.55,
-                  data=frame[[facet, group, x, y]])
+    return finish(fig, title, source, caveat, left=0.85, top=0.55, data=frame[[facet, group, x, y]])
 
 
-def placebo_paths(studies: dict[str, tuple[pd.Series, pd.DataFrame]], *, title: str, source: str,
-                  caveat: str | None = None, treated_label: str = "Partner country",
-                  columns: int = 2):
+def placebo_paths(
+    studies: dict[str, tuple[pd.Series, pd.DataFrame]],
+    *,
+    title: str,
+    source: str,
+    caveat: str | None = None,
+    treated_label: str = "Partner country",
+    columns: int = 2,
+):
     """Event-study effects by year relative to the start: the treated path (bold) over every
     placebo country's path (grey). ``studies``: panel title (with unit) -> (treated effect indexed
     by relative year, placebo paths relative_year x unit)."""
@@ -413,36 +542,57 @@ def placebo_paths(studies: dict[str, tuple[pd.Series, pd.DataFrame]], *, title: 
     for ax, (name, (treated, placebos)) in zip(axes.flat, studies.items(), strict=False):
         for unit in placebos.columns:
             ax.plot(placebos.index, placebos[unit], color="0.75", linewidth=0.7)
-        ax.plot(treated.index, treated.to_numpy(), color=PALETTE[3], linewidth=2, marker="o",
-                markersize=3)
+        ax.plot(treated.index, treated.to_numpy(), color=PALETTE[3], linewidth=2, marker="o", markersize=3)
         ax.axvline(-0.5, color="0.3", linestyle="--", linewidth=0.8)
         ax.axhline(0, color="0.3", linewidth=0.6)
         ax.set_title(name, loc="left", fontsize=9)
         ax.set_xlabel("Years from the start", fontsize=8)
         ax.tick_params(labelsize=8)
         thousands(ax.yaxis)
-    fig.legend(handles=[plt.Line2D([], [], color=PALETTE[3], linewidth=2, label=treated_label),
-                        plt.Line2D([], [], color="0.75", label="Placebo countries")],
-               loc="upper right", frameon=False, fontsize=8, ncol=2,
-               bbox_to_anchor=(1 - 0.3 / WIDTH_IN, 1 - 0.4 / fig.get_size_inches()[1]))
+    fig.legend(
+        handles=[
+            plt.Line2D([], [], color=PALETTE[3], linewidth=2, label=treated_label),
+            plt.Line2D([], [], color="0.75", label="Placebo countries"),
+        ],
+        loc="upper right",
+        frameon=False,
+        fontsize=8,
+        ncol=2,
+        bbox_to_anchor=(1 - 0.3 / WIDTH_IN, 1 - 0.4 / fig.get_size_inches()[1]),
+    )
     fig.supylabel("Change against comparison, net of pre-start gap", x=0.01, fontsize=9)
     fig.subplots_adjust(hspace=0.75, wspace=0.3)
     return finish(fig, title, source, caveat, left=0.85, top=0.55, data=_placebo_table(studies))
 
 
-def coefficients(table: pd.DataFrame, label: str, *, title: str, xlabel: str, source: str,
-                 caveat: str | None = None, group: str | None = None):
+def coefficients(
+    table: pd.DataFrame,
+    label: str,
+    *,
+    title: str,
+    xlabel: str,
+    source: str,
+    caveat: str | None = None,
+    group: str | None = None,
+):
     """Point estimates (``coef``) with 95% intervals (``ci_low``, ``ci_high``), one row each; with
     ``group``, one panel per group, each on its own scale (coefficients in different units)."""
     groups = list(dict.fromkeys(table[group])) if group else [None]
-    fig, axes = plt.subplots(len(groups), 1, squeeze=False,
-                             figsize=(WIDTH_IN, 0.45 * len(table) + 0.9 * len(groups) + 1.2))
+    fig, axes = plt.subplots(
+        len(groups), 1, squeeze=False, figsize=(WIDTH_IN, 0.45 * len(table) + 0.9 * len(groups) + 1.2)
+    )
     for ax, name in zip(axes[:, 0], groups, strict=True):
         part = table if name is None else table[table[group] == name]
         positions = list(range(len(part)))[::-1]
-        ax.errorbar(part["coef"], positions, xerr=[part["coef"] - part["ci_low"],
-                                                   part["ci_high"] - part["coef"]],
-                    fmt="o", color=PALETTE[0], ecolor=PALETTE[0], capsize=3)
+        ax.errorbar(
+            part["coef"],
+            positions,
+            xerr=[part["coef"] - part["ci_low"], part["ci_high"] - part["coef"]],
+            fmt="o",
+            color=PALETTE[0],
+            ecolor=PALETTE[0],
+            capsize=3,
+        )
         ax.axvline(0, color="0.3", linewidth=0.8)
         ax.set_yticks(positions, part[label])
         ax.set_ylim(-0.6, len(part) - 0.4)
@@ -453,23 +603,40 @@ def coefficients(table: pd.DataFrame, label: str, *, title: str, xlabel: str, so
     return finish(fig, title, source, caveat, left=label_in, data=table)
 
 
-def curves(frame: pd.DataFrame, x: str, y: str, group: str, *, title: str, xlabel: str, ylabel: str,
-           source: str, caveat: str | None = None, references: dict[str, float] | None = None,
-           log: bool = False):
+def curves(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    source: str,
+    caveat: str | None = None,
+    references: dict[str, float] | None = None,
+    log: bool = False,
+):
     """One line per group on one axes (log-log with ``log``), with labelled horizontal reference
     lines (``references``: label -> value) in the colour of the group named first in the label."""
     fig, ax = plt.subplots()
     groups = list(dict.fromkeys(frame[group]))
     for i, name in enumerate(groups):
         part = frame[frame[group] == name]
-        ax.plot(part[x], part[y], marker="o", markersize=3, color=PALETTE[i % len(PALETTE)],
-                label=str(name))
+        ax.plot(part[x], part[y], marker="o", markersize=3, color=PALETTE[i % len(PALETTE)], label=str(name))
     for label, value in (references or {}).items():
-        color = next((PALETTE[j % len(PALETTE)] for j, g in enumerate(groups)
-                      if label.lower().startswith(str(g).lower())), "0.3")
+        color = next(
+            (
+                PALETTE[j % len(PALETTE)]
+                for j, g in enumerate(groups)
+                if label.lower().startswith(str(g).lower())
+            ),
+            "0.3",
+        )
         ax.axhline(value, color=color, linestyle="--", linewidth=0.9)
-        ax.annotate(label, (0.01, value), xycoords=("axes fraction", "data"), fontsize=8,
-                    color=color, va="bottom")
+        ax.annotate(
+            label, (0.01, value), xycoords=("axes fraction", "data"), fontsize=8, color=color, va="bottom"
+        )
     if log:
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -495,17 +662,28 @@ def highlight_map(world, highlighted: list[str], *, title: str, legend: str, sou
     ax.set_axis_off()
     ax.set_xlim(-170, 180)
     ax.set_ylim(-58, 85)
-    return finish(fig, title, source, left=0.1, bottom=0.1,
-                  data=pd.Series(sorted(highlighted), name="iso3"))
+    return finish(fig, title, source, left=0.1, bottom=0.1, data=pd.Series(sorted(highlighted), name="iso3"))
 
 
 def _placebo_table(studies: dict[str, tuple[pd.Series, pd.DataFrame]]) -> pd.DataFrame:
     """Long panel, relative_year, unit, effect (the treated unit as 'treated') for the CSV."""
     rows = []
     for name, (treated, placebos) in studies.items():
-        rows.append(pd.DataFrame({"panel": name, "relative_year": treated.index, "unit": "treated",
-                                  "effect": treated.to_numpy()}))
-        long = placebos.rename_axis("relative_year").reset_index().melt(
-            "relative_year", var_name="unit", value_name="effect").dropna()
+        rows.append(
+            pd.DataFrame(
+                {
+                    "panel": name,
+                    "relative_year": treated.index,
+                    "unit": "treated",
+                    "effect": treated.to_numpy(),
+                }
+            )
+        )
+        long = (
+            placebos.rename_axis("relative_year")
+            .reset_index()
+            .melt("relative_year", var_name="unit", value_name="effect")
+            .dropna()
+        )
         rows.append(long.assign(panel=name))
     return pd.concat(rows, ignore_index=True)[["panel", "relative_year", "unit", "effect"]]

@@ -13,8 +13,12 @@ from drugflows.cost_effectiveness import greenbook_counternarcotics
 from drugflows.flows import DRUGS, unodc_series
 
 #: Outcome indicators compared with the regional peers (labels: partnerships.OUTCOMES).
-PEER_OUTCOMES = ("homicide_rate", "wgi_rule_of_law_estimate", "wgi_control_of_corruption_estimate",
-                 "corruption_perceptions_index")
+PEER_OUTCOMES = (
+    "homicide_rate",
+    "wgi_rule_of_law_estimate",
+    "wgi_control_of_corruption_estimate",
+    "corruption_perceptions_index",
+)
 #: Organized crime index scores shown in the profile (latest year), name -> label.
 CRIME_SCORES = {
     "goc_criminality": "Criminality (1-10, higher worse)",
@@ -46,8 +50,9 @@ def peers(iso3: str, countries: pd.DataFrame) -> list[str]:
     return [c for c in members(region, countries) if c != iso3] if region else []
 
 
-def latest_value(indicators: pd.DataFrame, iso3: str, indicator: str,
-                 until: int | None = None) -> tuple[float, int] | None:
+def latest_value(
+    indicators: pd.DataFrame, iso3: str, indicator: str, until: int | None = None
+) -> tuple[float, int] | None:
     """(value, year) of the latest figure of an indicator for a country (no later than ``until``),
     or None."""
     rows = indicators[(indicators["iso3"] == iso3) & (indicators["indicator"] == indicator)]
@@ -59,20 +64,24 @@ def latest_value(indicators: pd.DataFrame, iso3: str, indicator: str,
     return float(row["value"]), int(row["year"])
 
 
-def at_a_glance(iso3: str, countries: pd.DataFrame, indicators: pd.DataFrame,
-                majors: pd.DataFrame) -> list[str]:
+def at_a_glance(
+    iso3: str, countries: pd.DataFrame, indicators: pd.DataFrame, majors: pd.DataFrame
+) -> list[str]:
     """Bullets: region, population, Majors List status by fiscal year."""
     row = countries.set_index("iso3").loc[iso3]
-    out = [f"**{row['name']}** ({iso3}); UN region {row['un_region']}, {row['un_subregion']}; "
-           f"report region: {row['region_group'] or 'none'}."]
+    out = [
+        f"**{row['name']}** ({iso3}); UN region {row['un_region']}, {row['un_subregion']}; "
+        f"report region: {row['region_group'] or 'none'}."
+    ]
     population = latest_value(indicators, iso3, "population", until=LAST_POPULATION_ESTIMATE)
     if population is None:
         out.append("No population figure on file.")
     else:
         people, year = population
         size = f"{people / 1e6:,.1f} million" if people >= 1e6 else f"{people:,.0f}"
-        out.append(f"Population {size} in {year} (UN estimate, 2017 revision; later years on file "
-                   "are projections).")
+        out.append(
+            f"Population {size} in {year} (UN estimate, 2017 revision; later years on file are projections)."
+        )
     status = partnerships.majors_status(majors, [iso3])[iso3]
     listed = status[status != "not listed"]
     years = f"{status.index.min()}-{status.index.max()}"
@@ -80,10 +89,15 @@ def at_a_glance(iso3: str, countries: pd.DataFrame, indicators: pd.DataFrame,
         out.append(f"Not on the Majors List of drug transit or producing countries in fiscal {years}.")
     else:
         failed = listed[listed.str.contains("failed")]
-        out.append(f"On the Majors List in fiscal {', '.join(str(y) for y in listed.index)} "
-                   f"(lists on file: {years})"
-                   + (f"; designated as having failed demonstrably in "
-                      f"{', '.join(str(y) for y in failed.index)}." if not failed.empty else "."))
+        out.append(
+            f"On the Majors List in fiscal {', '.join(str(y) for y in listed.index)} "
+            f"(lists on file: {years})"
+            + (
+                f"; designated as having failed demonstrably in {', '.join(str(y) for y in failed.index)}."
+                if not failed.empty
+                else "."
+            )
+        )
     return out
 
 
@@ -104,9 +118,14 @@ def prices(price_table: pd.DataFrame, iso3: str) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame()
     rows = rows[rows["year"] == rows["year"].max()]
-    return (rows.groupby(["drug", "level"])["usd_per_gram"].median().unstack("level")
-            .reindex(columns=["wholesale", "retail"]).assign(year=int(rows["year"].max()))
-            .reset_index())
+    return (
+        rows.groupby(["drug", "level"])["usd_per_gram"]
+        .median()
+        .unstack("level")
+        .reindex(columns=["wholesale", "retail"])
+        .assign(year=int(rows["year"].max()))
+        .reset_index()
+    )
 
 
 def crops_on_file(estimates: pd.DataFrame, iso3: str) -> list[str]:
@@ -114,8 +133,9 @@ def crops_on_file(estimates: pd.DataFrame, iso3: str) -> list[str]:
     return [c for c in cultivation.CROPS if iso3 in cultivation.crop_countries(estimates, c)]
 
 
-def outcomes_against_peers(indicators: pd.DataFrame, iso3: str, peer_codes: list[str],
-                           country_label: str) -> pd.DataFrame:
+def outcomes_against_peers(
+    indicators: pd.DataFrame, iso3: str, peer_codes: list[str], country_label: str
+) -> pd.DataFrame:
     """Long outcome, year, group, value: the country and the mean of its peers, for each of
     :data:`PEER_OUTCOMES` the country has."""
     parts = []
@@ -135,8 +155,13 @@ def crime_scores(indicators: pd.DataFrame, iso3s: list[str]) -> pd.DataFrame:
     return scores.rename(columns=CRIME_SCORES)
 
 
-def member_comparison(region: str, countries: pd.DataFrame, indicators: pd.DataFrame,
-                      unodc: pd.DataFrame, assistance: pd.DataFrame) -> pd.DataFrame:
+def member_comparison(
+    region: str,
+    countries: pd.DataFrame,
+    indicators: pd.DataFrame,
+    unodc: pd.DataFrame,
+    assistance: pd.DataFrame,
+) -> pd.DataFrame:
     """One row per member with any figure: latest homicide rate, rule of law and corruption
     perception, criminality score, cocaine seized in the latest year on file (kg) and US
     counter-narcotics obligations (State, Defense, DEA) over the last ten Greenbook years
@@ -149,15 +174,16 @@ def member_comparison(region: str, countries: pd.DataFrame, indicators: pd.DataF
     cocaine = unodc_series(unodc, "cocaine")
     for iso3 in codes:
         row = {"iso3": iso3, "country": names[iso3]}
-        for name, column in (("homicide_rate", "homicides_per_100k"),
-                             ("wgi_rule_of_law_estimate", "rule_of_law"),
-                             ("corruption_perceptions_index", "cpi"),
-                             ("goc_criminality", "criminality")):
+        for name, column in (
+            ("homicide_rate", "homicides_per_100k"),
+            ("wgi_rule_of_law_estimate", "rule_of_law"),
+            ("corruption_perceptions_index", "cpi"),
+            ("goc_criminality", "criminality"),
+        ):
             found = latest_value(indicators, iso3, name)
             row[column] = found[0] if found else None
         mine = cocaine[cocaine["iso3"] == iso3]
-        row["cocaine_seized_kg"] = (mine.loc[mine["year"].idxmax(), "kg"] if not mine.empty
-                                    else None)
+        row["cocaine_seized_kg"] = mine.loc[mine["year"].idxmax(), "kg"] if not mine.empty else None
         mine = money[money.index.get_level_values("iso3") == iso3]
         mine = mine[mine.index.get_level_values("fiscal_year") > last_year - 10]
         row["us_counternarcotics_usd"] = mine.sum() if not mine.empty else None
@@ -178,14 +204,15 @@ def world_shares(unodc: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
             continue
         world = series.groupby("year")["kg"].sum()
         region = series[series["iso3"].isin(codes)].groupby("year")["kg"].sum()
-        share = (region.reindex(world.index, fill_value=0) / world * 100)
+        share = region.reindex(world.index, fill_value=0) / world * 100
         if region.sum() > 0:
             out[drug] = share
     return pd.DataFrame(out).rename_axis("year").sort_index()
 
 
-def related_reports(specs: list, iso3: str, region: str | None, estimates: pd.DataFrame,
-                    unodc: pd.DataFrame) -> list[tuple[str, str]]:
+def related_reports(
+    specs: list, iso3: str, region: str | None, estimates: pd.DataFrame, unodc: pd.DataFrame
+) -> list[tuple[str, str]]:
     """(title, link relative to a profile's folder) of the catalog reports that cover the country
     (or, for ``iso3`` None, the region)."""
     covered = []
@@ -203,7 +230,8 @@ def related_reports(specs: list, iso3: str, region: str | None, estimates: pd.Da
             hit = iso3 == "COL"
         elif spec.notebook == "border_seizures":
             hit = (iso3 == "MEX" and p.get("region") == "Southwest Border") or (
-                iso3 == "CAN" and p.get("region") == "Northern Border")
+                iso3 == "CAN" and p.get("region") == "Northern Border"
+            )
         elif spec.notebook == "trafficking_flows":
             hit = p.get("drug") in seized
         elif spec.notebook == "region_profile":

@@ -38,8 +38,9 @@ def data_vintages(*names: str) -> dict[str, str]:
         meta = tables.info(name)
         vintages[name] = meta.vintage
         files = "<br>".join(f"`{r.name}` ({r.sha256[:12]}…)" for r in meta.raw_files)
-        rows.append(f"| `{name}` | [{meta.source}]({meta.source_url}) | {meta.vintage} | "
-                    f"{meta.coverage} | {files} |")
+        rows.append(
+            f"| `{name}` | [{meta.source}]({meta.source_url}) | {meta.vintage} | {meta.coverage} | {files} |"
+        )
     display(Markdown("\n".join(rows)), metadata={METADATA_KEY: {"vintages": vintages}})
     return vintages
 
@@ -49,4 +50,3 @@ def table(frame, formats: dict[str, str] | None = None) -> None:
     # A table id from the content (pandas would pick a random one), so reruns give the same HTML.
     table_id = hashlib.sha256(frame.to_csv().encode()).hexdigest()[:10]
     display(frame.style.format(formats or {}, na_rep="–").hide(axis="index").set_uuid(table_id))
-

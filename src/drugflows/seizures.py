@@ -37,8 +37,7 @@ def select(
     """Check the report parameters against the table; ParameterError lists the valid values."""
     drug = params.choose("drug", drug, sorted(table["drug"].unique()))
     region = params.choose("region", region, [*sorted(table["region"].unique()), ALL_REGIONS])
-    first, last = params.year_range("first_fy", first_fy, "last_fy", last_fy,
-                                    table["fiscal_year"].unique())
+    first, last = params.year_range("first_fy", first_fy, "last_fy", last_fy, table["fiscal_year"].unique())
     return Selection(drug, region, first, last)
 
 
@@ -78,14 +77,16 @@ def fiscal_years(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
     by_month["fiscal_year"] = fiscal_year_of(by_month.index.to_series())
     by_month["month_of_fy"] = (by_month.index.month - 10) % 12 + 1
     out = by_month.groupby("fiscal_year").agg(
-        months=("lbs", "size"), last_month=("month_of_fy", "max"), lbs=("lbs", "sum"),
-        events=("events", "sum"))
+        months=("lbs", "size"),
+        last_month=("month_of_fy", "max"),
+        lbs=("lbs", "sum"),
+        events=("events", "sum"),
+    )
     out["partial"] = out["months"] < 12
     out["lbs_per_event"] = out["lbs"] / out["events"].where(out["events"] > 0)
     comparable = []
     for fy, row in out.iterrows():
-        prior = by_month[(by_month["fiscal_year"] == fy - 1)
-                         & (by_month["month_of_fy"] <= row["last_month"])]
+        prior = by_month[(by_month["fiscal_year"] == fy - 1) & (by_month["month_of_fy"] <= row["last_month"])]
         enough = len(prior) == row["months"]
         comparable.append(prior["lbs"].sum() if enough else float("nan"))
     out["prior_lbs_same_months"] = comparable
@@ -102,8 +103,9 @@ def fiscal_years(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
 
 def by_component(rows: pd.DataFrame) -> pd.DataFrame:
     """Pounds by fiscal year (rows) and component (columns: OFO ports of entry, USBP between ports)."""
-    return rows.pivot_table(index="fiscal_year", columns="component", values="lbs",
-                            aggfunc="sum", fill_value=0.0)
+    return rows.pivot_table(
+        index="fiscal_year", columns="component", values="lbs", aggfunc="sum", fill_value=0.0
+    )
 
 
 def top_places(rows: pd.DataFrame, n: int = 10) -> pd.DataFrame:
@@ -118,8 +120,7 @@ def _pct(value: float) -> str:
     return f"{abs(value):.0f}% {'more' if value >= 0 else 'less'}"
 
 
-def reading(sel: Selection, years: pd.DataFrame, components: pd.DataFrame,
-            places: pd.DataFrame) -> list[str]:
+def reading(sel: Selection, years: pd.DataFrame, components: pd.DataFrame, places: pd.DataFrame) -> list[str]:
     """Plain sentences computed from the tables above (peak year, latest change, where, how big)."""
     what = f"{sel.drug.lower()} ({sel.region if sel.region != ALL_REGIONS else 'all regions'})"
     if years["lbs"].sum() == 0:
@@ -138,9 +139,11 @@ def reading(sel: Selection, years: pd.DataFrame, components: pd.DataFrame,
             out.append(f"FY{peak_fy} is the highest complete fiscal year on file.")
         else:
             share = 100 * latest["lbs"] / complete.loc[peak_fy, "lbs"]
-            out.append(f"The peak complete fiscal year on file is FY{peak_fy} "
-                       f"({complete.loc[peak_fy, 'lbs']:,.0f} lb); FY{latest_fy} was "
-                       f"{share:.0f}% of that peak.")
+            out.append(
+                f"The peak complete fiscal year on file is FY{peak_fy} "
+                f"({complete.loc[peak_fy, 'lbs']:,.0f} lb); FY{latest_fy} was "
+                f"{share:.0f}% of that peak."
+            )
     partial = years[years["partial"]]
     if not partial.empty:
         row = partial.iloc[-1]
@@ -152,40 +155,50 @@ def reading(sel: Selection, years: pd.DataFrame, components: pd.DataFrame,
     if last_fy in components.index and components.loc[last_fy].sum() > 0:
         shares = 100 * components.loc[last_fy] / components.loc[last_fy].sum()
         if "OFO" in shares:
-            out.append(f"In FY{last_fy}, {shares['OFO']:.0f}% of the pounds were seized at ports of "
-                       f"entry (OFO) and {100 - shares['OFO']:.0f}% between the ports (USBP).")
+            out.append(
+                f"In FY{last_fy}, {shares['OFO']:.0f}% of the pounds were seized at ports of "
+                f"entry (OFO) and {100 - shares['OFO']:.0f}% between the ports (USBP)."
+            )
     sized = complete["lbs_per_event"].dropna()
     if len(sized) >= 2:
-        out.append(f"The average seizure weighed {sized.iloc[0]:,.1f} lb in FY{sized.index[0]} and "
-                   f"{sized.iloc[-1]:,.1f} lb in FY{sized.index[-1]}.")
+        out.append(
+            f"The average seizure weighed {sized.iloc[0]:,.1f} lb in FY{sized.index[0]} and "
+            f"{sized.iloc[-1]:,.1f} lb in FY{sized.index[-1]}."
+        )
     if not places.empty:
         top = places.iloc[0]
-        out.append(f"The {top['aor'].title()} ({top['component']}) accounts for "
-                   f"{top['share_pct']:.0f}% of the pounds over the period.")
+        out.append(
+            f"The {top['aor'].title()} ({top['component']}) accounts for "
+            f"{top['share_pct']:.0f}% of the pounds over the period."
+        )
     return out
 
 
 def fiscal_year_table(years: pd.DataFrame) -> pd.DataFrame:
     """The fiscal-year totals with reader-facing column names and units."""
-    return pd.DataFrame({
-        "Fiscal year": years["label"],
-        "Months": years["months"],
-        "Pounds": years["lbs"],
-        "Events": years["events"],
-        "Pounds per event": years["lbs_per_event"],
-        "Change on year before (%)": years["change_pct"],
-    })
+    return pd.DataFrame(
+        {
+            "Fiscal year": years["label"],
+            "Months": years["months"],
+            "Pounds": years["lbs"],
+            "Events": years["events"],
+            "Pounds per event": years["lbs_per_event"],
+            "Change on year before (%)": years["change_pct"],
+        }
+    )
 
 
 def places_table(places: pd.DataFrame) -> pd.DataFrame:
     """The top areas of responsibility with reader-facing column names and units."""
-    return pd.DataFrame({
-        "Area of responsibility": places["aor"].str.title(),
-        "Component": places["component"],
-        "Pounds": places["lbs"],
-        "Events": places["events"],
-        "Share of pounds (%)": places["share_pct"],
-    })
+    return pd.DataFrame(
+        {
+            "Area of responsibility": places["aor"].str.title(),
+            "Component": places["component"],
+            "Pounds": places["lbs"],
+            "Events": places["events"],
+            "Share of pounds (%)": places["share_pct"],
+        }
+    )
 
 
 def shifts_text(shifts: list[pd.Timestamp], lbs: pd.Series) -> str:
@@ -197,17 +210,25 @@ def shifts_text(shifts: list[pd.Timestamp], lbs: pd.Series) -> str:
     for start, end in zip(bounds[:-1], bounds[1:], strict=True):
         mean = lbs[(lbs.index >= start) & (lbs.index < end)].mean()
         parts.append(f"{start:%b %Y}: {mean:,.0f} lb a month")
-    return ("The monthly level shifts in " + ", ".join(f"{s:%B %Y}" for s in shifts)
-            + ". Average from " + "; from ".join(parts) + ".")
+    return (
+        "The monthly level shifts in "
+        + ", ".join(f"{s:%B %Y}" for s in shifts)
+        + ". Average from "
+        + "; from ".join(parts)
+        + "."
+    )
 
 
 def traffic_table(per_vehicle: pd.DataFrame) -> pd.DataFrame:
     """Seizures over traffic by field office, with reader-facing names and units."""
-    return pd.DataFrame({
-        "Field office": per_vehicle["field_office"].str.title(),
-        "Fiscal year": per_vehicle["fiscal_year"],
-        "Pounds": per_vehicle["lbs"], "Events": per_vehicle["events"],
-        "Vehicles (millions)": per_vehicle["vehicles"] / 1e6,
-        "Pounds per million vehicles": per_vehicle["lbs_per_million_vehicles"],
-        "Events per million vehicles": per_vehicle["events_per_million_vehicles"],
-    })
+    return pd.DataFrame(
+        {
+            "Field office": per_vehicle["field_office"].str.title(),
+            "Fiscal year": per_vehicle["fiscal_year"],
+            "Pounds": per_vehicle["lbs"],
+            "Events": per_vehicle["events"],
+            "Vehicles (millions)": per_vehicle["vehicles"] / 1e6,
+            "Pounds per million vehicles": per_vehicle["lbs_per_million_vehicles"],
+            "Events per million vehicles": per_vehicle["events_per_million_vehicles"],
+        }
+    )

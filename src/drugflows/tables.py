@@ -19,8 +19,14 @@ from drugflows._io import atomic_path, atomic_write_text
 CATALOG_NAME = "catalog.json"
 
 #: Column types understood by :func:`load` and :func:`write`, and the pandas dtype of each.
-PANDAS_DTYPES = {"str": "string", "int": "int64", "int_or_missing": "Int64", "float": "float64",
-                 "bool": "bool", "month": "datetime64[us]"}
+PANDAS_DTYPES = {
+    "str": "string",
+    "int": "int64",
+    "int_or_missing": "Int64",
+    "float": "float64",
+    "bool": "bool",
+    "month": "datetime64[us]",
+}
 COLUMN_TYPES = set(PANDAS_DTYPES)
 
 
@@ -138,8 +144,9 @@ def write(frame: pd.DataFrame, meta: TableMeta, processed_dir: Path | None = Non
 
 def typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """The columns in catalog order with the catalog's types (as :func:`load` returns them)."""
-    return frame[list(columns)].astype(
-        {c: PANDAS_DTYPES[k] for c, k in columns.items()}).reset_index(drop=True)
+    return (
+        frame[list(columns)].astype({c: PANDAS_DTYPES[k] for c, k in columns.items()}).reset_index(drop=True)
+    )
 
 
 def write_catalog(entries: dict[str, TableMeta], processed_dir: Path | None = None) -> Path:

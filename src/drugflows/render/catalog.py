@@ -46,8 +46,9 @@ def slug(parameters: dict) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "default"
 
 
-def load_catalog(path: str | Path = paths.REPORT_CATALOG,
-                 notebook_dir: Path = paths.NOTEBOOKS_DIR) -> list[ReportSpec]:
+def load_catalog(
+    path: str | Path = paths.REPORT_CATALOG, notebook_dir: Path = paths.NOTEBOOKS_DIR
+) -> list[ReportSpec]:
     """Read and check a catalog file; CatalogError names the file and the faulty entry."""
     path = Path(path)
     try:
@@ -65,11 +66,12 @@ def load_catalog(path: str | Path = paths.REPORT_CATALOG,
         seen = set()
         for i, run in enumerate(runs):
             parameters = run.get("parameters") or {}
-            bad = {k: type(v).__name__ for k, v in parameters.items()
-                   if not isinstance(v, PLAIN_TYPES)}
+            bad = {k: type(v).__name__ for k, v in parameters.items() if not isinstance(v, PLAIN_TYPES)}
             if bad:
-                raise CatalogError(f"{where}.runs[{i}]: parameters must be plain strings, numbers, "
-                                   f"booleans, None or lists; got {bad}")
+                raise CatalogError(
+                    f"{where}.runs[{i}]: parameters must be plain strings, numbers, "
+                    f"booleans, None or lists; got {bad}"
+                )
             name = str(run.get("name") or slug(parameters))
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
                 raise CatalogError(f"{where}.runs[{i}]: name {name!r} is not a safe file name")
@@ -80,13 +82,22 @@ def load_catalog(path: str | Path = paths.REPORT_CATALOG,
             try:
                 title = title_template.format(**parameters)
             except (KeyError, IndexError) as exc:
-                raise CatalogError(f"{where}.runs[{i}]: title {title_template!r} names a "
-                                   f"parameter the run does not set ({exc})") from exc
-            specs.append(ReportSpec(
-                notebook=notebook, name=name, title=title, parameters=parameters,
-                theme=entry.get("theme", ""), region=str(run.get("region", "")),
-                show_code=bool(run.get("show_code", entry.get("show_code", False))),
-                notebook_dir=notebook_dir))
+                raise CatalogError(
+                    f"{where}.runs[{i}]: title {title_template!r} names a "
+                    f"parameter the run does not set ({exc})"
+                ) from exc
+            specs.append(
+                ReportSpec(
+                    notebook=notebook,
+                    name=name,
+                    title=title,
+                    parameters=parameters,
+                    theme=entry.get("theme", ""),
+                    region=str(run.get("region", "")),
+                    show_code=bool(run.get("show_code", entry.get("show_code", False))),
+                    notebook_dir=notebook_dir,
+                )
+            )
     return specs
 
 

@@ -29,9 +29,23 @@ from typing import Any
 ENV_VAR = "DRUGFLOWS_KERNEL_ZYGOTE"
 #: Imported once by the zygote. Not matplotlib_inline: it hooks itself into the running IPython shell
 #: when imported, so each kernel imports it on its first figure.
-PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pandas", "matplotlib",
-           "matplotlib.pyplot", "seaborn", "geopandas", "drugflows.report", "drugflows.plotting",
-           "drugflows.tables", "drugflows.flows", "drugflows.seizures", "drugflows.demand")
+PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "seaborn",
+    "geopandas",
+    "drugflows.report",
+    "drugflows.plotting",
+    "drugflows.tables",
+    "drugflows.flows",
+    "drugflows.seizures",
+    "drugflows.demand",
+)
 LAUNCHER_MODULE = "ipykernel_launcher"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
@@ -285,7 +299,7 @@ def kernel_manager_class():
             if not path or LAUNCHER_MODULE not in cmd:
                 return await super().launch_kernel(cmd, **kwargs)
             # Kernel log at ERROR: no per-kernel start-up warnings in the render's output.
-            argv = [*cmd[cmd.index(LAUNCHER_MODULE) + 1:], "--IPKernelApp.log_level=ERROR"]
+            argv = [*cmd[cmd.index(LAUNCHER_MODULE) + 1 :], "--IPKernelApp.log_level=ERROR"]
             env = {k: str(v) for k, v in (kwargs.get("env") or os.environ).items()}
             cwd = str(kwargs.get("cwd") or os.getcwd())
             try:
@@ -332,7 +346,9 @@ def kernel_manager_class():
             if self.provisioner is None:
                 self.provisioner = ForkProvisioner(
                     kernel_id=self.kernel_id or kw.get("kernel_id") or "",
-                    kernel_spec=self.kernel_spec, parent=self)
+                    kernel_spec=self.kernel_spec,
+                    parent=self,
+                )
             return await super()._async_pre_start_kernel(**kw)
 
     return ForkingKernelManager

@@ -18,8 +18,11 @@ REGION_NOTEBOOK = "region_profile"
 
 
 def _profile_countries(reports: list[dict]) -> list[str]:
-    return sorted(r["parameters"].get("country") for r in reports
-                  if r["notebook"] == PROFILE_NOTEBOOK and r["status"] == "ok")
+    return sorted(
+        r["parameters"].get("country")
+        for r in reports
+        if r["notebook"] == PROFILE_NOTEBOOK and r["status"] == "ok"
+    )
 
 
 def profile_map(countries: list[str], cache_dir: Path | None = None) -> str:
@@ -37,9 +40,13 @@ def profile_map(countries: list[str], cache_dir: Path | None = None) -> str:
         from drugflows import plotting, report, tables
 
         plotting.use_style()
-        fig = plotting.highlight_map(tables.load("world_countries"), countries,
-                                     title="Countries with a profile", legend="Profile in this index",
-                                     source=report.source_line("world_countries"))
+        fig = plotting.highlight_map(
+            tables.load("world_countries"),
+            countries,
+            title="Countries with a profile",
+            legend="Profile in this index",
+            source=report.source_line("world_countries"),
+        )
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})
         plt.close(fig)
@@ -57,8 +64,9 @@ def by_region(reports: list[dict]) -> list[tuple[str, dict | None, list[dict]]]:
     """(region, its region profile or None, its country profiles) for every region with any."""
     regional = [r for r in reports if r.get("region")]
     out = []
-    for region, items in itertools.groupby(sorted(regional, key=lambda r: (r["region"], r["title"])),
-                                           key=lambda r: r["region"]):
+    for region, items in itertools.groupby(
+        sorted(regional, key=lambda r: (r["region"], r["title"])), key=lambda r: r["region"]
+    ):
         items = list(items)
         profile = next((r for r in items if r["notebook"] == REGION_NOTEBOOK), None)
         out.append((region, profile, [r for r in items if r["notebook"] == PROFILE_NOTEBOOK]))
@@ -67,15 +75,27 @@ def by_region(reports: list[dict]) -> list[tuple[str, dict | None, list[dict]]]:
 
 def render_index(manifest: dict, output_dir: Path | None = None) -> str:
     """HTML of the index page for a manifest (see ``runner.write_manifest_and_index``)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "site"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "site"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     reports = sorted(manifest["reports"].values(), key=lambda r: (r["theme"], r["notebook"]))
-    groups = [(theme or "Reports", list(items)) for theme, items in
-              itertools.groupby(reports, key=lambda r: r["theme"])]
+    groups = [
+        (theme or "Reports", list(items))
+        for theme, items in itertools.groupby(reports, key=lambda r: r["theme"])
+    ]
     failed = sum(r["status"] != "ok" for r in reports)
     profiled = _profile_countries(reports)
     map_uri = profile_map(profiled, output_dir / ".cache" if output_dir else None) if profiled else None
     return env.get_template("index.html.j2").render(
-        groups=groups, regions=by_region(reports), total=len(reports), failed=failed,
-        generated=manifest["generated"], commit=manifest.get("commit"), map_uri=map_uri,
-        profiled=len(profiled))
+        groups=groups,
+        regions=by_region(reports),
+        total=len(reports),
+        failed=failed,
+        generated=manifest["generated"],
+        commit=manifest.get("commit"),
+        map_uri=map_uri,
+        profiled=len(profiled),
+    )

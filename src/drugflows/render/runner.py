@@ -80,7 +80,8 @@ def git_commit() -> str | None:
     """Short hash of the checked-out commit (with ``+`` if the tree has changes), or None."""
     try:
         run = lambda *a: subprocess.run(  # noqa: E731
-            ["git", *a], cwd=paths.PROJECT_ROOT, capture_output=True, text=True, timeout=10)
+            ["git", *a], cwd=paths.PROJECT_ROOT, capture_output=True, text=True, timeout=10
+        )
         head = run("rev-parse", "--short", "HEAD")
         if head.returncode != 0:
             return None
@@ -146,24 +147,33 @@ def input_key(spec: ReportSpec, show_code: bool | None = None) -> str:
     the processed data. A report whose key is unchanged since its last success is not rerun."""
     digest = hashlib.sha256()
     digest.update(spec.input_path.read_bytes())
-    options = {"parameters": spec.parameters, "title": spec.title, "theme": spec.theme,
-               "region": spec.region, "show_code": spec.show_code if show_code is None else show_code}
+    options = {
+        "parameters": spec.parameters,
+        "title": spec.title,
+        "theme": spec.theme,
+        "region": spec.region,
+        "show_code": spec.show_code if show_code is None else show_code,
+    }
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     digest.update(_tree_digest(Path(__file__).parents[1], ("*.py", "*.j2", "*.json")).encode())
     digest.update(_tree_digest(paths.PROCESSED_DIR, ("*",)).encode())
     return digest.hexdigest()
 
 
-def unchanged(spec: ReportSpec, previous: dict | None, output_dir: Path,
-              show_code: bool | None) -> bool:
+def unchanged(spec: ReportSpec, previous: dict | None, output_dir: Path, show_code: bool | None) -> bool:
     """True if the report succeeded last time with the same input key and its files are there."""
-    return bool(previous and previous.get("status") == "ok"
-                and previous.get("input_key") == input_key(spec, show_code)
-                and previous.get("html") and (output_dir / previous["html"]).exists())
+    return bool(
+        previous
+        and previous.get("status") == "ok"
+        and previous.get("input_key") == input_key(spec, show_code)
+        and previous.get("html")
+        and (output_dir / previous["html"]).exists()
+    )
 
 
-def render_one(spec: ReportSpec, output_dir: Path, show_code: bool | None = None,
-               commit: str | None = None) -> Result:
+def render_one(
+    spec: ReportSpec, output_dir: Path, show_code: bool | None = None, commit: str | None = None
+) -> Result:
     """Execute one report and write its notebook and HTML into ``output_dir/<notebook>/``.
 
     The kernel is forked from the render's zygote where one runs (see ``forkserver``).
@@ -186,9 +196,17 @@ def render_one(spec: ReportSpec, output_dir: Path, show_code: bool | None = None
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
             try:
                 papermill.execute_notebook(
-                    spec.input_path, executed, parameters=spec.parameters, kernel_name=KERNEL_NAME,
-                    cwd=spec.notebook_dir, progress_bar=False, log_output=False,
-                    request_save_on_cell_execute=False, shutdown_kernel="immediate", **engine_kwargs)
+                    spec.input_path,
+                    executed,
+                    parameters=spec.parameters,
+                    kernel_name=KERNEL_NAME,
+                    cwd=spec.notebook_dir,
+                    progress_bar=False,
+                    log_output=False,
+                    request_save_on_cell_execute=False,
+                    shutdown_kernel="immediate",
+                    **engine_kwargs,
+                )
                 error = None
                 break
             except Exception as exc:  # noqa: BLE001 - any failure is this report's, not the batch's
@@ -199,21 +217,36 @@ def render_one(spec: ReportSpec, output_dir: Path, show_code: bool | None = None
         ok = error is None
         stem = spec.name if ok else f"{spec.name}.failed"
         result = Result(
-            key=spec.key, notebook=spec.notebook, name=spec.name, title=spec.title,
-            theme=spec.theme, parameters=spec.parameters, status="ok" if ok else "failed",
-            seconds=0.0, finished="", error=error, region=spec.region,
-            input_key=input_key(spec, show_code))
+            key=spec.key,
+            notebook=spec.notebook,
+            name=spec.name,
+            title=spec.title,
+            theme=spec.theme,
+            parameters=spec.parameters,
+            status="ok" if ok else "failed",
+            seconds=0.0,
+            finished="",
+            error=error,
+            region=spec.region,
+            input_key=input_key(spec, show_code),
+        )
         if executed.exists():
             nb = nbformat.read(executed, as_version=4)
             stable_cell_ids(nb)
             nbformat.write(nb, executed)
             result.vintages = vintages_of(nb)
-            header = {"title": spec.title, "parameters": spec.parameters, "commit": commit,
-                      "vintages": result.vintages,
-                      "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                      "status": result.status, "error": error}
-            html = notebook_to_html(nb, show_code=(spec.show_code if show_code is None
-                                                   else show_code) or not ok, header=header)
+            header = {
+                "title": spec.title,
+                "parameters": spec.parameters,
+                "commit": commit,
+                "vintages": result.vintages,
+                "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                "status": result.status,
+                "error": error,
+            }
+            html = notebook_to_html(
+                nb, show_code=(spec.show_code if show_code is None else show_code) or not ok, header=header
+            )
             (Path(work) / f"{stem}.html").write_text(html, encoding="utf-8")
             if not ok:
                 executed.rename(Path(work) / f"{stem}.ipynb")
@@ -238,10 +271,19 @@ def default_executor(jobs: int) -> cf.Executor:
 
 
 def _crashed(spec: ReportSpec, exc: BaseException | None, error: str | None = None) -> Result:
-    return Result(key=spec.key, notebook=spec.notebook, name=spec.name, title=spec.title,
-                  theme=spec.theme, parameters=spec.parameters, status="failed", seconds=0.0,
-                  finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                  error=error or f"worker crashed: {type(exc).__name__}: {exc}", region=spec.region)
+    return Result(
+        key=spec.key,
+        notebook=spec.notebook,
+        name=spec.name,
+        title=spec.title,
+        theme=spec.theme,
+        parameters=spec.parameters,
+        status="failed",
+        seconds=0.0,
+        finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        error=error or f"worker crashed: {type(exc).__name__}: {exc}",
+        region=spec.region,
+    )
 
 
 class RenderStopped(Exception):
@@ -280,9 +322,16 @@ def _remove_scratch(folder: Path, since: float) -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def render_all(specs: list[ReportSpec], output_dir: Path = paths.REPORTS_DIR, jobs: int = 1,
-               executor: cf.Executor | None = None, show_code: bool | None = None,
-               fork_kernels: bool = True, force: bool = False, echo=print) -> Summary:
+def render_all(
+    specs: list[ReportSpec],
+    output_dir: Path = paths.REPORTS_DIR,
+    jobs: int = 1,
+    executor: cf.Executor | None = None,
+    show_code: bool | None = None,
+    fork_kernels: bool = True,
+    force: bool = False,
+    echo=print,
+) -> Summary:
     """Render every spec (in parallel), print a line per report, write the manifest and index.
 
     Reports unchanged since their last success (same :func:`input_key`) are skipped unless
@@ -292,8 +341,7 @@ def render_all(specs: list[ReportSpec], output_dir: Path = paths.REPORTS_DIR, jo
     output_dir = Path(output_dir)
     start = time.perf_counter()
     previous = read_manifest(output_dir)
-    skipped = [] if force else [s for s in specs
-                                if unchanged(s, previous.get(s.key), output_dir, show_code)]
+    skipped = [] if force else [s for s in specs if unchanged(s, previous.get(s.key), output_dir, show_code)]
     to_run = [s for s in specs if s not in skipped]
     width = max((len(s.key) for s in specs), default=0)
     kept = []
@@ -305,8 +353,10 @@ def render_all(specs: list[ReportSpec], output_dir: Path = paths.REPORTS_DIR, jo
         output_dir.mkdir(parents=True, exist_ok=True)
         summary = Summary(kept, round(time.perf_counter() - start, 2))
         write_manifest_and_index(kept, output_dir, git_commit())
-        echo(f"{len(kept)} reports unchanged, none rendered ({summary.seconds:.1f} s). "
-             f"Index: {output_dir / INDEX}")
+        echo(
+            f"{len(kept)} reports unchanged, none rendered ({summary.seconds:.1f} s). "
+            f"Index: {output_dir / INDEX}"
+        )
         return summary
     from drugflows.render import forkserver
 
@@ -336,8 +386,7 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Su
     interrupted = None
     try:
         with _stop_on_sigterm():
-            futures = {executor.submit(render_one, s, output_dir, show_code, commit): s
-                       for s in specs}
+            futures = {executor.submit(render_one, s, output_dir, show_code, commit): s for s in specs}
             for future in cf.as_completed(futures):
                 spec = futures[future]
                 try:
@@ -353,8 +402,11 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Su
         done = {r.key for r in results}
         for spec in specs:
             if spec.key not in done:
-                result = _crashed(spec, None, f"not finished: the render was stopped "
-                                              f"({interrupted}) before this report completed")
+                result = _crashed(
+                    spec,
+                    None,
+                    f"not finished: the render was stopped ({interrupted}) before this report completed",
+                )
                 if (output_dir / spec.notebook / f"{spec.name}.html").exists():
                     result.last_good_html = f"{spec.notebook}/{spec.name}.html"
                 results.append(result)
@@ -363,15 +415,19 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Su
         if own:
             executor.shutdown(wait=interrupted is None, cancel_futures=True)
     if interrupted:
-        echo(f"render stopped ({interrupted}): {len(done)} of {len(specs)} reports finished; "
-             "the index marks the others as not finished")
+        echo(
+            f"render stopped ({interrupted}): {len(done)} of {len(specs)} reports finished; "
+            "the index marks the others as not finished"
+        )
     order = {s.key: i for i, s in enumerate(specs)}
     results.sort(key=lambda r: order[r.key])
     summary = Summary(results, round(time.perf_counter() - start, 2))
     write_manifest_and_index(results, output_dir, commit)
-    echo(f"{len(results)} reports in {summary.seconds:.1f} s: "
-         f"{len(results) - len(summary.failed)} ok, {len(summary.failed)} failed. "
-         f"Index: {output_dir / INDEX}")
+    echo(
+        f"{len(results)} reports in {summary.seconds:.1f} s: "
+        f"{len(results) - len(summary.failed)} ok, {len(summary.failed)} failed. "
+        f"Index: {output_dir / INDEX}"
+    )
     return summary
 
 
@@ -391,8 +447,11 @@ def write_manifest_and_index(results: list[Result], output_dir: Path, commit: st
 
     reports = read_manifest(output_dir)
     reports.update({r.key: asdict(r) for r in results})
-    manifest = {"generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "commit": commit, "reports": dict(sorted(reports.items()))}
+    manifest = {
+        "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": commit,
+        "reports": dict(sorted(reports.items())),
+    }
     atomic_write_text(output_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
     atomic_write_text(output_dir / INDEX, render_index(manifest, output_dir))
 

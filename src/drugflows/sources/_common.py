@@ -18,8 +18,10 @@ def require_columns(frame: pd.DataFrame, expected: Iterable[str], path: Path) ->
     missing = [c for c in expected if c not in frame.columns]
     if missing:
         unexpected = [c for c in frame.columns if c not in expected]
-        raise RawLayoutError(f"{path}: missing column(s) {missing}; unexpected column(s) "
-                             f"{unexpected}. Expected the publisher's layout: {expected}")
+        raise RawLayoutError(
+            f"{path}: missing column(s) {missing}; unexpected column(s) "
+            f"{unexpected}. Expected the publisher's layout: {expected}"
+        )
     if frame.empty:
         raise RawLayoutError(f"{path}: no data rows")
 
@@ -29,8 +31,9 @@ def read_csv(path: Path, expected: Iterable[str], **kwargs) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, **kwargs)
     except UnicodeDecodeError as exc:
-        raise RawLayoutError(f"{path}: not {kwargs.get('encoding', 'UTF-8')} text "
-                             f"({exc.reason} at byte {exc.start})") from exc
+        raise RawLayoutError(
+            f"{path}: not {kwargs.get('encoding', 'UTF-8')} text ({exc.reason} at byte {exc.start})"
+        ) from exc
     except pd.errors.EmptyDataError as exc:
         raise RawLayoutError(f"{path}: the file is empty") from exc
     except (pd.errors.ParserError, EOFError, OSError) as exc:
@@ -44,8 +47,7 @@ def read_excel(path: Path, expected: Iterable[str], **kwargs) -> pd.DataFrame:
     try:
         frame = pd.read_excel(path, **kwargs)
     except (ValueError, KeyError, OSError, Exception) as exc:  # zipfile.BadZipFile, openpyxl errors
-        raise RawLayoutError(f"{path}: not a readable Excel workbook ({type(exc).__name__}: "
-                             f"{exc})") from exc
+        raise RawLayoutError(f"{path}: not a readable Excel workbook ({type(exc).__name__}: {exc})") from exc
     require_columns(frame, expected, path)
     return frame
 
@@ -54,8 +56,9 @@ def raw_file(path: Path, vintage: str, rows: int, folder: Path | None = None) ->
     """Catalog record of a raw file; its name is relative to the raw root (``<source>/<file>``),
     where ``folder`` is the source's folder (default: the file's own folder)."""
     folder = folder or path.parent
-    return RawFile(name=str(path.relative_to(folder.parent)), sha256=sha256_file(path),
-                   vintage=vintage, rows=rows)
+    return RawFile(
+        name=str(path.relative_to(folder.parent)), sha256=sha256_file(path), vintage=vintage, rows=rows
+    )
 
 
 def one_file(folder: Path, pattern: str) -> Path:

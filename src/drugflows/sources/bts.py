@@ -19,11 +19,19 @@ from drugflows.tables import TableMeta
 
 SOURCE = "bts_border_crossings"
 TABLE = "border_crossings_monthly"
-COLUMNS = ("Port Name", "State", "Port Code", "Border", "Date", "Measure", "Value", "Latitude",
-           "Longitude")
-PROCESSED = {"month": "month", "port_code": "str", "port_name": "str", "state": "str",
-             "border": "str", "field_office": "str", "measure": "str", "value": "int",
-             "lat": "float", "lon": "float"}
+COLUMNS = ("Port Name", "State", "Port Code", "Border", "Date", "Measure", "Value", "Latitude", "Longitude")
+PROCESSED = {
+    "month": "month",
+    "port_code": "str",
+    "port_name": "str",
+    "state": "str",
+    "border": "str",
+    "field_office": "str",
+    "measure": "str",
+    "value": "int",
+    "lat": "float",
+    "lon": "float",
+}
 
 #: CBP Office of Field Operations field office of each land port, by state. Sources: CBP news
 #: releases of 2013-02-25 and 2014-02-19 ("The CBP Seattle Field Office manages the 67 ports of
@@ -31,13 +39,19 @@ PROCESSED = {"month": "month", "port_code": "str", "port_name": "str", "state": 
 #: other field offices are those CBP's seizure statistics list for each border region, assigned
 #: by state. Alaska's land ports are left unassigned: no source on file names their office.
 FIELD_OFFICE_BY_STATE = {
-    "California": "SAN DIEGO FIELD OFFICE", "Arizona": "TUCSON FIELD OFFICE",
+    "California": "SAN DIEGO FIELD OFFICE",
+    "Arizona": "TUCSON FIELD OFFICE",
     "New Mexico": "EL PASO FIELD OFFICE",
-    "Washington": "SEATTLE FIELD OFFICE", "Idaho": "SEATTLE FIELD OFFICE",
-    "Montana": "SEATTLE FIELD OFFICE", "North Dakota": "SEATTLE FIELD OFFICE",
-    "Minnesota": "SEATTLE FIELD OFFICE", "Michigan": "DETROIT FIELD OFFICE",
-    "New York": "BUFFALO FIELD OFFICE", "Vermont": "BOSTON FIELD OFFICE",
-    "New Hampshire": "BOSTON FIELD OFFICE", "Maine": "BOSTON FIELD OFFICE",
+    "Washington": "SEATTLE FIELD OFFICE",
+    "Idaho": "SEATTLE FIELD OFFICE",
+    "Montana": "SEATTLE FIELD OFFICE",
+    "North Dakota": "SEATTLE FIELD OFFICE",
+    "Minnesota": "SEATTLE FIELD OFFICE",
+    "Michigan": "DETROIT FIELD OFFICE",
+    "New York": "BUFFALO FIELD OFFICE",
+    "Vermont": "BOSTON FIELD OFFICE",
+    "New Hampshire": "BOSTON FIELD OFFICE",
+    "Maine": "BOSTON FIELD OFFICE",
 }
 #: Texas is split by CBP port district, the first two digits of the port code: 23 = Laredo
 #: district (Laredo field office), 24 = El Paso district (El Paso field office).
@@ -54,7 +68,8 @@ def field_office(state: str, port_code: str) -> str | None:
 def vintage_files(folder: Path) -> list[Path]:
     """Every BTS file, in ``vintage_YYYY-MM/`` subfolders or directly in the folder."""
     files = sorted(folder.glob("vintage_*/Border_Crossing_Entry_Data.csv*")) + sorted(
-        folder.glob("Border_Crossing_Entry_Data*.csv*"))
+        folder.glob("Border_Crossing_Entry_Data*.csv*")
+    )
     if not files:
         raise FileNotFoundError(f"{folder}: no Border_Crossing_Entry_Data CSV (plain or .gz)")
     return files
@@ -71,36 +86,50 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     value = pd.to_numeric(frame["Value"], errors="coerce")
     bad = month.isna() | value.isna() | (value < 0)
     if bad.any():
-        raise RawLayoutError(f"{path}: Date must look like 'Feb 2025' and Value be a count >= 0; "
-                             f"{int(bad.sum())} bad rows, e.g. {frame[bad].head(2).to_dict('records')}")
+        raise RawLayoutError(
+            f"{path}: Date must look like 'Feb 2025' and Value be a count >= 0; "
+            f"{int(bad.sum())} bad rows, e.g. {frame[bad].head(2).to_dict('records')}"
+        )
     port_code = frame["Port Code"].str.strip().str.zfill(4)
-    table = pd.DataFrame({
-        "month": month, "port_code": port_code, "port_name": frame["Port Name"],
-        "state": frame["State"], "border": frame["Border"],
-        "field_office": [field_office(s, c) for s, c in zip(frame["State"], port_code, strict=True)],
-        "measure": frame["Measure"], "value": value.astype("int64"),
-        "lat": frame["Latitude"], "lon": frame["Longitude"]})
+    table = pd.DataFrame(
+        {
+            "month": month,
+            "port_code": port_code,
+            "port_name": frame["Port Name"],
+            "state": frame["State"],
+            "border": frame["Border"],
+            "field_office": [field_office(s, c) for s, c in zip(frame["State"], port_code, strict=True)],
+            "measure": frame["Measure"],
+            "value": value.astype("int64"),
+            "lat": frame["Latitude"],
+            "lon": frame["Longitude"],
+        }
+    )
     key = ["month", "port_code", "measure"]
     # The same port, month and measure with two different values: which is right is unknown, so
     # neither is kept (one cell in the 2025-02 vintage: Sasabe, Feb 2021, Bus Passengers 0 / 2,175).
     conflicting = table.duplicated(key, keep=False)
     conflicts = table[conflicting].drop_duplicates(key)
-    described = "; ".join(f"{r.port_name} {r.month:%Y-%m} {r.measure}"
-                          for r in conflicts.itertuples())
+    described = "; ".join(f"{r.port_name} {r.month:%Y-%m} {r.measure}" for r in conflicts.itertuples())
     table = table[~conflicting].sort_values(key, ignore_index=True)
     vintage = f"{table['month'].max():%Y-%m}"
     meta = TableMeta(
-        name=TABLE, title="Inbound crossings at US land ports by month, port and measure (BTS)",
-        raw_source=SOURCE, source="U.S. Bureau of Transportation Statistics, Border Crossing/Entry "
-                                  "Data (CBP counts)",
+        name=TABLE,
+        title="Inbound crossings at US land ports by month, port and measure (BTS)",
+        raw_source=SOURCE,
+        source="U.S. Bureau of Transportation Statistics, Border Crossing/Entry Data (CBP counts)",
         source_url="https://data.bts.gov/Research-and-Statistics/Border-Crossing-Entry-Data/keg4-3bc2",
-        vintage=vintage, coverage=f"{table['month'].min():%Y-%m} to {vintage}",
-        columns=PROCESSED, raw_files=[raw_file(path, vintage, len(table), folder=folder)],
+        vintage=vintage,
+        coverage=f"{table['month'].min():%Y-%m} to {vintage}",
+        columns=PROCESSED,
+        raw_files=[raw_file(path, vintage, len(table), folder=folder)],
         format="parquet",
         notes=f"Inbound only. {rows_read - len(table) - int(conflicting.sum())} exact duplicate "
-              f"rows dropped; {len(conflicts)} cell(s) with two different values left out "
-              f"({described or 'none'}). Measures are "
-              "not additive (passengers ride in vehicles). field_office: CBP field office by "
-              "state (Texas by port district); Alaska unassigned.",
-        key=key, non_negative=["value"])
+        f"rows dropped; {len(conflicts)} cell(s) with two different values left out "
+        f"({described or 'none'}). Measures are "
+        "not additive (passengers ride in vehicles). field_office: CBP field office by "
+        "state (Texas by port district); Alaska unassigned.",
+        key=key,
+        non_negative=["value"],
+    )
     return table, meta

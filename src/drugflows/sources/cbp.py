@@ -132,8 +132,7 @@ def _lines(mask: pd.Series, limit: int = 5) -> str:
 def _short_lines(path: Path, fields: int) -> list[int]:
     """1-based numbers of the non-blank lines with fewer than ``fields`` fields."""
     with open(path, newline="", encoding="utf-8") as handle:
-        return [number for number, row in enumerate(csv.reader(handle), start=1)
-                if row and len(row) < fields]
+        return [number for number, row in enumerate(csv.reader(handle), start=1) if row and len(row) < fields]
 
 
 def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COLUMNS) -> SeizureFile:
@@ -160,8 +159,10 @@ def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COL
         raise _fail(path, "no data rows under the header")
     short = _short_lines(path, len(raw.columns))
     if short:
-        raise _fail(path, f"line(s) {', '.join(map(str, short[:5]))} have fewer fields than the "
-                          "header (a truncated file?)")
+        raise _fail(
+            path,
+            f"line(s) {', '.join(map(str, short[:5]))} have fewer fields than the header (a truncated file?)",
+        )
     frame = raw[list(columns)].rename(columns=columns)
     frame = frame.apply(lambda s: s.str.strip())
 
@@ -194,11 +195,14 @@ def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COL
     key = [c for c in frame.columns if c not in ("fy_raw", "fytd", "events", "lbs")]
     dup = frame.duplicated(subset=key, keep="first")
     if dup.any():
-        raise _fail(path, f"duplicated rows (same FY, month, component, region, place and drug) on "
-                          f"line(s) {_lines(dup)}")
+        raise _fail(
+            path,
+            f"duplicated rows (same FY, month, component, region, place and drug) on line(s) {_lines(dup)}",
+        )
 
-    frame["month"] = [calendar_month(y, m)
-                      for y, m in zip(frame["fiscal_year"], frame["month_abbr"], strict=True)]
+    frame["month"] = [
+        calendar_month(y, m) for y, m in zip(frame["fiscal_year"], frame["month_abbr"], strict=True)
+    ]
     frame["component"] = frame["component"].replace(COMPONENT_CODES)
     frame["drug"] = frame["drug"].str.rstrip("*")  # "Other Drugs**": footnote mark of CBP's web page
     frame = frame.drop(columns=["fy_raw", "month_abbr"])
@@ -227,8 +231,9 @@ def seizure_files(folder: Path) -> list[Path]:
     return files
 
 
-def _build(source: str, raw: str | Path | None, columns: dict[str, str], processed: dict[str, str],
-           place: str) -> tuple[pd.DataFrame, list[SeizureFile]]:
+def _build(
+    source: str, raw: str | Path | None, columns: dict[str, str], processed: dict[str, str], place: str
+) -> tuple[pd.DataFrame, list[SeizureFile]]:
     folder = paths.raw_source_dir(source, raw)
     files = [read_seizure_file(p, columns) for p in seizure_files(folder)]
     table = combine_vintages(files)
@@ -240,24 +245,42 @@ def _build(source: str, raw: str | Path | None, columns: dict[str, str], process
     return table, files
 
 
-def _meta(name: str, title: str, source: str, url: str, table: pd.DataFrame,
-          files: list[SeizureFile], columns: dict[str, str], notes: str) -> TableMeta:
+def _meta(
+    name: str,
+    title: str,
+    source: str,
+    url: str,
+    table: pd.DataFrame,
+    files: list[SeizureFile],
+    columns: dict[str, str],
+    notes: str,
+) -> TableMeta:
     used = table["vintage"].value_counts()
     return TableMeta(
-        name=name, title=title, raw_source=source, source=PUBLISHER, source_url=url,
+        name=name,
+        title=title,
+        raw_source=source,
+        source=PUBLISHER,
+        source_url=url,
         vintage=max(f.vintage_label for f in files),
         coverage=f"{table['month'].min():%Y-%m} to {table['month'].max():%Y-%m}",
         columns=columns,
-        raw_files=[raw_file(f.path, f.vintage_label, int(used.get(f.vintage_label, 0)))
-                   for f in files],
-        notes=notes, key=[c for c in ("month", "component", "region", "land_filter", "aor",
-                                      "branch", "drug") if c in columns],
-        non_negative=["events", "lbs", "kg"])
+        raw_files=[raw_file(f.path, f.vintage_label, int(used.get(f.vintage_label, 0))) for f in files],
+        notes=notes,
+        key=[
+            c
+            for c in ("month", "component", "region", "land_filter", "aor", "branch", "drug")
+            if c in columns
+        ],
+        non_negative=["events", "lbs", "kg"],
+    )
 
 
-_NOTES = ("Pounds as published (Sum Qty (lbs), rounded to 6 decimals); kg = lbs x 0.45359237. "
-          "Months of the fiscal year in progress are flagged fytd and may be revised by the next "
-          "vintage.")
+_NOTES = (
+    "Pounds as published (Sum Qty (lbs), rounded to 6 decimals); kg = lbs x 0.45359237. "
+    "Months of the fiscal year in progress are flagged fytd and may be revised by the next "
+    "vintage."
+)
 
 
 def build_nationwide(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
@@ -270,13 +293,25 @@ def build_nationwide(raw: str | Path | None = None) -> tuple[pd.DataFrame, Table
     return table, _meta(
         NATIONWIDE_TABLE,
         "CBP drug seizures by month, component, area of responsibility and drug (OFO and USBP)",
-        NATIONWIDE_SOURCE, NATIONWIDE_URL, table, files, PROCESSED_COLUMNS, _NOTES)
+        NATIONWIDE_SOURCE,
+        NATIONWIDE_URL,
+        table,
+        files,
+        PROCESSED_COLUMNS,
+        _NOTES,
+    )
 
 
 def build_amo(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     """Build ``amo_seizures_monthly``: CBP Air and Marine Operations seizures by month, branch, drug."""
     table, files = _build(AMO_SOURCE, raw, AMO_COLUMNS, AMO_PROCESSED_COLUMNS, "branch")
     return table, _meta(
-        AMO_TABLE, "CBP Air and Marine Operations drug seizures by month, branch and drug",
-        AMO_SOURCE, AMO_URL, table, files, AMO_PROCESSED_COLUMNS,
-        _NOTES + " AMO's Land Filter values are Land/Other (OFO/USBP: Land Only/Other).")
+        AMO_TABLE,
+        "CBP Air and Marine Operations drug seizures by month, branch and drug",
+        AMO_SOURCE,
+        AMO_URL,
+        table,
+        files,
+        AMO_PROCESSED_COLUMNS,
+        _NOTES + " AMO's Land Filter values are Land/Other (OFO/USBP: Land Only/Other).",
+    )

@@ -21,8 +21,15 @@ TABLE = "us_overdose_deaths"
 VSRR_FILE = "VSRR_Provisional_Drug_Overdose_Death_Counts.csv"
 NCHS_FILE = "CDC_drug_overdose_deaths_raw_data.csv"
 WONDER_FILE = "Drug overdose deaths in the US (CDC WONDER).csv"
-PROCESSED = {"period": "str", "period_type": "str", "geography": "str", "drug": "str",
-             "measure": "str", "value": "float", "source": "str"}
+PROCESSED = {
+    "period": "str",
+    "period_type": "str",
+    "geography": "str",
+    "drug": "str",
+    "measure": "str",
+    "value": "float",
+    "source": "str",
+}
 
 #: Harmonised drug names, shared by the three sources.
 VSRR_DRUGS = {
@@ -39,14 +46,14 @@ NCHS_DRUGS = {
     "All drug overdose deaths": "all_drugs",
     "Drug overdose deaths involving any opioid": "any_opioid",
     "Drug overdose deaths involving heroin": "heroin",
-    "Drug overdose deaths involving other synthetic opioids (other than methadone)":
-        "synthetic_opioids",
-    "Drug overdose deaths involving natural and semisynthetic opioids":
-        "natural_semisynthetic_opioids",
+    "Drug overdose deaths involving other synthetic opioids (other than methadone)": "synthetic_opioids",
+    "Drug overdose deaths involving natural and semisynthetic opioids": "natural_semisynthetic_opioids",
     "Drug overdose deaths involving methadone": "methadone",
 }
-NCHS_UNITS = {"Deaths per 100,000 resident population, age-adjusted": "rate_age_adjusted",
-              "Deaths per 100,000 resident population, crude": "rate_crude"}
+NCHS_UNITS = {
+    "Deaths per 100,000 resident population, age-adjusted": "rate_age_adjusted",
+    "Deaths per 100,000 resident population, crude": "rate_crude",
+}
 WONDER_DRUGS = {
     "Total Overdose Deaths (CDC WONDER (2017))": "all_drugs",
     "Any Opioids (CDC WONDER (2017))": "any_opioid",
@@ -58,15 +65,32 @@ WONDER_DRUGS = {
     "Benzodiazepines (CDC WONDER (2017))": "benzodiazepines",
     "Antidepressants death rates (US CDC WONDER)": "antidepressants",
 }
-MONTHS = {m: i for i, m in enumerate(("January", "February", "March", "April", "May", "June", "July",
-                                      "August", "September", "October", "November", "December"), 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+        1,
+    )
+}
 
 
 def vsrr(folder: Path) -> pd.DataFrame:
     """12-month-ending death counts, reported and predicted, by state (US = national)."""
     path = folder / VSRR_FILE
-    frame = read_csv(path, ["State", "Year", "Month", "Period", "Indicator", "Data Value",
-                            "Predicted Value"])
+    frame = read_csv(path, ["State", "Year", "Month", "Period", "Indicator", "Data Value", "Predicted Value"])
     frame = frame[frame["Indicator"].isin(list(VSRR_DRUGS))]
     month = frame["Month"].map(MONTHS)
     if month.isna().any():
@@ -74,11 +98,19 @@ def vsrr(folder: Path) -> pd.DataFrame:
     period = frame["Year"].astype(str) + "-" + month.astype(int).astype(str).str.zfill(2)
     parts = []
     for column, measure in (("Data Value", "count"), ("Predicted Value", "count_predicted")):
-        parts.append(pd.DataFrame({
-            "period": period, "period_type": "12 months ending", "geography": frame["State"],
-            "drug": frame["Indicator"].map(VSRR_DRUGS), "measure": measure,
-            "value": pd.to_numeric(frame[column], errors="coerce"),
-            "source": "CDC/NCHS VSRR provisional counts (July 2019 release)"}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "period": period,
+                    "period_type": "12 months ending",
+                    "geography": frame["State"],
+                    "drug": frame["Indicator"].map(VSRR_DRUGS),
+                    "measure": measure,
+                    "value": pd.to_numeric(frame[column], errors="coerce"),
+                    "source": "CDC/NCHS VSRR provisional counts (July 2019 release)",
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True).dropna(subset=["value"])
 
 
@@ -87,24 +119,37 @@ def nchs(folder: Path) -> pd.DataFrame:
     path = folder / NCHS_FILE
     frame = read_csv(path, ["PANEL", "UNIT", "STUB_NAME", "YEAR", "ESTIMATE"], index_col=0)
     frame = frame[(frame["STUB_NAME"] == "Total") & frame["PANEL"].isin(list(NCHS_DRUGS))]
-    return pd.DataFrame({
-        "period": frame["YEAR"].astype(str), "period_type": "year", "geography": "US",
-        "drug": frame["PANEL"].map(NCHS_DRUGS), "measure": frame["UNIT"].map(NCHS_UNITS),
-        "value": frame["ESTIMATE"],
-        "source": "CDC/NCHS Health, United States: drug overdose death rates"}).dropna(
-        subset=["value", "measure"])
+    return pd.DataFrame(
+        {
+            "period": frame["YEAR"].astype(str),
+            "period_type": "year",
+            "geography": "US",
+            "drug": frame["PANEL"].map(NCHS_DRUGS),
+            "measure": frame["UNIT"].map(NCHS_UNITS),
+            "value": frame["ESTIMATE"],
+            "source": "CDC/NCHS Health, United States: drug overdose death rates",
+        }
+    ).dropna(subset=["value", "measure"])
 
 
 def wonder(folder: Path) -> pd.DataFrame:
     """CDC WONDER age-adjusted death rates by drug, 1999-2020 (via Our World in Data)."""
     path = folder / WONDER_FILE
     frame = read_csv(path, ["Entity", "Year", *WONDER_DRUGS])
-    long = frame.melt(id_vars=["Year"], value_vars=list(WONDER_DRUGS), var_name="column",
-                      value_name="value").dropna(subset=["value"])
-    return pd.DataFrame({
-        "period": long["Year"].astype(str), "period_type": "year", "geography": "US",
-        "drug": long["column"].map(WONDER_DRUGS), "measure": "rate_age_adjusted",
-        "value": long["value"], "source": "CDC WONDER via Our World in Data"})
+    long = frame.melt(
+        id_vars=["Year"], value_vars=list(WONDER_DRUGS), var_name="column", value_name="value"
+    ).dropna(subset=["value"])
+    return pd.DataFrame(
+        {
+            "period": long["Year"].astype(str),
+            "period_type": "year",
+            "geography": "US",
+            "drug": long["column"].map(WONDER_DRUGS),
+            "measure": "rate_age_adjusted",
+            "value": long["value"],
+            "source": "CDC WONDER via Our World in Data",
+        }
+    )
 
 
 def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
@@ -113,21 +158,26 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     owid_folder = paths.raw_source_dir("owid_drugs", raw)
     parts = [vsrr(cdc_folder), nchs(cdc_folder), wonder(owid_folder)]
     table = pd.concat(parts, ignore_index=True)[list(PROCESSED)]
-    table = table.sort_values(["source", "geography", "drug", "measure", "period"],
-                              ignore_index=True)
+    table = table.sort_values(["source", "geography", "drug", "measure", "period"], ignore_index=True)
     meta = TableMeta(
-        name=TABLE, title="US drug overdose deaths by drug: counts and rates",
+        name=TABLE,
+        title="US drug overdose deaths by drug: counts and rates",
         raw_source="cdc_overdose, owid_drugs",
         source="CDC/NCHS (VSRR provisional counts; Health, United States); CDC WONDER via OWID",
         source_url="https://www.cdc.gov/nchs/nvss/vsrr/drug-overdose-data.htm",
         vintage="VSRR July 2019; NCHS 1999-2018; WONDER 1999-2020",
-        coverage="1999-2020 (rates), 2015-01 to 2018-11 (counts)", columns=PROCESSED,
-        raw_files=[raw_file(cdc_folder / VSRR_FILE, "2019-07", len(parts[0])),
-                   raw_file(cdc_folder / NCHS_FILE, "1999-2018", len(parts[1])),
-                   raw_file(owid_folder / WONDER_FILE, "1999-2020", len(parts[2]))],
+        coverage="1999-2020 (rates), 2015-01 to 2018-11 (counts)",
+        columns=PROCESSED,
+        raw_files=[
+            raw_file(cdc_folder / VSRR_FILE, "2019-07", len(parts[0])),
+            raw_file(cdc_folder / NCHS_FILE, "1999-2018", len(parts[1])),
+            raw_file(owid_folder / WONDER_FILE, "1999-2020", len(parts[2])),
+        ],
         format="parquet",
         notes="Drugs overlap: never add them. Counts are 12-month sums ending in the month. Rates "
-              "per 100,000. The newest counts here end in November 2018 (no later file on hand); "
-              "the fentanyl era after 2020 is not covered.",
-        key=["source", "period", "geography", "drug", "measure"], non_negative=["value"])
+        "per 100,000. The newest counts here end in November 2018 (no later file on hand); "
+        "the fentanyl era after 2020 is not covered.",
+        key=["source", "period", "geography", "drug", "measure"],
+        non_negative=["value"],
+    )
     return table, meta

@@ -28,22 +28,50 @@ FIRST_COCA_CENSUS_YEAR = 1999
 
 #: Raw column -> processed column (name and unit).
 PANEL_COLUMNS = {
-    "idmun": "divipola", "year": "year", "idstate": "department_code", "state": "department",
-    "municipality": "municipality", "coca_": "coca_ha", "asp_": "aerial_spraying_ha",
-    "er_": "manual_eradication_ha", "delta_coca": "coca_change_ha", "pop_": "population",
-    "popr_": "population_rural", "popu_": "population_urban", "victim": "conflict_victims",
-    "conflict": "conflict_index", "npark": "national_park", "resguardo": "indigenous_reserve",
-    "elevation_": "elevation_m", "precipitat_": "precipitation_mm", "ipc": "price_index",
-    "sipcc": "fiscal_revenue_pc", "royaltiespcc": "royalties_pc",
+    "idmun": "divipola",
+    "year": "year",
+    "idstate": "department_code",
+    "state": "department",
+    "municipality": "municipality",
+    "coca_": "coca_ha",
+    "asp_": "aerial_spraying_ha",
+    "er_": "manual_eradication_ha",
+    "delta_coca": "coca_change_ha",
+    "pop_": "population",
+    "popr_": "population_rural",
+    "popu_": "population_urban",
+    "victim": "conflict_victims",
+    "conflict": "conflict_index",
+    "npark": "national_park",
+    "resguardo": "indigenous_reserve",
+    "elevation_": "elevation_m",
+    "precipitat_": "precipitation_mm",
+    "ipc": "price_index",
+    "sipcc": "fiscal_revenue_pc",
+    "royaltiespcc": "royalties_pc",
 }
 PROCESSED = {
-    "divipola": "str", "department_code": "str", "department": "str", "municipality": "str",
-    "year": "int", "coca_ha": "float", "aerial_spraying_ha": "float",
-    "manual_eradication_ha": "float", "coca_change_ha": "float", "population": "float",
-    "population_rural": "float", "population_urban": "float", "conflict_victims": "float",
-    "conflict_index": "float", "national_park": "float", "indigenous_reserve": "float",
-    "elevation_m": "float", "precipitation_mm": "float", "price_index": "float",
-    "fiscal_revenue_pc": "float", "royalties_pc": "float",
+    "divipola": "str",
+    "department_code": "str",
+    "department": "str",
+    "municipality": "str",
+    "year": "int",
+    "coca_ha": "float",
+    "aerial_spraying_ha": "float",
+    "manual_eradication_ha": "float",
+    "coca_change_ha": "float",
+    "population": "float",
+    "population_rural": "float",
+    "population_urban": "float",
+    "conflict_victims": "float",
+    "conflict_index": "float",
+    "national_park": "float",
+    "indigenous_reserve": "float",
+    "elevation_m": "float",
+    "precipitation_mm": "float",
+    "price_index": "float",
+    "fiscal_revenue_pc": "float",
+    "royalties_pc": "float",
 }
 
 
@@ -64,13 +92,13 @@ def _best_name(spellings: pd.Series) -> str:
 
 def read_panel(path: Path) -> pd.DataFrame:
     """The municipal panel with clear names; 'not collected' years as missing, not zero."""
-    frame = read_csv(path, list(PANEL_COLUMNS), encoding="mac_roman",
-                     dtype={"idmun": str, "idstate": str})
+    frame = read_csv(path, list(PANEL_COLUMNS), encoding="mac_roman", dtype={"idmun": str, "idstate": str})
     frame = frame[list(PANEL_COLUMNS)].rename(columns=PANEL_COLUMNS)
     bad = ~frame["divipola"].str.fullmatch(r"\d{5}")
     if bad.any():
-        raise RawLayoutError(f"{path}: idmun must be a 5-digit DANE code; bad: "
-                             f"{frame.loc[bad, 'divipola'].head().tolist()}")
+        raise RawLayoutError(
+            f"{path}: idmun must be a 5-digit DANE code; bad: {frame.loc[bad, 'divipola'].head().tolist()}"
+        )
     frame["department_code"] = frame["department_code"].str.zfill(2)
     frame["department"] = frame.groupby("department_code")["department"].transform(_best_name)
     frame["municipality"] = frame.groupby("divipola")["municipality"].transform(_best_name)
@@ -84,9 +112,13 @@ def read_panel(path: Path) -> pd.DataFrame:
 def read_cede(path: Path) -> pd.DataFrame:
     """The CEDE-style coca panel: divipola, year, coca_ha (missing before the 1999 census)."""
     frame = read_csv(path, ["codmpio", "ano", "H_coca"])
-    out = pd.DataFrame({"divipola": frame["codmpio"].astype("int64").astype(str).str.zfill(5),
-                        "year": frame["ano"].astype("int64"),
-                        "coca_ha": frame["H_coca"].astype("float64")})
+    out = pd.DataFrame(
+        {
+            "divipola": frame["codmpio"].astype("int64").astype(str).str.zfill(5),
+            "year": frame["ano"].astype("int64"),
+            "coca_ha": frame["H_coca"].astype("float64"),
+        }
+    )
     return out[out["year"] >= FIRST_COCA_CENSUS_YEAR].reset_index(drop=True)
 
 
@@ -100,19 +132,23 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     path, _ = panel_files(raw)
     table = read_panel(path)[list(PROCESSED)]
     meta = TableMeta(
-        name=TABLE, title="Colombia: coca, aerial spraying and manual eradication by municipality",
+        name=TABLE,
+        title="Colombia: coca, aerial spraying and manual eradication by municipality",
         raw_source=SOURCE,
         source="UNODC/SIMCI coca census; Government of Colombia (ODC) eradication; replication "
-               "data of Dávalos et al. (2023)",
+        "data of Dávalos et al. (2023)",
         source_url="https://jied.lse.ac.uk/article/10.31389/jied.87/",
-        vintage="replication file 2021", coverage=f"{table['year'].min()}-{table['year'].max()}, "
-                                                  f"{table['divipola'].nunique()} municipalities",
-        columns=PROCESSED, raw_files=[raw_file(path, "2021", len(table))], format="parquet",
+        vintage="replication file 2021",
+        coverage=f"{table['year'].min()}-{table['year'].max()}, {table['divipola'].nunique()} municipalities",
+        columns=PROCESSED,
+        raw_files=[raw_file(path, "2021", len(table))],
+        format="parquet",
         notes="Hectares. manual_eradication_ha is missing before 2004 (not collected, the file's "
-              "zeros); aerial spraying ended in October 2015. Covariates as in the replication "
-              "file (CEDE/DANE), units not documented beyond their names.",
+        "zeros); aerial spraying ended in October 2015. Covariates as in the replication "
+        "file (CEDE/DANE), units not documented beyond their names.",
         key=["divipola", "year"],
-        non_negative=["coca_ha", "aerial_spraying_ha", "manual_eradication_ha", "population"])
+        non_negative=["coca_ha", "aerial_spraying_ha", "manual_eradication_ha", "population"],
+    )
     return table, meta
 
 
@@ -121,22 +157,39 @@ def national_totals(raw) -> tuple[pd.DataFrame, list[RawFile]]:
     path, cede_path = panel_files(raw)
     panel = read_panel(path)
     cede = read_cede(cede_path)
-    sums = panel.groupby("year")[["coca_ha", "aerial_spraying_ha", "manual_eradication_ha"]].sum(
-        min_count=1)
+    sums = panel.groupby("year")[["coca_ha", "aerial_spraying_ha", "manual_eradication_ha"]].sum(min_count=1)
     rows = []
-    for column, measure, by in (("coca_ha", "cultivation_ha", "UNODC"),
-                                ("aerial_spraying_ha", "aerial_spraying_ha", "national government"),
-                                ("manual_eradication_ha", "manual_eradication_ha",
-                                 "national government")):
+    for column, measure, by in (
+        ("coca_ha", "cultivation_ha", "UNODC"),
+        ("aerial_spraying_ha", "aerial_spraying_ha", "national government"),
+        ("manual_eradication_ha", "manual_eradication_ha", "national government"),
+    ):
         values = sums[column].dropna()
-        rows.append(pd.DataFrame({"year": values.index, "measure": measure, "value": values.values,
-                                  "estimate_by": by,
-                                  "source": f"Municipal panel {PANEL_FILE} summed to the nation"}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "year": values.index,
+                    "measure": measure,
+                    "value": values.values,
+                    "estimate_by": by,
+                    "source": f"Municipal panel {PANEL_FILE} summed to the nation",
+                }
+            )
+        )
     cede_sums = cede.groupby("year")["coca_ha"].sum()
-    rows.append(pd.DataFrame({"year": cede_sums.index, "measure": "cultivation_ha",
-                              "value": cede_sums.values, "estimate_by": "UNODC",
-                              "source": f"Municipal panel {CEDE_FILE} summed to the nation"}))
-    out = pd.concat(rows, ignore_index=True).assign(iso3="COL", crop="coca", unit="hectares",
-                                                    published_year=pd.NA)
+    rows.append(
+        pd.DataFrame(
+            {
+                "year": cede_sums.index,
+                "measure": "cultivation_ha",
+                "value": cede_sums.values,
+                "estimate_by": "UNODC",
+                "source": f"Municipal panel {CEDE_FILE} summed to the nation",
+            }
+        )
+    )
+    out = pd.concat(rows, ignore_index=True).assign(
+        iso3="COL", crop="coca", unit="hectares", published_year=pd.NA
+    )
     files = [raw_file(path, "2021", len(panel)), raw_file(cede_path, "2022", len(cede))]
     return out, files

@@ -27,11 +27,18 @@ COORD_DECIMALS = 3  # about 100 m: plenty at 1:110m, and a small file
 def shapefile() -> Path:
     import pyogrio
 
-    path = (Path(pyogrio.__file__).parent / "tests" / "fixtures" / "naturalearth_lowres"
-            / "naturalearth_lowres.shp")
+    path = (
+        Path(pyogrio.__file__).parent
+        / "tests"
+        / "fixtures"
+        / "naturalearth_lowres"
+        / "naturalearth_lowres.shp"
+    )
     if not path.exists():
-        raise FileNotFoundError(f"{path}: the Natural Earth copy is not in this pyogrio version; "
-                                "keep the committed data/processed/world_countries.geojson")
+        raise FileNotFoundError(
+            f"{path}: the Natural Earth copy is not in this pyogrio version; "
+            "keep the committed data/processed/world_countries.geojson"
+        )
     return path
 
 
@@ -52,22 +59,34 @@ def build(raw: str | Path | None = None):
     missing = sorted(set(code.dropna()) - countries.known_codes())
     if missing:
         raise RawLayoutError(f"{path}: codes the resolver does not know: {missing}")
-    geometry = shapely.set_precision(frame.geometry.values, 10 ** -COORD_DECIMALS)
-    table = gpd.GeoDataFrame({"iso3": code.astype("string"), "name": frame["name"],
-                              "continent": frame["continent"]}, geometry=geometry,
-                             crs=frame.crs).sort_values(["iso3", "name"], ignore_index=True)
+    geometry = shapely.set_precision(frame.geometry.values, 10**-COORD_DECIMALS)
+    table = gpd.GeoDataFrame(
+        {"iso3": code.astype("string"), "name": frame["name"], "continent": frame["continent"]},
+        geometry=geometry,
+        crs=frame.crs,
+    ).sort_values(["iso3", "name"], ignore_index=True)
     meta = TableMeta(
-        name=TABLE, title="World country polygons (Natural Earth 1:110m)",
-        raw_source="package:pyogrio", source="Natural Earth, admin-0 countries 1:110m",
-        source_url="https://www.naturalearthdata.com/", vintage=f"pyogrio {pyogrio.__version__}",
-        coverage=f"{len(table)} shapes", columns=PROCESSED,
-        raw_files=[RawFile(name="package:pyogrio/naturalearth_lowres.shp",
-                           sha256=sha256_file(path), vintage=pyogrio.__version__,
-                           rows=len(table))],
+        name=TABLE,
+        title="World country polygons (Natural Earth 1:110m)",
+        raw_source="package:pyogrio",
+        source="Natural Earth, admin-0 countries 1:110m",
+        source_url="https://www.naturalearthdata.com/",
+        vintage=f"pyogrio {pyogrio.__version__}",
+        coverage=f"{len(table)} shapes",
+        columns=PROCESSED,
+        raw_files=[
+            RawFile(
+                name="package:pyogrio/naturalearth_lowres.shp",
+                sha256=sha256_file(path),
+                vintage=pyogrio.__version__,
+                rows=len(table),
+            )
+        ],
         format="geojson",
         notes="Public domain. 1:110m leaves out small states (e.g. Singapore, Malta, Bahrain, "
-              "most Caribbean islands): a map cannot show them, tables can. Coordinates rounded "
-              f"to {COORD_DECIMALS} decimals. N. Cyprus and Somaliland have no ISO3.")
+        "most Caribbean islands): a map cannot show them, tables can. Coordinates rounded "
+        f"to {COORD_DECIMALS} decimals. N. Cyprus and Somaliland have no ISO3.",
+    )
     return table, meta
 
 
@@ -83,6 +102,3 @@ def read_geojson(path: Path):
     frame = gpd.read_file(path)
     frame = frame.astype({"iso3": "string", "name": "string", "continent": "string"})
     return frame[["iso3", "name", "continent", "geometry"]]
-
-
-

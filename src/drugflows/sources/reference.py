@@ -11,8 +11,14 @@ from drugflows._io import sha256_file
 from drugflows.tables import RawFile, TableMeta
 
 COUNTRIES_TABLE = "countries"
-COUNTRIES_COLUMNS = {"iso3": "str", "name": "str", "un_region": "str", "un_subregion": "str",
-                     "region_group": "str", "un_member": "bool"}
+COUNTRIES_COLUMNS = {
+    "iso3": "str",
+    "name": "str",
+    "un_region": "str",
+    "un_subregion": "str",
+    "region_group": "str",
+    "un_member": "bool",
+}
 
 
 def build_countries(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
@@ -30,11 +36,17 @@ def build_countries(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableM
         vintage=country_converter.__version__,
         coverage=f"{len(table)} countries and territories",
         columns=COUNTRIES_COLUMNS,
-        raw_files=[RawFile(name="package:country_converter/country_data.tsv",
-                           sha256=sha256_file(COUNTRY_DATA_FILE),
-                           vintage=country_converter.__version__, rows=len(table))],
+        raw_files=[
+            RawFile(
+                name="package:country_converter/country_data.tsv",
+                sha256=sha256_file(COUNTRY_DATA_FILE),
+                vintage=country_converter.__version__,
+                rows=len(table),
+            )
+        ],
         notes="region_group: Andean region, Central America, Caribbean (with Guyana, Suriname, "
-              "French Guiana), Mexico and North America, Southern Cone and Brazil; elsewhere "
-              "from the UN subregion.",
-        key=["iso3"])
+        "French Guiana), Mexico and North America, Southern Cone and Brazil; elsewhere "
+        "from the UN subregion.",
+        key=["iso3"],
+    )
     return table, meta

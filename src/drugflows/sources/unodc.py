@@ -26,11 +26,28 @@ PORTAL_FILE = "drug_seizures_2018_2022.xlsx"
 HISTORIC_FILE = "seizures_unodc.xlsx"
 PRICES_FILE = "Before_Prices_of_drugs.json"
 
-SEIZURE_COLUMNS = {"iso3": "str", "year": "int", "drug_group": "str", "drug": "str",
-                   "drug_class": "str", "kg": "float", "source": "str"}
-PRICE_COLUMNS = {"iso3": "str", "year": "int", "drug_group": "str", "drug": "str",
-                 "drug_class": "str", "level": "str", "value_usd": "float", "min_usd": "float",
-                 "max_usd": "float", "unit": "str", "usd_per_gram": "float"}
+SEIZURE_COLUMNS = {
+    "iso3": "str",
+    "year": "int",
+    "drug_group": "str",
+    "drug": "str",
+    "drug_class": "str",
+    "kg": "float",
+    "source": "str",
+}
+PRICE_COLUMNS = {
+    "iso3": "str",
+    "year": "int",
+    "drug_group": "str",
+    "drug": "str",
+    "drug_class": "str",
+    "level": "str",
+    "value_usd": "float",
+    "min_usd": "float",
+    "max_usd": "float",
+    "unit": "str",
+    "usd_per_gram": "float",
+}
 
 #: Harmonised drug classes, first match wins (case-insensitive, on the drug name).
 DRUG_CLASSES = (
@@ -48,8 +65,14 @@ DRUG_CLASSES = (
     ("ecstasy", r"ecstasy|mdma"),
 )
 #: Price units that convert to grams.
-GRAMS_PER_UNIT = {"g": 1.0, "kg": 1000.0, "10 g": 10.0, "pound": 453.59237, "oz": 28.349523125,
-                  "ounce": 28.349523125}
+GRAMS_PER_UNIT = {
+    "g": 1.0,
+    "kg": 1000.0,
+    "10 g": 10.0,
+    "pound": 453.59237,
+    "oz": 28.349523125,
+    "ounce": 28.349523125,
+}
 
 
 def drug_class(name: str) -> str:
@@ -63,27 +86,38 @@ def drug_class(name: str) -> str:
 
 def portal_seizures(folder: Path) -> pd.DataFrame:
     path = folder / PORTAL_FILE
-    frame = read_excel(path, ["Country", "DrugGroup", "DrugSubGroup", "DrugName", "Reference year",
-                              "Kilograms", "msCode"], header=1)
+    frame = read_excel(
+        path,
+        ["Country", "DrugGroup", "DrugSubGroup", "DrugName", "Reference year", "Kilograms", "msCode"],
+        header=1,
+    )
     frame = frame.dropna(subset=["Kilograms"])
     if (frame["Kilograms"] < 0).any():
         raise RawLayoutError(f"{path}: negative Kilograms")
     frame["iso3"] = countries.codes_to_iso3(frame["msCode"], frame["Country"], str(path))
-    return pd.DataFrame({"iso3": frame["iso3"], "year": frame["Reference year"].astype("int64"),
-                         "drug_group": frame["DrugGroup"], "drug": frame["DrugName"],
-                         "kg": frame["Kilograms"].astype("float64"),
-                         "source": "UNODC data portal, drug seizures 2018-2022"})
+    return pd.DataFrame(
+        {
+            "iso3": frame["iso3"],
+            "year": frame["Reference year"].astype("int64"),
+            "drug_group": frame["DrugGroup"],
+            "drug": frame["DrugName"],
+            "kg": frame["Kilograms"].astype("float64"),
+            "source": "UNODC data portal, drug seizures 2018-2022",
+        }
+    )
 
 
 def historic_seizures(folder: Path) -> pd.DataFrame:
     path = folder / HISTORIC_FILE
     frame = read_excel(path, ["region", "subregion", "country", "drug_group", "drug"])
     frame[["region", "subregion", "country", "drug_group"]] = frame[
-        ["region", "subregion", "country", "drug_group"]].ffill()
+        ["region", "subregion", "country", "drug_group"]
+    ].ffill()
     frame = frame.dropna(subset=["drug"])
     years = [c for c in frame.columns if re.fullmatch(r"\d{4}(\.0)?", str(c))]
-    long = frame.melt(id_vars=["country", "drug_group", "drug"], value_vars=years,
-                      var_name="year", value_name="kg").dropna(subset=["kg"])
+    long = frame.melt(
+        id_vars=["country", "drug_group", "drug"], value_vars=years, var_name="year", value_name="kg"
+    ).dropna(subset=["kg"])
     long["iso3"] = countries.to_iso3(long["country"], str(path))
     long["year"] = long["year"].astype(str).str[:4].astype("int64")
     # float32 artefacts in the sheet (585.630005): 3 decimals keep the published precision
@@ -98,24 +132,31 @@ def build_seizures(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMe
     portal, historic = portal_seizures(folder), historic_seizures(folder)
     table = pd.concat([historic, portal], ignore_index=True).dropna(subset=["iso3"])
     table["drug_class"] = table["drug"].map(drug_class)
-    table = table.sort_values(["iso3", "year", "source", "drug_group", "drug"],
-                              ignore_index=True)[list(SEIZURE_COLUMNS)]
+    table = table.sort_values(["iso3", "year", "source", "drug_group", "drug"], ignore_index=True)[
+        list(SEIZURE_COLUMNS)
+    ]
     meta = TableMeta(
-        name=SEIZURES_TABLE, title="UNODC drug seizures by country, year and drug (kg)",
-        raw_source=SOURCE, source="UNODC, drug seizures (data portal and national series)",
-        source_url="https://dataunodc.un.org/dp-drug-seizures", vintage="WDR 2024 export; 1990-2019 series",
+        name=SEIZURES_TABLE,
+        title="UNODC drug seizures by country, year and drug (kg)",
+        raw_source=SOURCE,
+        source="UNODC, drug seizures (data portal and national series)",
+        source_url="https://dataunodc.un.org/dp-drug-seizures",
+        vintage="WDR 2024 export; 1990-2019 series",
         coverage=f"{table['year'].min()}-{table['year'].max()}, {table['iso3'].nunique()} countries",
         columns=SEIZURE_COLUMNS,
-        raw_files=[raw_file(folder / PORTAL_FILE, "2018-2022", len(portal)),
-                   raw_file(folder / HISTORIC_FILE, "1990-2019", len(historic))],
+        raw_files=[
+            raw_file(folder / PORTAL_FILE, "2018-2022", len(portal)),
+            raw_file(folder / HISTORIC_FILE, "1990-2019", len(historic)),
+        ],
         format="parquet",
         notes="The two files overlap in 2018-2019 (identical values where names match): filter by "
-              "source, never add them. A country-drug-year may have several rows at drug level: "
-              "sum within one source. drug_class harmonises names; 'reported_total' rows repeat "
-              "their parts. The portal's 'Cocaine (total of the above...)' rows are classed cocaine: "
-              "mostly they are a country's only cocaine figure, but in 17 country-years they sit "
-              "beside other cocaine rows and may overlap them. Blank cells (not reported) are left out.",
-        non_negative=["kg"])
+        "source, never add them. A country-drug-year may have several rows at drug level: "
+        "sum within one source. drug_class harmonises names; 'reported_total' rows repeat "
+        "their parts. The portal's 'Cocaine (total of the above...)' rows are classed cocaine: "
+        "mostly they are a country's only cocaine figure, but in 17 country-years they sit "
+        "beside other cocaine rows and may overlap them. Blank cells (not reported) are left out.",
+        non_negative=["kg"],
+    )
     return table, meta
 
 
@@ -127,28 +168,53 @@ def build_prices(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta
         frame = pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, UnicodeDecodeError) as exc:
         raise RawLayoutError(f"{path}: not a JSON array of records ({exc})") from exc
-    require_columns(frame, ["Country/Territory", "DrugGroup", "Drug", "LevelOfSale", "Year",
-                            "Typical_USD", "Minimum_USD", "Maximum_USD", "Unit"], path)
+    require_columns(
+        frame,
+        [
+            "Country/Territory",
+            "DrugGroup",
+            "Drug",
+            "LevelOfSale",
+            "Year",
+            "Typical_USD",
+            "Minimum_USD",
+            "Maximum_USD",
+            "Unit",
+        ],
+        path,
+    )
     frame["iso3"] = countries.to_iso3(frame["Country/Territory"], str(path))
     unit = frame["Unit"].fillna("").str.strip()
     grams = unit.map(GRAMS_PER_UNIT)
-    table = pd.DataFrame({
-        "iso3": frame["iso3"], "year": frame["Year"].astype("int64"),
-        "drug_group": frame["DrugGroup"], "drug": frame["Drug"],
-        "drug_class": frame["Drug"].map(drug_class), "level": frame["LevelOfSale"].str.lower(),
-        "value_usd": frame["Typical_USD"], "min_usd": frame["Minimum_USD"],
-        "max_usd": frame["Maximum_USD"], "unit": unit,
-        "usd_per_gram": frame["Typical_USD"] / grams,
-    }).dropna(subset=["iso3"])
+    table = pd.DataFrame(
+        {
+            "iso3": frame["iso3"],
+            "year": frame["Year"].astype("int64"),
+            "drug_group": frame["DrugGroup"],
+            "drug": frame["Drug"],
+            "drug_class": frame["Drug"].map(drug_class),
+            "level": frame["LevelOfSale"].str.lower(),
+            "value_usd": frame["Typical_USD"],
+            "min_usd": frame["Minimum_USD"],
+            "max_usd": frame["Maximum_USD"],
+            "unit": unit,
+            "usd_per_gram": frame["Typical_USD"] / grams,
+        }
+    ).dropna(subset=["iso3"])
     table = table.sort_values(["iso3", "year", "drug", "level"], ignore_index=True)
     meta = TableMeta(
-        name=PRICES_TABLE, title="UNODC drug prices, retail and wholesale (USD)", raw_source=SOURCE,
+        name=PRICES_TABLE,
+        title="UNODC drug prices, retail and wholesale (USD)",
+        raw_source=SOURCE,
         source="UNODC, prices of drugs (World Drug Report 2024 annex), as converted to JSON",
-        source_url="https://dataunodc.un.org/dp-drug-prices", vintage="WDR 2024",
+        source_url="https://dataunodc.un.org/dp-drug-prices",
+        vintage="WDR 2024",
         coverage=f"{table['year'].min()}-{table['year'].max()}, {table['iso3'].nunique()} countries",
-        columns=PRICE_COLUMNS, raw_files=[raw_file(path, "WDR 2024", len(table))],
+        columns=PRICE_COLUMNS,
+        raw_files=[raw_file(path, "WDR 2024", len(table))],
         notes="value_usd is the typical price; where UNODC gives only a range it is missing (no "
-              "midpoint is made up). usd_per_gram only for weight units (g, kg, 10 g, pound). "
-              "Prices are nominal USD and of unknown purity.",
-        non_negative=["value_usd", "min_usd", "max_usd", "usd_per_gram"])
+        "midpoint is made up). usd_per_gram only for weight units (g, kg, 10 g, pound). "
+        "Prices are nominal USD and of unknown purity.",
+        non_negative=["value_usd", "min_usd", "max_usd", "usd_per_gram"],
+    )
     return table, meta
