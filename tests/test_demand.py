@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drugflows import demand
+from drugflows.domain import demand
+from drugflows.reports import us_demand
+from drugflows.sources.cdc import WONDER_SERIES
 
 
 def test_lagged_correlation_finds_a_one_year_lag():
@@ -30,7 +32,7 @@ def test_lagged_correlation_needs_enough_years():
 def test_annual_series_joins_the_sources():
     deaths = pd.DataFrame(
         {
-            "source": demand.WONDER,
+            "source": WONDER_SERIES,
             "drug": "cocaine",
             "measure": "rate_age_adjusted",
             "period": ["2019", "2020"],
@@ -60,7 +62,7 @@ def test_reading_sentences():
         {"death_rate": [2.0, 1.0], "us_seizures_kg": [5.0, 7.0]}, index=pd.Index([2019, 2020], name="year")
     )
     correlations = pd.DataFrame({"lag": [0], "years": [1], "r": [np.nan]})
-    lines = demand.reading("heroin", series, correlations)
+    lines = us_demand.reading("heroin", series, correlations)
     assert lines[0] == (
         "Deaths involving heroin fell from 2.0 to 1.0 per 100,000 between 2019 and 2020 (age-adjusted)."
     )

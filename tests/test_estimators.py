@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drugflows import estimators
+from drugflows.domain import statistics
 
 
 def panel(effect: float, seed: int = 1, units: int = 60, years: int = 12) -> pd.DataFrame:
@@ -33,14 +33,14 @@ def panel(effect: float, seed: int = 1, units: int = 60, years: int = 12) -> pd.
 
 
 def test_planted_effect_is_recovered():
-    fit = estimators.twfe(panel(-0.8), "y", ["treatment"], "unit", "year")
+    fit = statistics.twfe(panel(-0.8), "y", ["treatment"], "unit", "year")
     assert fit["treatment"]["coef"] == pytest.approx(-0.8, abs=0.1)
     assert fit["treatment"]["ci_low"] < -0.8 < fit["treatment"]["ci_high"]
     assert fit.observations == 60 * 12 and fit.clusters == 60
 
 
 def test_placebo_regressor_gives_about_zero():
-    fit = estimators.twfe(panel(-0.8), "y", ["treatment", "placebo"], "unit", "year")
+    fit = statistics.twfe(panel(-0.8), "y", ["treatment", "placebo"], "unit", "year")
     placebo = fit["placebo"]
     assert abs(placebo["coef"]) < 2.5 * placebo["se"]
     assert placebo["ci_low"] < 0 < placebo["ci_high"]
@@ -51,7 +51,7 @@ def test_matches_statsmodels_with_dummies_and_clusters():
 
     data = panel(0.5, seed=4, units=25, years=8)
     data.loc[data.sample(frac=0.1, random_state=2).index, "y"] = np.nan  # unbalanced panel
-    ours = estimators.twfe(data, "y", ["treatment"], "unit", "year")
+    ours = statistics.twfe(data, "y", ["treatment"], "unit", "year")
     complete = data.dropna(subset=["y"])
     reference = smf.ols("y ~ treatment + C(unit) + C(year)", data=complete).fit(
         cov_type="cluster", cov_kwds={"groups": pd.factorize(complete["unit"])[0]}
@@ -64,7 +64,7 @@ def test_refuses_a_regressor_without_within_variation():
     data = panel(0.5, units=5, years=4)
     data["constant_in_unit"] = data["unit"].str[-1].astype(int)
     with pytest.raises(ValueError, match="'constant_in_unit' has no variation within units"):
-        estimators.twfe(data, "y", ["constant_in_unit"], "unit", "year")
+        statistics.twfe(data, "y", ["constant_in_unit"], "unit", "year")
 
 
 def country_panel(effect: float, seed: int = 5, countries: int = 20) -> pd.DataFrame:
@@ -84,19 +84,19 @@ def country_panel(effect: float, seed: int = 5, countries: int = 20) -> pd.DataF
 
 
 def test_event_study_recovers_a_planted_jump():
-    study = estimators.event_study(country_panel(-4.0), "homicide_rate", "country", "year", ["A"], 2000)
+    study = statistics.event_study(country_panel(-4.0), "homicide_rate", "country", "year", ["A"], 2000)
     assert study["relative_year"].min() == -5 and study["relative_year"].max() == 10
     assert study.loc[study["relative_year"] < 0, "effect"].abs().max() < 0.6
-    assert estimators.post_effect(study) == pytest.approx(-4.0, abs=0.3)
+    assert statistics.post_effect(study) == pytest.approx(-4.0, abs=0.3)
 
 
 def test_permutation_test_separates_effect_from_no_effect():
-    observed, p_value, placebo = estimators.permutation_test(
+    observed, p_value, placebo = statistics.permutation_test(
         country_panel(-4.0), "homicide_rate", "country", "year", ["A"], 2000
     )
     assert observed == pytest.approx(-4.0, abs=0.3)
     assert len(placebo) == 19 and p_value == pytest.approx(1 / 20)  # the most extreme of 20
-    _, p_null, _ = estimators.permutation_test(
+    _, p_null, _ = statistics.permutation_test(
         country_panel(0.0), "homicide_rate", "country", "year", ["A"], 2000
     )
     assert p_null > 0.1
@@ -105,7 +105,7 @@ def test_permutation_test_separates_effect_from_no_effect():
 def test_event_study_needs_both_groups():
     data = country_panel(0.0)
     with pytest.raises(ValueError, match="both treated and comparison"):
-        estimators.event_study(data[data["country"] == "A"], "homicide_rate", "country", "year", ["A"], 2000)
+        statistics.event_study(data[data["country"] == "A"], "homicide_rate", "country", "year", ["A"], 2000)
 
 
 def test_synthetic_control_recovers_weights_and_effect():
@@ -119,7 +119,7 @@ def test_synthetic_control_recovers_weights_and_effect():
         for name, series in {**donors, "T": treated}.items()
         for y, v in zip(years, series, strict=True)
     ]
-    fit = estimators.synthetic_control(pd.DataFrame(rows), "v", "country", "year", "T", 2008)
+    fit = statistics.synthetic_control(pd.DataFrame(rows), "v", "country", "year", "T", 2008)
     assert fit.weights["D1"] == pytest.approx(0.3, abs=0.02)
     assert fit.weights["D4"] == pytest.approx(0.7, abs=0.02)
     assert fit.weights.sum() == pytest.approx(1.0) and (fit.weights >= 0).all()
@@ -128,7 +128,7 @@ def test_synthetic_control_recovers_weights_and_effect():
 
 
 def test_simplex_projection():
-    w = estimators._project_to_simplex(np.array([0.5, 2.0, -1.0]))
+    w = statistics._project_to_simplex(np.array([0.5, 2.0, -1.0]))
     assert w.tolist() == pytest.approx([0.0, 1.0, 0.0])
-    w = estimators._project_to_simplex(np.array([0.2, 0.2, 0.2]))
+    w = statistics._project_to_simplex(np.array([0.2, 0.2, 0.2]))
     assert w.tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3])

@@ -6,13 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drugflows import flows
+from drugflows.domain import demand, seizures, statistics
+from drugflows.domain.prices import price_ladder
+from drugflows.reports import border_seizures, trafficking_flows
+from drugflows.sources.unodc import HISTORIC_SERIES, PORTAL_SERIES
 
 MONTHS = pd.date_range("2020-10-01", periods=24, freq="MS")  # FY2021 and FY2022
 
 
 def test_seizures_per_traffic_joins_field_office_and_month():
-    seizures = pd.DataFrame(
+    seized = pd.DataFrame(
         {
             "component": ["OFO", "OFO", "USBP", "OFO"],
             "aor": [
@@ -40,7 +43,7 @@ def test_seizures_per_traffic_joins_field_office_and_month():
             "value": [1_500_000, 500_000, 9_000_000, 100, 200_000],
         }
     )
-    out = flows.seizures_per_traffic(seizures, crossings)
+    out = seizures.seizures_per_traffic(seized, crossings)
     # Jan 2021 is the only month in both; San Diego: 40 lb over 2.0 M vehicles (passengers not counted)
     assert out.to_dict("records") == [
         {
@@ -59,7 +62,7 @@ def test_seasonal_profile_on_a_known_pattern():
     # Every December is double an ordinary month: FY mean = 13/12, so December = 2 / (13/12)
     values = pd.Series([2.0 if m.month == 12 else 1.0 for m in MONTHS], index=MONTHS)
     values = pd.concat([values, pd.Series([5.0], index=[pd.Timestamp("2022-10-01")])])  # partial FY
-    profile = flows.seasonal_profile(values).set_index("month")
+    profile = seizures.seasonal_profile(values).set_index("month")
     assert profile.loc[12, "index"] == pytest.approx(2 / (13 / 12))
     assert profile.loc[5, "index"] == pytest.approx(1 / (13 / 12))
     assert profile["years"].eq(2).all()  # the partial FY2023 is left out
@@ -71,29 +74,29 @@ def test_change_points_recover_a_planted_shift():
     level = np.where(np.arange(60) < 24, 100.0, 300.0)
     level[45:] = 150.0
     series = pd.Series(level + rng.normal(0, 15, 60), index=index)
-    found = flows.change_points(series)
+    found = statistics.change_points(series)
     assert found == [index[24], index[45]]
 
 
 def test_change_points_find_nothing_in_noise_and_short_series():
     rng = np.random.default_rng(11)
     index = pd.date_range("2018-10-01", periods=60, freq="MS")
-    assert flows.change_points(pd.Series(100 + rng.normal(0, 15, 60), index=index)) == []
-    assert flows.change_points(pd.Series([1.0, 9.0, 1.0], index=index[:3])) == []
+    assert statistics.change_points(pd.Series(100 + rng.normal(0, 15, 60), index=index)) == []
+    assert statistics.change_points(pd.Series([1.0, 9.0, 1.0], index=index[:3])) == []
 
 
 def test_seasonal_profile_accepts_a_series_indexed_by_month():
     values = pd.Series(1.0, index=pd.DatetimeIndex(MONTHS, name="month"))
-    assert flows.seasonal_profile(values)["index"].eq(1.0).all()
+    assert seizures.seasonal_profile(values)["index"].eq(1.0).all()
 
 
 def test_level_shifts_on_the_real_fentanyl_series():
-    from drugflows import seizures, tables
+    from drugflows import tables
 
     table = tables.load("cbp_seizures_monthly")
-    sel = seizures.select(table, "Fentanyl", "Southwest Border", None, None)
+    sel = border_seizures.select(table, "Fentanyl", "Southwest Border", None, None)
     monthly = seizures.monthly(seizures.subset(table, sel), seizures.covered_months(table, sel))
-    shifts = flows.seizure_level_shifts(monthly["lbs"])
+    shifts = seizures.seizure_level_shifts(monthly["lbs"])
     # the 2020 take-off, the 2022 climb to the FY2023 peak, and the late-2024 fall: the turns of
     # the fentanyl totals by FY listed in ../shared/data/cbp_drug_seizures/SOURCE.md
     # (2019 2,578 lb at ports; 2021 10,183; 2023 24,182; 2025 10,340)
@@ -118,7 +121,7 @@ COUNTRIES = pd.DataFrame(
 
 
 def _unodc():
-    portal, historic = flows.PORTAL_SOURCE, flows.HISTORIC_SOURCE
+    portal, historic = PORTAL_SERIES, HISTORIC_SERIES
     rows = [
         ("COL", 2019, "cocaine", 100.0, portal),
         ("COL", 2019, "cocaine", 999.0, historic),
@@ -136,10 +139,10 @@ def _unodc():
 
 
 def test_unodc_series_takes_one_source_per_year():
-    series = flows.unodc_series(_unodc(), "cocaine").set_index(["iso3", "year"])["kg"]
+    series = seizures.unodc_series(_unodc(), "cocaine").set_index(["iso3", "year"])["kg"]
     assert series[("COL", 2019)] == 100.0  # the portal from 2018 (not +999 from the old series)
     assert series[("COL", 2017)] == 80.0  # the national series before 2018
-    shares = flows.region_shares(flows.unodc_series(_unodc(), "cocaine"), COUNTRIES)
+    shares = seizures.region_shares(seizures.unodc_series(_unodc(), "cocaine"), COUNTRIES)
     row = shares[(shares["year"] == 2019) & (shares["region_group"] == "Andean region")]
     assert row["share_pct"].iloc[0] == pytest.approx(100 * 150 / 200)
 
@@ -167,7 +170,7 @@ def test_supply_chain_accounts_for_production_and_the_remainder():
             "source": ["WDR 2021", "WDR 2020", "x"],
         }
     )
-    chain = flows.supply_chain("cocaine", 2019, _unodc(), COUNTRIES, cbp, amo, crops)
+    chain = trafficking_flows.supply_chain("cocaine", 2019, _unodc(), COUNTRIES, cbp, amo, crops)
     kg = chain.set_index("stage")["kg"]
     assert kg["Potential production"] == 1000.0  # 1.0 t, the latest vintage, world total
     assert kg["Seized: Andean region"] == 150.0 and kg["Seized: Central America"] == 10.0
@@ -189,15 +192,15 @@ def test_price_ladder_and_markup():
             "usd_per_gram": [1.0, 3.0, 10.0, 99.0, 40.0, 100.0],
         }
     )
-    ladder = flows.price_ladder(prices, COUNTRIES, "cocaine", 2020)
+    ladder = price_ladder(prices, COUNTRIES, "cocaine", 2020)
     assert ladder[["stage", "level", "usd_per_gram", "countries"]].values.tolist() == [
         ["Source (Andean region)", "wholesale", 2.0, 2],
         ["Transit (Central America, Mexico)", "wholesale", 10.0, 1],
         ["United States", "retail", 100.0, 1],
         ["United States", "wholesale", 40.0, 1],
     ]  # 2020 only: the latest year per stage and level
-    assert flows.markup_text(ladder).startswith("At the wholesale level a gram costs 20.0 times")
-    assert flows.markup_text(ladder.iloc[0:0]) == "No prices per gram are on file for this drug."
+    assert trafficking_flows.markup_text(ladder).startswith("At the wholesale level a gram costs 20.0 times")
+    assert trafficking_flows.markup_text(ladder.iloc[0:0]) == "No prices per gram are on file for this drug."
 
 
 def test_nflis_states_and_routes_text():
@@ -209,9 +212,9 @@ def test_nflis_states_and_routes_text():
             "reports": [5, 6, 1, 2, 99],
         }
     )
-    out = flows.nflis_states(nflis, "fentanyl", top=1)
+    out = demand.nflis_states(nflis, "fentanyl", top=1)
     assert out.values.tolist() == [["Ohio", 2020, 11]]
-    assert flows.nflis_states(nflis, "cocaine").empty
+    assert demand.nflis_states(nflis, "cocaine").empty
     routes = pd.DataFrame(
         {
             "route": ["swb"],
@@ -225,9 +228,9 @@ def test_nflis_states_and_routes_text():
     )
     assert (
         "- swb, 2001: 65 percent of cocaine ([NDIC](https://example.org), published 2001)"
-        in flows.routes_text("cocaine", routes)
+        in trafficking_flows.routes_text("cocaine", routes)
     )
-    assert flows.routes_text("heroin", routes).startswith("No published route shares for heroin")
+    assert trafficking_flows.routes_text("heroin", routes).startswith("No published route shares for heroin")
 
 
 def test_traffic_by_fiscal_year_keeps_complete_years():
@@ -241,7 +244,7 @@ def test_traffic_by_fiscal_year_keeps_complete_years():
             "vehicles": 500_000,
         }
     )
-    out = flows.traffic_by_fiscal_year(per)
+    out = seizures.traffic_by_fiscal_year(per)
     assert out[["fiscal_year", "lbs", "vehicles", "lbs_per_million_vehicles"]].values.tolist() == [
         [2021, 12.0, 6_000_000, 2.0]
     ]
@@ -249,17 +252,16 @@ def test_traffic_by_fiscal_year_keeps_complete_years():
 
 def test_region_traffic_and_shift_sentence():
     crossings = pd.DataFrame({"border": ["US-Mexico Border", "US-Canada Border"], "value": [1, 2]})
-    assert flows.region_traffic(crossings, "Southwest Border")["value"].tolist() == [1]
-    assert flows.region_traffic(crossings, "Coastal/Interior").empty
-    from drugflows import seizures
+    assert seizures.region_traffic(crossings, "Southwest Border")["value"].tolist() == [1]
+    assert seizures.region_traffic(crossings, "Coastal/Interior").empty
 
     lbs = pd.Series([10.0] * 6 + [40.0] * 6, index=pd.date_range("2020-01-01", periods=12, freq="MS"))
-    text = seizures.shifts_text([pd.Timestamp("2020-07-01")], lbs)
+    text = border_seizures.shifts_text([pd.Timestamp("2020-07-01")], lbs)
     assert text == (
         "The monthly level shifts in July 2020. Average from Jan 2020: 10 lb a month; "
         "from Jul 2020: 40 lb a month."
     )
-    assert seizures.shifts_text([], lbs).startswith("No lasting shift")
+    assert border_seizures.shifts_text([], lbs).startswith("No lasting shift")
 
 
 def test_top_region_shares_keeps_the_largest_regions():
@@ -270,6 +272,6 @@ def test_top_region_shares_keeps_the_largest_regions():
             "share_pct": [60.0, 30.0, 10.0, 50.0, 50.0],
         }
     )
-    table = flows.top_region_shares(shares, 2)
+    table = seizures.top_region_shares(shares, 2)
     assert list(table.columns) == ["Andean region", "Europe"]
     assert table.loc[2021].tolist() == [50.0, 50.0]

@@ -17,8 +17,8 @@ from drugflows.sources import (
     bts,
     cdc,
     colombia,
-    crops,
     indicators,
+    published_figures,
     unodc,
 )
 
@@ -82,7 +82,7 @@ def case_peru_total_off(raw, shared_data):
     folder = _copy_folder(shared_data, raw, "peru")
     path = folder / "coca_department_2020_2024.csv"
     path.write_text(path.read_text().replace("TOTAL,61777", "TOTAL,71777"))
-    return crops.build, "coca_department_2020_2024.csv: departments differ from the TOTAL row"
+    return published_figures.build, "coca_department_2020_2024.csv: departments differ from the TOTAL row"
 
 
 def case_figures_unknown_series(raw, shared_data):
@@ -91,8 +91,8 @@ def case_figures_unknown_series(raw, shared_data):
     lines = path.read_text().splitlines()
     lines.append(lines[1].replace("coca_cultivation,", "coca_smuggled_by_llamas,", 1))
     path.write_text("\n".join(lines) + "\n")
-    return crops.build, (
-        "figures.csv: series not known to drugflows.sources.crops: ['coca_smuggled_by_llamas']"
+    return published_figures.build, (
+        "figures.csv: series not known to drugflows.sources.published_figures: ['coca_smuggled_by_llamas']"
     )
 
 

@@ -7,10 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drugflows import cost_effectiveness as ce
-from drugflows import cultivation, eradication, partnerships, tables
-from drugflows.crops import pick_vintage
+from drugflows import tables
+from drugflows.domain import assistance as domain_assistance
+from drugflows.domain import colombia_panel, outcomes
+from drugflows.domain import crops as domain_crops
+from drugflows.domain.crops import pick_vintage
 from drugflows.params import ParameterError
+from drugflows.reports import cost_effectiveness as ce
+from drugflows.reports import partnership_outcomes, source_countries
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +31,7 @@ def countries() -> pd.DataFrame:
 
 
 def test_one_series_keeps_one_estimator_per_country(crops):
-    wide = cultivation.one_series(crops, "opium_poppy", ["AFG", "MEX", "MMR"])
+    wide = domain_crops.one_series(crops, "opium_poppy", ["AFG", "MEX", "MMR"])
     # Mexico: UNODC published one year (2015), ONDCP fifteen: the longer series is used.
     assert wide.attrs["estimator"] == {"AFG": "UNODC", "MEX": "USG-ONDCP", "MMR": "UNODC"}
     latest = pick_vintage(crops)
@@ -41,7 +45,7 @@ def test_one_series_keeps_one_estimator_per_country(crops):
 
 
 def test_eradication_prefers_reported_totals_then_sums_aerial_and_manual(crops):
-    wide = cultivation.eradication(crops, "coca", ["COL"])
+    wide = domain_crops.eradication(crops, "coca", ["COL"])
     latest = pick_vintage(crops).query("iso3 == 'COL' and crop == 'coca'")
     value = latest.set_index(["year", "measure"])["value"]
     assert wide.loc[2012, "COL"] == value[(2012, "eradication_reported_ha")]
@@ -55,9 +59,9 @@ def test_eradication_prefers_reported_totals_then_sums_aerial_and_manual(crops):
 def test_intensity_and_shares_are_ratios_of_the_inputs():
     cultivated = pd.DataFrame({"A": [100.0, 200.0], "B": [300.0, np.nan]}, index=[2000, 2001])
     eradicated = pd.DataFrame({"A": [50.0, 0.0], "B": [30.0, 10.0]}, index=[2000, 2001])
-    ratio = cultivation.intensity(eradicated, cultivated)
+    ratio = domain_crops.intensity(eradicated, cultivated)
     assert ratio.loc[2000].tolist() == [0.5, 0.1] and ratio.loc[2001, "A"] == 0
-    shares = cultivation.shares_of_total(cultivated)
+    shares = domain_crops.shares_of_total(cultivated)
     assert shares.index.tolist() == [2000] and shares.loc[2000].tolist() == [25.0, 75.0]
 
 
@@ -69,10 +73,10 @@ def test_balloon_correlation_sees_planted_displacement():
         {"A": 50_000 + moved, "B": 30_000 - moved, "C": 20_000 + rng.normal(0, 1000, len(years)).cumsum()},
         index=years,
     )
-    table = cultivation.change_correlations(wide).set_index(["country_a", "country_b"])
+    table = domain_crops.change_correlations(wide).set_index(["country_a", "country_b"])
     assert table.loc[("A", "B"), "r"] == pytest.approx(-1.0)
     assert table.loc[("A", "B"), "chance_band"] == pytest.approx(1.96 / np.sqrt(10))
-    lines = cultivation.reading("coca", wide, pd.DataFrame(), table.reset_index(), {})
+    lines = source_countries.reading("coca", wide, pd.DataFrame(), table.reset_index(), {})
     assert any("opposite directions" in line and "A and B" in line for line in lines)
 
 
@@ -81,7 +85,7 @@ def test_balloon_correlation_sees_planted_displacement():
 
 @pytest.fixture(scope="module")
 def colombia() -> pd.DataFrame:
-    return eradication.analysis_panel(tables.load("colombia_municipal_coca"), lag=1)
+    return colombia_panel.analysis_panel(tables.load("colombia_municipal_coca"), lag=1)
 
 
 def test_spillover_is_the_rest_of_the_department(colombia):
@@ -91,13 +95,13 @@ def test_spillover_is_the_rest_of_the_department(colombia):
     others = same[same["divipola"] != row["divipola"]]
     assert row["manual_elsewhere_kha"] == pytest.approx(others["manual_eradication_ha"].sum() / 1000)
     later = panel[(panel["divipola"] == row["divipola"]) & (panel["year"] == 2009)]["coca_ha"]
-    assert row[eradication.OUTCOME] == later.iloc[0]
+    assert row[colombia_panel.OUTCOME] == later.iloc[0]
 
 
 def test_manual_eradication_cuts_coca_next_year_aerial_not_distinguishable(colombia):
-    years = eradication.usable_years(colombia)
+    years = colombia_panel.usable_years(colombia)
     assert (years[0], years[-1]) == (2004, 2016)  # manual eradication recorded from 2004
-    fit = eradication.estimate(colombia, 2004, 2016)
+    fit = colombia_panel.estimate(colombia, 2004, 2016)
     manual, aerial = fit["manual_eradication_ha"], fit["aerial_spraying_ha"]
     assert manual["coef"] == pytest.approx(-0.298, abs=0.002) and manual["ci_high"] < 0
     assert aerial["coef"] == pytest.approx(-0.069, abs=0.002) and aerial["ci_low"] < 0 < aerial["ci_high"]
@@ -107,7 +111,7 @@ def test_manual_eradication_cuts_coca_next_year_aerial_not_distinguishable(colom
 @pytest.mark.parametrize("lag", [0, 6, 1.5, True, "1"])
 def test_bad_lag_is_refused(lag):
     with pytest.raises(ParameterError, match="lag"):
-        eradication.analysis_panel(tables.load("colombia_municipal_coca"), lag)
+        colombia_panel.analysis_panel(tables.load("colombia_municipal_coca"), lag)
 
 
 # --- partnership outcomes ----------------------------------------------------------------------
@@ -130,7 +134,7 @@ def planted_panel(effect: float, units: int = 20, seed: int = 5) -> pd.DataFrame
 def test_study_recovers_a_planted_jump_and_calls_it_unusual():
     panel = planted_panel(6.0)
     comparison = [u for u in panel["iso3"].unique() if u != "T"]
-    study = partnerships.study("homicide_rate", panel, ["T"], comparison, 2005)
+    study = outcomes.study("homicide_rate", panel, ["T"], comparison, 2005)
     assert study.effect == pytest.approx(6.0, abs=0.5)
     assert study.p_value == pytest.approx(1 / 20)  # larger than every one of the 19 placebos
     assert study.synthetic.post_effect == pytest.approx(6.0, abs=1.0)
@@ -139,26 +143,26 @@ def test_study_recovers_a_planted_jump_and_calls_it_unusual():
 def test_study_without_effect_is_not_unusual():
     panel = planted_panel(0.0)
     comparison = [u for u in panel["iso3"].unique() if u != "T"]
-    study = partnerships.study("homicide_rate", panel, ["T"], comparison, 2005)
+    study = outcomes.study("homicide_rate", panel, ["T"], comparison, 2005)
     assert abs(study.effect) < 0.5 and study.p_value > 0.1
 
 
 def test_study_with_too_few_placebos_reports_no_p_value(crops):
-    panel = partnerships.outcome_panel("coca_cultivation_ha", pd.DataFrame(), crops, pd.DataFrame())
-    study = partnerships.study("coca_cultivation_ha", panel, ["COL"], ["PER", "BOL"], 2005)
+    panel = outcomes.outcome_panel("coca_cultivation_ha", pd.DataFrame(), crops, pd.DataFrame())
+    study = outcomes.study("coca_cultivation_ha", panel, ["COL"], ["PER", "BOL"], 2005)
     assert study.effect is not None and study.p_value is None
     assert "too few for placebo inference" in study.note
 
 
 def test_default_comparison_is_the_region_without_the_us_or_the_partner(countries):
-    peers = partnerships.regional_peers(["MEX"], countries)
+    peers = outcomes.regional_peers(["MEX"], countries)
     americas = set(countries.loc[countries["un_region"] == "Americas", "iso3"])
     assert set(peers) == americas - {"MEX", "USA"}
 
 
 def test_assistance_series_sum_the_greenbook_accounts():
     assistance = tables.load("us_assistance")
-    spent = partnerships.counternarcotics_assistance(assistance, ["COL"])
+    spent = domain_assistance.counternarcotics_assistance(assistance, ["COL"])
     rows = assistance[
         (assistance["iso3"] == "COL")
         & (assistance["source"] == "USAID Greenbook")
@@ -175,7 +179,7 @@ def test_assistance_series_sum_the_greenbook_accounts():
 
 
 def test_majors_status_reads_the_list():
-    status = partnerships.majors_status(tables.load("majors_list"), ["CHN", "COL", "CAN"])
+    status = outcomes.majors_status(tables.load("majors_list"), ["CHN", "COL", "CAN"])
     assert status.loc[2022, "CHN"] == "not listed" and status.loc[2024, "CHN"].startswith("major")
     assert (status["COL"].str.startswith("major")).all() and (status["CAN"] == "not listed").all()
 
@@ -196,19 +200,21 @@ def test_majors_status_reads_the_list():
 )
 def test_bad_partnership_parameters_are_refused(args, message, countries):
     with pytest.raises(ParameterError, match=message):
-        partnerships.validate(*args, countries, tables.load("country_indicators"))
+        partnership_outcomes.validate(*args, countries, tables.load("country_indicators"))
 
 
 def test_start_year_must_leave_outcome_years_on_both_sides(countries):
     indicators = tables.load("country_indicators")
-    years = indicators.loc[indicators["indicator"].isin(partnerships.OUTCOMES), "year"]
+    years = indicators.loc[indicators["indicator"].isin(outcomes.OUTCOMES), "year"]
     last = int(years.max()) - 1
     assert (
-        partnerships.validate("CARSI", None, last, ["homicide_rate"], None, countries, indicators).start_year
+        partnership_outcomes.validate(
+            "CARSI", None, last, ["homicide_rate"], None, countries, indicators
+        ).start_year
         == last
     )
     with pytest.raises(ParameterError, match=f"from {int(years.min()) + 1} to {last}"):
-        partnerships.validate("CARSI", None, last + 1, ["homicide_rate"], None, countries, indicators)
+        partnership_outcomes.validate("CARSI", None, last + 1, ["homicide_rate"], None, countries, indicators)
 
 
 # --- cost effectiveness ------------------------------------------------------------------------
@@ -232,7 +238,7 @@ def test_colombia_links_come_from_the_tables(crops):
     yield_kg = both["production_t"].sum() * 1000 / both["cultivation_ha"].sum()
     assert links.loc["eradication", "yield_kg_per_ha"] == pytest.approx(yield_kg)
     assert links.loc["eradication", "upstream_kg_per_unit"] == pytest.approx(0.1 * yield_kg)
-    money = ce.greenbook_counternarcotics(assistance, "COL").loc[2000:2008]
+    money = domain_assistance.greenbook_counternarcotics(assistance, "COL").loc[2000:2008]
     assert links.loc["eradication", "usd"] == pytest.approx(money["State"].sum() / 2)
     assert links.loc["interdiction", "usd"] == pytest.approx(
         money["Defense"].sum() + money["State"].sum() / 2
@@ -246,11 +252,11 @@ def test_colombia_links_come_from_the_tables(crops):
 
 def test_coca_avoided_by_spraying_is_the_spraying_coefficient_over_every_usable_year():
     panel = tables.load("colombia_municipal_coca")
-    avoided = eradication.coca_avoided_by_spraying(panel)
-    data = eradication.analysis_panel(panel, lag=1)
-    complete = data.dropna(subset=["coca_later_ha", *eradication.REGRESSORS])
+    avoided = colombia_panel.coca_avoided_by_spraying(panel)
+    data = colombia_panel.analysis_panel(panel, lag=1)
+    complete = data.dropna(subset=["coca_later_ha", *colombia_panel.REGRESSORS])
     first, last = int(complete["year"].min()), int(complete["year"].max())
-    spraying = eradication.estimate(data, first, last)["aerial_spraying_ha"]
+    spraying = colombia_panel.estimate(data, first, last)["aerial_spraying_ha"]
     assert avoided["years"] == (first, last)
     assert avoided["ha_per_ha"] == pytest.approx(-spraying["coef"])
     assert avoided["ci"] == pytest.approx((-spraying["ci_high"], -spraying["ci_low"]))
@@ -259,8 +265,8 @@ def test_coca_avoided_by_spraying_is_the_spraying_coefficient_over_every_usable_
 
 
 def test_vintages_name_the_years_and_publications_behind_each_line(crops):
-    rows = cultivation.side_by_side(crops, "coca", ["COL", "PER"])
-    table = cultivation.vintages(rows).set_index(["iso3", "estimate_by"])
+    rows = domain_crops.side_by_side(crops, "coca", ["COL", "PER"])
+    table = domain_crops.vintages(rows).set_index(["iso3", "estimate_by"])
     latest = pick_vintage(crops).query(
         "crop == 'coca' and measure == 'cultivation_ha' and iso3 == 'COL' and estimate_by == 'UNODC'"
     )

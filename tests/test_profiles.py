@@ -11,8 +11,10 @@ import nbformat
 import pytest
 import yaml
 
-from drugflows import params, profiles, tables
+from drugflows import countries as country_groups
+from drugflows import params, tables
 from drugflows.render import catalog
+from drugflows.render.links import related_reports
 
 EXTRA_COUNTRIES = {"CAN", "CHN", "ECU", "PAN", "CRI", "DOM", "AFG"}
 
@@ -32,7 +34,7 @@ def test_catalog_profiles_every_majors_list_country_the_extras_and_every_region(
     profiled = {s.parameters["country"] for s in specs_of("country_profile")}
     assert profiled == wanted
     regions = {s.parameters["region"] for s in specs_of("region_profile")}
-    assert regions == set(profiles.region_groups(countries))
+    assert regions == set(country_groups.region_groups(countries))
     by_code = countries.set_index("iso3")["region_group"]
     for spec in specs_of("country_profile"):  # the index groups profiles by these
         assert spec.region == by_code[spec.parameters["country"]], spec.key
@@ -65,7 +67,7 @@ def test_related_reports_link_the_thematic_reports():
     specs = catalog.load_catalog()
     crops, unodc = tables.load("crop_estimates"), tables.load("unodc_seizures")
     colombia = dict(
-        (href, title) for title, href in profiles.related_reports(specs, "COL", "Andean region", crops, unodc)
+        (href, title) for title, href in related_reports(specs, "COL", "Andean region", crops, unodc)
     )
     assert {
         "../partnership_outcomes/plan-colombia.html",
@@ -74,12 +76,10 @@ def test_related_reports_link_the_thematic_reports():
         "../cost_effectiveness/plan-colombia.html",
         "../trafficking_flows/cocaine.html",
     } <= set(colombia)
-    canada = [
-        href for _, href in profiles.related_reports(specs, "CAN", "Mexico and North America", crops, unodc)
-    ]
+    canada = [href for _, href in related_reports(specs, "CAN", "Mexico and North America", crops, unodc)]
     assert "../border_seizures/fentanyl-northern-border.html" in canada
     assert not any("southwest" in href for href in canada)
-    region = [href for _, href in profiles.related_reports(specs, None, "Central America", crops, unodc)]
+    region = [href for _, href in related_reports(specs, None, "Central America", crops, unodc)]
     assert "../country_profile/gtm.html" in region and "../country_profile/col.html" not in region
 
 
@@ -160,7 +160,7 @@ def test_index_groups_profiles_by_region_with_a_map_and_a_filter(rendered_catalo
     html = (out / "index.html").read_text()
     assert 'id="by-region"' in html and 'id="filter"' in html
     assert re.search(r'<img class="map" src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', html)
-    for region in profiles.region_groups(countries):
+    for region in country_groups.region_groups(countries):
         assert f'<span class="region">{region}</span>' in html
     assert '<a href="country_profile/col.html">Colombia</a>' in html
     assert '<a href="region_profile/andean-region.html">region profile</a>' in html

@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from drugflows import seizures
+from drugflows.domain import seizures
 from drugflows.params import ParameterError
+from drugflows.reports import border_seizures
 
 
 def row(
@@ -54,14 +55,14 @@ def table():
 
 @pytest.fixture
 def selected(table):
-    sel = seizures.select(table, "fentanyl", "southwest border", None, None)
+    sel = border_seizures.select(table, "fentanyl", "southwest border", None, None)
     rows = seizures.subset(table, sel)
     months = seizures.covered_months(table, sel)
     return sel, rows, months
 
 
 def test_select_normalises_case_and_defaults_to_all_years(table):
-    sel = seizures.select(table, "FENTANYL", "Southwest Border", None, None)
+    sel = border_seizures.select(table, "FENTANYL", "Southwest Border", None, None)
     assert (sel.drug, sel.region, sel.first_fy, sel.last_fy) == ("Fentanyl", "Southwest Border", 2024, 2025)
 
 
@@ -82,7 +83,7 @@ def test_select_normalises_case_and_defaults_to_all_years(table):
 def test_bad_parameters_name_the_valid_values(table, kwargs, message):
     args = {"drug": "Fentanyl", "region": "Southwest Border", "first_fy": None, "last_fy": None}
     with pytest.raises(ParameterError) as err:
-        seizures.select(table, **{**args, **kwargs})
+        border_seizures.select(table, **{**args, **kwargs})
     assert message in str(err.value)
 
 
@@ -122,16 +123,16 @@ def test_components_places_and_reading(selected):
     assert places["aor"].tolist() == ["SAN DIEGO FIELD OFFICE", "YUMA SECTOR"]
     assert places["share_pct"].round(6).tolist() == [round(100 * 170 / 210, 6), round(100 * 40 / 210, 6)]
     years = seizures.fiscal_years(rows, months)
-    text = " ".join(seizures.reading(sel, years, components, places))
+    text = " ".join(border_seizures.reading(sel, years, components, places))
     assert "In FY2024, CBP seized 110 lb of fentanyl (Southwest Border)." in text
     assert "So far in FY2025 (Oct-Dec, partial), 100 lb, 233% more than" in text
     assert "100% of the pounds were seized at ports of entry (OFO)" in text
 
 
 def test_reading_when_nothing_was_seized(table):
-    sel = seizures.select(table, "Cocaine", "Northern Border", None, None)
+    sel = border_seizures.select(table, "Cocaine", "Northern Border", None, None)
     rows = seizures.subset(table, sel)
     months = seizures.covered_months(table, sel)
     years = seizures.fiscal_years(rows, months)
-    lines = seizures.reading(sel, years, seizures.by_component(rows), seizures.top_places(rows))
+    lines = border_seizures.reading(sel, years, seizures.by_component(rows), seizures.top_places(rows))
     assert lines == ["CBP recorded no seizures of cocaine (Northern Border) in FY2024-FY2025."]

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from drugflows import countries
-from drugflows.crops import pick_vintage
+from drugflows.domain.crops import pick_vintage
 from drugflows.sources import (
     RawLayoutError,
     assistance,

@@ -257,7 +257,9 @@ def is_kept_apart(name: str) -> bool:
 
 
 @functools.cache
-def _resolve_one(name: str) -> str | None:
+def resolve_name(name: str) -> str | None:
+    """The ISO3 code of one country name (aliases such as "Burma" included): "" if unknown, None
+    for a region, total or historical entity that is kept apart."""
     text = name.strip()
     if is_kept_apart(text):
         return None
@@ -272,7 +274,7 @@ def resolve(names: Iterable[str], source: str) -> dict[str, str | None]:
 
     Raises UnresolvedCountryError naming ``source`` and every name that resolves to nothing.
     """
-    mapping = {name: _resolve_one(str(name)) for name in dict.fromkeys(names) if pd.notna(name)}
+    mapping = {name: resolve_name(str(name)) for name in dict.fromkeys(names) if pd.notna(name)}
     unresolved = sorted(n for n, code in mapping.items() if code == "")
     if unresolved:
         raise UnresolvedCountryError(
@@ -344,6 +346,22 @@ _UN_REGION = {"America": "Americas"}
 def names_by_code(table: pd.DataFrame) -> dict[str, str]:
     """ISO3 code -> short English name, from the processed ``countries`` table."""
     return dict(zip(table["iso3"], table["name"], strict=True))
+
+
+def region_groups(countries: pd.DataFrame) -> list[str]:
+    """The report region groups, in alphabetical order."""
+    return sorted(g for g in countries["region_group"].dropna().unique() if g)
+
+
+def members(region: str, countries: pd.DataFrame) -> list[str]:
+    """ISO3 codes of the countries and territories in a region group."""
+    return sorted(countries.loc[countries["region_group"] == region, "iso3"])
+
+
+def peers(iso3: str, countries: pd.DataFrame) -> list[str]:
+    """The other members of the country's region group."""
+    region = countries.loc[countries["iso3"] == iso3, "region_group"].iloc[0]
+    return [c for c in members(region, countries) if c != iso3] if region else []
 
 
 def country_table() -> pd.DataFrame:

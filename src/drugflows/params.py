@@ -80,7 +80,7 @@ def country(name: str, value: object, countries: pd.DataFrame) -> str:
             f"Parameter {name!r} must be an ISO3 code or a country name, got {type(value).__name__} {value!r}"
         )
     text = value.strip()
-    from drugflows.countries import _resolve_one, names_by_code  # the resolver knows aliases
+    from drugflows.countries import names_by_code, resolve_name  # the resolver knows aliases
 
     codes = names_by_code(countries)
     if text.upper() in codes:
@@ -88,7 +88,7 @@ def country(name: str, value: object, countries: pd.DataFrame) -> str:
     by_name = {n.casefold(): code for code, n in codes.items()}
     if text.casefold() in by_name:
         return by_name[text.casefold()]
-    resolved = _resolve_one(text)
+    resolved = resolve_name(text)
     if resolved in codes:
         return resolved
     close = difflib.get_close_matches(text.casefold(), list(by_name), n=5, cutoff=0.6)

@@ -373,17 +373,28 @@ def choropleth(world, values: pd.Series, *, title: str, legend: str, source: str
     return finish(fig, title, source, caveat, left=0.1, bottom=0.1, data=values)
 
 
-def chain_bars(chain: pd.DataFrame, *, title: str, xlabel: str, source: str, caveat: str | None = None):
-    """Horizontal bars along the chain, top to bottom; the remainder hatched and labelled."""
+def chain_bars(
+    chain: pd.DataFrame,
+    *,
+    kind: str,
+    accent: str,
+    remainder: str,
+    title: str,
+    xlabel: str,
+    source: str,
+    caveat: str | None = None,
+):
+    """Horizontal bars of ``chain["kg"]`` along the chain (``chain["stage"]``), top to bottom. Rows
+    whose ``kind`` column is ``accent`` are drawn in the accent colour, ``remainder`` hatched in grey;
+    the ``kind`` column is left out of the CSV."""
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.45 * len(chain) + 1.4))
     positions = list(range(len(chain)))[::-1]
     colors = [
-        PALETTE[6] if s.startswith("Not seized") else PALETTE[1] if s.startswith("Potential") else PALETTE[0]
-        for s in chain["stage"]
+        PALETTE[6] if k == remainder else PALETTE[1] if k == accent else PALETTE[0] for k in chain[kind]
     ]
     bars = ax.barh(positions, chain["kg"], color=colors, height=0.7)
-    for bar, stage in zip(bars, chain["stage"], strict=True):
-        if stage.startswith("Not seized"):
+    for bar, k in zip(bars, chain[kind], strict=True):
+        if k == remainder:
             bar.set_hatch(PARTIAL_HATCH)
     ax.bar_label(bars, labels=[f"{v:,.0f}" for v in chain["kg"]], fontsize=8, padding=3)
     ax.set_yticks(positions, chain["stage"])
@@ -391,7 +402,7 @@ def chain_bars(chain: pd.DataFrame, *, title: str, xlabel: str, source: str, cav
     ax.grid(axis="y", visible=False)
     thousands(ax.xaxis)
     label_in = _CHAR_IN * chain["stage"].str.len().max() + 0.2
-    return finish(fig, title, source, caveat, left=label_in, right=0.8, data=chain)
+    return finish(fig, title, source, caveat, left=label_in, right=0.8, data=chain.drop(columns=kind))
 
 
 def small_multiples(

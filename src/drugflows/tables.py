@@ -100,9 +100,7 @@ def load(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
     if meta.format == "parquet":
         return pd.read_parquet(processed_dir / meta.file)
     if meta.format == "geojson":
-        from drugflows.sources.naturalearth import read_geojson
-
-        return read_geojson(processed_dir / meta.file)
+        return read_geojson(processed_dir / meta.file, meta.columns)
     frame = pd.read_csv(
         processed_dir / meta.file,
         dtype={c: PANDAS_DTYPES[t] for c, t in meta.columns.items() if t != "month"},
@@ -134,8 +132,6 @@ def write(frame: pd.DataFrame, meta: TableMeta, processed_dir: Path | None = Non
         with atomic_path(target) as tmp:
             typed(frame, meta.columns).to_parquet(tmp, index=False, compression="zstd")
     elif meta.format == "geojson":
-        from drugflows.sources.naturalearth import to_geojson_text
-
         atomic_write_text(target, to_geojson_text(frame))
     else:
         atomic_write_text(target, to_csv_text(frame, meta.columns))
@@ -155,3 +151,18 @@ def write_catalog(entries: dict[str, TableMeta], processed_dir: Path | None = No
     text = json.dumps({k: asdict(v) for k, v in sorted(entries.items())}, indent=2) + "\n"
     atomic_write_text(target, text)
     return target
+
+
+def to_geojson_text(table) -> str:
+    """Deterministic GeoJSON text of a GeoDataFrame (sorted keys, the precision of its coordinates)."""
+    data = json.loads(table.to_json(drop_id=True, to_wgs84=False))
+    return json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def read_geojson(path: Path, columns: dict[str, str]):
+    """A GeoDataFrame of the GeoJSON file: ``columns`` (all text) in catalog order, then geometry."""
+    import geopandas as gpd
+
+    frame = gpd.read_file(path)
+    frame = frame.astype({column: PANDAS_DTYPES[kind] for column, kind in columns.items()})
+    return frame[[*columns, "geometry"]]

@@ -42,9 +42,9 @@ PRELOAD = (
     "drugflows.report",
     "drugflows.plotting",
     "drugflows.tables",
-    "drugflows.flows",
-    "drugflows.seizures",
-    "drugflows.demand",
+    "drugflows.domain.seizures",
+    "drugflows.domain.demand",
+    "drugflows.reports.border_seizures",
 )
 LAUNCHER_MODULE = "ipykernel_launcher"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"

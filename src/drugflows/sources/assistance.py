@@ -30,14 +30,23 @@ GREENBOOK_FILE = "us_foreignaid_greenbook.xlsx"
 COUNTRY_FILE = "us_foreign_aid_country.csv"
 SECTOR_FILE = "us_foreign_aid_usg_sector_counternarcotics.csv"
 
-#: Greenbook funding accounts that are counter-narcotics money.
-COUNTERNARCOTICS_ACCOUNTS = (
-    "International Narcotics Control and Law Enforcement",
-    "Andean Counterdrug Initiative, Department of State",
-    "Drug Interdiction and Counter-Drug Activities, Defense",
-    "Interagency Drug Enforcement, Drug Enforcement Administration",
-    "Salaries and Expenses, Drug Enforcement Administration",
-)
+#: Greenbook funding accounts that are counter-narcotics money, and the agency of each.
+COUNTERNARCOTICS_ACCOUNTS = {
+    "International Narcotics Control and Law Enforcement": "State",
+    "Andean Counterdrug Initiative, Department of State": "State",
+    "Drug Interdiction and Counter-Drug Activities, Defense": "Defense",
+    "Interagency Drug Enforcement, Drug Enforcement Administration": "DEA",
+    "Salaries and Expenses, Drug Enforcement Administration": "DEA",
+}
+#: The publishers the ``source`` column of ``us_assistance`` names.
+GREENBOOK = "USAID Greenbook"
+FA_SECTOR = "ForeignAssistance.gov USG sector summary"
+FA_COUNTRY = "ForeignAssistance.gov country summary"
+STATE_CBJ = "State Department CBJ"
+#: The one sector of the ForeignAssistance.gov summary on file.
+COUNTERNARCOTICS_SECTOR = "Counter-Narcotics"
+#: The one account of the State CBJ tables on file.
+CBJ_INCLE = "INCLE"
 CBJ_SOURCE = "state_cbj"
 #: CBJ operating units that are not countries: region subtotals, regional programs, bureaus,
 #: multilateral funds. A unit whose name contains one of these words is kept apart (no ISO3), so
@@ -201,7 +210,7 @@ def greenbook(folder: Path) -> pd.DataFrame:
             "recipient": grouped["recipient"],
             "is_aggregate": grouped["is_aggregate"],
             "fiscal_year": grouped["fiscal_year"],
-            "source": "USAID Greenbook",
+            "source": GREENBOOK,
             "agency": grouped["Funding Agency"],
             "account_or_sector": grouped["Funding Account Name"],
             "transaction_type": "obligations",
@@ -245,7 +254,7 @@ def fa_gov(folder: Path, file: str, sector: str | None) -> pd.DataFrame:
             "recipient": frame["recipient"],
             "is_aggregate": frame["is_aggregate"],
             "fiscal_year": frame["fiscal_year"],
-            "source": f"ForeignAssistance.gov {'USG sector' if sector else 'country'} summary",
+            "source": FA_SECTOR if sector else FA_COUNTRY,
             "agency": "All agencies",
             "account_or_sector": sector or "All sectors",
             "transaction_type": kind,
@@ -330,9 +339,9 @@ def state_cbj(raw) -> tuple[pd.DataFrame, list]:
             "recipient": frame["recipient"],
             "is_aggregate": frame["is_aggregate"],
             "fiscal_year": frame["fiscal_year"],
-            "source": "State Department CBJ",
+            "source": STATE_CBJ,
             "agency": "Department of State",
-            "account_or_sector": "INCLE",
+            "account_or_sector": CBJ_INCLE,
             "transaction_type": ["request" if y >= 2016 else "allocation" for y in frame["fiscal_year"]],
             "usd_current": frame["amount"],
             "usd_constant": float("nan"),
@@ -347,7 +356,7 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     parts = [
         greenbook(folder),
         fa_gov(folder, COUNTRY_FILE, None),
-        fa_gov(folder, SECTOR_FILE, "Counter-Narcotics"),
+        fa_gov(folder, SECTOR_FILE, COUNTERNARCOTICS_SECTOR),
     ]
     cbj, cbj_files = state_cbj(raw)
     table = pd.concat([*parts, cbj], ignore_index=True)[list(PROCESSED)]

@@ -62,15 +62,18 @@ AMO_COLUMNS = {
 }
 
 #: Short codes for CBP's components; a value not listed here is kept as published.
+#: The ``component`` codes: CBP's Office of Field Operations (ports of entry), the U.S. Border
+#: Patrol (between the ports) and Air and Marine Operations.
+OFO, USBP, AMO = "OFO", "USBP", "AMO"
 COMPONENT_CODES = {
-    "Office of Field Operations": "OFO",
-    "U.S. Border Patrol": "USBP",
-    "Air and Marine Operations": "AMO",
+    "Office of Field Operations": OFO,
+    "U.S. Border Patrol": USBP,
+    "Air and Marine Operations": AMO,
 }
 COMPONENT_LABELS = {
-    "OFO": "Ports of entry (OFO)",
-    "USBP": "Between ports (USBP)",
-    "AMO": "Air and Marine Operations (AMO)",
+    OFO: "Ports of entry (OFO)",
+    USBP: "Between ports (USBP)",
+    AMO: "Air and Marine Operations (AMO)",
 }
 
 AMO_PROCESSED_COLUMNS = {

@@ -21,6 +21,8 @@ TABLE = "us_overdose_deaths"
 VSRR_FILE = "VSRR_Provisional_Drug_Overdose_Death_Counts.csv"
 NCHS_FILE = "CDC_drug_overdose_deaths_raw_data.csv"
 WONDER_FILE = "Drug overdose deaths in the US (CDC WONDER).csv"
+#: The ``source`` of the CDC WONDER rows of ``us_overdose_deaths`` (age-adjusted rates by drug).
+WONDER_SERIES = "CDC WONDER via Our World in Data"
 PROCESSED = {
     "period": "str",
     "period_type": "str",
@@ -147,7 +149,7 @@ def wonder(folder: Path) -> pd.DataFrame:
             "drug": long["column"].map(WONDER_DRUGS),
             "measure": "rate_age_adjusted",
             "value": long["value"],
-            "source": "CDC WONDER via Our World in Data",
+            "source": WONDER_SERIES,
         }
     )
 

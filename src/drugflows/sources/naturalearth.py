@@ -7,7 +7,6 @@ Earth writes ``-99`` for a few ISO codes; they are set by name here.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from drugflows import countries
@@ -88,17 +87,3 @@ def build(raw: str | Path | None = None):
         f"to {COORD_DECIMALS} decimals. N. Cyprus and Somaliland have no ISO3.",
     )
     return table, meta
-
-
-def to_geojson_text(table) -> str:
-    """Deterministic GeoJSON text (sorted keys, fixed precision)."""
-    data = json.loads(table.to_json(drop_id=True, to_wgs84=False))
-    return json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n"
-
-
-def read_geojson(path: Path):
-    import geopandas as gpd
-
-    frame = gpd.read_file(path)
-    frame = frame.astype({"iso3": "string", "name": "string", "continent": "string"})
-    return frame[["iso3", "name", "continent", "geometry"]]

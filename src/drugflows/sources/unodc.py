@@ -25,6 +25,9 @@ PRICES_TABLE = "drug_prices"
 PORTAL_FILE = "drug_seizures_2018_2022.xlsx"
 HISTORIC_FILE = "seizures_unodc.xlsx"
 PRICES_FILE = "Before_Prices_of_drugs.json"
+#: The two seizure series the ``source`` column of ``unodc_seizures`` names (they overlap in 2018-2019).
+PORTAL_SERIES = "UNODC data portal, drug seizures 2018-2022"
+HISTORIC_SERIES = "UNODC national seizure series 1990-2019"
 
 SEIZURE_COLUMNS = {
     "iso3": "str",
@@ -102,7 +105,7 @@ def portal_seizures(folder: Path) -> pd.DataFrame:
             "drug_group": frame["DrugGroup"],
             "drug": frame["DrugName"],
             "kg": frame["Kilograms"].astype("float64"),
-            "source": "UNODC data portal, drug seizures 2018-2022",
+            "source": PORTAL_SERIES,
         }
     )
 
@@ -122,7 +125,7 @@ def historic_seizures(folder: Path) -> pd.DataFrame:
     long["year"] = long["year"].astype(str).str[:4].astype("int64")
     # float32 artefacts in the sheet (585.630005): 3 decimals keep the published precision
     long["kg"] = long["kg"].astype("float64").round(3)
-    long["source"] = "UNODC national seizure series 1990-2019"
+    long["source"] = HISTORIC_SERIES
     return long[["iso3", "year", "drug_group", "drug", "kg", "source"]]
 
 

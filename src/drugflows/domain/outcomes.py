@@ -1,8 +1,9 @@
-"""Partnership outcomes: what the US spent with a partner, and what followed there.
+"""Partnership outcomes: what followed in a partner country, against comparison countries.
 
-Assistance from ``us_assistance`` (USAID Greenbook, ForeignAssistance.gov, State CBJ); outcomes from
-``country_indicators`` (homicide, governance, corruption), ``crop_estimates`` and ``unodc_seizures``.
-Designs from :mod:`drugflows.estimators`: an event study with placebo (permutation) inference and a
+Outcomes from ``country_indicators`` (homicide, governance, corruption, organized crime scores),
+``crop_estimates`` and ``unodc_seizures``; Majors List status from ``majors_list``. The partnership
+programmes the default reports study are in :data:`PROGRAMS`. Designs from
+:mod:`drugflows.domain.statistics`: an event study with placebo (permutation) inference and a
 synthetic control, both around the programme's start year.
 """
 
@@ -12,8 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from drugflows import cultivation, estimators
-from drugflows.flows import unodc_series
+from drugflows.domain import statistics
+from drugflows.domain.crops import crop_countries, one_series
+from drugflows.domain.seizures import unodc_series
 
 #: The default runs: programme -> partner countries (ISO3), start year and why that year.
 PROGRAMS = {
@@ -63,6 +65,7 @@ PROGRAMS = {
     },
 }
 
+
 #: Outcome name -> label with unit, and where it comes from ("indicator" or a builder below).
 OUTCOMES = {
     "homicide_rate": "Homicides per 100,000 people",
@@ -75,66 +78,21 @@ OUTCOMES = {
     "cocaine_seizures_kg": "Cocaine seized, kg",
     "heroin_seizures_kg": "Heroin seized, kg",
 }
+
+
 DEFAULT_OUTCOMES = ["homicide_rate", "wgi_rule_of_law_estimate", "wgi_control_of_corruption_estimate"]
+
+
 #: Window of the designs, in years relative to the start.
 WINDOW = (-6, 10)
+
+
 #: Fewer placebos than this cannot give a p-value below 0.1: no inference is reported.
 MIN_PLACEBOS = 9
+
+
 #: A synthetic control fitted on fewer pre-start years than this fits by construction: not run.
 MIN_PRE_YEARS_SYNTHETIC = 5
-
-#: Counter-narcotics assistance series: label -> (source, account_or_sector values, transaction).
-ASSISTANCE_SERIES = {
-    "State INCLE and Andean Counterdrug Initiative, obligations (Greenbook)": (
-        "USAID Greenbook",
-        (
-            "International Narcotics Control and Law Enforcement",
-            "Andean Counterdrug Initiative, Department of State",
-        ),
-        ("obligations",),
-    ),
-    "Defense counter-drug, obligations (Greenbook)": (
-        "USAID Greenbook",
-        ("Drug Interdiction and Counter-Drug Activities, Defense",),
-        ("obligations",),
-    ),
-    "DEA, obligations (Greenbook)": (
-        "USAID Greenbook",
-        (
-            "Interagency Drug Enforcement, Drug Enforcement Administration",
-            "Salaries and Expenses, Drug Enforcement Administration",
-        ),
-        ("obligations",),
-    ),
-    "Counter-narcotics sector, all agencies, disbursements (ForeignAssistance.gov)": (
-        "ForeignAssistance.gov USG sector summary",
-        ("Counter-Narcotics",),
-        ("disbursements",),
-    ),
-    "INCLE, allocation or request (State CBJ)": (
-        "State Department CBJ",
-        ("INCLE",),
-        ("allocation", "request"),
-    ),
-}
-
-
-def counternarcotics_assistance(assistance: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
-    """Fiscal years x series: US counter-narcotics assistance to ``countries`` (summed), current US$.
-
-    The series overlap (the sector total includes INCLE) and must never be added together.
-    """
-    rows = assistance[assistance["iso3"].isin(countries) & ~assistance["is_aggregate"]]
-    out = {}
-    for label, (source, accounts, transactions) in ASSISTANCE_SERIES.items():
-        part = rows[
-            (rows["source"] == source)
-            & rows["account_or_sector"].isin(accounts)
-            & rows["transaction_type"].isin(transactions)
-        ]
-        if not part.empty:
-            out[label] = part.groupby("fiscal_year")["usd_current"].sum()
-    return pd.DataFrame(out).rename_axis("fiscal_year").sort_index()
 
 
 def outcome_panel(
@@ -143,7 +101,7 @@ def outcome_panel(
     """Long panel iso3, year, value for one outcome of :data:`OUTCOMES` (every country on file)."""
     if outcome.endswith("_cultivation_ha"):
         crop = outcome.removesuffix("_cultivation_ha")
-        wide = cultivation.one_series(crops, crop, cultivation.crop_countries(crops, crop))
+        wide = one_series(crops, crop, crop_countries(crops, crop))
         return wide.reset_index().melt("year", var_name="iso3", value_name="value").dropna()
     if outcome.endswith("_seizures_kg"):
         series = unodc_series(unodc, outcome.removesuffix("_seizures_kg"))
@@ -165,11 +123,11 @@ class Study:
     """One outcome around the start year: the event study, its placebos and a synthetic control."""
 
     outcome: str
-    event: pd.DataFrame | None  # estimators.event_study output for the treated group
+    event: pd.DataFrame | None  # statistics.event_study output for the treated group
     placebo_effects: pd.DataFrame  # relative_year x unit: each placebo's effect path
     effect: float | None  # mean effect from the start on (outcome units)
     p_value: float | None  # share of placebos at least as large (counting the observed)
-    synthetic: estimators.Synthetic | None
+    synthetic: statistics.Synthetic | None
     note: str  # why a design could not run, or ""
 
 
@@ -197,13 +155,13 @@ def study(
     event, effect, p_value = None, None, None
     placebo_paths = pd.DataFrame()
     try:
-        event = estimators.event_study(data, "value", "iso3", "year", treated, start_year, window)
-        effect = estimators.post_effect(event)
-        placebo_paths = estimators.placebo_studies(data, "value", "iso3", "year", treated, start_year, window)
+        event = statistics.event_study(data, "value", "iso3", "year", treated, start_year, window)
+        effect = statistics.post_effect(event)
+        placebo_paths = statistics.placebo_studies(data, "value", "iso3", "year", treated, start_year, window)
     except ValueError as error:
         notes.append(f"no event study ({error})")
     if effect is not None and placebo_paths.shape[1] >= MIN_PLACEBOS:
-        p_value = estimators.placebo_p_value(effect, estimators.placebo_effects(placebo_paths))
+        p_value = statistics.placebo_p_value(effect, statistics.placebo_effects(placebo_paths))
     elif effect is not None:
         notes.append(
             f"{placebo_paths.shape[1]} comparison countries with data before and after the "
@@ -219,7 +177,7 @@ def study(
         )
     else:
         try:
-            synthetic = estimators.synthetic_control(
+            synthetic = statistics.synthetic_control(
                 pd.concat([donors, group.assign(iso3=TREATED_GROUP)]),
                 "value",
                 "iso3",
@@ -289,114 +247,6 @@ def organized_crime_scores(indicators: pd.DataFrame, countries: list[str]) -> pd
     )
 
 
-def reading(
-    program: str, treated_names: str, start_year: int, studies: list[Study], spent: pd.DataFrame
-) -> list[str]:
-    """Plain sentences: money, then each outcome's estimated change and how unusual it is."""
-    out = []
-    greenbook = [c for c in spent.columns if "Greenbook" in c]
-    if greenbook:
-        window = spent.loc[start_year : start_year + WINDOW[1], greenbook].sum(axis=1, min_count=1)
-        if window.notna().any():
-            out.append(
-                f"US counter-narcotics obligations to {treated_names} (Greenbook: State, "
-                f"Defense and DEA) came to US${window.sum() / 1e9:,.2f} billion (current "
-                f"dollars) in fiscal {window.dropna().index.min()}-"
-                f"{window.dropna().index.max()}, peaking in {int(window.idxmax())}."
-            )
-    for s in studies:
-        label = OUTCOMES[s.outcome]
-        if s.effect is None:
-            out.append(f"{label}: no estimate ({s.note}).")
-            continue
-        direction = "above" if s.effect > 0 else "below"
-        if s.p_value is None:
-            strength = f"no placebo inference: {s.note}"
-        elif s.p_value <= 0.1:
-            strength = (
-                f"unusual among the placebo countries (p = {s.p_value:.2f}, "
-                f"{s.placebo_effects.shape[1]} placebos)"
-            )
-        else:
-            strength = (
-                f"within what placebo countries show by chance (p = {s.p_value:.2f}, "
-                f"{s.placebo_effects.shape[1]} placebos)"
-            )
-        out.append(
-            f"{label}: from {start_year} on, {treated_names} ran {abs(s.effect):,.2f} "
-            f"{direction} the comparison countries, net of the gap before; {strength}."
-        )
-    return out
-
-
-@dataclass(frozen=True)
-class Setup:
-    """Validated parameters of a partnership_outcomes report."""
-
-    program: str
-    treated: list[str]
-    start_year: int
-    why: str
-    outcomes: list[str]
-    comparison: list[str]
-    comparison_is_default: bool
-
-
-def validate(
-    program: object,
-    country: object,
-    start_year: object,
-    outcomes: object,
-    comparison: object,
-    countries: pd.DataFrame,
-    indicators: pd.DataFrame,
-) -> Setup:
-    """Check the report's parameters; ParameterError naming the parameter and the valid values.
-
-    ``country`` and ``start_year`` may be None for a programme of :data:`PROGRAMS` (its own);
-    ``comparison`` None means the regional peers (:func:`regional_peers`). The start year must
-    leave a year of outcome indicators on file before and after it.
-    """
-    from drugflows import params
-
-    if not isinstance(program, str) or not program.strip():
-        raise params.ParameterError(
-            f"Parameter 'program' must be a name, got {program!r}. Known programmes: {', '.join(PROGRAMS)}"
-        )
-    known = next((p for p in PROGRAMS if p.casefold() == program.strip().casefold()), None)
-    spec = PROGRAMS.get(known, {})
-    if known is None and (country is None or start_year is None):
-        raise params.ParameterError(
-            f"Unknown program {program!r}: give 'country' and 'start_year' for a programme of your "
-            f"own, or one of: {', '.join(PROGRAMS)}"
-        )
-    treated = params.country_list("country", spec["countries"] if country is None else country, countries)
-    start = spec["start_year"] if start_year is None else start_year
-    years = indicators.loc[indicators["indicator"].isin(OUTCOMES), "year"]
-    first, last = int(years.min()) + 1, int(years.max()) - 1
-    if isinstance(start, bool) or not isinstance(start, int) or not first <= start <= last:
-        raise params.ParameterError(
-            f"Parameter 'start_year' must be a whole year from {first} to "
-            f"{last} (outcomes need years before and after), got "
-            f"{start_year!r}"
-        )
-    names = params.as_list("outcomes", outcomes, f"an outcome name ({', '.join(OUTCOMES)})")
-    chosen = [params.choose("outcomes", o, OUTCOMES) for o in names]
-    peers = (
-        regional_peers(treated, countries)
-        if comparison is None
-        else [c for c in params.country_list("comparison", comparison, countries) if c not in treated]
-    )
-    if not peers:
-        raise params.ParameterError("Parameter 'comparison' leaves no comparison country")
-    why = (
-        spec.get("why", "chosen by the user")
-        if start_year in (None, spec.get("start_year"))
-        else "chosen by the user"
-    )
-    return Setup(known or program.strip(), treated, start, why, chosen, peers, comparison is None)
-
-
 def trends(
     panel: pd.DataFrame, treated: list[str], comparison: list[str], treated_label: str
 ) -> pd.DataFrame:
@@ -406,3 +256,63 @@ def trends(
         mean = panel[panel["iso3"].isin(members)].groupby("year")["value"].mean()
         rows.append(pd.DataFrame({"year": mean.index, "group": label, "value": mean.to_numpy()}))
     return pd.concat(rows, ignore_index=True)
+
+
+#: Outcome indicators compared with the regional peers (labels: OUTCOMES).
+PEER_OUTCOMES = (
+    "homicide_rate",
+    "wgi_rule_of_law_estimate",
+    "wgi_control_of_corruption_estimate",
+    "corruption_perceptions_index",
+)
+
+
+#: Organized crime index scores shown in the profile (latest year), name -> label.
+CRIME_SCORES = {
+    "goc_criminality": "Criminality (1-10, higher worse)",
+    "goc_resilience": "Resilience (1-10, higher better)",
+    "goc_cocaine_trade": "Cocaine trade (1-10)",
+    "goc_heroin_trade": "Heroin trade (1-10)",
+    "goc_synthetic_drug_trade": "Synthetic drug trade (1-10)",
+    "goc_cannabis_trade": "Cannabis trade (1-10)",
+}
+
+
+#: The population file holds UN WPP 2017 estimates to 2015 and projections after (its SOURCE.md).
+LAST_POPULATION_ESTIMATE = 2015
+
+
+def latest_value(
+    indicators: pd.DataFrame, iso3: str, indicator: str, until: int | None = None
+) -> tuple[float, int] | None:
+    """(value, year) of the latest figure of an indicator for a country (no later than ``until``),
+    or None."""
+    rows = indicators[(indicators["iso3"] == iso3) & (indicators["indicator"] == indicator)]
+    if until is not None:
+        rows = rows[rows["year"] <= until]
+    if rows.empty:
+        return None
+    row = rows.loc[rows["year"].idxmax()]
+    return float(row["value"]), int(row["year"])
+
+
+def outcomes_against_peers(
+    indicators: pd.DataFrame, iso3: str, peer_codes: list[str], country_label: str
+) -> pd.DataFrame:
+    """Long outcome, year, group, value: the country and the mean of its peers, for each of
+    :data:`PEER_OUTCOMES` the country has."""
+    parts = []
+    for name in PEER_OUTCOMES:
+        label = OUTCOMES[name]
+        panel = indicators.loc[indicators["indicator"] == name, ["iso3", "year", "value"]]
+        if not (panel["iso3"] == iso3).any():
+            continue
+        trend = trends(panel, [iso3], peer_codes, country_label)
+        parts.append(trend.assign(outcome=label))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def crime_scores(indicators: pd.DataFrame, iso3s: list[str]) -> pd.DataFrame:
+    """Latest Global Organized Crime Index scores, one row per country, labelled columns."""
+    scores = organized_crime_scores(indicators, iso3s)
+    return scores.rename(columns=CRIME_SCORES)

@@ -1,4 +1,5 @@
-"""What a kilogram kept off US streets costs: Mejia and Restrepo (2016) and a plain accounting.
+"""The cost_effectiveness report: what a kilogram kept off US streets costs, after Mejia and
+Restrepo (2016), and a plain accounting.
 
 Mejia, D. and Restrepo, P. (2016), "The economics of the war on illegal drug production and
 trafficking", Journal of Economic Behavior & Organization 126: 255-275. Their headline (abstract):
@@ -21,60 +22,28 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from drugflows import params
-from drugflows.crops import pick_vintage
-from drugflows.cultivation import eradication
-from drugflows.flows import unodc_series
+from drugflows import params, tables
+from drugflows.countries import names_by_code
+from drugflows.domain.assistance import greenbook_counternarcotics
+from drugflows.domain.colombia_panel import coca_avoided_by_spraying
+from drugflows.domain.crops import eradication, yield_kg_per_ha
+from drugflows.domain.seizures import unodc_series
+
+#: The processed tables the report reads, in the order its vintage table lists them.
+TABLES = ("us_assistance", "crop_estimates", "unodc_seizures", "colombia_municipal_coca")
+#: Read too, for country names only; not listed in the vintage table.
+NAME_TABLE = "countries"
+
+
+def load() -> dict[str, pd.DataFrame]:
+    """The report's tables, by name (:data:`TABLES` and :data:`NAME_TABLE`)."""
+    return {name: tables.load(name) for name in (NAME_TABLE, *TABLES)}
+
 
 #: The paper's headline marginal costs, US$ per kilogram less at retail.
 PAPER_USD_PER_RETAIL_KG = {"eradication": 940_000, "interdiction": 175_000}
 PAPER_PERIOD = (2000, 2008)
 PAPER = "Mejia and Restrepo (2016), Journal of Economic Behavior & Organization 126: 255-275, abstract"
-#: Greenbook accounts counted as US counter-narcotics money (State, Defense and DEA).
-COUNTERNARCOTICS_ACCOUNTS = {
-    "International Narcotics Control and Law Enforcement": "State",
-    "Andean Counterdrug Initiative, Department of State": "State",
-    "Drug Interdiction and Counter-Drug Activities, Defense": "Defense",
-    "Interagency Drug Enforcement, Drug Enforcement Administration": "DEA",
-    "Salaries and Expenses, Drug Enforcement Administration": "DEA",
-}
-
-
-def greenbook_counternarcotics(assistance: pd.DataFrame, iso3: str | None = None) -> pd.DataFrame:
-    """Fiscal year x agency (State, Defense, DEA): counter-narcotics obligations, constant US$
-    (Greenbook base year), for one country or every country (iso3 None: rows iso3, fiscal_year)."""
-    rows = assistance[
-        (assistance["source"] == "USAID Greenbook")
-        & assistance["account_or_sector"].isin(COUNTERNARCOTICS_ACCOUNTS)
-        & ~assistance["is_aggregate"]
-    ]
-    if iso3 is not None:
-        rows = rows[rows["iso3"] == iso3]
-    rows = rows.assign(agency_group=rows["account_or_sector"].map(COUNTERNARCOTICS_ACCOUNTS))
-    index = "fiscal_year" if iso3 is not None else ["iso3", "fiscal_year"]
-    return rows.pivot_table(index=index, columns="agency_group", values="usd_constant", aggfunc="sum").fillna(
-        0.0
-    )
-
-
-def yield_kg_per_ha(
-    estimates: pd.DataFrame, iso3: str, years: tuple[int, int], estimate_by: str = "UNODC"
-) -> float:
-    """Potential pure cocaine per hectare of coca and year (kg/ha): production over cultivation of
-    the same estimator, summed over the years both are on file."""
-    rows = pick_vintage(estimates)
-    rows = rows[
-        (rows["iso3"] == iso3)
-        & (rows["crop"] == "coca")
-        & (rows["estimate_by"] == estimate_by)
-        & rows["year"].between(*years)
-    ]
-    wide = rows.pivot_table(index="year", columns="measure", values="value").dropna(
-        subset=["production_t", "cultivation_ha"]
-    )
-    if wide.empty:
-        raise ValueError(f"no {estimate_by} production and cultivation for {iso3} in {years}")
-    return float(wide["production_t"].sum() * 1000 / wide["cultivation_ha"].sum())
 
 
 @dataclass(frozen=True)
@@ -113,7 +82,7 @@ def colombia_links(
     """The links computable from the project's data for Colombia over ``years``.
 
     eradication: US$ per hectare eradicated = State obligations x ``eradication_budget_share`` /
-    hectares eradicated (:func:`drugflows.cultivation.eradication`, aerial and manual); upstream
+    hectares eradicated (:func:`drugflows.domain.crops.eradication`, aerial and manual); upstream
     kg per hectare = ``coca_avoided_per_ha`` x yield.
     interdiction: US$ per kg seized = (Defense obligations + State x (1 - share)) / kg of cocaine
     seized in Colombia (UNODC); upstream kg per kg seized = 1.
@@ -299,3 +268,110 @@ def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup
         "less at the farm than at the border)."
     )
     return out
+
+
+def coca_avoided(setup: Setup, municipal_coca: pd.DataFrame) -> tuple[float, str]:
+    """Hectares of coca avoided per hectare eradicated, and where the figure comes from: the
+    parameter, or else the project's estimate for aerial spraying (``colombia_municipal_coca``)."""
+    if setup.coca_avoided_per_ha is not None:
+        return setup.coca_avoided_per_ha, "set in the parameters"
+    spraying = coca_avoided_by_spraying(municipal_coca)
+    return spraying["ha_per_ha"], spraying["note"]
+
+
+#: Formats of :func:`chain_table`.
+CHAIN_FORMATS = {
+    "US$ counted (constant)": "{:,.0f}",
+    "Effort": "{:,.0f}",
+    "US$ per unit": "{:,.0f}",
+    "Kg removed in Colombia per unit": "{:.3f}",
+    "Yield (kg per ha a year)": "{:.2f}",
+    "Implied retail share": "{:.4f}",
+}
+
+
+def chain_table(links: pd.DataFrame) -> pd.DataFrame:
+    """The links of :func:`colombia_links` with reader-facing column names and units."""
+    return links.rename(
+        columns={
+            "policy": "Policy",
+            "usd": "US$ counted (constant)",
+            "effort": "Effort",
+            "effort_unit": "Unit",
+            "usd_per_unit": "US$ per unit",
+            "upstream_kg_per_unit": "Kg removed in Colombia per unit",
+            "yield_kg_per_ha": "Yield (kg per ha a year)",
+            "implied_retail_share": "Implied retail share",
+        }
+    )
+
+
+def sensitivity_curves(links: pd.DataFrame, retail_shares: list[float]) -> pd.DataFrame:
+    """Long retail_share, usd_per_retail_kg, policy: :func:`sensitivity` of each policy's chain."""
+    return pd.concat(
+        [
+            sensitivity(r.usd_per_unit, r.upstream_kg_per_unit, retail_shares)
+            .reset_index()
+            .assign(policy=r.policy)
+            for r in links.itertuples()
+        ]
+    )
+
+
+#: The paper's headlines as reference lines of the sensitivity chart: label -> US$ per retail kg.
+PAPER_REFERENCES = {f"{p} (paper): US${v:,.0f}": v for p, v in PAPER_USD_PER_RETAIL_KG.items()}
+
+
+def named_accounting(data: dict[str, pd.DataFrame], setup: Setup) -> pd.DataFrame:
+    """:func:`accounting` of the report's countries and years, with each country's name."""
+    table = accounting(
+        data["us_assistance"],
+        data["crop_estimates"],
+        data["unodc_seizures"],
+        setup.accounting_countries,
+        setup.accounting_years,
+    )
+    table["country"] = table["iso3"].map(names_by_code(data[NAME_TABLE]))
+    return table
+
+
+def per_kg_ranking(table: pd.DataFrame) -> pd.Series:
+    """US$ per kg seized by country name, largest first (countries without seizures left out)."""
+    shown = table.dropna(subset=["usd_per_kg_seized"]).sort_values("usd_per_kg_seized", ascending=False)
+    return shown.set_index("country")["usd_per_kg_seized"]
+
+
+#: Formats of :func:`accounting_table`.
+ACCOUNTING_FORMATS = {
+    c: "{:,.0f}"
+    for c in [
+        "US$ (constant)",
+        "Ha eradicated",
+        "Kg seized",
+        "US$ per ha eradicated",
+        "US$ per kg seized",
+    ]
+}
+
+
+def accounting_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The plain accounting (:func:`named_accounting`) with reader-facing column names."""
+    return table[
+        [
+            "country",
+            "usd_constant",
+            "ha_eradicated",
+            "kg_seized",
+            "usd_per_ha_eradicated",
+            "usd_per_kg_seized",
+        ]
+    ].rename(
+        columns={
+            "country": "Country",
+            "usd_constant": "US$ (constant)",
+            "ha_eradicated": "Ha eradicated",
+            "kg_seized": "Kg seized",
+            "usd_per_ha_eradicated": "US$ per ha eradicated",
+            "usd_per_kg_seized": "US$ per kg seized",
+        }
+    )

@@ -1,34 +1,46 @@
-"""Border seizure indicators from ``cbp_seizures_monthly`` (pounds and events; CBP OFO and USBP).
-
-A missing (month, AOR, drug) cell in CBP's files means no seizure was recorded, so monthly series are
-filled with zeros over the months the table covers.
-"""
+"""The border_seizures report: CBP drug seizures by month and fiscal year for one drug and region."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from drugflows import params
-from drugflows.fiscal import fiscal_year_of
+from drugflows import params, tables
+from drugflows.domain.seizures import (
+    ALL_REGIONS,
+    Selection,
+    by_component,
+    covered_months,
+    fiscal_years,
+    monthly,
+    region_traffic,
+    seasonal_profile,
+    seizure_level_shifts,
+    seizures_per_traffic,
+    subset,
+    top_places,
+    traffic_by_fiscal_year,
+)
+from drugflows.sources.cbp import COMPONENT_LABELS, OFO
 
-ALL_REGIONS = "All regions"
+#: The processed tables the report reads, in the order its vintage table lists them.
+TABLES = ("cbp_seizures_monthly", "border_crossings_monthly")
+
+__all__ = [
+    "COMPONENT_LABELS",
+    "by_component",
+    "covered_months",
+    "fiscal_years",
+    "monthly",
+    "seasonal_profile",
+    "seizure_level_shifts",
+    "subset",
+    "top_places",
+]
 
 
-@dataclass(frozen=True)
-class Selection:
-    """A validated choice of drug, region and fiscal years (inclusive)."""
-
-    drug: str
-    region: str
-    first_fy: int
-    last_fy: int
-
-    @property
-    def label(self) -> str:
-        where = "all regions" if self.region == ALL_REGIONS else f"the {self.region}"
-        return f"{self.drug.lower()} seized at {where}, FY{self.first_fy}-FY{self.last_fy}"
+def load() -> dict[str, pd.DataFrame]:
+    """The report's tables, by name."""
+    return {name: tables.load(name) for name in TABLES}
 
 
 def select(
@@ -39,81 +51,6 @@ def select(
     region = params.choose("region", region, [*sorted(table["region"].unique()), ALL_REGIONS])
     first, last = params.year_range("first_fy", first_fy, "last_fy", last_fy, table["fiscal_year"].unique())
     return Selection(drug, region, first, last)
-
-
-def subset(table: pd.DataFrame, sel: Selection) -> pd.DataFrame:
-    """Rows of the selected drug, region and fiscal years."""
-    keep = (table["drug"] == sel.drug) & table["fiscal_year"].between(sel.first_fy, sel.last_fy)
-    if sel.region != ALL_REGIONS:
-        keep &= table["region"] == sel.region
-    return table[keep]
-
-
-def covered_months(table: pd.DataFrame, sel: Selection) -> pd.DatetimeIndex:
-    """Every month the whole table covers within the selected fiscal years."""
-    months = pd.Series(sorted(table["month"].unique()))
-    return pd.DatetimeIndex(months[fiscal_year_of(months).between(sel.first_fy, sel.last_fy)])
-
-
-def monthly(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
-    """Pounds and events per month (zeros where nothing was seized), with 12-month rolling sums.
-
-    ``lbs_12m`` is the sum of the 12 months ending in that month; missing for the first 11 months.
-    """
-    series = rows.groupby("month")[["lbs", "events"]].sum().reindex(months, fill_value=0)
-    series.index.name = "month"
-    series["lbs_12m"] = series["lbs"].rolling(12).sum()
-    series["events_12m"] = series["events"].rolling(12).sum()
-    return series
-
-
-def fiscal_years(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
-    """Totals by fiscal year with the partial year flagged and the change on the year before.
-
-    For a partial year the change compares the same months of the year before (e.g. Oct-Apr with
-    Oct-Apr), so ``change_pct`` is always like for like. ``lbs_per_event`` is average seizure size.
-    """
-    by_month = monthly(rows, months)[["lbs", "events"]]
-    by_month["fiscal_year"] = fiscal_year_of(by_month.index.to_series())
-    by_month["month_of_fy"] = (by_month.index.month - 10) % 12 + 1
-    out = by_month.groupby("fiscal_year").agg(
-        months=("lbs", "size"),
-        last_month=("month_of_fy", "max"),
-        lbs=("lbs", "sum"),
-        events=("events", "sum"),
-    )
-    out["partial"] = out["months"] < 12
-    out["lbs_per_event"] = out["lbs"] / out["events"].where(out["events"] > 0)
-    comparable = []
-    for fy, row in out.iterrows():
-        prior = by_month[(by_month["fiscal_year"] == fy - 1) & (by_month["month_of_fy"] <= row["last_month"])]
-        enough = len(prior) == row["months"]
-        comparable.append(prior["lbs"].sum() if enough else float("nan"))
-    out["prior_lbs_same_months"] = comparable
-    base = out["prior_lbs_same_months"].where(out["prior_lbs_same_months"] > 0)
-    out["change_pct"] = 100 * (out["lbs"] / base - 1)
-    first_month = months.to_series().groupby(fiscal_year_of(months.to_series())).min()
-    last_month = months.to_series().groupby(fiscal_year_of(months.to_series())).max()
-    out["label"] = [
-        f"FY{fy}" + (f" ({first_month[fy]:%b}-{last_month[fy]:%b}, partial)" if part else "")
-        for fy, part in out["partial"].items()
-    ]
-    return out.drop(columns="last_month")
-
-
-def by_component(rows: pd.DataFrame) -> pd.DataFrame:
-    """Pounds by fiscal year (rows) and component (columns: OFO ports of entry, USBP between ports)."""
-    return rows.pivot_table(
-        index="fiscal_year", columns="component", values="lbs", aggfunc="sum", fill_value=0.0
-    )
-
-
-def top_places(rows: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The ``n`` areas of responsibility with the most pounds, with events and share of pounds (%)."""
-    places = rows.groupby(["aor", "component"], as_index=False)[["lbs", "events"]].sum()
-    total = places["lbs"].sum()
-    places["share_pct"] = 100 * places["lbs"] / total if total > 0 else 0.0
-    return places.sort_values("lbs", ascending=False).head(n).reset_index(drop=True)
 
 
 def _pct(value: float) -> str:
@@ -154,10 +91,10 @@ def reading(sel: Selection, years: pd.DataFrame, components: pd.DataFrame, place
     last_fy = int(years.index.max()) if complete.empty else int(complete.index.max())
     if last_fy in components.index and components.loc[last_fy].sum() > 0:
         shares = 100 * components.loc[last_fy] / components.loc[last_fy].sum()
-        if "OFO" in shares:
+        if OFO in shares:
             out.append(
-                f"In FY{last_fy}, {shares['OFO']:.0f}% of the pounds were seized at ports of "
-                f"entry (OFO) and {100 - shares['OFO']:.0f}% between the ports (USBP)."
+                f"In FY{last_fy}, {shares[OFO]:.0f}% of the pounds were seized at ports of "
+                f"entry (OFO) and {100 - shares[OFO]:.0f}% between the ports (USBP)."
             )
     sized = complete["lbs_per_event"].dropna()
     if len(sized) >= 2:
@@ -232,3 +169,9 @@ def traffic_table(per_vehicle: pd.DataFrame) -> pd.DataFrame:
             "Events per million vehicles": per_vehicle["events_per_million_vehicles"],
         }
     )
+
+
+def port_traffic(rows: pd.DataFrame, crossings: pd.DataFrame, region: str) -> pd.DataFrame:
+    """Port seizures over inbound vehicles by field office and complete fiscal year, for the land
+    border(s) of ``region`` (empty for Coastal/Interior)."""
+    return traffic_by_fiscal_year(seizures_per_traffic(rows, region_traffic(crossings, region)))

@@ -1,7 +1,8 @@
-"""Source countries: coca and opium poppy cultivation, eradication and production over time.
+"""Crops: coca and opium poppy cultivation, eradication and production from ``crop_estimates``.
 
-All figures come from ``crop_estimates`` (published figures, one vintage per series chosen by
-:func:`drugflows.crops.pick_vintage`). Hectares (ha) for areas, metric tons for production.
+Published figures of every estimator (UNODC, the US government, national governments) and every
+publication vintage are on file; :func:`pick_vintage` chooses one vintage per series (never an
+average of vintages). Hectares (ha) for areas, metric tons for production.
 """
 
 from __future__ import annotations
@@ -9,18 +10,45 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from drugflows.crops import pick_vintage
+from drugflows.domain.statistics import chance_band
+
+SERIES_KEY = ["iso3", "crop", "measure", "estimate_by", "year"]
+
 
 #: Crop parameter -> label, the main estimator for comparisons, and the production it leads to.
 CROPS = {
     "coca": {"label": "coca bush", "product": "pure cocaine", "default": ["COL", "PER", "BOL"]},
     "opium_poppy": {"label": "opium poppy", "product": "pure heroin", "default": ["AFG", "MMR", "MEX"]},
 }
+
+
 #: Estimators in the order they are preferred when one series is needed.
 ESTIMATORS = ("UNODC", "USG-ONDCP", "national government", "other")
+
+
 #: Eradication measures, most complete first: UNODC's reported eradication, a government total, and
 #: the sum of aerial spraying and manual eradication (Colombia).
 ERADICATION_MEASURES = ("eradication_reported_ha", "eradication_ha")
+
+
+def pick_vintage(estimates: pd.DataFrame, rule: str = "latest") -> pd.DataFrame:
+    """One row per (iso3, crop, measure, estimate_by, year) of ``crop_estimates``.
+
+    ``rule="latest"`` keeps the most recently published figure (figures with a publication year
+    before derived sums without one), ``"earliest"`` the first published. Ties keep the first row
+    in table order. Values are never averaged.
+    """
+    if rule not in ("latest", "earliest"):
+        raise ValueError(f"rule must be 'latest' or 'earliest', got {rule!r}")
+    order = estimates.assign(
+        _published=estimates["published_year"].astype("Float64").fillna(-1 if rule == "latest" else 10_000)
+    )
+    order = order.sort_values("_published", ascending=(rule == "earliest"), kind="stable")
+    return (
+        order.drop_duplicates(SERIES_KEY, keep="first")
+        .drop(columns="_published")
+        .sort_values(SERIES_KEY, ignore_index=True)
+    )
 
 
 def crop_countries(estimates: pd.DataFrame, crop: str) -> list[str]:
@@ -134,60 +162,32 @@ def change_correlations(wide: pd.DataFrame, min_years: int = 5) -> pd.DataFrame:
                     "country_b": b,
                     "years": n,
                     "r": r,
-                    "chance_band": 1.96 / np.sqrt(n - 1) if n > 1 else np.nan,
+                    "chance_band": chance_band(n),
                 }
             )
     return pd.DataFrame(rows, columns=["country_a", "country_b", "years", "r", "chance_band"])
 
 
-def reading(
-    crop: str,
-    cultivated_ha: pd.DataFrame,
-    intensity_ratio: pd.DataFrame,
-    correlations: pd.DataFrame,
-    names: dict[str, str],
-) -> list[str]:
-    """Plain sentences from the cultivation series, eradication intensity and change correlations."""
-    label = CROPS[crop]["label"]
-    out = []
-    for iso3 in cultivated_ha.columns:
-        series = cultivated_ha[iso3].dropna()
-        if len(series) < 2:
-            continue
-        peak = series.idxmax()
-        out.append(
-            f"{names.get(iso3, iso3)}: {label} cultivation {series.iloc[-1]:,.0f} ha in "
-            f"{series.index[-1]}, against {series.iloc[0]:,.0f} ha in {series.index[0]}; "
-            f"peak {series.max():,.0f} ha in {peak} "
-            f"({cultivated_ha.attrs.get('estimator', {}).get(iso3, 'estimate')})."
-        )
-    for iso3 in intensity_ratio.columns:
-        ratio = intensity_ratio[iso3].dropna()
-        if not ratio.empty:
-            out.append(
-                f"{names.get(iso3, iso3)} eradicated on average {ratio.mean():.2f} ha per "
-                f"hectare of {label} standing at the survey ({ratio.index[0]}-"
-                f"{ratio.index[-1]}; highest {ratio.max():.2f} in {ratio.idxmax()})."
-            )
-    tested = correlations.dropna(subset=["r"])
-    if tested.empty:
-        out.append("No pair of countries has enough common years to correlate changes.")
-    else:
-        negative = tested[tested["r"] < -tested["chance_band"]]
-        if negative.empty:
-            out.append(
-                f"None of the {len(tested)} country pairs shows a negative correlation of "
-                "yearly changes beyond chance: no balloon effect is visible at this scale."
-            )
-        else:
-            pairs = "; ".join(
-                f"{names.get(r.country_a, r.country_a)} and "
-                f"{names.get(r.country_b, r.country_b)} (r = {r.r:+.2f}, {r.years} "
-                "years)"
-                for r in negative.itertuples()
-            )
-            out.append(
-                f"Yearly changes move in opposite directions beyond chance for: {pairs}. "
-                "This is consistent with displacement, not proof of it."
-            )
-    return out
+def yield_kg_per_ha(
+    estimates: pd.DataFrame, iso3: str, years: tuple[int, int], estimate_by: str = "UNODC"
+) -> float:
+    """Potential pure cocaine per hectare of coca and year (kg/ha): production over cultivation of
+    the same estimator, summed over the years both are on file."""
+    rows = pick_vintage(estimates)
+    rows = rows[
+        (rows["iso3"] == iso3)
+        & (rows["crop"] == "coca")
+        & (rows["estimate_by"] == estimate_by)
+        & rows["year"].between(*years)
+    ]
+    wide = rows.pivot_table(index="year", columns="measure", values="value").dropna(
+        subset=["production_t", "cultivation_ha"]
+    )
+    if wide.empty:
+        raise ValueError(f"no {estimate_by} production and cultivation for {iso3} in {years}")
+    return float(wide["production_t"].sum() * 1000 / wide["cultivation_ha"].sum())
+
+
+def crops_on_file(estimates: pd.DataFrame, iso3: str) -> list[str]:
+    """The crops (coca, opium_poppy) with a cultivation figure for the country."""
+    return [c for c in CROPS if iso3 in crop_countries(estimates, c)]

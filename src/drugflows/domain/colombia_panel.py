@@ -1,14 +1,15 @@
-"""Colombia: does eradication cut coca where it happens, and does coca move next door?
+"""The Colombian municipal panel ``colombia_municipal_coca``: does eradication cut coca where it
+happens, and does coca move next door?
 
-Municipal panel ``colombia_municipal_coca`` (coca census UNODC/SIMCI; aerial spraying and manual
-eradication from the Government of Colombia), hectares per municipality and year.
+Coca census (UNODC/SIMCI); aerial spraying and manual eradication from the Government of Colombia;
+hectares per municipality and year.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from drugflows.estimators import Fit, twfe
+from drugflows.domain.statistics import Fit, twfe
 from drugflows.params import ParameterError
 
 #: Regressor -> plain label (own-municipality eradication in ha; spillover in 1,000 ha).
@@ -18,6 +19,8 @@ REGRESSORS = {
     "aerial_elsewhere_kha": "Aerial spraying elsewhere in the department",
     "manual_elsewhere_kha": "Manual eradication elsewhere in the department",
 }
+
+
 #: Regressor -> the unit of its coefficient.
 UNITS = {
     "aerial_spraying_ha": "ha of coca per ha",
@@ -25,7 +28,11 @@ UNITS = {
     "aerial_elsewhere_kha": "ha of coca per 1,000 ha",
     "manual_elsewhere_kha": "ha of coca per 1,000 ha",
 }
+
+
 OUTCOME = "coca_later_ha"
+
+
 #: The panel covers 17 years: longer lags leave too few years to estimate.
 MAX_LAG = 5
 
@@ -64,33 +71,6 @@ def estimate(data: pd.DataFrame, first_year: int, last_year: int) -> Fit:
     eradication years ``first_year``..``last_year``."""
     window = data[(data["year"] >= first_year) & (data["year"] <= last_year)]
     return twfe(window, OUTCOME, list(REGRESSORS), unit="divipola", period="year")
-
-
-def effects_table(fit: Fit) -> pd.DataFrame:
-    """The fit as a readable table: regressor label, coefficient, standard error, 95% interval."""
-    table = fit.table.reset_index(names="regressor")
-    table.insert(0, "effect_on", table["regressor"].map(REGRESSORS))
-    table.insert(1, "unit", table["regressor"].map(UNITS))
-    return table.drop(columns="regressor")
-
-
-def reading(fit: Fit, lag: int, first_year: int, last_year: int) -> list[str]:
-    """Plain sentences: each coefficient with its interval, and whether it is distinguishable from
-    zero at the 95% level."""
-    later = "the next year" if lag == 1 else f"{lag} years later"
-    out = [
-        f"{fit.observations:,} municipality-years ({fit.clusters} municipalities with coca at some "
-        f"point), eradication in {first_year}-{last_year}, coca measured {later}."
-    ]
-    for name, label in REGRESSORS.items():
-        row = fit[name]
-        clear = row["ci_low"] > 0 or row["ci_high"] < 0
-        verdict = "distinguishable from zero" if clear else "not distinguishable from zero"
-        out.append(
-            f"{label}: {row['coef']:+.3f} {UNITS[name]} {later} (95% interval "
-            f"{row['ci_low']:+.3f} to {row['ci_high']:+.3f}; {verdict})."
-        )
-    return out
 
 
 def coca_avoided_by_spraying(panel: pd.DataFrame) -> dict:

@@ -2,7 +2,7 @@
 
 From three raw sources: the hand-compiled table of published figures (one citation per number,
 ``published_figures/figures.csv``), the Colombian municipal panels summed to the nation, and the
-DEVIDA department table for Peru. Every vintage is kept; ``drugflows.crops.pick_vintage`` chooses one.
+DEVIDA department table for Peru. Every vintage is kept; ``drugflows.domain.crops.pick_vintage`` chooses one.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def read_figures(raw) -> tuple[pd.DataFrame, Path]:
         set(frame["series"]) - set(SERIES) - {s for s in frame["series"] if s.startswith("cocaine_flow")}
     )
     if unknown:
-        raise RawLayoutError(f"{path}: series not known to drugflows.sources.crops: {unknown}")
+        raise RawLayoutError(f"{path}: series not known to drugflows.sources.published_figures: {unknown}")
     return frame, path
 
 
@@ -173,7 +173,7 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
         coverage=f"{table['year'].min()}-{table['year'].max()}, {', '.join(sorted(table['iso3'].unique()))}",
         columns=PROCESSED,
         raw_files=[*figure_files, *panel_files, *devida_files],
-        notes="Every vintage kept: pick one per series with drugflows.crops.pick_vintage, never "
+        notes="Every vintage kept: pick one per series with drugflows.domain.crops.pick_vintage, never "
         "average. UNODC and US government coca estimates measure different things (net area "
         "on 31 December vs. area at survey time). WLD = global total.",
         non_negative=["value"],

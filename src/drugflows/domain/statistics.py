@@ -1,10 +1,14 @@
-"""Estimators for partnership outcomes, written out in numpy so every step can be read.
+"""Statistics the domain modules share, written out in numpy so every step can be read.
 
 ``twfe``: a panel regression with unit and period fixed effects (two-way fixed effects) and standard
 errors clustered by unit. Coefficients come from the within transformation: every variable (and each
 period dummy) is demeaned by unit, then least squares (Frisch-Waugh-Lovell), which gives exactly the
 coefficients of the regression with all unit and period dummies. Clustered standard errors use the
 usual CR1 small-sample factor G/(G-1) * (N-1)/(N-K), K counting every dummy, as statsmodels does.
+
+``event_study``, ``placebo_studies`` and ``synthetic_control``: designs around a start year with
+placebo (permutation) inference. ``change_points``: shifts in the mean level of a series.
+``chance_band``: how far a correlation of unrelated series strays by chance.
 """
 
 from __future__ import annotations
@@ -205,3 +209,53 @@ def synthetic_control(
         pre_rmspe=float(np.sqrt((path.loc[is_pre, "gap"] ** 2).mean())),
         post_effect=float(path.loc[~is_pre, "gap"].mean()),
     )
+
+
+def change_points(values: pd.Series, min_size: int = 6, penalty: float | None = None) -> list[pd.Timestamp]:
+    """Where the mean level of a series shifts: binary segmentation on squared error.
+
+    A segment is split at the point that most reduces the sum of squared deviations from the
+    segment means, if the reduction exceeds ``penalty`` and both parts hold at least ``min_size``
+    points; then each part is searched again. The default penalty is the BIC-style
+    ``2 * sigma**2 * log(n)``, with the noise ``sigma`` estimated robustly from the median absolute
+    difference between consecutive values (so level shifts do not inflate it).
+    Returns the first index label of every new segment, in order.
+    """
+    y = values.to_numpy(dtype=float)
+    n = len(y)
+    if n < 2 * min_size:
+        return []
+    if penalty is None:
+        diffs = np.abs(np.diff(y))
+        sigma = 1.4826 * np.median(diffs) / np.sqrt(2)
+        penalty = 2 * max(sigma, 1e-12) ** 2 * np.log(n)
+
+    def best_split(lo: int, hi: int) -> tuple[float, int]:
+        seg = y[lo:hi]
+        csum, csq = np.cumsum(seg), np.cumsum(seg**2)
+        total = csq[-1] - csum[-1] ** 2 / len(seg)
+        best, where = 0.0, -1
+        for k in range(min_size, len(seg) - min_size + 1):
+            left = csq[k - 1] - csum[k - 1] ** 2 / k
+            right = (csq[-1] - csq[k - 1]) - (csum[-1] - csum[k - 1]) ** 2 / (len(seg) - k)
+            gain = total - left - right
+            if gain > best:
+                best, where = gain, lo + k
+        return best, where
+
+    breaks, stack = [], [(0, n)]
+    while stack:
+        lo, hi = stack.pop()
+        if hi - lo < 2 * min_size:
+            continue
+        gain, where = best_split(lo, hi)
+        if where > 0 and gain > penalty:
+            breaks.append(where)
+            stack += [(lo, where), (where, hi)]
+    return [values.index[i] for i in sorted(breaks)]
+
+
+def chance_band(pairs: int) -> float:
+    """The band (+/- 1.96 / sqrt(n - 1)) that the Pearson correlation of ``pairs`` pairs of unrelated
+    series stays within about 19 times in 20 (the large-sample approximation); NaN below two pairs."""
+    return 1.96 / np.sqrt(pairs - 1) if pairs > 1 else np.nan

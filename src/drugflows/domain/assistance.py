@@ -1,0 +1,88 @@
+"""US counter-narcotics assistance from ``us_assistance``: the USAID Greenbook (obligations by
+funding account), ForeignAssistance.gov (the counter-narcotics sector) and State's budget
+justifications (INCLE). Current and constant US$ by fiscal year.
+
+The series overlap (the sector total includes INCLE) and must never be added together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from drugflows.sources.assistance import (
+    CBJ_INCLE,
+    COUNTERNARCOTICS_ACCOUNTS,
+    COUNTERNARCOTICS_SECTOR,
+    FA_SECTOR,
+    GREENBOOK,
+    STATE_CBJ,
+)
+
+
+def accounts_of(agency: str) -> tuple[str, ...]:
+    """The Greenbook counter-narcotics accounts of one agency (State, Defense, DEA)."""
+    return tuple(account for account, owner in COUNTERNARCOTICS_ACCOUNTS.items() if owner == agency)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One assistance series: the publisher, its accounts or sectors and transaction types."""
+
+    source: str
+    accounts: tuple[str, ...]
+    transactions: tuple[str, ...]
+
+
+#: The counter-narcotics assistance series a report draws, by label.
+ASSISTANCE_SERIES = {
+    "State INCLE and Andean Counterdrug Initiative, obligations (Greenbook)": Series(
+        GREENBOOK, accounts_of("State"), ("obligations",)
+    ),
+    "Defense counter-drug, obligations (Greenbook)": Series(
+        GREENBOOK, accounts_of("Defense"), ("obligations",)
+    ),
+    "DEA, obligations (Greenbook)": Series(GREENBOOK, accounts_of("DEA"), ("obligations",)),
+    "Counter-narcotics sector, all agencies, disbursements (ForeignAssistance.gov)": Series(
+        FA_SECTOR, (COUNTERNARCOTICS_SECTOR,), ("disbursements",)
+    ),
+    "INCLE, allocation or request (State CBJ)": Series(STATE_CBJ, (CBJ_INCLE,), ("allocation", "request")),
+}
+#: The labels of the Greenbook series (State, Defense and DEA obligations).
+GREENBOOK_SERIES = tuple(label for label, series in ASSISTANCE_SERIES.items() if series.source == GREENBOOK)
+
+
+def counternarcotics_assistance(assistance: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """Fiscal years x series: US counter-narcotics assistance to ``countries`` (summed), current US$.
+
+    The series overlap (the sector total includes INCLE) and must never be added together.
+    """
+    rows = assistance[assistance["iso3"].isin(countries) & ~assistance["is_aggregate"]]
+    out = {}
+    for label, series in ASSISTANCE_SERIES.items():
+        part = rows[
+            (rows["source"] == series.source)
+            & rows["account_or_sector"].isin(series.accounts)
+            & rows["transaction_type"].isin(series.transactions)
+        ]
+        if not part.empty:
+            out[label] = part.groupby("fiscal_year")["usd_current"].sum()
+    return pd.DataFrame(out).rename_axis("fiscal_year").sort_index()
+
+
+def greenbook_counternarcotics(assistance: pd.DataFrame, iso3: str | None = None) -> pd.DataFrame:
+    """Fiscal year x agency (State, Defense, DEA): counter-narcotics obligations, constant US$
+    (Greenbook base year), for one country or every country (iso3 None: rows iso3, fiscal_year)."""
+    rows = assistance[
+        (assistance["source"] == GREENBOOK)
+        & assistance["account_or_sector"].isin(COUNTERNARCOTICS_ACCOUNTS)
+        & ~assistance["is_aggregate"]
+    ]
+    if iso3 is not None:
+        rows = rows[rows["iso3"] == iso3]
+    rows = rows.assign(agency_group=rows["account_or_sector"].map(COUNTERNARCOTICS_ACCOUNTS))
+    index = "fiscal_year" if iso3 is not None else ["iso3", "fiscal_year"]
+    return rows.pivot_table(index=index, columns="agency_group", values="usd_constant", aggfunc="sum").fillna(
+        0.0
+    )

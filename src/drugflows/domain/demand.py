@@ -1,0 +1,77 @@
+"""US demand side: overdose deaths by drug (``us_overdose_deaths``) against seizures
+(``unodc_seizures``, ``cbp_seizures_monthly``) and laboratory reports (``nflis_reports``) of the
+same drug.
+
+Series are annual. Correlations are computed on year-on-year changes (first differences), so that two
+series that merely both trend upward do not look related; they describe association, not cause.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from drugflows.domain.drugs import DRUGS
+from drugflows.domain.seizures import unodc_series
+from drugflows.domain.statistics import chance_band
+from drugflows.sources.cdc import WONDER_SERIES
+
+
+def annual_series(
+    drug: str, deaths: pd.DataFrame, unodc: pd.DataFrame, cbp: pd.DataFrame, nflis: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per year: death_rate (per 100,000, age-adjusted, CDC WONDER), us_seizures_kg (UNODC,
+    all US agencies, calendar year), cbp_seizures_kg (CBP, fiscal year), nflis_reports."""
+    spec = DRUGS[drug]
+    rate = deaths[
+        (deaths["source"] == WONDER_SERIES)
+        & (deaths["drug"] == spec.deaths)
+        & (deaths["measure"] == "rate_age_adjusted")
+    ]
+    out = pd.DataFrame({"death_rate": rate.set_index(rate["period"].astype(int))["value"]})
+    us = unodc_series(unodc, drug)
+    out = out.join(us[us["iso3"] == "USA"].set_index("year")["kg"].rename("us_seizures_kg"), how="outer")
+    complete = cbp.groupby("fiscal_year")["month"].nunique() == 12
+    border = cbp[(cbp["drug"] == spec.cbp) & cbp["fiscal_year"].isin(complete[complete].index)]
+    out = out.join(border.groupby("fiscal_year")["kg"].sum().rename("cbp_seizures_kg"), how="outer")
+    if spec.nflis:
+        reports = nflis[nflis["category"] == spec.nflis].groupby("year")["reports"].sum()
+        out = out.join(reports.rename("nflis_reports"), how="outer")
+    else:
+        out["nflis_reports"] = np.nan
+    return out.rename_axis("year").sort_index()
+
+
+def lagged_correlations(
+    cause: pd.Series, effect: pd.Series, max_lag: int = 2, min_years: int = 5
+) -> pd.DataFrame:
+    """Pearson correlation of year-on-year changes: ``effect`` in year t against ``cause`` in year
+    t - lag, for lag 0..max_lag. Returns lag, years (pairs used), r, and chance_band: about 95% of
+    correlations between unrelated series fall within +/- 1.96 / sqrt(years - 1) (the large-sample
+    approximation); r is missing below ``min_years`` pairs."""
+    rows = []
+    dc, de = cause.diff(), effect.diff()
+    for lag in range(max_lag + 1):
+        pairs = pd.concat([dc.shift(lag), de], axis=1).dropna()
+        r = pairs.iloc[:, 0].corr(pairs.iloc[:, 1]) if len(pairs) >= min_years else np.nan
+        band = chance_band(len(pairs))
+        rows.append({"lag": lag, "years": len(pairs), "r": r, "chance_band": band})
+    return pd.DataFrame(rows)
+
+
+def nflis_states(nflis: pd.DataFrame, drug: str, top: int = 12) -> pd.DataFrame:
+    """Reports per state and year for the drug's NFLIS category, the ``top`` states by total
+    (empty if the drug's category is not on file). Returns state_name, year, reports."""
+    category = DRUGS[drug].nflis
+    rows = nflis[nflis["category"] == category] if category else nflis.iloc[0:0]
+    if rows.empty:
+        return pd.DataFrame(columns=["state_name", "year", "reports"])
+    yearly = rows.groupby(["state_name", "year"], as_index=False)["reports"].sum()
+    order = yearly.groupby("state_name")["reports"].sum().sort_values(ascending=False)
+    keep = list(order.index[:top])
+    yearly = yearly[yearly["state_name"].isin(keep)]
+    return yearly.sort_values(
+        ["state_name", "year"],
+        key=lambda s: s.map({n: i for i, n in enumerate(keep)}) if s.name == "state_name" else s,
+        ignore_index=True,
+    )

@@ -1,0 +1,280 @@
+"""Seizures: CBP's monthly border seizures and the national series countries report to UNODC.
+
+``cbp_seizures_monthly`` (pounds and events by month, area of responsibility, component and drug;
+CBP OFO and USBP): a missing (month, AOR, drug) cell in CBP's files means no seizure was recorded, so
+monthly series are filled with zeros over the months the table covers. ``unodc_seizures`` (kg by
+country, year and drug class): one series per year (:func:`unodc_series`). Border traffic from
+``border_crossings_monthly`` (BTS) puts port seizures over the vehicles that crossed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from drugflows.domain.drugs import DRUGS
+from drugflows.domain.statistics import change_points
+from drugflows.fiscal import fiscal_year_of
+from drugflows.sources.cbp import OFO
+from drugflows.sources.unodc import HISTORIC_SERIES, PORTAL_SERIES
+
+ALL_REGIONS = "All regions"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A validated choice of drug, region and fiscal years (inclusive)."""
+
+    drug: str
+    region: str
+    first_fy: int
+    last_fy: int
+
+    @property
+    def label(self) -> str:
+        where = "all regions" if self.region == ALL_REGIONS else f"the {self.region}"
+        return f"{self.drug.lower()} seized at {where}, FY{self.first_fy}-FY{self.last_fy}"
+
+
+def subset(table: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    """Rows of the selected drug, region and fiscal years."""
+    keep = (table["drug"] == sel.drug) & table["fiscal_year"].between(sel.first_fy, sel.last_fy)
+    if sel.region != ALL_REGIONS:
+        keep &= table["region"] == sel.region
+    return table[keep]
+
+
+def covered_months(table: pd.DataFrame, sel: Selection) -> pd.DatetimeIndex:
+    """Every month the whole table covers within the selected fiscal years."""
+    months = pd.Series(sorted(table["month"].unique()))
+    return pd.DatetimeIndex(months[fiscal_year_of(months).between(sel.first_fy, sel.last_fy)])
+
+
+def monthly(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
+    """Pounds and events per month (zeros where nothing was seized), with 12-month rolling sums.
+
+    ``lbs_12m`` is the sum of the 12 months ending in that month; missing for the first 11 months.
+    """
+    series = rows.groupby("month")[["lbs", "events"]].sum().reindex(months, fill_value=0)
+    series.index.name = "month"
+    series["lbs_12m"] = series["lbs"].rolling(12).sum()
+    series["events_12m"] = series["events"].rolling(12).sum()
+    return series
+
+
+def fiscal_years(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
+    """Totals by fiscal year with the partial year flagged and the change on the year before.
+
+    For a partial year the change compares the same months of the year before (e.g. Oct-Apr with
+    Oct-Apr), so ``change_pct`` is always like for like. ``lbs_per_event`` is average seizure size.
+    """
+    by_month = monthly(rows, months)[["lbs", "events"]]
+    by_month["fiscal_year"] = fiscal_year_of(by_month.index.to_series())
+    by_month["month_of_fy"] = (by_month.index.month - 10) % 12 + 1
+    out = by_month.groupby("fiscal_year").agg(
+        months=("lbs", "size"),
+        last_month=("month_of_fy", "max"),
+        lbs=("lbs", "sum"),
+        events=("events", "sum"),
+    )
+    out["partial"] = out["months"] < 12
+    out["lbs_per_event"] = out["lbs"] / out["events"].where(out["events"] > 0)
+    comparable = []
+    for fy, row in out.iterrows():
+        prior = by_month[(by_month["fiscal_year"] == fy - 1) & (by_month["month_of_fy"] <= row["last_month"])]
+        enough = len(prior) == row["months"]
+        comparable.append(prior["lbs"].sum() if enough else float("nan"))
+    out["prior_lbs_same_months"] = comparable
+    base = out["prior_lbs_same_months"].where(out["prior_lbs_same_months"] > 0)
+    out["change_pct"] = 100 * (out["lbs"] / base - 1)
+    first_month = months.to_series().groupby(fiscal_year_of(months.to_series())).min()
+    last_month = months.to_series().groupby(fiscal_year_of(months.to_series())).max()
+    out["label"] = [
+        f"FY{fy}" + (f" ({first_month[fy]:%b}-{last_month[fy]:%b}, partial)" if part else "")
+        for fy, part in out["partial"].items()
+    ]
+    return out.drop(columns="last_month")
+
+
+def by_component(rows: pd.DataFrame) -> pd.DataFrame:
+    """Pounds by fiscal year (rows) and component (columns: OFO ports of entry, USBP between ports)."""
+    return rows.pivot_table(
+        index="fiscal_year", columns="component", values="lbs", aggfunc="sum", fill_value=0.0
+    )
+
+
+def top_places(rows: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The ``n`` areas of responsibility with the most pounds, with events and share of pounds (%)."""
+    places = rows.groupby(["aor", "component"], as_index=False)[["lbs", "events"]].sum()
+    total = places["lbs"].sum()
+    places["share_pct"] = 100 * places["lbs"] / total if total > 0 else 0.0
+    return places.sort_values("lbs", ascending=False).head(n).reset_index(drop=True)
+
+
+#: BTS measures that count vehicles (not the people or containers they carry).
+VEHICLE_MEASURES = ("Personal Vehicles", "Trucks", "Buses", "Trains")
+
+
+def seizures_per_traffic(
+    seizures: pd.DataFrame, crossings: pd.DataFrame, measures: tuple[str, ...] = VEHICLE_MEASURES
+) -> pd.DataFrame:
+    """Port-of-entry seizures over inbound traffic, by field office and month.
+
+    ``seizures``: rows of ``cbp_seizures_monthly`` (OFO rows are used: USBP works between ports);
+    ``crossings``: rows of ``border_crossings_monthly``. Only months present in both are kept.
+    Returns field_office, month, lbs, events, vehicles, lbs_per_million_vehicles,
+    events_per_million_vehicles.
+    """
+    ports = seizures[seizures["component"] == OFO]
+    seized = (
+        ports.groupby(["aor", "month"], as_index=False)[["lbs", "events"]]
+        .sum()
+        .rename(columns={"aor": "field_office"})
+    )
+    traffic = crossings[crossings["measure"].isin(measures)].dropna(subset=["field_office"])
+    vehicles = (
+        traffic.groupby(["field_office", "month"], as_index=False)["value"]
+        .sum()
+        .rename(columns={"value": "vehicles"})
+    )
+    months = set(seized["month"]) & set(vehicles["month"])
+    out = (
+        vehicles[vehicles["month"].isin(months)]
+        .merge(seized, on=["field_office", "month"], how="left")
+        .fillna({"lbs": 0.0, "events": 0})
+    )
+    per_million = out["vehicles"].where(out["vehicles"] > 0) / 1e6
+    out["lbs_per_million_vehicles"] = out["lbs"] / per_million
+    out["events_per_million_vehicles"] = out["events"] / per_million
+    return out.sort_values(["field_office", "month"], ignore_index=True)
+
+
+def traffic_by_fiscal_year(per_traffic: pd.DataFrame) -> pd.DataFrame:
+    """:func:`seizures_per_traffic` summed to fiscal years that have all 12 months of both
+    series. Returns field_office, fiscal_year, lbs, events, vehicles, lbs_per_million_vehicles,
+    events_per_million_vehicles."""
+    frame = per_traffic.assign(fiscal_year=fiscal_year_of(per_traffic["month"]))
+    sums = frame.groupby(["field_office", "fiscal_year"], as_index=False, sort=False).agg(
+        lbs=("lbs", "sum"),
+        events=("events", "sum"),
+        vehicles=("vehicles", "sum"),
+        months=("month", "nunique"),
+    )
+    sums = sums[sums["months"] == 12].drop(columns="months")
+    millions = sums["vehicles"].where(sums["vehicles"] > 0) / 1e6
+    sums["lbs_per_million_vehicles"] = sums["lbs"] / millions
+    sums["events_per_million_vehicles"] = sums["events"] / millions
+    return sums.reset_index(drop=True)
+
+
+#: CBP region -> BTS border whose land-port traffic it sees (Coastal/Interior has none).
+REGION_BORDERS = {
+    "Southwest Border": ("US-Mexico Border",),
+    "Northern Border": ("US-Canada Border",),
+    "All regions": ("US-Mexico Border", "US-Canada Border"),
+    "Coastal/Interior": (),
+}
+
+
+def region_traffic(crossings: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The BTS rows of the land border(s) a CBP region covers (none for Coastal/Interior)."""
+    return crossings[crossings["border"].isin(REGION_BORDERS.get(region, ()))]
+
+
+def seasonal_profile(monthly: pd.Series) -> pd.DataFrame:
+    """Average seasonal index by calendar month (1 = an average month of its fiscal year).
+
+    ``monthly``: values indexed by month (first day). Only complete fiscal years are used; each
+    month is divided by the mean month of its fiscal year, then averaged across years.
+    Returns month (1-12), index, years (how many years the average rests on).
+    """
+    frame = monthly.rename("value").to_frame().rename_axis(None)
+    frame["fiscal_year"] = fiscal_year_of(frame.index.to_series()).to_numpy()
+    counts = frame.groupby("fiscal_year")["value"].transform("size")
+    frame = frame[counts == 12]
+    means = frame.groupby("fiscal_year")["value"].transform("mean")
+    frame["ratio"] = frame["value"] / means.where(means > 0)
+    frame["month"] = frame.index.month
+    profile = (
+        frame.groupby("month")["ratio"]
+        .agg(["mean", "count"])
+        .rename(columns={"mean": "index", "count": "years"})
+    )
+    return profile.reindex(range(1, 13)).rename_axis("month").reset_index()
+
+
+def seizure_level_shifts(lbs: pd.Series, min_size: int = 6) -> list[pd.Timestamp]:
+    """Months where the level of monthly seizures shifts, found by :func:`change_points` on
+    log(1 + lbs): seizure weights vary multiplicatively, and on the log scale one huge load does not
+    read as a new level."""
+    return change_points(np.log1p(lbs.astype(float)), min_size=min_size)
+
+
+def unodc_series(unodc: pd.DataFrame, drug: str) -> pd.DataFrame:
+    """kg seized by country and year for a report drug, one UNODC series per year (the portal
+    export from 2018, the national series before), never both added."""
+    rows = unodc[unodc["drug_class"].isin(DRUGS[drug].unodc)]
+    rows = rows[
+        ((rows["source"] == PORTAL_SERIES) & (rows["year"] >= 2018))
+        | ((rows["source"] == HISTORIC_SERIES) & (rows["year"] < 2018))
+    ]
+    return rows.groupby(["iso3", "year"], as_index=False)["kg"].sum()
+
+
+def latest_year(series: pd.DataFrame, year: int | None) -> int:
+    """``year`` if the series has it, else the latest year on file (ValueError if none)."""
+    years = sorted(series["year"].unique())
+    if not years:
+        raise ValueError("no seizures on file for this drug")
+    if year is None:
+        return int(years[-1])
+    if year not in years:
+        raise ValueError(f"year {year} not on file; years with data: {years[0]}-{years[-1]}")
+    return int(year)
+
+
+def region_shares(by_country: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    """kg and share of the world total (%) by report region group, per year."""
+    groups = by_country.merge(countries[["iso3", "region_group"]], on="iso3", how="left")
+    groups["region_group"] = groups["region_group"].fillna("Other")
+    out = groups.groupby(["year", "region_group"], as_index=False)["kg"].sum()
+    out["share_pct"] = 100 * out["kg"] / out.groupby("year")["kg"].transform("sum")
+    return out
+
+
+def top_region_shares(shares: pd.DataFrame, n: int = 6) -> pd.DataFrame:
+    """Shares (%) as a year x region table, the ``n`` regions with the largest mean share."""
+    table = shares.pivot_table(index="year", columns="region_group", values="share_pct", fill_value=0)
+    return table[table.mean().sort_values(ascending=False).index[:n]]
+
+
+#: Drugs whose seizures a profile shows (flows.DRUGS keys), in this order.
+PROFILE_DRUGS = ("cocaine", "heroin", "methamphetamine", "fentanyl")
+
+
+def seizures_by_drug(unodc: pd.DataFrame, iso3s: list[str]) -> pd.DataFrame:
+    """Years x drug: kilograms seized by the given countries (summed), as reported to UNODC."""
+    out = {}
+    for drug in PROFILE_DRUGS:
+        series = unodc_series(unodc, drug)
+        rows = series[series["iso3"].isin(iso3s)]
+        if not rows.empty:
+            out[drug] = rows.groupby("year")["kg"].sum()
+    return pd.DataFrame(out).rename_axis("year").sort_index()
+
+
+def world_shares(unodc: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Years x drug: the region's share (%) of all seizures reported to UNODC."""
+    out = {}
+    for drug in PROFILE_DRUGS:
+        series = unodc_series(unodc, drug)
+        if series.empty:
+            continue
+        world = series.groupby("year")["kg"].sum()
+        region = series[series["iso3"].isin(codes)].groupby("year")["kg"].sum()
+        share = region.reindex(world.index, fill_value=0) / world * 100
+        if region.sum() > 0:
+            out[drug] = share
+    return pd.DataFrame(out).rename_axis("year").sort_index()

@@ -1,0 +1,135 @@
+"""The country_profile report: everything the processed tables say about one partner country.
+
+Each helper returns an empty frame (or list) where the tables do not cover the country; the
+notebook then prints one "no data" line instead of a chart.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from drugflows import params, tables
+from drugflows.countries import names_by_code, peers
+from drugflows.domain.assistance import counternarcotics_assistance
+from drugflows.domain.crops import CROPS, crops_on_file, side_by_side
+from drugflows.domain.outcomes import (
+    CRIME_SCORES,
+    LAST_POPULATION_ESTIMATE,
+    crime_scores,
+    latest_value,
+    majors_status,
+    outcomes_against_peers,
+)
+from drugflows.domain.prices import latest_prices
+from drugflows.domain.seizures import seizures_by_drug
+from drugflows.render import catalog, links
+
+#: The processed tables the report reads, in the order its vintage table lists them.
+TABLES = (
+    "countries",
+    "majors_list",
+    "crop_estimates",
+    "unodc_seizures",
+    "drug_prices",
+    "us_assistance",
+    "country_indicators",
+)
+
+__all__ = [
+    "counternarcotics_assistance",
+    "crime_scores",
+    "crops_on_file",
+    "latest_prices",
+    "outcomes_against_peers",
+    "peers",
+    "seizures_by_drug",
+]
+
+
+def load() -> dict[str, pd.DataFrame]:
+    """The report's tables, by name."""
+    return {name: tables.load(name) for name in TABLES}
+
+
+def select(country: object, countries: pd.DataFrame) -> tuple[str, str, str]:
+    """(ISO3 code, name, report region group) of the ``country`` parameter (a code or a name);
+    ParameterError lists close matches."""
+    iso3 = params.country("country", country, countries)
+    name, region = names_by_code(countries)[iso3], countries.set_index("iso3").loc[iso3, "region_group"]
+    return iso3, name, region
+
+
+def at_a_glance(
+    iso3: str, countries: pd.DataFrame, indicators: pd.DataFrame, majors: pd.DataFrame
+) -> list[str]:
+    """Bullets: region, population, Majors List status by fiscal year."""
+    row = countries.set_index("iso3").loc[iso3]
+    out = [
+        f"**{row['name']}** ({iso3}); UN region {row['un_region']}, {row['un_subregion']}; "
+        f"report region: {row['region_group'] or 'none'}."
+    ]
+    population = latest_value(indicators, iso3, "population", until=LAST_POPULATION_ESTIMATE)
+    if population is None:
+        out.append("No population figure on file.")
+    else:
+        people, year = population
+        size = f"{people / 1e6:,.1f} million" if people >= 1e6 else f"{people:,.0f}"
+        out.append(
+            f"Population {size} in {year} (UN estimate, 2017 revision; later years on file are projections)."
+        )
+    status = majors_status(majors, [iso3])[iso3]
+    listed = status[status != "not listed"]
+    years = f"{status.index.min()}-{status.index.max()}"
+    if listed.empty:
+        out.append(f"Not on the Majors List of drug transit or producing countries in fiscal {years}.")
+    else:
+        failed = listed[listed.str.contains("failed")]
+        out.append(
+            f"On the Majors List in fiscal {', '.join(str(y) for y in listed.index)} "
+            f"(lists on file: {years})"
+            + (
+                f"; designated as having failed demonstrably in {', '.join(str(y) for y in failed.index)}."
+                if not failed.empty
+                else "."
+            )
+        )
+    return out
+
+
+def crop_lines(estimates: pd.DataFrame, iso3: str, crops: list[str]) -> list[tuple[str, str, pd.DataFrame]]:
+    """(what, unit, rows) of each crop's cultivation and potential production series on file for the
+    country, every estimator side by side (:func:`drugflows.domain.crops.side_by_side`)."""
+    out = []
+    for crop in crops:
+        spec = CROPS[crop]
+        measures = (
+            ("cultivation_ha", "cultivation", "Hectares"),
+            ("production_t", "potential production", f"Metric tons of {spec['product']}"),
+        )
+        for measure, what, unit in measures:
+            rows = side_by_side(estimates, crop, [iso3], measure)
+            if not rows.empty:
+                out.append((f"{spec['label']} {what}", unit, rows))
+    return out
+
+
+#: Formats of :func:`prices_table`.
+PRICE_FORMATS = {"Wholesale": "{:,.2f}", "Retail": "{:,.2f}"}
+
+
+def prices_table(price_table: pd.DataFrame) -> pd.DataFrame:
+    """The latest prices (:func:`latest_prices`) with reader-facing column names."""
+    return price_table.drop(columns="year").rename(
+        columns={"drug": "Drug", "wholesale": "Wholesale", "retail": "Retail"}
+    )
+
+
+#: Formats of the organized crime scores table.
+SCORE_FORMATS = {c: "{:.2f}" for c in CRIME_SCORES.values()}
+
+
+def related_reports(
+    iso3: str, region: str | None, estimates: pd.DataFrame, unodc: pd.DataFrame
+) -> list[tuple[str, str]]:
+    """(title, link) of the catalog reports that cover the country."""
+    return links.related_reports(catalog.load_catalog(), iso3, region, estimates, unodc)

@@ -1,0 +1,126 @@
+"""The region_profile report: the countries of one region compared on the same measures, and the
+region's totals.
+
+Each helper returns an empty frame (or list) where the tables do not cover the region; the
+notebook then prints one "no data" line instead of a chart.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from drugflows import params, tables
+from drugflows.countries import members, names_by_code, region_groups
+from drugflows.domain.assistance import counternarcotics_assistance, greenbook_counternarcotics
+from drugflows.domain.outcomes import latest_value
+from drugflows.domain.seizures import seizures_by_drug, unodc_series, world_shares
+from drugflows.render import catalog, links
+
+#: The processed tables the report reads, in the order its vintage table lists them.
+TABLES = ("countries", "country_indicators", "unodc_seizures", "us_assistance")
+
+__all__ = [
+    "counternarcotics_assistance",
+    "members",
+    "names_by_code",
+    "seizures_by_drug",
+    "world_shares",
+]
+
+
+def load() -> dict[str, pd.DataFrame]:
+    """The report's tables, by name."""
+    return {name: tables.load(name) for name in TABLES}
+
+
+def select(region: object, countries: pd.DataFrame) -> str:
+    """The ``region`` parameter checked against the report region groups (ParameterError lists them)."""
+    return params.choose("region", region, region_groups(countries))
+
+
+def member_list(codes: list[str], names: dict[str, str]) -> str:
+    """The members by name with their ISO3 codes, comma-separated."""
+    return ", ".join(f"{names[c]} ({c})" for c in codes)
+
+
+def member_comparison(
+    region: str,
+    countries: pd.DataFrame,
+    indicators: pd.DataFrame,
+    unodc: pd.DataFrame,
+    assistance: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per member with any figure: latest homicide rate, rule of law and corruption
+    perception, criminality score, cocaine seized in the latest year on file (kg) and US
+    counter-narcotics obligations (State, Defense, DEA) over the last ten Greenbook years
+    (constant US$)."""
+    codes = members(region, countries)
+    rows = []
+    names = countries.set_index("iso3")["name"]
+    money = greenbook_counternarcotics(assistance).sum(axis=1)
+    last_year = int(money.index.get_level_values("fiscal_year").max())
+    cocaine = unodc_series(unodc, "cocaine")
+    for iso3 in codes:
+        row = {"iso3": iso3, "country": names[iso3]}
+        for name, column in (
+            ("homicide_rate", "homicides_per_100k"),
+            ("wgi_rule_of_law_estimate", "rule_of_law"),
+            ("corruption_perceptions_index", "cpi"),
+            ("goc_criminality", "criminality"),
+        ):
+            found = latest_value(indicators, iso3, name)
+            row[column] = found[0] if found else None
+        mine = cocaine[cocaine["iso3"] == iso3]
+        row["cocaine_seized_kg"] = mine.loc[mine["year"].idxmax(), "kg"] if not mine.empty else None
+        mine = money[money.index.get_level_values("iso3") == iso3]
+        mine = mine[mine.index.get_level_values("fiscal_year") > last_year - 10]
+        row["us_counternarcotics_usd"] = mine.sum() if not mine.empty else None
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    values = table.drop(columns=["iso3", "country"])
+    table = table[values.notna().any(axis=1)].reset_index(drop=True)
+    table.attrs["greenbook_years"] = (last_year - 9, last_year)
+    return table
+
+
+def _money_column(table: pd.DataFrame) -> str:
+    first, last = table.attrs["greenbook_years"]
+    return f"US counter-narcotics, fiscal {first}-{last} (US$)"
+
+
+def comparison_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The member comparison (:func:`member_comparison`) with reader-facing column names."""
+    return table.drop(columns="iso3").rename(
+        columns={
+            "country": "Country",
+            "homicides_per_100k": "Homicides per 100,000",
+            "rule_of_law": "Rule of law (WGI)",
+            "cpi": "Corruption Perceptions Index",
+            "criminality": "Criminality (GI-TOC)",
+            "cocaine_seized_kg": "Cocaine seized, latest year (kg)",
+            "us_counternarcotics_usd": _money_column(table),
+        }
+    )
+
+
+def comparison_formats(table: pd.DataFrame) -> dict[str, str]:
+    """Formats of :func:`comparison_table` (the money column names the Greenbook years)."""
+    return {
+        "Homicides per 100,000": "{:.1f}",
+        "Rule of law (WGI)": "{:+.2f}",
+        "Corruption Perceptions Index": "{:.0f}",
+        "Criminality (GI-TOC)": "{:.2f}",
+        "Cocaine seized, latest year (kg)": "{:,.0f}",
+        _money_column(table): "{:,.0f}",
+    }
+
+
+def homicide_ranking(table: pd.DataFrame) -> pd.Series:
+    """Latest homicide rate by member name, highest first (members without one left out)."""
+    ranked = table.dropna(subset=["homicides_per_100k"]).set_index("country")["homicides_per_100k"]
+    return ranked.sort_values(ascending=False)
+
+
+def related_reports(region: str, unodc: pd.DataFrame) -> list[tuple[str, str]]:
+    """(title, link) of the catalog reports that cover the region: its country profiles."""
+    return links.related_reports(catalog.load_catalog(), None, region, tables.load("crop_estimates"), unodc)
