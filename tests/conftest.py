@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from drugflows import paths
+from drugflows import build, paths, tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -21,6 +21,29 @@ def shared_data() -> Path:
     """The real raw files (../shared/data); CI lays them beside the clone."""
     assert paths.SHARED_DATA_DIR.is_dir(), f"raw data folder missing: {paths.SHARED_DATA_DIR}"
     return paths.SHARED_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def rebuilt(tmp_path_factory, shared_data) -> Path:
+    """Every processed table rebuilt from ../shared/data by the real build path, once per test
+    run, into a scratch folder (the committed tables are compared with it in test_processed)."""
+    out = tmp_path_factory.mktemp("processed")
+    build.build_all(raw=shared_data, processed_dir=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built(rebuilt):
+    """``built(name)``: (the table as rebuilt, its catalog entry), read from the one rebuild."""
+    catalog = tables.read_catalog(rebuilt)
+    cache = {}
+
+    def table_and_meta(name: str):
+        if name not in cache:
+            cache[name] = (tables.load(name, rebuilt), catalog[name])
+        return cache[name]
+
+    return table_and_meta
 
 
 @pytest.fixture(scope="session")

@@ -11,13 +11,6 @@ from drugflows import build, paths, tables
 from drugflows._io import sha256_file
 
 
-@pytest.fixture(scope="module")
-def rebuilt(tmp_path_factory, shared_data):
-    out = tmp_path_factory.mktemp("processed")
-    build.build_all(raw=shared_data, processed_dir=out)
-    return out
-
-
 @pytest.mark.parametrize("name", sorted(build.BUILDERS))
 def test_committed_table_is_reproduced_exactly(rebuilt, name):
     meta = tables.info(name)

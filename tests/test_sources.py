@@ -14,27 +14,27 @@ from drugflows.sources import (
     cbp,
     cdc,
     colombia,
-    crops,
     dea,
     indicators,
     majors,
     naturalearth,
+    published_figures,
     unodc,
 )
 
 
 @pytest.fixture(scope="module")
-def nflis(shared_data):
-    return dea.build(shared_data)[0]
+def nflis(shared_data, built):
+    return built(dea.TABLE)[0]
 
 
 @pytest.fixture(scope="module")
-def country_indicators(shared_data):
-    return indicators.build(shared_data)[0].set_index(["indicator", "iso3", "year"])["value"]
+def country_indicators(shared_data, built):
+    return built(indicators.TABLE)[0].set_index(["indicator", "iso3", "year"])["value"]
 
 
-def test_amo_monthly(shared_data):
-    table, meta = cbp.build_amo(shared_data)
+def test_amo_monthly(shared_data, built):
+    table, meta = built(cbp.AMO_TABLE)
     assert len(table) == 1_772 + 1_292  # the two vintages do not overlap
     assert meta.vintage == "2025-12"
     assert table.loc[table["fiscal_year"] == 2026, "fytd"].all()
@@ -50,8 +50,8 @@ def test_nflis_yearly_totals_match_the_source_notes(nflis):
     assert "XX" in set(nflis["state"])
 
 
-def test_majors_list_parsed_from_the_determinations(shared_data):
-    table, _ = majors.build(shared_data)
+def test_majors_list_parsed_from_the_determinations(shared_data, built):
+    table, _ = built(majors.TABLE)
     assert table.groupby("fiscal_year").size().to_dict() == {2022: 22, 2023: 22, 2024: 23, 2025: 23}
     failed = table[table["failed_demonstrably"]].groupby("fiscal_year")["iso3"].apply(sorted)
     assert failed.to_dict() == {
@@ -147,8 +147,8 @@ def test_nflis_bad_period_is_refused(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def colombia_panel(shared_data):
-    return colombia.build(shared_data)[0]
+def colombia_panel(shared_data, built):
+    return built(colombia.TABLE)[0]
 
 
 def test_colombia_panel_national_sums(colombia_panel):
@@ -172,8 +172,8 @@ def test_colombia_not_collected_is_missing_not_zero(colombia_panel):
     assert names.loc["13001", "department"] == "Bolívar"  # file also spells it BOL√çVAR, BOLêVAR
 
 
-def test_crop_estimates_keep_every_vintage_and_pick_one(shared_data):
-    table, _ = crops.build(shared_data)
+def test_crop_estimates_keep_every_vintage_and_pick_one(shared_data, built):
+    table, _ = built(published_figures.TABLE)
     col_2001 = table.query(
         "iso3 == 'COL' and crop == 'coca' and measure == 'cultivation_ha' "
         "and year == 2001 and estimate_by == 'UNODC'"
@@ -219,8 +219,8 @@ def test_pick_vintage_on_a_constructed_table():
         pick_vintage(rows, "mean")
 
 
-def test_unodc_seizures_match_the_source_notes(shared_data):
-    table, _ = unodc.build_seizures(shared_data)
+def test_unodc_seizures_match_the_source_notes(shared_data, built):
+    table, _ = built(unodc.SEIZURES_TABLE)
     portal = table[table["source"].str.startswith("UNODC data portal")]
     hcl = portal.query("iso3 == 'COL' and drug == 'Cocaine hydrochloride'").groupby("year")["kg"].sum()
     assert round(hcl[2018]) == 413_383 and round(hcl[2019]) == 428_418 and round(hcl[2022]) == 659_134
@@ -257,8 +257,8 @@ def test_drug_classes(name, expected):
     assert unodc.drug_class(name) == expected
 
 
-def test_prices_per_gram(shared_data):
-    table, _ = unodc.build_prices(shared_data)
+def test_prices_per_gram(shared_data, built):
+    table, _ = built(unodc.PRICES_TABLE)
     assert len(table) == 4_646
     kg = table[(table["unit"] == "kg") & table["value_usd"].notna()]
     assert (kg["usd_per_gram"] == kg["value_usd"] / 1000).all()
@@ -266,8 +266,8 @@ def test_prices_per_gram(shared_data):
 
 
 @pytest.fixture(scope="module")
-def us_assistance(shared_data):
-    return assistance.build(shared_data)[0]
+def us_assistance(shared_data, built):
+    return built(assistance.TABLE)[0]
 
 
 def test_greenbook_colombia_fy2000_plan_colombia(us_assistance):
@@ -305,8 +305,8 @@ def test_assistance_aggregates_kept_apart(us_assistance):
 
 
 @pytest.fixture(scope="module")
-def crossings(shared_data):
-    return bts.build(shared_data)
+def crossings(shared_data, built):
+    return built(bts.TABLE)
 
 
 def test_bts_mexico_trucks_2023_against_an_independent_read(crossings, shared_data):
@@ -348,8 +348,8 @@ def test_bts_ports_codes_and_field_offices(crossings):
     assert meta.vintage == "2025-02"
 
 
-def test_overdose_deaths_match_the_source_notes(shared_data):
-    table, _ = cdc.build(shared_data)
+def test_overdose_deaths_match_the_source_notes(shared_data, built):
+    table, _ = built(cdc.TABLE)
     us = table.query("geography == 'US' and period == '2018-11' and drug == 'all_drugs'")
     assert us.set_index("measure")["value"].to_dict() == {"count": 66_986, "count_predicted": 69_096}
     nchs = table.query(
@@ -368,8 +368,8 @@ def test_gbd_drug_use_disorder_death_rates_2017(country_indicators, iso3, value)
     )
 
 
-def test_world_polygons_have_fixed_codes(shared_data):
-    table, meta = naturalearth.build(shared_data)
+def test_world_polygons_have_fixed_codes(shared_data, built):
+    table, meta = built(naturalearth.TABLE)
     assert len(table) == 177 and str(table.crs) == "EPSG:4326"
     codes = table.set_index("name")["iso3"]
     assert codes["France"] == "FRA" and codes["Norway"] == "NOR" and codes["Kosovo"] == "XKX"
@@ -395,11 +395,11 @@ def test_state_cbj_incle(us_assistance):
     assert assistance.is_cbj_country("Trinidad and Tobago")
 
 
-def test_unodc_cocaine_2021_against_an_independent_read(shared_data):
+def test_unodc_cocaine_2021_against_an_independent_read(shared_data, built):
     """Cocaine-type kg in 2021 for a few countries, summed straight from the workbook's cells."""
     import openpyxl
 
-    table, _ = unodc.build_seizures(shared_data)
+    table, _ = built(unodc.SEIZURES_TABLE)
     portal = table[table["source"].str.startswith("UNODC data portal") & (table["year"] == 2021)]
     sheet = openpyxl.load_workbook(shared_data / "unodc" / unodc.PORTAL_FILE, read_only=True).active
     rows = sheet.iter_rows(min_row=2, values_only=True)
@@ -421,8 +421,8 @@ def test_unodc_cocaine_2021_against_an_independent_read(shared_data):
     assert ours["COL"] > 500_000  # Colombia seized over 500 t of cocaine in 2021
 
 
-def test_flow_estimates_keep_each_figure_with_its_base(shared_data):
-    table, _ = crops.build_flows(shared_data)
+def test_flow_estimates_keep_each_figure_with_its_base(shared_data, built):
+    table, _ = built(published_figures.FLOWS_TABLE)
     assert len(table) == 13
     mexico = table[table["route"] == "mexico_central_america"].set_index("year")["value"]
     assert mexico[[2002, 2004, 2015]].tolist() == [72.0, 90.0, 84.0]
