@@ -276,6 +276,8 @@ CRIME_SCORES = {
     "goc_synthetic_drug_trade": "Synthetic drug trade (1-10)",
     "goc_cannabis_trade": "Cannabis trade (1-10)",
 }
+#: How the scores are printed: two decimals, as GI-TOC publishes them.
+CRIME_SCORE_FORMATS = {label: "{:.2f}" for label in CRIME_SCORES.values()}
 
 
 #: The population file holds UN WPP 2017 estimates to 2015 and projections after (its SOURCE.md).

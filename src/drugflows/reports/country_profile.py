@@ -13,7 +13,7 @@ from drugflows.countries import names_by_code, peers
 from drugflows.domain.assistance import counternarcotics_assistance
 from drugflows.domain.crops import CROPS, crops_on_file, side_by_side
 from drugflows.domain.outcomes import (
-    CRIME_SCORES,
+    CRIME_SCORE_FORMATS,
     LAST_POPULATION_ESTIMATE,
     crime_scores,
     latest_value,
@@ -36,6 +36,7 @@ TABLES = (
 )
 
 __all__ = [
+    "CRIME_SCORE_FORMATS",
     "counternarcotics_assistance",
     "crime_scores",
     "crops_on_file",
@@ -125,7 +126,6 @@ def prices_table(price_table: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Formats of the organized crime scores table.
-SCORE_FORMATS = {c: "{:.2f}" for c in CRIME_SCORES.values()}
 
 
 def related_reports(

@@ -15,7 +15,7 @@ from drugflows.countries import names_by_code
 from drugflows.domain import assistance
 from drugflows.domain.assistance import counternarcotics_assistance
 from drugflows.domain.outcomes import (
-    CRIME_SCORES,
+    CRIME_SCORE_FORMATS,
     MIN_PLACEBOS,
     MIN_PRE_YEARS_SYNTHETIC,
     OUTCOMES,
@@ -42,6 +42,7 @@ TABLES = (
 )
 
 __all__ = [
+    "CRIME_SCORE_FORMATS",
     "OUTCOMES",
     "PROGRAMS",
     "counternarcotics_assistance",
@@ -238,7 +239,6 @@ def majors_table(majors: pd.DataFrame, treated: list[str], names: dict[str, str]
 
 
 #: Formats of :func:`scores_table`.
-SCORE_FORMATS = {c: "{:.2f}" for c in CRIME_SCORES.values()}
 
 
 def scores_table(indicators: pd.DataFrame, treated: list[str], names: dict[str, str]) -> pd.DataFrame:
