@@ -78,7 +78,10 @@ def vintage_files(folder: Path) -> list[Path]:
 def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     """``border_crossings_monthly`` from the newest BTS file (it holds the whole history)."""
     folder = paths.raw_source_dir(SOURCE, raw)
-    path = vintage_files(folder)[-1]
+    found = vintage_files(folder)
+    path = found[-1]
+    if len(found) > 1:
+        paths.note(SOURCE, f"{path} taken: the newest of {len(found)} files (each holds the whole history)")
     frame = read_csv(path, COLUMNS, dtype={"Port Code": str})
     rows_read = len(frame)
     frame = frame.drop_duplicates()
