@@ -165,6 +165,24 @@ class TestNothingLostSilently:
         (folder / "two.csv").write_text(text)  # identical copies are harmless
         assert len(cbp.build_nationwide(tmp_path)[0]) == 4
 
+    def test_the_newest_nflis_extract_is_chosen_by_its_query_date_not_its_name(self, tmp_path):
+        real = REAL_SHARED / "dea_nflis" / "NFLIS_Drug_DQS_2026_03_03_13_26_55.csv"
+        folder = tmp_path / "dea_nflis"
+        folder.mkdir()
+        shutil.copy(real, folder / "NFLIS_Drug_DQS_2000_01_01.csv")  # the latest query, oldest name
+        older = real.read_text().replace("2026-03-03 13:26:55", "2025-01-01 09:00:00")
+        (folder / "NFLIS_Drug_DQS_2099_12_31.csv").write_text(older)
+        with paths.recording() as log:
+            _, meta = dea.build(tmp_path)
+        assert meta.vintage == "2026-03-03"
+        assert [r.name for r in meta.raw_files] == ["dea_nflis/NFLIS_Drug_DQS_2000_01_01.csv"]
+        assert "NFLIS_Drug_DQS_2000_01_01.csv taken: query date 2026-03-03, the latest of 2 extracts" in (
+            "\n".join(paths.describe_reads(log))
+        )
+        (folder / "NFLIS_Drug_DQS_2099_12_31.csv").write_text(real.read_text().replace('"4514"', '"4515"', 1))
+        with pytest.raises(RawLayoutError, match="both were queried on 2026-03-03 but differ"):
+            dea.build(tmp_path)
+
     def test_a_table_that_loses_months_is_refused_unless_allowed(self, tmp_path, processed_copy):
         raw = tmp_path / "raw"
         put(raw, CBP, FIXTURES / "cbp_new_drug" / CBP / "fixture-nationwide-drugs-fy26-oct.csv")
@@ -186,6 +204,10 @@ class TestNothingLostSilently:
         )
         assert tables.info(cbp.NATIONWIDE_TABLE, processed_copy).rows == 2
         assert any(line.startswith("shrinks (allowed): cbp_seizures_monthly") for line in lines)
+        assert (
+            f"  {CBP}: from {raw / CBP} only (a given raw root: data/raw/ and ../shared/data/ not read)"
+            in lines
+        )
 
     @pytest.mark.parametrize(
         "attack, problem",

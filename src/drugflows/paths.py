@@ -76,7 +76,7 @@ class RawFolder:
         self.source = source
         self.layers = layers
         self.explicit = explicit
-        _record("folders", source, *layers)
+        _record("folders", source, explicit, *layers)
 
     def __repr__(self) -> str:
         return f"RawFolder({self.source!r}, {self.layers})"
@@ -198,7 +198,9 @@ def describe_reads(log: list[tuple]) -> list[str]:
     lines, seen = [], set()
     for kind, source, *items in log:
         if kind == "folders":
-            text = f"{source}: from " + " + ".join(str(p) for p in items)
+            text = f"{source}: from " + " + ".join(str(p) for p in items[1:])
+            if items[0]:
+                text += " only (a given raw root: data/raw/ and ../shared/data/ not read)"
         elif kind == "files":
             for path in items:
                 if ("file", path) not in seen:
