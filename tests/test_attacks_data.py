@@ -415,6 +415,37 @@ class TestProcessedFolderAlwaysWhole:
         assert process.returncode in (-signal.SIGKILL, 0)
         assert_whole(processed_copy, old, new)
 
+    def test_a_real_sigint_during_a_build(self, old_and_new, small_raw, processed_copy):
+        old, new = old_and_new
+        process = subprocess.Popen(
+            [sys.executable, "-m", "drugflows", "data", "build", "--raw", str(small_raw)]
+            + [
+                "--processed",
+                str(processed_copy),
+                "--allow-shrink",
+                "--table",
+                SMALL[0],
+                "--table",
+                SMALL[1],
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while (
+            not staging_leftovers(processed_copy) and process.poll() is None and time.monotonic() < deadline
+        ):
+            time.sleep(0.002)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        if process.returncode != 0:  # else the build had finished before the signal
+            assert process.returncode == 130 and "drugflows: interrupted" in err and "Traceback" not in err, (
+                err
+            )
+        assert assert_whole(processed_copy, old, new) in ("old", "new")
+        assert staging_leftovers(processed_copy) == []  # Ctrl-C cleans up on the way out
+
     def test_a_second_build_at_the_same_time_stops_with_a_clear_message(self, small_raw, processed_copy):
         before = digest(processed_copy)
         with build.lock(processed_copy):  # another build is writing

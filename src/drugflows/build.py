@@ -288,19 +288,19 @@ def build_all(
     if unknown:
         raise KeyError(f"Unknown table(s) {unknown}; known: {sorted(BUILDERS)}")
     paths.explicit_roots(raw)  # a --raw that does not exist is an error, not a fall-through
-    built = []
-    for name in names:
-        with paths.recording() as log:
-            frame, meta = BUILDERS[name](raw)
-        echo(f"{name}: read")
-        lines = paths.describe_reads(log) or [f"from {r.name}" for r in meta.raw_files]
-        for line in lines:
-            echo(f"  {line}")
-        problems = check.check_frame(frame, meta)
-        if problems:
-            raise BuildError(f"{name} fails its checks; nothing was written:\n  " + "\n  ".join(problems))
-        built.append((frame, meta))
-    with lock(processed_dir):
+    with lock(processed_dir):  # held from the first read: a second build stops at once
+        built = []
+        for name in names:
+            with paths.recording() as log:
+                frame, meta = BUILDERS[name](raw)
+            echo(f"{name}: read")
+            lines = paths.describe_reads(log) or [f"from {r.name}" for r in meta.raw_files]
+            for line in lines:
+                echo(f"  {line}")
+            problems = check.check_frame(frame, meta)
+            if problems:
+                raise BuildError(f"{name} fails its checks; nothing was written:\n  " + "\n  ".join(problems))
+            built.append((frame, meta))
         _recover(processed_dir)
         try:
             previous = tables.read_catalog(processed_dir)

@@ -216,6 +216,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "data":
             print("drugflows: earlier outputs were left as they were", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        if args.command != "data":
+            raise
+        print(
+            "drugflows: interrupted; the processed tables are the previous ones or, if the swap had "
+            "happened, the new ones (never a mix)",
+            file=sys.stderr,
+        )
+        return 130
 
 
 if __name__ == "__main__":
