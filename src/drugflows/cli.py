@@ -158,7 +158,8 @@ def parser() -> argparse.ArgumentParser:
         "--raw",
         type=Path,
         default=None,
-        help=f"raw root (default: ${paths.RAW_DIR_ENV}, then data/raw/, then ../shared/data/)",
+        help=f"raw root read alone for the sources it has (default: ${paths.RAW_DIR_ENV}; "
+        "else data/raw/ added to ../shared/data/); it must exist",
     )
     build.add_argument("--table", action="append", help="build only this table (repeatable)")
     build.add_argument(
