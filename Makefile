@@ -37,7 +37,7 @@ browser: ## Install Debian's chromium for the browser tests (root or sudo; skipp
 lab: $(STAMP) ## Open the notebooks in JupyterLab on the project's kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-data: $(STAMP) ## Rebuild data/processed/ from the raw files (data/raw/, else ../shared/data/)
+data: $(STAMP) ## Rebuild data/processed/ from the raw files (data/raw/ added to ../shared/data/)
 	$(BIN)/drugflows data build
 
 data-check: $(STAMP) ## List the processed tables with their vintages, and check their schemas

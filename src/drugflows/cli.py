@@ -54,7 +54,14 @@ def _dask_executor(address: str | None):
 def _data_build(args: argparse.Namespace) -> int:
     from drugflows.build import build_all
 
-    for meta in build_all(raw=args.raw, processed_dir=args.processed, only=args.table or None):
+    built = build_all(
+        raw=args.raw,
+        processed_dir=args.processed,
+        only=args.table or None,
+        allow_shrink=args.allow_shrink,
+        echo=lambda line: print(line, flush=True),
+    )
+    for meta in built:
         print(f"{meta.name}: {meta.rows:,} rows, vintage {meta.vintage}, {meta.coverage}")
     return 0
 
@@ -62,9 +69,9 @@ def _data_build(args: argparse.Namespace) -> int:
 def _data_list(args: argparse.Namespace) -> int:
     from drugflows import tables
 
-    catalog = tables.read_catalog()
+    catalog = tables.read_catalog(args.processed)
     if not catalog:
-        print(f"No processed tables in {paths.PROCESSED_DIR}; run `drugflows data build`.")
+        print(f"No processed tables in {args.processed or paths.PROCESSED_DIR}; run `drugflows data build`.")
         return 1
     for meta in catalog.values():
         print(
@@ -79,9 +86,9 @@ def _data_list(args: argparse.Namespace) -> int:
 def _data_check(args: argparse.Namespace) -> int:
     from drugflows.check import check_all
 
-    results = check_all()
+    results = check_all(args.processed)
     if not results:
-        print(f"No processed tables in {paths.PROCESSED_DIR}; run `drugflows data build`.")
+        print(f"No processed tables in {args.processed or paths.PROCESSED_DIR}; run `drugflows data build`.")
         return 1
     for name, problems in results.items():
         print(f"{'ok' if not problems else 'FAILED':<7} {name}")
@@ -151,7 +158,8 @@ def parser() -> argparse.ArgumentParser:
         "--raw",
         type=Path,
         default=None,
-        help=f"raw root (default: ${paths.RAW_DIR_ENV}, then data/raw/, then ../shared/data/)",
+        help=f"raw root read alone for the sources it has (default: ${paths.RAW_DIR_ENV}; "
+        "else data/raw/ added to ../shared/data/); it must exist",
     )
     build.add_argument("--table", action="append", help="build only this table (repeatable)")
     build.add_argument(
@@ -160,13 +168,21 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="write the tables into this folder (default: data/processed/)",
     )
+    build.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="write tables that have fewer rows or months than the previous build (refused otherwise)",
+    )
     build.set_defaults(func=_data_build)
-    data_sub.add_parser("list", help="print every processed table with its vintage").set_defaults(
-        func=_data_list
-    )
-    data_sub.add_parser("check", help="validate every processed table against its schema").set_defaults(
-        func=_data_check
-    )
+    for name, func, text in (
+        ("list", _data_list, "print every processed table with its vintage"),
+        ("check", _data_check, "validate every processed table against its schema"),
+    ):
+        command = data_sub.add_parser(name, help=text)
+        command.add_argument(
+            "--processed", type=Path, default=None, help="the processed folder (default: data/processed/)"
+        )
+        command.set_defaults(func=func)
     fetch = data_sub.add_parser("fetch", help="download raw files from their publishers")
     fetch.add_argument("source", nargs="*", help="sources to fetch (default: all)")
     fetch.add_argument(
@@ -179,14 +195,37 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def describe_os_error(exc: OSError) -> str:
+    """``<path>: <problem>`` for an OSError (the path, both paths of a rename, or none)."""
+    if exc.filename is None:
+        return str(exc)
+    where = str(exc.filename) + (f" -> {exc.filename2}" if exc.filename2 else "")
+    return f"{where}: {exc.strerror or exc}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, KeyError, FileNotFoundError) as exc:
+    except (ValueError, KeyError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"drugflows: error: {message}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a missing, unreadable, looping, read-only or full path
+        message = str(exc) if exc.filename is None and exc.args and len(exc.args) == 1 else None
+        print(f"drugflows: error: {message or describe_os_error(exc)}", file=sys.stderr)
+        if args.command == "data":
+            print("drugflows: earlier outputs were left as they were", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        if args.command != "data":
+            raise
+        print(
+            "drugflows: interrupted; the processed tables are the previous ones or, if the swap had "
+            "happened, the new ones (never a mix)",
+            file=sys.stderr,
+        )
+        return 130
 
 
 if __name__ == "__main__":

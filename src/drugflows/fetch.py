@@ -3,12 +3,16 @@
 Only files with a stable public address are listed in :data:`REMOTE_FILES`; the others are listed
 in :data:`MANUAL` with the page to download them from. A file with an expected sha256 is refused
 if its bytes differ; rolling files (republished every month) have none, and their checksum is
-printed so it can be recorded. Downloads go to a temporary name and are moved into place whole.
+printed so it can be recorded. Downloads go to a hidden temporary name (never read by a build) and
+are moved into place only whole: a body shorter than its Content-Length, an HTML page where a data
+file is expected, or a checksum that differs from the pinned one is refused, and nothing is left
+behind (not even a new empty folder).
 """
 
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import urllib.request
 from collections.abc import Iterable
@@ -91,37 +95,88 @@ MANUAL = {
 }
 
 
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body")
+
+
+def looks_like_html(content_type: str | None, first_bytes: bytes) -> bool:
+    """True for an HTML page (a login, error or "moved" page served instead of the data file)."""
+    if content_type and content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"):
+        return True
+    start = first_bytes.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith(_HTML_STARTS)
+
+
 def download(
-    remote: RemoteFile, raw_dir: Path, mirror: str | None = None, progress: bool = True, timeout: float = 60
+    remote: RemoteFile,
+    raw_dir: Path,
+    mirror: str | None = None,
+    progress: bool = True,
+    timeout: float = 60,
+    opener=urllib.request.urlopen,
 ) -> tuple[Path, str]:
-    """Download one file into ``raw_dir/<source>/``; return its path and sha256."""
+    """Download one file into ``raw_dir/<source>/``; return its path and sha256.
+
+    Refused with FetchError, leaving ``target`` as it was: a network or HTTP error, a body shorter
+    (or longer) than its Content-Length, an HTML page, a sha256 other than the pinned one.
+    ``opener`` is ``urllib.request.urlopen`` or a stand-in with its signature (for tests).
+    """
     from tqdm import tqdm
 
     url = remote.address(mirror)
-    target = raw_dir / remote.source / remote.file_name
+    folder = raw_dir / remote.source
+    target = folder / remote.file_name
+    folder_existed = folder.exists()
     digest = hashlib.sha256()
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response, atomic_path(target) as tmp:
-            total = int(response.headers.get("Content-Length") or 0) or None
+        with opener(request, timeout=timeout) as response, atomic_path(target) as tmp:
+            length = response.headers.get("Content-Length")
+            expected = int(length) if length and length.strip().isdigit() else None
+            received, first = 0, b""
             with (
                 open(tmp, "wb") as out,
                 tqdm(
-                    total=total, unit="B", unit_scale=True, desc=remote.file_name, disable=not progress
+                    total=expected, unit="B", unit_scale=True, desc=remote.file_name, disable=not progress
                 ) as bar,
             ):
                 for block in iter(lambda: response.read(1 << 16), b""):
+                    if len(first) < 512:
+                        first += block[: 512 - len(first)]
                     out.write(block)
                     digest.update(block)
+                    received += len(block)
                     bar.update(len(block))
+            if expected is not None and received != expected:
+                raise FetchError(
+                    f"{url}: received {received:,} bytes of the {expected:,} announced "
+                    f"(Content-Length): a cut download; {target} left as it was"
+                )
+            if looks_like_html(response.headers.get("Content-Type"), first):
+                raise FetchError(
+                    f"{url}: the server sent an HTML page, not the data file "
+                    f"(Content-Type {response.headers.get('Content-Type')!r}); {target} left as it was"
+                )
             if remote.sha256 and digest.hexdigest() != remote.sha256:
                 raise FetchError(
                     f"{url}: sha256 {digest.hexdigest()} does not match the expected "
                     f"{remote.sha256}; {target} left as it was"
                 )
-    except OSError as exc:  # URLError, HTTPError, timeouts
-        raise FetchError(f"{url}: download failed ({exc})") from exc
+    except FetchError:
+        _drop_new_folder(folder, folder_existed)
+        raise
+    except (OSError, http.client.HTTPException) as exc:  # URLError, HTTPError, timeouts, IncompleteRead
+        _drop_new_folder(folder, folder_existed)
+        raise FetchError(f"{url}: download failed ({exc}); {target} left as it was") from exc
     return target, digest.hexdigest()
+
+
+def _drop_new_folder(folder: Path, existed: bool) -> None:
+    """Remove the source folder a failed download created (only if it is still empty)."""
+    if not existed:
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
 
 
 def fetch(

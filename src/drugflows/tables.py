@@ -18,6 +18,11 @@ from drugflows._io import atomic_path, atomic_write_text
 
 CATALOG_NAME = "catalog.json"
 
+
+class CatalogError(ValueError):
+    """A ``catalog.json`` that cannot be read or is not a catalog; the message names the file."""
+
+
 #: Column types understood by :func:`load` and :func:`write`, and the pandas dtype of each.
 PANDAS_DTYPES = {
     "str": "string",
@@ -75,13 +80,26 @@ def _catalog_path(processed_dir: Path) -> Path:
 def read_catalog(processed_dir: Path | None = None) -> dict[str, TableMeta]:
     """All table entries of the catalog, by table name."""
     path = _catalog_path(processed_dir or paths.PROCESSED_DIR)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
-    entries = json.loads(path.read_text(encoding="utf-8"))
-    return {
-        name: TableMeta(**{**entry, "raw_files": [RawFile(**r) for r in entry["raw_files"]]})
-        for name, entry in entries.items()
-    }
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise CatalogError(
+            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
+            "restore it with `git checkout data/processed/` or rebuild"
+        ) from exc
+    if not isinstance(entries, dict):
+        raise CatalogError(f"{path}: expected an object of table entries, got {type(entries).__name__}")
+    catalog = {}
+    for name, entry in entries.items():
+        try:
+            catalog[name] = TableMeta(**{**entry, "raw_files": [RawFile(**r) for r in entry["raw_files"]]})
+        except (TypeError, KeyError) as exc:
+            raise CatalogError(f"{path}: entry {name!r} is not a table entry ({exc})") from exc
+    return catalog
 
 
 def info(name: str, processed_dir: Path | None = None) -> TableMeta:

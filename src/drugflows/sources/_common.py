@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bz2
+import csv
+import gzip
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -39,7 +42,46 @@ def read_csv(path: Path, expected: Iterable[str], **kwargs) -> pd.DataFrame:
     except (pd.errors.ParserError, EOFError, OSError) as exc:
         raise RawLayoutError(f"{path}: not a readable CSV ({exc})") from exc
     require_columns(frame, expected, path)
+    short = short_lines(path, kwargs.get("encoding") or "utf-8")
+    if short:
+        raise RawLayoutError(
+            f"{path}: line(s) {', '.join(map(str, short[:5]))} have fewer fields than the header "
+            "(a truncated file?)"
+        )
     return frame
+
+
+def _open_text(path: Path, encoding: str):
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        return gzip.open(path, "rt", encoding=encoding, newline="")
+    if name.endswith(".bz2"):
+        return bz2.open(path, "rt", encoding=encoding, newline="")
+    return open(path, encoding=encoding, newline="")
+
+
+def short_lines(path: Path, encoding: str = "utf-8") -> list[int]:
+    """1-based numbers of the records after the header with fewer fields than the header (a short
+    last line is what a cut download leaves; pandas would fill it with blanks)."""
+    with _open_text(path, encoding) as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            return []
+        width = len(header)
+        return [reader.line_num for row in reader if row and len(row) < width]
+
+
+def raw_file(path: Path, vintage: str, rows: int, folder=None) -> RawFile:
+    """Catalog record of a raw file; its name is relative to the raw root (``<source>/<file>``),
+    where ``folder`` is the source's folder (a :class:`drugflows.paths.RawFolder` or a path;
+    default: the file's own folder)."""
+    if hasattr(folder, "layer_of"):
+        folder = folder.layer_of(path)
+    folder = folder or path.parent
+    return RawFile(
+        name=str(path.relative_to(folder.parent)), sha256=sha256_file(path), vintage=vintage, rows=rows
+    )
 
 
 def read_excel(path: Path, expected: Iterable[str], **kwargs) -> pd.DataFrame:
@@ -52,18 +94,10 @@ def read_excel(path: Path, expected: Iterable[str], **kwargs) -> pd.DataFrame:
     return frame
 
 
-def raw_file(path: Path, vintage: str, rows: int, folder: Path | None = None) -> RawFile:
-    """Catalog record of a raw file; its name is relative to the raw root (``<source>/<file>``),
-    where ``folder`` is the source's folder (default: the file's own folder)."""
-    folder = folder or path.parent
-    return RawFile(
-        name=str(path.relative_to(folder.parent)), sha256=sha256_file(path), vintage=vintage, rows=rows
-    )
-
-
-def one_file(folder: Path, pattern: str) -> Path:
-    """The newest-named file matching ``pattern`` in ``folder``; FileNotFoundError if none."""
-    matches = sorted(folder.glob(pattern))
+def one_file(folder, pattern: str) -> Path:
+    """The newest-named file matching ``pattern`` in ``folder`` (any layer, names matched
+    case-insensitively); FileNotFoundError if none."""
+    matches = sorted(folder.glob(pattern), key=lambda p: p.name.lower())
     if not matches:
         raise FileNotFoundError(f"{folder}: no file matching {pattern!r}")
     return matches[-1]

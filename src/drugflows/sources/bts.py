@@ -75,11 +75,31 @@ def vintage_files(folder: Path) -> list[Path]:
     return files
 
 
+def newest_file(found: list[Path]) -> tuple[Path, pd.DataFrame]:
+    """The file whose data reach the latest month (each holds the whole history): the vintage
+    written in the files, never their names or folders. Two that reach the same month and differ
+    are refused."""
+    read = [(p, read_csv(p, COLUMNS, dtype={"Port Code": str})) for p in found]
+    if len(read) == 1:
+        return read[0]
+    dated = sorted(
+        ((pd.to_datetime(f["Date"], format="%b %Y", errors="coerce").max(), p, f) for p, f in read),
+        key=lambda t: pd.Timestamp.min if pd.isna(t[0]) else t[0],
+    )
+    last, path, frame = dated[-1]
+    for month, other, other_frame in dated[:-1]:
+        if month == last and not other_frame.equals(frame):
+            raise RawLayoutError(
+                f"{path} and {other}: both reach {last:%Y-%m} but differ; keep only the later one"
+            )
+    paths.note(SOURCE, f"{path} taken: data to {last:%Y-%m}, the latest of {len(dated)} files")
+    return path, frame
+
+
 def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     """``border_crossings_monthly`` from the newest BTS file (it holds the whole history)."""
     folder = paths.raw_source_dir(SOURCE, raw)
-    path = vintage_files(folder)[-1]
-    frame = read_csv(path, COLUMNS, dtype={"Port Code": str})
+    path, frame = newest_file(vintage_files(folder))
     rows_read = len(frame)
     frame = frame.drop_duplicates()
     month = pd.to_datetime(frame["Date"], format="%b %Y", errors="coerce")

@@ -212,23 +212,63 @@ def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COL
     return SeizureFile(path=path, frame=frame, vintage=frame["month"].max())
 
 
-def combine_vintages(files: list[SeizureFile]) -> pd.DataFrame:
+def _month_runs(months) -> str:
+    """Months as runs: ``2018-10 to 2022-09, 2024-01``."""
+    months = sorted(pd.Timestamp(m) for m in months)
+    runs: list[list[pd.Timestamp]] = []
+    for month in months:
+        if runs and month == runs[-1][-1] + pd.DateOffset(months=1):
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return ", ".join(f"{r[0]:%Y-%m}" if len(r) == 1 else f"{r[0]:%Y-%m} to {r[-1]:%Y-%m}" for r in runs)
+
+
+def _same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    columns = sorted(a.columns)
+    a = a[columns].sort_values(columns, ignore_index=True)
+    b = b[columns].sort_values(columns, ignore_index=True)
+    return a.equals(b)
+
+
+def combine_vintages(files: list[SeizureFile], source: str = NATIONWIDE_SOURCE) -> pd.DataFrame:
     """Union of the files, each calendar month taken whole from the newest file that covers it.
 
-    Newest means the latest vintage (last month covered), then the later file name.
+    Newest means the latest vintage written in the file (its last month covered), never the file
+    name. Two files of the same vintage must agree on the months they share: which one is right
+    cannot be told, so the build is refused. Which months came from which file is recorded for
+    the build's account (:func:`drugflows.paths.note`).
     """
-    taken: set[pd.Timestamp] = set()
+    taken: dict[pd.Timestamp, SeizureFile] = {}
     parts = []
-    for f in sorted(files, key=lambda f: (f.vintage, f.path.name), reverse=True):
-        part = f.frame[~f.frame["month"].isin(taken)].assign(vintage=f.vintage_label)
-        taken.update(part["month"].unique())
+    for f in sorted(files, key=lambda f: (f.vintage, str(f.path)), reverse=True):
+        months = set(f.frame["month"].unique())
+        for month in sorted(months & set(taken)):
+            other = taken[month]
+            if other.vintage == f.vintage and not _same_rows(
+                f.frame[f.frame["month"] == month], other.frame[other.frame["month"] == month]
+            ):
+                raise RawLayoutError(
+                    f"{f.path} and {other.path}: both have vintage {f.vintage_label} but different "
+                    f"numbers for {month:%Y-%m}; which is newer cannot be told from the files. "
+                    "Keep only the one CBP published last."
+                )
+        new = months - set(taken)
+        part = f.frame[f.frame["month"].isin(new)].assign(vintage=f.vintage_label)
+        taken.update(dict.fromkeys(new, f))
         parts.append(part)
+        replaced = months - new
+        text = f"{f.path.name} (vintage {f.vintage_label}): "
+        text += f"months {_month_runs(new)} taken" if new else "no month taken"
+        if replaced:
+            text += f"; {_month_runs(replaced)} from newer files"
+        paths.note(source, text)
     return pd.concat(parts, ignore_index=True)
 
 
-def seizure_files(folder: Path) -> list[Path]:
-    """The CSV files of a raw folder, sorted by name; FileNotFoundError if there are none."""
-    files = sorted(folder.glob("*.csv"))
+def seizure_files(folder) -> list[Path]:
+    """The CSV files (``.csv`` in any case) of a raw folder, every layer; FileNotFoundError if none."""
+    files = folder.glob("*.csv")
     if not files:
         raise FileNotFoundError(f"{folder}: no .csv files (expected CBP seizure files)")
     return files
@@ -239,7 +279,7 @@ def _build(
 ) -> tuple[pd.DataFrame, list[SeizureFile]]:
     folder = paths.raw_source_dir(source, raw)
     files = [read_seizure_file(p, columns) for p in seizure_files(folder)]
-    table = combine_vintages(files)
+    table = combine_vintages(files, source)
     # CBP converts from other units and writes up to 16 decimals; 6 decimals keep it to a milligram.
     table["lbs"] = table["lbs"].round(6)
     table["kg"] = (table["lbs"] * LBS_TO_KG).round(6)

@@ -6,13 +6,14 @@ the last two years on file are incomplete.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from drugflows import paths
 from drugflows.sources import RawLayoutError
-from drugflows.sources._common import one_file, raw_file, read_csv
+from drugflows.sources._common import raw_file, read_csv
 from drugflows.tables import TableMeta
 
 SOURCE = "dea_nflis"
@@ -42,10 +43,37 @@ PROCESSED = {
 HALVES = {"SA1 (JAN - JUN)": 1, "SA2 (JUL - DEC)": 2}
 
 
+def _query_date(path: Path, frame: pd.DataFrame) -> str:
+    dates = frame["QUERY_RUN_DATE"].str[:10].unique()
+    if len(dates) != 1 or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(dates[0])):
+        raise RawLayoutError(
+            f"{path}: QUERY_RUN_DATE must be one date (YYYY-MM-DD...), found {list(dates[:3])}"
+        )
+    return str(dates[0])
+
+
+def newest_extract(folder) -> tuple[Path, pd.DataFrame]:
+    """The DQS extract with the latest QUERY_RUN_DATE written in it (never the newest file name);
+    two extracts of the same date that differ are refused."""
+    candidates = folder.glob("NFLIS_Drug_DQS_*.csv")
+    if not candidates:
+        raise FileNotFoundError(f"{folder}: no file matching 'NFLIS_Drug_DQS_*.csv'")
+    read = [(p, read_csv(p, COLUMNS, dtype=str, keep_default_na=False)) for p in candidates]
+    dated = sorted(((_query_date(p, f), p, f) for p, f in read), key=lambda t: t[0])
+    date, path, frame = dated[-1]
+    for other_date, other, other_frame in dated[:-1]:
+        if other_date == date and not other_frame.equals(frame):
+            raise RawLayoutError(
+                f"{path} and {other}: both were queried on {date} but differ; keep only the later extract"
+            )
+    if len(dated) > 1:
+        paths.note(SOURCE, f"{path.name} taken: query date {date}, the latest of {len(dated)} extracts")
+    return path, frame
+
+
 def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     """``nflis_reports``: reports by state, year, half (1 = Jan-Jun, 2 = Jul-Dec) and substance."""
-    path = one_file(paths.raw_source_dir(SOURCE, raw), "NFLIS_Drug_DQS_*.csv")
-    frame = read_csv(path, COLUMNS, dtype=str, keep_default_na=False)
+    path, frame = newest_extract(paths.raw_source_dir(SOURCE, raw))
     half = frame["PERIOD"].map(HALVES)
     reports = pd.to_numeric(frame["DRUG_REPORTS"], errors="coerce")
     bad = half.isna() | reports.isna() | (reports < 0)
