@@ -33,7 +33,16 @@ import pytest
 from drugflows import build, check, cli, paths, tables
 from drugflows._io import sha256_file
 from drugflows.fetch import FetchError, RemoteFile, download, fetch
-from drugflows.sources import RawLayoutError, assistance, cbp, cdc, colombia, crops, dea, indicators
+from drugflows.sources import (
+    RawLayoutError,
+    assistance,
+    cbp,
+    cdc,
+    colombia,
+    dea,
+    indicators,
+    published_figures,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL_SHARED = paths.SHARED_DATA_DIR  # before any test stands in for it
@@ -269,10 +278,10 @@ def _truncate_last_line(path: Path) -> None:
 # (builder, source folder, file) for every CSV a loader reads (CBP: tests/test_bad_input.py).
 TRUNCATED = [
     (dea.build, "dea_nflis", "NFLIS_Drug_DQS_2026_03_03_13_26_55.csv"),
-    (crops.build_flows, "published_figures", "figures.csv"),
-    (crops.build, "peru", "coca_department_2020_2024.csv"),
+    (published_figures.build_flows, "published_figures", "figures.csv"),
+    (published_figures.build, "peru", "coca_department_2020_2024.csv"),
     (colombia.build, "colombia", "dataset_paper3_v2.csv"),
-    (crops.build, "colombia", "coca_cultivation.csv"),
+    (published_figures.build, "colombia", "coca_cultivation.csv"),
     (indicators.build, "owid", "homicide-rate-unodc.csv"),
     (indicators.build, "owid_drugs", "death-rates-cocaine.csv"),
     (indicators.build, "worldbank", "WGIData.csv"),
