@@ -190,9 +190,7 @@ def render_one(
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-") as work:
         executed = Path(work) / f"{spec.name}.ipynb"
         error = None
-        engine_kwargs = {}
-        if manager := forkserver.kernel_manager_class():
-            engine_kwargs["kernel_manager_class"] = manager
+        engine_kwargs = {"kernel_manager_class": forkserver.kernel_manager_class()}
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
             try:
                 papermill.execute_notebook(
@@ -360,6 +358,7 @@ def render_all(
         return summary
     from drugflows.render import forkserver
 
+    forkserver.warn_if_plain(echo)
     with forkserver.zygote() if fork_kernels else contextlib.nullcontext():
         summary = _render_all(to_run, output_dir, jobs, executor, show_code, echo, width)
     if kept:
