@@ -143,12 +143,13 @@ def _tree_digest(root: Path, patterns: tuple[str, ...]) -> str:
 
 def input_key(spec: ReportSpec, show_code: bool | None = None) -> str:
     """Digest of everything a report's HTML depends on but the date and commit: the notebook, its
-    parameters, title and options, the helper code (``src/drugflows``, templates included) and
-    the processed data. A report whose key is unchanged since its last success is not rerun."""
+    parameters (the runner's too), title and options, the helper code (``src/drugflows``, templates
+    included) and the processed data. A report whose key is unchanged since its last success is not rerun."""
     digest = hashlib.sha256()
     digest.update(spec.input_path.read_bytes())
     options = {
         "parameters": spec.parameters,
+        "runner_parameters": spec.runner_parameters,
         "title": spec.title,
         "theme": spec.theme,
         "region": spec.region,
@@ -196,7 +197,7 @@ def render_one(
                 papermill.execute_notebook(
                     spec.input_path,
                     executed,
-                    parameters=spec.parameters,
+                    parameters={**spec.parameters, **spec.runner_parameters},
                     kernel_name=KERNEL_NAME,
                     cwd=spec.notebook_dir,
                     progress_bar=False,
@@ -329,13 +330,18 @@ def render_all(
     fork_kernels: bool = True,
     force: bool = False,
     echo=print,
+    catalog: list[ReportSpec] | None = None,
 ) -> Summary:
     """Render every spec (in parallel), print a line per report, write the manifest and index.
 
     Reports unchanged since their last success (same :func:`input_key`) are skipped unless
     ``force``. ``executor``: any concurrent.futures executor (default: ``jobs`` worker processes).
     ``fork_kernels``: fork kernels from a preloaded zygote instead of starting a new Python each.
+    ``catalog``: the whole catalog the profiles link into (default: ``specs``; see ``links``).
     """
+    from drugflows.render import links
+
+    specs = links.with_related_reports(specs, specs if catalog is None else catalog)
     output_dir = Path(output_dir)
     start = time.perf_counter()
     previous = read_manifest(output_dir)
