@@ -75,7 +75,7 @@ def test_a_changed_input_key_reruns_the_report(tmp_path, monkeypatch):
     lines = []
     runner.render_all(specs, tmp_path, fork_kernels=False, echo=lines.append)
     assert lines[0].startswith("skip")
-    monkeypatch.setattr(runner, "input_key", lambda spec, show_code=None: "changed")
+    monkeypatch.setattr(runner, "input_key", lambda *args: "changed")
     lines.clear()
     start = time.perf_counter()
     runner.render_all(specs, tmp_path, fork_kernels=False, echo=lines.append)

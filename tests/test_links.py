@@ -91,9 +91,8 @@ def test_profiles_get_their_links_as_a_runner_parameter_and_others_none(specs):
 
 def test_the_input_key_of_a_profile_changes_when_a_covering_run_is_added(specs):
     def key_of_col(catalog_specs):
-        return runner.input_key(
-            next(s for s in links.with_related_reports(catalog_specs, catalog_specs) if s.name == "col")
-        )
+        spec = next(s for s in links.with_related_reports(catalog_specs, catalog_specs) if s.name == "col")
+        return runner.input_key(spec, None, ["countries", "crop_estimates", "unodc_seizures"])
 
     base = [s for s in specs if s.notebook != "trafficking_flows"]
     cocaine = next(s for s in specs if s.key == "trafficking_flows/cocaine")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import json
 import multiprocessing
@@ -56,6 +55,7 @@ class Result:
     region: str = ""
     input_key: str = ""  # digest of notebook, parameters, helper code and data (see input_key)
     skipped: bool = False  # unchanged since its last success: not rerun
+    tables: list[str] | None = None  # processed tables the report read (recorded by its kernel)
 
     @property
     def ok(self) -> bool:
@@ -130,21 +130,14 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-@functools.cache
-def _tree_digest(root: Path, patterns: tuple[str, ...]) -> str:
-    digest = hashlib.sha256()
-    files = sorted({f for pattern in patterns for f in root.rglob(pattern) if f.is_file()})
-    for path in files:
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def input_key(spec: ReportSpec, show_code: bool | None = None) -> str:
+def input_key(spec: ReportSpec, show_code: bool | None, table_names: list[str]) -> str:
     """Digest of everything a report's HTML depends on but the date and commit: the notebook, its
-    parameters (the runner's too), title and options, the helper code (``src/drugflows``, templates
-    included) and the processed data. A report whose key is unchanged since its last success is not rerun."""
+    parameters (the runner's too), title and options, the code it imports and the code and template
+    that shape the page (``inputs.code_files``), and the processed tables it reads (``table_names``:
+    their files and catalog entries). A report whose key is unchanged since its last success is not
+    rerun."""
+    from drugflows.render import inputs
+
     digest = hashlib.sha256()
     digest.update(spec.input_path.read_bytes())
     options = {
@@ -156,17 +149,19 @@ def input_key(spec: ReportSpec, show_code: bool | None = None) -> str:
         "show_code": spec.show_code if show_code is None else show_code,
     }
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
-    digest.update(_tree_digest(Path(__file__).parents[1], ("*.py", "*.j2", "*.json")).encode())
-    digest.update(_tree_digest(paths.PROCESSED_DIR, ("*",)).encode())
+    digest.update(inputs.files_digest(inputs.code_files(spec.input_path), inputs.PACKAGE_DIR).encode())
+    digest.update(inputs.tables_digest(table_names, paths.processed_dir()).encode())
     return digest.hexdigest()
 
 
 def unchanged(spec: ReportSpec, previous: dict | None, output_dir: Path, show_code: bool | None) -> bool:
-    """True if the report succeeded last time with the same input key and its files are there."""
+    """True if the report succeeded last time with the same input key, over the tables it read then,
+    and its files are there. A report with no tables on record (an older manifest) is rerun."""
     return bool(
         previous
         and previous.get("status") == "ok"
-        and previous.get("input_key") == input_key(spec, show_code)
+        and previous.get("tables") is not None
+        and previous.get("input_key") == input_key(spec, show_code, previous["tables"])
         and previous.get("html")
         and (output_dir / previous["html"]).exists()
     )
@@ -177,11 +172,13 @@ def render_one(
 ) -> Result:
     """Execute one report and write its notebook and HTML into ``output_dir/<notebook>/``.
 
-    The kernel is forked from the render's zygote where one runs (see ``forkserver``).
+    The kernel is forked from the render's zygote where one runs (see ``forkserver``); it logs the
+    processed tables it reads into a file of the scratch folder (``tables.TABLE_LOG_ENV``).
     """
     import nbformat
     import papermill
 
+    from drugflows import tables
     from drugflows.render import forkserver
     from drugflows.render.html import notebook_to_html
 
@@ -190,9 +187,12 @@ def render_one(
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-") as work:
         executed = Path(work) / f"{spec.name}.ipynb"
+        table_log = Path(work) / "tables.log"
         error = None
         engine_kwargs = {"kernel_manager_class": forkserver.kernel_manager_class()}
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            table_log.write_text("")
+            env_token = forkserver.kernel_env.set({tables.TABLE_LOG_ENV: str(table_log)})
             try:
                 papermill.execute_notebook(
                     spec.input_path,
@@ -213,7 +213,10 @@ def render_one(
                 if not kernel_never_started(exc):
                     break
                 error = f"{error} ({attempt} attempts)" if attempt > 1 else error
+            finally:
+                forkserver.kernel_env.reset(env_token)
         ok = error is None
+        table_names = sorted(set(table_log.read_text(encoding="utf-8").splitlines()) - {""})
         stem = spec.name if ok else f"{spec.name}.failed"
         result = Result(
             key=spec.key,
@@ -227,7 +230,8 @@ def render_one(
             finished="",
             error=error,
             region=spec.region,
-            input_key=input_key(spec, show_code),
+            input_key=input_key(spec, show_code, table_names),
+            tables=table_names,
         )
         if executed.exists():
             nb = nbformat.read(executed, as_version=4)
