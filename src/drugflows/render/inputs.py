@@ -115,15 +115,26 @@ def code_files(notebook: Path) -> list[Path]:
     ``drugflows`` modules its notebook imports, :data:`PAGE_MODULES`, :data:`PAGE_FILES` and the
     report template.
 
-    A code cell that does not parse as Python (a magic, say) makes it all of ``src/drugflows``."""
+    A code cell that does not parse as Python (a magic, say) makes it all of ``src/drugflows``.
+    Cached while the notebook and every file of the package keep their modification time and size."""
+    package = tuple(_stat_key(p) for p in _package_files())
+    return list(_code_files(*_stat_key(Path(notebook)), package))
+
+
+def _package_files() -> list[Path]:
+    return sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+@functools.cache
+def _code_files(notebook: str, mtime_ns: int, size: int, package: tuple) -> tuple[Path, ...]:
     modules = set(PAGE_MODULES)
-    for _, source in code_cells(notebook):
+    for _, source in code_cells(Path(notebook)):
         try:
             modules |= imported_modules(ast.parse(source))
         except SyntaxError:
-            return sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            return tuple(_package_files())
     files = {module_file(m) for m in closure(modules)}
-    return sorted(files | set(PAGE_FILES) | {p for p in TEMPLATES_DIR.rglob("*") if p.is_file()})
+    return tuple(sorted(files | set(PAGE_FILES) | {p for p in TEMPLATES_DIR.rglob("*") if p.is_file()}))
 
 
 @functools.cache

@@ -345,9 +345,9 @@ def render_all(
     """
     from drugflows.render import links
 
+    start = time.perf_counter()
     specs = links.with_related_reports(specs, specs if catalog is None else catalog)
     output_dir = Path(output_dir)
-    start = time.perf_counter()
     previous = read_manifest(output_dir)
     skipped = [] if force else [s for s in specs if unchanged(s, previous.get(s.key), output_dir, show_code)]
     to_run = [s for s in specs if s not in skipped]
