@@ -115,6 +115,7 @@ def test_changed_internals_fall_back_to_plain_kernels_with_one_warning(
     forkserver.warn_if_plain(lines.append)  # a second render in the same process: no second line
     assert summary.all_ok, [r.error for r in summary.results]
     assert (tmp_path / "us_demand" / "cocaine.html").exists()
+    assert "cbp_seizures_monthly" in summary.results[0].tables  # the table log reaches plain kernels
     warnings = [line for line in lines if line.startswith("warning:")]
     assert len(warnings) == 1, lines
     assert "AsyncKernelClient._async_wait_for_ready" in warnings[0]
