@@ -33,6 +33,13 @@ def test_runner_takes_any_executor(tmp_path):
             specs, tmp_path, executor=pool, fork_kernels=False, echo=lambda line: None
         )
     assert summary.all_ok and (tmp_path / "us_demand" / "cocaine.html").exists()
+    # The table log reaches a kernel started from a worker thread (the runner's context variable).
+    assert summary.results[0].tables == [
+        "cbp_seizures_monthly",
+        "nflis_reports",
+        "unodc_seizures",
+        "us_overdose_deaths",
+    ]
 
 
 def test_dask_local_cluster_renders_the_reports(tmp_path):

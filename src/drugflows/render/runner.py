@@ -53,7 +53,7 @@ class Result:
     ipynb: str | None = None
     last_good_html: str | None = None
     region: str = ""
-    input_key: str = ""  # digest of notebook, parameters, helper code and data (see input_key)
+    input_key: str = ""  # digest of its notebook, parameters, code and the tables it read (input_key)
     skipped: bool = False  # unchanged since its last success: not rerun
     tables: list[str] | None = None  # processed tables the report read (recorded by its kernel)
 
