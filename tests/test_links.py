@@ -185,3 +185,18 @@ def test_a_hand_run_says_the_runner_adds_the_links(tmp_path):
     )
     assert "Links to the region's country profiles are added when the runner renders the profile." in text
     assert "../country_profile/" not in text
+
+
+def test_a_profile_run_without_parameters_links_as_the_notebook_default(specs):
+    from drugflows import paths
+    from drugflows.render import inputs
+
+    assert inputs.parameter_defaults(paths.NOTEBOOKS_DIR / "country_profile.ipynb") == {
+        "country": "COL",
+        "related_reports": None,
+    }
+    default = catalog.ReportSpec(notebook="country_profile", name="default", title="Country profile")
+    assert (
+        links.related_reports([default], specs)["country_profile/default"]
+        == (links.related_reports(specs, specs)["country_profile/col"])
+    )
