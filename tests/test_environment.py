@@ -49,3 +49,25 @@ def test_lock_pins_every_direct_dependency():
     direct = [_split(r)[0] for r in pyproject["dependencies"]]
     direct += [_split(r)[0] for extra in pyproject["optional-dependencies"].values() for r in extra]
     assert sorted(set(direct) - pinned) == []
+
+
+def test_the_kernel_internals_the_fork_server_uses_are_bounded_and_the_lock_is_inside():
+    from packaging.requirements import Requirement
+
+    pyproject = tomllib.loads((paths.PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    bounded = {
+        Requirement(r).name.lower().replace("_", "-"): Requirement(r).specifier
+        for r in pyproject["dependencies"]
+    }
+    lock = dict(
+        (_split(name)[0], version)
+        for name, version in (
+            line.split("==")
+            for line in (paths.PROJECT_ROOT / "requirements.lock").read_text().splitlines()
+            if "==" in line
+        )
+    )
+    for name in ("jupyter-client", "ipykernel"):
+        operators = {spec.operator for spec in bounded[name]}
+        assert {">=", "<"} <= operators, f"{name} needs a lower and an upper bound: {bounded[name]}"
+        assert lock[name] in bounded[name], f"the locked {name} {lock[name]} is outside {bounded[name]}"

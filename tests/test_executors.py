@@ -33,6 +33,13 @@ def test_runner_takes_any_executor(tmp_path):
             specs, tmp_path, executor=pool, fork_kernels=False, echo=lambda line: None
         )
     assert summary.all_ok and (tmp_path / "us_demand" / "cocaine.html").exists()
+    # The table log reaches a kernel started from a worker thread (the runner's context variable).
+    assert summary.results[0].tables == [
+        "cbp_seizures_monthly",
+        "nflis_reports",
+        "unodc_seizures",
+        "us_overdose_deaths",
+    ]
 
 
 def test_dask_local_cluster_renders_the_reports(tmp_path):
@@ -75,7 +82,7 @@ def test_a_changed_input_key_reruns_the_report(tmp_path, monkeypatch):
     lines = []
     runner.render_all(specs, tmp_path, fork_kernels=False, echo=lines.append)
     assert lines[0].startswith("skip")
-    monkeypatch.setattr(runner, "input_key", lambda spec, show_code=None: "changed")
+    monkeypatch.setattr(runner, "input_key", lambda *args: "changed")
     lines.clear()
     start = time.perf_counter()
     runner.render_all(specs, tmp_path, fork_kernels=False, echo=lines.append)

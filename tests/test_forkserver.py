@@ -75,3 +75,49 @@ def test_kernels_talk_over_private_unix_sockets_removed_at_shutdown(tmp_path, fo
     for folder, files in ((folder, files) for _, folder, files in seen):
         assert "connection.json" in files and len(files) > 1, files  # the channels' sockets
         assert not os.path.exists(folder)  # removed with the kernel
+
+
+def test_the_locked_jupyter_client_has_the_internals_the_fork_server_uses():
+    assert forkserver.internals_problem() is None
+    assert forkserver.kernel_manager_class() is forkserver.UnixSocketKernelManager
+
+
+async def _wait_for_ready_of_another_shape(self, deadline: float, timeout: float | None = None) -> None:
+    """A jupyter_client release whose method takes a new required argument."""
+
+
+@pytest.fixture
+def fresh_internals_check(monkeypatch):
+    forkserver.internals_problem.cache_clear()
+    monkeypatch.setattr(forkserver, "_warned", False)
+    yield
+    forkserver.internals_problem.cache_clear()
+
+
+@pytest.mark.parametrize("change", ["missing", "other shape"])
+def test_changed_internals_fall_back_to_plain_kernels_with_one_warning(
+    tmp_path, monkeypatch, fresh_internals_check, change
+):
+    from jupyter_client.client import KernelClient
+
+    from drugflows.render import catalog, runner
+
+    if change == "missing":
+        monkeypatch.delattr(KernelClient, "_async_wait_for_ready")
+    else:
+        monkeypatch.setattr(KernelClient, "_async_wait_for_ready", _wait_for_ready_of_another_shape)
+    assert forkserver.kernel_manager_class() is forkserver.RenderKernelManager
+    with forkserver.zygote() as path:
+        assert path is None and forkserver.ENV_VAR not in os.environ  # no zygote started
+    lines: list[str] = []
+    specs = catalog.select(catalog.load_catalog(), ["us_demand/cocaine"])
+    summary = runner.render_all(specs, tmp_path, jobs=1, echo=lines.append)
+    forkserver.warn_if_plain(lines.append)  # a second render in the same process: no second line
+    assert summary.all_ok, [r.error for r in summary.results]
+    assert (tmp_path / "us_demand" / "cocaine.html").exists()
+    assert "cbp_seizures_monthly" in summary.results[0].tables  # the table log reaches plain kernels
+    warnings = [line for line in lines if line.startswith("warning:")]
+    assert len(warnings) == 1, lines
+    assert "AsyncKernelClient._async_wait_for_ready" in warnings[0]
+    assert ("is missing" if change == "missing" else "changed shape") in warnings[0]
+    assert "kernels start the plain way" in warnings[0]

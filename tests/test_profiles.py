@@ -14,7 +14,6 @@ import yaml
 from drugflows import countries as country_groups
 from drugflows import params, tables
 from drugflows.render import catalog
-from drugflows.render.links import related_reports
 
 EXTRA_COUNTRIES = {"CAN", "CHN", "ECU", "PAN", "CRI", "DOM", "AFG"}
 
@@ -61,26 +60,6 @@ def test_codes_names_and_aliases_resolve(value, expected, countries):
 def test_unknown_countries_are_refused_with_close_matches(value, message, countries):
     with pytest.raises(params.ParameterError, match=message):
         params.country("country", value, countries)
-
-
-def test_related_reports_link_the_thematic_reports():
-    specs = catalog.load_catalog()
-    crops, unodc = tables.load("crop_estimates"), tables.load("unodc_seizures")
-    colombia = dict(
-        (href, title) for title, href in related_reports(specs, "COL", "Andean region", crops, unodc)
-    )
-    assert {
-        "../partnership_outcomes/plan-colombia.html",
-        "../source_countries/coca.html",
-        "../colombia_eradication/lag-1.html",
-        "../cost_effectiveness/plan-colombia.html",
-        "../trafficking_flows/cocaine.html",
-    } <= set(colombia)
-    canada = [href for _, href in related_reports(specs, "CAN", "Mexico and North America", crops, unodc)]
-    assert "../border_seizures/fentanyl-northern-border.html" in canada
-    assert not any("southwest" in href for href in canada)
-    region = [href for _, href in related_reports(specs, None, "Central America", crops, unodc)]
-    assert "../country_profile/gtm.html" in region and "../country_profile/col.html" not in region
 
 
 @pytest.fixture(scope="module")
@@ -145,8 +124,8 @@ def test_a_country_with_almost_no_data_says_so_and_draws_no_empty_chart(tuvalu):
         "No seizures of cocaine, heroin, methamphetamine or fentanyl reported to UNODC by Tuvalu.",
         "No drug prices on file for Tuvalu.",
         "No US counter-narcotics assistance to Tuvalu",
-        "(../region_profile/oceania.html)",
-    ):  # its region's profile is the one link
+        "No thematic report in the catalog covers Tuvalu.",  # its catalog has no other report
+    ):
         assert line in text
     images = [
         o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})

@@ -93,6 +93,7 @@ def test_index_and_manifest_mark_the_failure(batch):
         name: tables.info(name).vintage for name in ("cbp_seizures_monthly", "border_crossings_monthly")
     }
     assert good["parameters"] == {"drug": "Heroin", "region": "Northern Border"}
+    assert good["tables"] == ["border_crossings_monthly", "cbp_seizures_monthly"]  # its kernel's log
     assert good["seconds"] > 0
     index = (out / "index.html").read_text()
     assert 'href="border_seizures/heroin-northern.html"' in index
@@ -145,6 +146,11 @@ def test_forked_and_plain_kernels_give_the_same_report(batch):
     forked_html = generated.sub("", (out / "border_seizures" / "heroin-northern.html").read_text())
     plain_html = generated.sub("", (plain / "border_seizures" / "heroin-northern.html").read_text())
     assert forked_html == plain_html
+    manifest = json.loads((plain / "manifest.json").read_text())["reports"]
+    assert manifest["border_seizures/heroin-northern"]["tables"] == [
+        "border_crossings_monthly",
+        "cbp_seizures_monthly",
+    ]
 
 
 def test_default_catalog_lists_the_reports():

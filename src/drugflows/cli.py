@@ -14,12 +14,12 @@ from drugflows import paths
 def _render(args: argparse.Namespace) -> int:
     from drugflows.render import catalog, runner
 
-    specs = catalog.load_catalog(args.catalog)
-    if args.only:
-        specs = catalog.select(specs, args.only)
+    whole = catalog.load_catalog(args.catalog)
+    specs = catalog.select(whole, args.only) if args.only else whole
     with _dask_executor(args.dask) as executor:
         summary = runner.render_all(
             specs,
+            catalog=whole,
             output_dir=args.output,
             jobs=args.jobs,
             executor=executor,

@@ -29,6 +29,15 @@ REPORT_CATALOG = PROJECT_ROOT / "reports.yml"
 SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 
 RAW_DIR_ENV = "DRUGFLOWS_RAW_DIR"
+#: Points the reading of tables (``tables.load``, so the reports) and the runner's input keys at another
+#: processed folder, e.g. a copy a test or the benchmark changes; ``drugflows data build`` and
+#: ``check`` keep to ``data/processed/`` or their ``--processed``.
+PROCESSED_DIR_ENV = "DRUGFLOWS_PROCESSED_DIR"
+
+
+def processed_dir() -> Path:
+    """The processed tables' folder: $DRUGFLOWS_PROCESSED_DIR if set, else ``data/processed/``."""
+    return Path(os.environ.get(PROCESSED_DIR_ENV) or PROCESSED_DIR)
 
 
 class RawFolderError(FileNotFoundError):

@@ -2,12 +2,13 @@
 
 Every table is a CSV file plus an entry in ``data/processed/catalog.json`` recording its title,
 publisher, source URL, vintage, coverage, column types and the raw files (with sha256) it was built
-from. Notebooks read tables only through :func:`load`.
+from. Notebooks read tables only through :func:`load` (from $DRUGFLOWS_PROCESSED_DIR where set).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from drugflows import paths
 from drugflows._io import atomic_path, atomic_write_text
 
 CATALOG_NAME = "catalog.json"
+#: Where set, a file to which :func:`info` (and so :func:`load`) appends the name of every table it
+#: looks up, one a line. The runner sets it per report: its input key covers the tables a report read.
+TABLE_LOG_ENV = "DRUGFLOWS_TABLE_LOG"
 
 
 class CatalogError(ValueError):
@@ -79,7 +83,7 @@ def _catalog_path(processed_dir: Path) -> Path:
 
 def read_catalog(processed_dir: Path | None = None) -> dict[str, TableMeta]:
     """All table entries of the catalog, by table name."""
-    path = _catalog_path(processed_dir or paths.PROCESSED_DIR)
+    path = _catalog_path(processed_dir or paths.processed_dir())
     if not path.exists() and not path.is_symlink():
         return {}
     try:
@@ -104,6 +108,9 @@ def read_catalog(processed_dir: Path | None = None) -> dict[str, TableMeta]:
 
 def info(name: str, processed_dir: Path | None = None) -> TableMeta:
     """The catalog entry of table ``name``; KeyError lists the tables on file."""
+    if log := os.environ.get(TABLE_LOG_ENV):
+        with open(log, "a", encoding="utf-8") as file:
+            file.write(name + "\n")
     catalog = read_catalog(processed_dir)
     if name not in catalog:
         known = ", ".join(sorted(catalog)) or "none"
@@ -113,7 +120,7 @@ def info(name: str, processed_dir: Path | None = None) -> TableMeta:
 
 def load(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
     """Read processed table ``name`` with the column types its catalog entry records."""
-    processed_dir = processed_dir or paths.PROCESSED_DIR
+    processed_dir = processed_dir or paths.processed_dir()
     meta = info(name, processed_dir)
     if meta.format == "parquet":
         return pd.read_parquet(processed_dir / meta.file)

@@ -30,6 +30,9 @@ class ReportSpec:
     region: str = ""  # region group the report is about (profiles), for the index
     show_code: bool = False
     notebook_dir: Path = paths.NOTEBOOKS_DIR
+    #: Parameters the runner computes and passes too (e.g. ``links.PARAMETER``): the input key covers
+    #: them; the report header and the index show only ``parameters``.
+    runner_parameters: dict = field(default_factory=dict)
 
     @property
     def key(self) -> str:

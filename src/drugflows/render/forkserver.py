@@ -9,14 +9,20 @@ shared, copy-on-write), started by ipykernel from the connection file jupyter_cl
 
 The zygote's socket is published in ``$DRUGFLOWS_KERNEL_ZYGOTE``; where it is unset, where the platform
 is not Linux, or where the kernelspec does not run ``ipykernel_launcher``, kernels start the usual way.
+The classes override private jupyter_client methods (versions bounded in pyproject.toml); where one
+is missing or takes other arguments (:func:`internals_problem`), kernels start the plain way too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
+import inspect
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import sys
@@ -24,7 +30,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from queue import Empty
 from typing import Any
+
+import jupyter_client
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 
 ENV_VAR = "DRUGFLOWS_KERNEL_ZYGOTE"
 #: Imported once by the zygote. Not matplotlib_inline: it hooks itself into the running IPython shell
@@ -162,9 +174,9 @@ def zygote() -> Iterator[str | None]:
     """Start a zygote for the duration of the block and publish its socket in $DRUGFLOWS_KERNEL_ZYGOTE.
 
     Call it before importing papermill or starting any event loop, so the zygote forks clean and
-    preloads while the caller imports. Yields the socket path (None where not available).
+    preloads while the caller imports. Yields the socket path (None where kernels are not forked).
     """
-    if not available or os.environ.get(ENV_VAR):
+    if not available or internals_problem() or os.environ.get(ENV_VAR):
         yield os.environ.get(ENV_VAR)
         return
     folder = tempfile.mkdtemp(prefix="drugflows-zygote-")
@@ -253,102 +265,163 @@ class ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
-def kernel_manager_class():
-    """The KernelManager class to hand to papermill, or None (papermill's default) off Linux.
+#: Variables added to the environment of the kernels started in this context (the runner sets, per
+#: report, the file its kernel logs the tables it reads into: ``tables.TABLE_LOG_ENV``).
+kernel_env: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar("kernel_env")
+
+
+class RenderKernelManager(AsyncKernelManager):
+    """An AsyncKernelManager that adds :data:`kernel_env` to the kernel's environment.
+
+    Public jupyter_client API only: the plain way, used where the faster classes below cannot be.
+    """
+
+    async def start_kernel(self, **kw: Any) -> None:
+        extra = kernel_env.get({})
+        if extra:
+            kw["env"] = {**(kw.get("env") or os.environ), **extra}
+        return await super().start_kernel(**kw)
+
+
+class UnixSocketKernelManager(RenderKernelManager):
+    """A RenderKernelManager whose kernel channels are Unix sockets in a folder of its own."""
+
+    socket_dir: str | None = None
+
+    async def _async_pre_start_kernel(self, **kw: Any):
+        if self.socket_dir is None:
+            self.socket_dir = tempfile.mkdtemp(prefix="drugflows-kernel-")
+            self.transport = "ipc"
+            self.ip = os.path.join(self.socket_dir, "channel")
+            self.connection_file = os.path.join(self.socket_dir, "connection.json")
+        return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self.socket_dir:
+            shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+
+class ForkProvisioner(LocalProvisioner):
+    """LocalProvisioner that has the zygote fork ``python -m ipykernel_launcher ...``."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        path = os.environ.get(ENV_VAR)
+        if not path or LAUNCHER_MODULE not in cmd:
+            return await super().launch_kernel(cmd, **kwargs)
+        # Kernel log at ERROR: no per-kernel start-up warnings in the render's output.
+        argv = [*cmd[cmd.index(LAUNCHER_MODULE) + 1 :], "--IPKernelApp.log_level=ERROR"]
+        env = {k: str(v) for k, v in (kwargs.get("env") or os.environ).items()}
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        try:
+            pid = _Client.fork_kernel(path, argv, cwd, env)
+        except (OSError, RuntimeError, ValueError):  # zygote gone: start the usual way
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process = ForkedProcess(pid)
+        self.pid = self.pgid = pid
+        self.cwd = cwd
+        return self.connection_info
+
+
+class ReadyClient(AsyncKernelClient):
+    """Ready as soon as the kernel answers kernel_info and IOPub delivers.
+
+    jupyter_client then drains IOPub until it stays quiet for 0.2 s; nbclient matches messages
+    to its own requests, so the drain only costs time (0.2 s a report).
+    """
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (60 if timeout is None else timeout)
+        while time.monotonic() < deadline:
+            self.kernel_info()
+            with contextlib.suppress(Empty):
+                reply = await self.shell_channel.get_msg(timeout=1)
+                if reply["msg_type"] == "kernel_info_reply":
+                    with contextlib.suppress(Empty):
+                        await self.iopub_channel.get_msg(timeout=0.2)
+                        self._handle_kernel_info_reply(reply)
+                        return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+        raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    wait_for_ready = _async_wait_for_ready
+
+
+class ForkingKernelManager(UnixSocketKernelManager):
+    """A UnixSocketKernelManager whose kernels the zygote forks."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.client_factory = ReadyClient
+
+    async def _async_pre_start_kernel(self, **kw: Any):
+        if self.provisioner is None:
+            self.provisioner = ForkProvisioner(
+                kernel_id=self.kernel_id or kw.get("kernel_id") or "",
+                kernel_spec=self.kernel_spec,
+                parent=self,
+            )
+        return await super()._async_pre_start_kernel(**kw)
+
+
+#: The private jupyter_client methods the classes above override or call, with a sample of the
+#: arguments each is called with: (class, method, is a coroutine, positional, keywords).
+PRIVATE_METHODS = (
+    (AsyncKernelManager, "_async_pre_start_kernel", True, (), {"cwd": "/", "env": {}}),
+    (AsyncKernelManager, "_async_cleanup_resources", True, (), {"restart": False}),
+    (AsyncKernelClient, "_async_wait_for_ready", True, (), {"timeout": 60.0}),
+    (AsyncKernelClient, "_async_is_alive", True, (), {}),
+    (AsyncKernelClient, "_handle_kernel_info_reply", False, ({},), {}),
+)
+#: Attributes of LocalProvisioner that ForkProvisioner sets in place of its own launch.
+PROVISIONER_ATTRIBUTES = ("process", "pid", "pgid", "cwd")
+
+
+@functools.cache
+def internals_problem() -> str | None:
+    """What is not as expected in the jupyter_client internals the classes above rely on, or None."""
+    for owner, name, coroutine, args, kwargs in PRIVATE_METHODS:
+        where = f"jupyter_client {owner.__name__}.{name}"
+        method = getattr(owner, name, None)
+        if not callable(method):
+            return f"{where} is missing"
+        if inspect.iscoroutinefunction(method) != coroutine:
+            return f"{where} is {'no longer' if coroutine else 'now'} a coroutine function"
+        try:
+            inspect.signature(method).bind(None, *args, **kwargs)
+        except (TypeError, ValueError) as exc:
+            return f"{where}{inspect.signature(method)} changed shape ({exc})"
+    missing = [a for a in PROVISIONER_ATTRIBUTES if not hasattr(LocalProvisioner, a)]
+    if missing:
+        return f"jupyter_client LocalProvisioner has no {', '.join(missing)}"
+    return None
+
+
+_warned = False
+
+
+def warn_if_plain(echo=print) -> None:
+    """Print one line, once per process, where the internals are not as expected (plain kernels)."""
+    global _warned
+    problem = available and internals_problem()
+    if problem and not _warned:
+        _warned = True
+        echo(
+            f"warning: {problem} (jupyter_client {jupyter_client.__version__}); "
+            "kernels start the plain way, without forking or Unix sockets (slower)"
+        )
+
+
+def kernel_manager_class() -> type[AsyncKernelManager]:
+    """The KernelManager class to hand to papermill.
 
     On Linux every kernel talks over Unix sockets in a private folder instead of TCP ports: the usual
     start picks free ports, closes them and hands them to the kernel, and a kernel started at the same
     moment by another worker can take one first ("Address already in use", papermill#511). Kernels
-    are forked from the zygote when one runs.
+    are forked from the zygote when one runs. Off Linux, or where the jupyter_client internals the
+    faster classes rely on are not as expected (:func:`internals_problem`), kernels start the plain way.
     """
-    if not available:
-        return None
-    import shutil
-    from queue import Empty
-
-    from jupyter_client.asynchronous import AsyncKernelClient
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_client.provisioning import LocalProvisioner
-
-    class UnixSocketKernelManager(AsyncKernelManager):
-        """An AsyncKernelManager whose kernel channels are Unix sockets in a folder of its own."""
-
-        socket_dir: str | None = None
-
-        async def _async_pre_start_kernel(self, **kw: Any):
-            if self.socket_dir is None:
-                self.socket_dir = tempfile.mkdtemp(prefix="drugflows-kernel-")
-                self.transport = "ipc"
-                self.ip = os.path.join(self.socket_dir, "channel")
-                self.connection_file = os.path.join(self.socket_dir, "connection.json")
-            return await super()._async_pre_start_kernel(**kw)
-
-        async def _async_cleanup_resources(self, restart: bool = False) -> None:
-            await super()._async_cleanup_resources(restart=restart)
-            if not restart and self.socket_dir:
-                shutil.rmtree(self.socket_dir, ignore_errors=True)
-
-    if not os.environ.get(ENV_VAR):
-        return UnixSocketKernelManager
-
-    class ForkProvisioner(LocalProvisioner):
-        """LocalProvisioner that has the zygote fork ``python -m ipykernel_launcher ...``."""
-
-        async def launch_kernel(self, cmd: list[str], **kwargs: Any):
-            path = os.environ.get(ENV_VAR)
-            if not path or LAUNCHER_MODULE not in cmd:
-                return await super().launch_kernel(cmd, **kwargs)
-            # Kernel log at ERROR: no per-kernel start-up warnings in the render's output.
-            argv = [*cmd[cmd.index(LAUNCHER_MODULE) + 1 :], "--IPKernelApp.log_level=ERROR"]
-            env = {k: str(v) for k, v in (kwargs.get("env") or os.environ).items()}
-            cwd = str(kwargs.get("cwd") or os.getcwd())
-            try:
-                pid = _Client.fork_kernel(path, argv, cwd, env)
-            except (OSError, RuntimeError, ValueError):  # zygote gone: start the usual way
-                return await super().launch_kernel(cmd, **kwargs)
-            self.process = ForkedProcess(pid)
-            self.pid = self.pgid = pid
-            self.cwd = cwd
-            return self.connection_info
-
-    class ReadyClient(AsyncKernelClient):
-        """Ready as soon as the kernel answers kernel_info and IOPub delivers.
-
-        jupyter_client then drains IOPub until it stays quiet for 0.2 s; nbclient matches messages
-        to its own requests, so the drain only costs time (0.2 s a report).
-        """
-
-        async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
-            deadline = time.monotonic() + (60 if timeout is None else timeout)
-            while time.monotonic() < deadline:
-                self.kernel_info()
-                with contextlib.suppress(Empty):
-                    reply = await self.shell_channel.get_msg(timeout=1)
-                    if reply["msg_type"] == "kernel_info_reply":
-                        with contextlib.suppress(Empty):
-                            await self.iopub_channel.get_msg(timeout=0.2)
-                            self._handle_kernel_info_reply(reply)
-                            return
-                if not await self._async_is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
-
-        wait_for_ready = _async_wait_for_ready
-
-    class ForkingKernelManager(UnixSocketKernelManager):
-        """A UnixSocketKernelManager whose kernels the zygote forks."""
-
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            self.client_factory = ReadyClient
-
-        async def _async_pre_start_kernel(self, **kw: Any):
-            if self.provisioner is None:
-                self.provisioner = ForkProvisioner(
-                    kernel_id=self.kernel_id or kw.get("kernel_id") or "",
-                    kernel_spec=self.kernel_spec,
-                    parent=self,
-                )
-            return await super()._async_pre_start_kernel(**kw)
-
-    return ForkingKernelManager
+    if not available or internals_problem():
+        return RenderKernelManager
+    return ForkingKernelManager if os.environ.get(ENV_VAR) else UnixSocketKernelManager

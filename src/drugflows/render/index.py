@@ -12,9 +12,7 @@ from pathlib import Path
 import jinja2
 
 from drugflows.render.html import TEMPLATES_DIR
-
-PROFILE_NOTEBOOK = "country_profile"
-REGION_NOTEBOOK = "region_profile"
+from drugflows.render.links import PROFILE_NOTEBOOK, REGION_NOTEBOOK
 
 
 def _profile_countries(reports: list[dict]) -> list[str]:

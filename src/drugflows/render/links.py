@@ -1,24 +1,30 @@
-"""Links between reports: the catalog reports that cover a country or region (the "reports that
-cover this country" sections of the country and region profiles)."""
+"""Links between reports: which reports of the catalog being rendered cover a profile's country or region.
+
+The runner computes them from the catalog (never the notebook) and passes them to the profile notebooks
+as the parameter :data:`PARAMETER`, a list of ``[title, href]`` pairs with hrefs relative to the
+profile's folder; so the links follow ``--catalog`` and the input key covers them.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
+import dataclasses
 
-from drugflows.domain.crops import crops_on_file
-from drugflows.domain.drugs import DRUGS
-from drugflows.domain.outcomes import PROGRAMS
-from drugflows.domain.seizures import unodc_series
+from drugflows.render.catalog import ReportSpec
+from drugflows.render.inputs import parameter_defaults
+
+PARAMETER = "related_reports"
+PROFILE_NOTEBOOK = "country_profile"
+REGION_NOTEBOOK = "region_profile"
 
 
-def related_reports(
-    specs: list, iso3: str, region: str | None, estimates: pd.DataFrame, unodc: pd.DataFrame
-) -> list[tuple[str, str]]:
-    """(title, link relative to a profile's folder) of the catalog reports that cover the country
-    (or, for ``iso3`` None, the region)."""
+def covering_reports(
+    specs: list[ReportSpec], iso3: str | None, region: str | None, crops: list[str], seized: set[str]
+) -> list[list[str]]:
+    """[title, href] of the reports of ``specs`` that cover the country ``iso3`` (or, for ``iso3``
+    None, the region), given the crops grown there and the drugs it reported seizing."""
+    from drugflows.domain.outcomes import PROGRAMS
+
     covered = []
-    crops = crops_on_file(estimates, iso3) if iso3 else []
-    seized = {d for d in DRUGS if iso3 and (unodc_series(unodc, d)["iso3"] == iso3).any()}
     for spec in specs:
         p = spec.parameters
         if spec.notebook == "partnership_outcomes":
@@ -35,12 +41,59 @@ def related_reports(
             )
         elif spec.notebook == "trafficking_flows":
             hit = p.get("drug") in seized
-        elif spec.notebook == "region_profile":
+        elif spec.notebook == REGION_NOTEBOOK:
             hit = region is not None and p.get("region") == region
-        elif spec.notebook == "country_profile":
+        elif spec.notebook == PROFILE_NOTEBOOK:
             hit = iso3 is None and spec.region == region
         else:
             hit = False
         if hit:
-            covered.append((spec.title, f"../{spec.notebook}/{spec.name}.html"))
+            covered.append([spec.title, f"../{spec.notebook}/{spec.name}.html"])
     return covered
+
+
+def related_reports(specs: list[ReportSpec], catalog: list[ReportSpec]) -> dict[str, list[list[str]]]:
+    """The links of every profile among ``specs`` to the reports of ``catalog`` that cover it, by
+    report key. A profile whose country or region the notebook will refuse gets none."""
+    profiles_to_link = [s for s in specs if s.notebook in (PROFILE_NOTEBOOK, REGION_NOTEBOOK)]
+    if not profiles_to_link:
+        return {}
+    from drugflows import params, tables
+    from drugflows.countries import region_groups
+    from drugflows.domain.crops import CROPS, crop_countries
+    from drugflows.domain.drugs import DRUGS
+    from drugflows.domain.seizures import unodc_series
+
+    countries = tables.load("countries")
+    estimates, unodc = tables.load("crop_estimates"), tables.load("unodc_seizures")
+    grown = {crop: set(crop_countries(estimates, crop)) for crop in CROPS}
+    seized_by = {drug: set(unodc_series(unodc, drug)["iso3"]) for drug in DRUGS}
+    region_of = countries.set_index("iso3")["region_group"]
+    links = {}
+    for spec in profiles_to_link:
+        chosen = {**parameter_defaults(spec.input_path), **spec.parameters}
+        try:
+            if spec.notebook == PROFILE_NOTEBOOK:
+                iso3 = params.country("country", chosen.get("country"), countries)
+                region = region_of[iso3]
+            else:
+                iso3 = None
+                region = params.choose("region", chosen.get("region"), region_groups(countries))
+        except params.ParameterError:
+            links[spec.key] = []
+            continue
+        crops = [crop for crop in CROPS if iso3 in grown[crop]]
+        seized = {drug for drug in DRUGS if iso3 and iso3 in seized_by[drug]}
+        links[spec.key] = covering_reports(catalog, iso3, region, crops, seized)
+    return links
+
+
+def with_related_reports(specs: list[ReportSpec], catalog: list[ReportSpec]) -> list[ReportSpec]:
+    """``specs`` with each profile's links to ``catalog`` in its runner parameters."""
+    links = related_reports(specs, catalog)
+    return [
+        dataclasses.replace(s, runner_parameters={**s.runner_parameters, PARAMETER: links[s.key]})
+        if s.key in links
+        else s
+        for s in specs
+    ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import json
 import multiprocessing
@@ -54,8 +53,9 @@ class Result:
     ipynb: str | None = None
     last_good_html: str | None = None
     region: str = ""
-    input_key: str = ""  # digest of notebook, parameters, helper code and data (see input_key)
+    input_key: str = ""  # digest of its notebook, parameters, code and the tables it read (input_key)
     skipped: bool = False  # unchanged since its last success: not rerun
+    tables: list[str] | None = None  # processed tables the report read (recorded by its kernel)
 
     @property
     def ok(self) -> bool:
@@ -130,42 +130,38 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-@functools.cache
-def _tree_digest(root: Path, patterns: tuple[str, ...]) -> str:
-    digest = hashlib.sha256()
-    files = sorted({f for pattern in patterns for f in root.rglob(pattern) if f.is_file()})
-    for path in files:
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def input_key(spec: ReportSpec, show_code: bool | None = None) -> str:
+def input_key(spec: ReportSpec, show_code: bool | None, table_names: list[str]) -> str:
     """Digest of everything a report's HTML depends on but the date and commit: the notebook, its
-    parameters, title and options, the helper code (``src/drugflows``, templates included) and
-    the processed data. A report whose key is unchanged since its last success is not rerun."""
+    parameters (the runner's too), title and options, the code it imports and the code and template
+    that shape the page (``inputs.code_files``), and the processed tables it reads (``table_names``:
+    their files and catalog entries). A report whose key is unchanged since its last success is not
+    rerun."""
+    from drugflows.render import inputs
+
     digest = hashlib.sha256()
     digest.update(spec.input_path.read_bytes())
     options = {
         "parameters": spec.parameters,
+        "runner_parameters": spec.runner_parameters,
         "title": spec.title,
         "theme": spec.theme,
         "region": spec.region,
         "show_code": spec.show_code if show_code is None else show_code,
     }
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
-    digest.update(_tree_digest(Path(__file__).parents[1], ("*.py", "*.j2", "*.json")).encode())
-    digest.update(_tree_digest(paths.PROCESSED_DIR, ("*",)).encode())
+    digest.update(inputs.files_digest(inputs.code_files(spec.input_path), inputs.PACKAGE_DIR).encode())
+    digest.update(inputs.tables_digest(table_names, paths.processed_dir()).encode())
     return digest.hexdigest()
 
 
 def unchanged(spec: ReportSpec, previous: dict | None, output_dir: Path, show_code: bool | None) -> bool:
-    """True if the report succeeded last time with the same input key and its files are there."""
+    """True if the report succeeded last time with the same input key, over the tables it read then,
+    and its files are there. A report with no tables on record (an older manifest) is rerun."""
     return bool(
         previous
         and previous.get("status") == "ok"
-        and previous.get("input_key") == input_key(spec, show_code)
+        and previous.get("tables") is not None
+        and previous.get("input_key") == input_key(spec, show_code, previous["tables"])
         and previous.get("html")
         and (output_dir / previous["html"]).exists()
     )
@@ -176,11 +172,13 @@ def render_one(
 ) -> Result:
     """Execute one report and write its notebook and HTML into ``output_dir/<notebook>/``.
 
-    The kernel is forked from the render's zygote where one runs (see ``forkserver``).
+    The kernel is forked from the render's zygote where one runs (see ``forkserver``); it logs the
+    processed tables it reads into a file of the scratch folder (``tables.TABLE_LOG_ENV``).
     """
     import nbformat
     import papermill
 
+    from drugflows import tables
     from drugflows.render import forkserver
     from drugflows.render.html import notebook_to_html
 
@@ -189,16 +187,17 @@ def render_one(
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-") as work:
         executed = Path(work) / f"{spec.name}.ipynb"
+        table_log = Path(work) / "tables.log"
         error = None
-        engine_kwargs = {}
-        if manager := forkserver.kernel_manager_class():
-            engine_kwargs["kernel_manager_class"] = manager
+        engine_kwargs = {"kernel_manager_class": forkserver.kernel_manager_class()}
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            table_log.write_text("")
+            env_token = forkserver.kernel_env.set({tables.TABLE_LOG_ENV: str(table_log)})
             try:
                 papermill.execute_notebook(
                     spec.input_path,
                     executed,
-                    parameters=spec.parameters,
+                    parameters={**spec.parameters, **spec.runner_parameters},
                     kernel_name=KERNEL_NAME,
                     cwd=spec.notebook_dir,
                     progress_bar=False,
@@ -214,7 +213,10 @@ def render_one(
                 if not kernel_never_started(exc):
                     break
                 error = f"{error} ({attempt} attempts)" if attempt > 1 else error
+            finally:
+                forkserver.kernel_env.reset(env_token)
         ok = error is None
+        table_names = sorted(set(table_log.read_text(encoding="utf-8").splitlines()) - {""})
         stem = spec.name if ok else f"{spec.name}.failed"
         result = Result(
             key=spec.key,
@@ -228,7 +230,8 @@ def render_one(
             finished="",
             error=error,
             region=spec.region,
-            input_key=input_key(spec, show_code),
+            input_key=input_key(spec, show_code, table_names),
+            tables=table_names,
         )
         if executed.exists():
             nb = nbformat.read(executed, as_version=4)
@@ -331,15 +334,20 @@ def render_all(
     fork_kernels: bool = True,
     force: bool = False,
     echo=print,
+    catalog: list[ReportSpec] | None = None,
 ) -> Summary:
     """Render every spec (in parallel), print a line per report, write the manifest and index.
 
     Reports unchanged since their last success (same :func:`input_key`) are skipped unless
     ``force``. ``executor``: any concurrent.futures executor (default: ``jobs`` worker processes).
     ``fork_kernels``: fork kernels from a preloaded zygote instead of starting a new Python each.
+    ``catalog``: the whole catalog the profiles link into (default: ``specs``; see ``links``).
     """
-    output_dir = Path(output_dir)
+    from drugflows.render import links
+
     start = time.perf_counter()
+    specs = links.with_related_reports(specs, specs if catalog is None else catalog)
+    output_dir = Path(output_dir)
     previous = read_manifest(output_dir)
     skipped = [] if force else [s for s in specs if unchanged(s, previous.get(s.key), output_dir, show_code)]
     to_run = [s for s in specs if s not in skipped]
@@ -360,6 +368,7 @@ def render_all(
         return summary
     from drugflows.render import forkserver
 
+    forkserver.warn_if_plain(echo)
     with forkserver.zygote() if fork_kernels else contextlib.nullcontext():
         summary = _render_all(to_run, output_dir, jobs, executor, show_code, echo, width)
     if kept:

@@ -22,7 +22,6 @@ from drugflows.domain.outcomes import (
 )
 from drugflows.domain.prices import latest_prices
 from drugflows.domain.seizures import seizures_by_drug
-from drugflows.render import catalog, links
 
 #: The processed tables the report reads, in the order its vintage table lists them.
 TABLES = (
@@ -126,10 +125,3 @@ def prices_table(price_table: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Formats of the organized crime scores table.
-
-
-def related_reports(
-    iso3: str, region: str | None, estimates: pd.DataFrame, unodc: pd.DataFrame
-) -> list[tuple[str, str]]:
-    """(title, link) of the catalog reports that cover the country."""
-    return links.related_reports(catalog.load_catalog(), iso3, region, estimates, unodc)

@@ -14,7 +14,6 @@ from drugflows.countries import members, names_by_code, region_groups
 from drugflows.domain.assistance import counternarcotics_assistance, greenbook_counternarcotics
 from drugflows.domain.outcomes import latest_value
 from drugflows.domain.seizures import seizures_by_drug, unodc_series, world_shares
-from drugflows.render import catalog, links
 
 #: The processed tables the report reads, in the order its vintage table lists them.
 TABLES = ("countries", "country_indicators", "unodc_seizures", "us_assistance")
@@ -119,8 +118,3 @@ def homicide_ranking(table: pd.DataFrame) -> pd.Series:
     """Latest homicide rate by member name, highest first (members without one left out)."""
     ranked = table.dropna(subset=["homicides_per_100k"]).set_index("country")["homicides_per_100k"]
     return ranked.sort_values(ascending=False)
-
-
-def related_reports(region: str, unodc: pd.DataFrame) -> list[tuple[str, str]]:
-    """(title, link) of the catalog reports that cover the region: its country profiles."""
-    return links.related_reports(catalog.load_catalog(), None, region, tables.load("crop_estimates"), unodc)
