@@ -232,3 +232,245 @@ class TestNoCodeFromTheCatalog:
             rf"drugflows: error: {re.escape(str(path))}: notebooks.us_demand.runs\[0\]", run.stderr
         )
         assert not (tmp_path / "o").exists()
+
+
+# --- item 2 ----------------------------------------------------------------------------------------
+
+ATTACKS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))")
+ATTACK = " ".join(ATTACKS) + ' "><b onmouseover=alert(1)>q'
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset")
+
+
+def dangers(page: str, allowed_scripts: tuple[str, ...] = ()) -> list[str]:
+    """Every script element (but ``allowed_scripts``), on* attribute and javascript:/vbscript:/
+    data:text/html address in ``page``, found by parsing it."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    found = [f"script {s.string!r:.60}" for s in soup.find_all("script") if s.string not in allowed_scripts]
+    found += [t.name for t in soup.find_all(["iframe", "object", "embed", "base", "form"])]
+    for tag in soup.find_all(True):
+        for name, value in tag.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else value or ""
+            if name.lower().startswith("on"):
+                found.append(f"{tag.name}[{name}={value!r}]")
+            plain = re.sub(r"[\x00-\x20]", "", value).lower()
+            if name.lower() in URL_ATTRIBUTES and plain.startswith(
+                ("javascript:", "vbscript:", "data:text/html")
+            ):
+                found.append(f"{tag.name}[{name}={value!r}]")
+    return found
+
+
+def visible_text(page: str) -> str:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(page, "html.parser").get_text()
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory):
+    """A good and a failing report whose free-text parameters, title, theme and region carry the
+    attacks, rendered by the command."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    tmp = tmp_path_factory.mktemp("attacked")
+    runs = [
+        {
+            "name": "xss",
+            "region": ATTACK,
+            "parameters": {
+                "program": ATTACK,
+                "country": "COL",
+                "start_year": 2000,
+                "outcomes": ["homicide_rate"],
+            },
+        },
+        {"name": "xss-failing", "parameters": {"program": "CARSI", "outcomes": [ATTACK]}},
+    ]
+    doc = {
+        "notebooks": {
+            "partnership_outcomes": {
+                "title": "Attack " + ATTACK + " {program}",
+                "theme": ATTACK,
+                "runs": runs,
+            }
+        }
+    }
+    path = tmp / "catalog.yml"
+    path.write_text(yaml.safe_dump(doc))
+    out = tmp / "reports"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "drugflows",
+            "render",
+            "--catalog",
+            str(path),
+            "--output",
+            str(out),
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return out, run
+
+
+class TestNoScriptFromAParameter:
+    """Item 2: text from a parameter, the catalog or a data file never becomes markup."""
+
+    def test_report_page_has_no_script_and_shows_the_text(self, attacked):
+        out, run = attacked
+        assert "ok      partnership_outcomes/xss " in run.stdout, run.stdout + run.stderr
+        page = (out / "partnership_outcomes" / "xss.html").read_text()
+        assert dangers(page) == []
+        text = visible_text(page)
+        for attack in ATTACKS:
+            # in the header's title, in the report's first heading, and in the table of contents
+            assert text.count(attack) >= 3, attack
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(page, "html.parser")
+        assert ATTACKS[0] in soup.select_one(".df-title").get_text()
+        assert ATTACKS[2] in soup.select_one("nav.df-toc li").get_text()
+        assert all(
+            ATTACK.split(" [x]")[0] in img["alt"] for img in soup.select("img[alt^='Chart: <script>']")
+        )
+        assert soup.select("img[alt^='Chart: <script>']"), "the figure titles carry the label into alt text"
+        policy = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        assert "script-src 'none'" in policy
+
+    def test_failure_page_has_no_script_and_shows_the_text(self, attacked):
+        out, run = attacked
+        assert "failed  partnership_outcomes/xss-failing" in run.stdout
+        page = (out / "partnership_outcomes" / "xss-failing.failed.html").read_text()
+        assert dangers(page) == []
+        from bs4 import BeautifulSoup
+
+        error = BeautifulSoup(page, "html.parser").select_one(".df-status-failed").get_text()
+        assert "This report failed: ParameterError: Unknown outcomes" in error and ATTACKS[0] in error
+
+    def test_index_has_only_its_own_script_and_shows_the_text(self, attacked):
+        from drugflows.render import index
+
+        out, _ = attacked
+        page = (out / "index.html").read_text()
+        assert dangers(page, allowed_scripts=index.SCRIPTS) == []
+        assert len(index.SCRIPTS) == 1 and index.SCRIPTS[0] in page  # the filter box still works
+        text = visible_text(page)
+        for attack in ATTACKS:
+            assert text.count(attack) >= 3, attack  # title, theme heading, parameters, error
+
+    def test_the_page_pass_removes_what_slips_through(self):
+        from drugflows.render.sanitize import clean_page
+
+        payloads = [
+            "<script>alert(1)</script>",
+            "<SCRIPT SRC=//evil/x.js></SCRIPT>",
+            "<img src=x onerror=alert(1)>",
+            "<img src=x OnError = 'alert(1)'>",
+            '<a href="jav&#x09;ascript:alert(1)">a</a>',
+            '<a href=" JaVaScRiPt:alert(1)">a</a>',
+            '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">a</a>',
+            '<a href="vbscript:msgbox(1)">a</a>',
+            "<svg onload=alert(1)><script>alert(1)</script></svg>",
+            '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+            "<object data=javascript:alert(1)></object>",
+            '<div style="background:url(javascript:alert(1))">s</div>',
+            '<div style="width: expression(alert(1))">s</div>',
+            '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+            '<base href="javascript:alert(1)//">',
+            '<form action="javascript:alert(1)"><button>b</button></form>',
+            "<!-- --!><img src=x onerror=alert(1)> -->",
+            "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></math>",
+            "<details open ontoggle=alert(1)>d</details>",
+            '<a href="//evil.example/x">protocol-relative</a>',
+        ]
+        page = "<html><head></head><body>" + "".join(payloads) + "<p>kept &amp; shown</p></body></html>"
+        cleaned = clean_page(page)
+        assert dangers(cleaned) == []
+        assert "evil" not in cleaned
+        assert "<p>kept &amp; shown</p>" in cleaned
+
+    def test_the_page_pass_keeps_what_the_template_emits(self):
+        from drugflows.render.sanitize import clean_page
+
+        page = (
+            '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><style>.a > b { color: red; }</style></head>'
+            '<body><h2 id="x">T</h2><nav class="df-toc"><a href="#x">T</a></nav>'
+            '<img src="data:image/png;base64,iVBOR" alt="Chart: a &lt;b&gt;">'
+            '<p class="df-figure-data"><a download="a.csv" '
+            'href="data:text/csv;charset=utf-8;base64,YQo=">CSV</a></p>'
+            '<table><tr><th>a</th><td>1 &lt; 2</td></tr></table><a href="../index.html">All</a>'
+            '<a href="https://www.cbp.gov/x">CBP</a></body></html>'
+        )
+        cleaned = clean_page(page)
+        for kept in [
+            "<!DOCTYPE html>",
+            "<style>.a > b { color: red; }</style>",
+            'src="data:image/png;base64,iVBOR" alt="Chart: a &lt;b&gt;"',
+            'download="a.csv" href="data:text/csv;charset=utf-8;base64,YQo="',
+            "<td>1 &lt; 2</td>",
+            'href="../index.html"',
+            'href="https://www.cbp.gov/x"',
+            'href="#x"',
+        ]:
+            assert kept in cleaned, kept
+
+    def test_markdown_outputs_show_raw_html_and_unsafe_links_as_text(self):
+        from drugflows.render.sanitize import markdown_output_to_html
+
+        html = markdown_output_to_html(
+            "## " + ATTACK + "\n\n- [CBP](https://www.cbp.gov) and [r](../x/y.html)<br>next"
+        )
+        assert dangers(html) == []
+        text = visible_text(html)
+        assert all(attack in text for attack in ATTACKS)
+        assert '<a href="https://www.cbp.gov">CBP</a>' in html and '<a href="../x/y.html">r</a>' in html
+        assert "<br>next" in html
+
+    def test_report_table_escapes_cells_and_column_names(self, monkeypatch):
+        import pandas as pd
+
+        from drugflows import report
+
+        shown = []
+        monkeypatch.setattr(report, "display", shown.append)
+        report.table(pd.DataFrame({ATTACKS[0]: [ATTACKS[1]], "n": [1.5]}), {"n": "{:,.1f}"})
+        html = shown[0].to_html()
+        assert dangers(html) == []
+        assert ATTACKS[0] in visible_text(html) and ATTACKS[1] in visible_text(html)
+
+    def test_literal_text_shows_as_written_in_markdown(self):
+        from drugflows import report
+        from drugflows.render.sanitize import markdown_output_to_html
+
+        html = markdown_output_to_html(f"Programme: {report.literal(ATTACK + ' *x* $1$ | `c`')}")
+        assert ATTACK + " *x* $1$ | `c`" in visible_text(html)
+
+    def test_csv_download_defuses_spreadsheet_formulas(self):
+        import base64
+
+        import pandas as pd
+
+        from drugflows import plotting
+
+        data = pd.DataFrame(
+            {"program": ['=HYPERLINK("http://x","y")', "@SUM(A1)", "Plan"], "usd": [-1.5, 2.0, 3.0]}
+        )
+        link = plotting.csv_link(data, "Programme <b>")
+        text = base64.b64decode(re.search(r"base64,([^\"]+)", link).group(1)).decode()
+        assert text.splitlines() == [
+            "program,usd",
+            '"\'=HYPERLINK(""http://x"",""y"")",-1.5',
+            "'@SUM(A1),2.0",
+            "Plan,3.0",
+        ]
+        assert 'download="programme-b.csv"' in link

@@ -135,15 +135,38 @@ def _in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
+#: First characters that make a spreadsheet read a CSV cell as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value):
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def _no_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with text cells, column names and index labels that a spreadsheet would run as a
+    formula (``=HYPERLINK(...)``, ``@SUM(...)``) prefixed with an apostrophe; numbers untouched."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(_defuse)
+    frame.columns = frame.columns.map(_defuse) if frame.columns.nlevels == 1 else frame.columns
+    text_index = pd.api.types.is_object_dtype(frame.index) or pd.api.types.is_string_dtype(frame.index)
+    if frame.index.nlevels == 1 and text_index:
+        frame.index = frame.index.map(_defuse)
+    return frame
+
+
 def csv_link(data, title: str) -> str:
-    """An HTML link that downloads ``data`` as a CSV file embedded in the page (a data URI)."""
+    """An HTML link that downloads ``data`` as a CSV file embedded in the page (a data URI); text
+    cells that a spreadsheet would run as formulas are defused (see :func:`_no_formulas`)."""
     import base64
     import html
     import re
 
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     keep_index = not isinstance(frame.index, pd.RangeIndex)
-    text = frame.to_csv(index=keep_index, lineterminator="\n")
+    text = _no_formulas(frame).to_csv(index=keep_index, lineterminator="\n")
     name = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] + ".csv"
     encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
     return (

@@ -7,14 +7,20 @@ import base64
 import hashlib
 import io
 import itertools
+import re
 from pathlib import Path
 
 import jinja2
 
 from drugflows.render.html import TEMPLATES_DIR
+from drugflows.render.sanitize import clean_page
 
 PROFILE_NOTEBOOK = "country_profile"
 REGION_NOTEBOOK = "region_profile"
+INDEX_TEMPLATE = TEMPLATES_DIR / "site" / "index.html.j2"
+#: The index's own scripts (the filter box), exactly as the template writes them: the only
+#: scripts the page keeps (see sanitize.clean_page) and runs (its Content-Security-Policy).
+SCRIPTS = tuple(re.findall(r"<script>(.*?)</script>", INDEX_TEMPLATE.read_text(encoding="utf-8"), re.S))
 
 
 def _profile_countries(reports: list[dict]) -> list[str]:
@@ -89,7 +95,7 @@ def render_index(manifest: dict, output_dir: Path | None = None) -> str:
     failed = sum(r["status"] != "ok" for r in reports)
     profiled = _profile_countries(reports)
     map_uri = profile_map(profiled, output_dir / ".cache" if output_dir else None) if profiled else None
-    return env.get_template("index.html.j2").render(
+    page = env.get_template("index.html.j2").render(
         groups=groups,
         regions=by_region(reports),
         total=len(reports),
@@ -99,3 +105,4 @@ def render_index(manifest: dict, output_dir: Path | None = None) -> str:
         map_uri=map_uri,
         profiled=len(profiled),
     )
+    return clean_page(page, SCRIPTS)
