@@ -474,3 +474,447 @@ class TestNoScriptFromAParameter:
             "Plan,3.0",
         ]
         assert 'download="programme-b.csv"' in link
+
+
+# --- item 6 ----------------------------------------------------------------------------------------
+
+
+def make_notebook(folder: Path, name: str, *cells: str, parameters: str = "marker = ''") -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]})]
+    nb.cells += [nbformat.v4.new_code_cell(c) for c in cells]
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+QUICK = "print('quick')"
+RECORD = (
+    "import json, os, sys\n"
+    "if marker:\n"
+    "    info = {'pid': os.getpid(), 'ppid': os.getppid(), 'argv': sys.argv,\n"
+    "            'zygote': os.environ.get('DRUGFLOWS_KERNEL_ZYGOTE')}\n"
+    "    open(marker + '.tmp', 'w').write(json.dumps(info)); os.replace(marker + '.tmp', marker)"
+)
+
+
+def specs_for(tmp_path: Path, text: str):
+    path = tmp_path / "catalog.yml"
+    path.write_text(text)
+    return catalog.load_catalog(path, tmp_path / "notebooks")
+
+
+def wait_for(predicate, seconds: float = 120, step: float = 0.2):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(step)
+    return predicate()
+
+
+class TestTheRunnerSurvivesItsOwnFailures:
+    """Item 6: hung reports, killed workers, a killed render and stray writes are contained."""
+
+    def test_a_hung_cell_fails_its_report_after_timeout_seconds(self, tmp_path):
+        import json
+        import time
+
+        from drugflows.render import runner, workers
+
+        notebooks = tmp_path / "notebooks"
+        marker = tmp_path / "kernel.json"
+        make_notebook(notebooks, "hangs", RECORD, "import time\ntime.sleep(300)")
+        make_notebook(notebooks, "quick", QUICK)
+        specs = specs_for(
+            tmp_path,
+            f"notebooks:\n  hangs:\n    timeout_seconds: 3\n    runs:\n      - name: hung\n"
+            f"        parameters: {{marker: {str(marker)!r}}}\n  quick:\n    runs:\n      - name: quick\n",
+        )
+        out = tmp_path / "reports"
+        lines = []
+        start = time.monotonic()
+        summary = runner.render_all(specs, out, jobs=2, fork_kernels=False, echo=lines.append)
+        assert time.monotonic() - start < 90
+        by_key = {r.key: r for r in summary.results}
+        assert by_key["quick/quick"].ok
+        hung = by_key["hangs/hung"]
+        assert hung.status == "failed"
+        assert hung.error == (
+            "CellTimeoutError: cell 3 still running after 3 s (timeout_seconds in the catalog); "
+            "the kernel was stopped"
+        )
+        assert (out / "hangs" / "hung.failed.html").exists() and not (out / "hangs" / "hung.html").exists()
+        kernel = json.loads(marker.read_text())["pid"]
+        assert wait_for(lambda: not workers.pid_alive(kernel), 20), "the hung kernel was stopped"
+
+    def test_a_killed_worker_fails_only_its_own_report(self, tmp_path):
+        import json
+
+        from drugflows.render import runner
+
+        notebooks = tmp_path / "notebooks"
+        # A plain kernel is its worker's child: it kills the worker, then itself.
+        make_notebook(
+            notebooks, "killer", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nos._exit(0)"
+        )
+        make_notebook(notebooks, "quick", QUICK)
+        make_notebook(notebooks, "quick_after", QUICK)
+        text = (
+            "notebooks:\n  quick:\n    runs:\n      - name: before\n"
+            "  killer:\n    runs:\n      - name: killer\n"
+            "  quick_after:\n    runs:\n      - name: quick_after\n"
+        )
+        specs = specs_for(tmp_path, text)
+        out = tmp_path / "reports"
+        lines = []
+        summary = runner.render_all(specs, out, jobs=1, fork_kernels=False, echo=lines.append)
+        status = {r.key: (r.status, r.error) for r in summary.results}
+        assert status["quick/before"] == ("ok", None) and status["quick_after/quick_after"] == ("ok", None)
+        assert status["killer/killer"][0] == "failed"
+        assert re.fullmatch(
+            r"worker crashed: WorkerDied: the worker process \(pid \d+\) was killed by SIGKILL before the "
+            r"report finished",
+            status["killer/killer"][1],
+        ), status
+        manifest = json.loads((out / "manifest.json").read_text())["reports"]
+        assert {k: v["status"] for k, v in manifest.items()} == {
+            "quick/before": "ok",
+            "killer/killer": "failed",
+            "quick_after/quick_after": "ok",
+        }
+        assert "3 reports in" in lines[-1] and "2 ok, 1 failed" in lines[-1]
+        assert not list(out.glob("*/.work-*"))  # the dead worker's scratch folder is gone
+
+    def test_the_executor_survives_a_dead_worker(self):
+        import os
+        import signal
+
+        from drugflows.render import workers
+
+        def task(n):
+            if n == 1:
+                os.kill(os.getpid(), signal.SIGKILL)
+            if n == 2:
+                raise ValueError("two")
+            return n * 10
+
+        executor = workers.ProcessPerReport(2)
+        futures = [executor.submit(task, n) for n in range(5)]
+        executor.shutdown(wait=True)
+        assert [futures[n].result() for n in (0, 3, 4)] == [0, 30, 40]
+        with pytest.raises(workers.WorkerDied, match=r"was killed by SIGKILL"):
+            futures[1].result()
+        with pytest.raises(ValueError, match="two"):
+            futures[2].result()
+
+    def test_when_the_render_dies_its_zygote_workers_and_kernels_die_and_the_next_render_cleans_up(
+        self, tmp_path
+    ):
+        import json
+        import os
+        import shutil
+        import subprocess
+        import sys
+        import tempfile
+
+        from drugflows.render import workers
+
+        notebooks = tmp_path / "notebooks"
+        marker = tmp_path / "kernel.json"
+        make_notebook(notebooks, "sleeper", RECORD, "import time\ntime.sleep(300)")
+        (tmp_path / "catalog.yml").write_text(
+            "notebooks:\n  sleeper:\n    runs:\n      - name: s\n"
+            f"        parameters: {{marker: {str(marker)!r}}}\n"
+        )
+        out = tmp_path / "reports"
+        driver = tmp_path / "driver.py"
+        driver.write_text(
+            "import sys\nfrom drugflows.render import catalog, runner\n"
+            "specs = catalog.load_catalog(sys.argv[1], sys.argv[2])\n"
+            "runner.render_all(specs, output_dir=sys.argv[3], jobs=1)\n"
+        )
+        private_tmp = tempfile.mkdtemp(prefix="df-")  # short: Unix socket paths are limited
+        try:
+            render = subprocess.Popen(
+                [sys.executable, str(driver), str(tmp_path / "catalog.yml"), str(notebooks), str(out)],
+                env={**os.environ, "TMPDIR": private_tmp},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            info = wait_for(lambda: marker.exists() and json.loads(marker.read_text()), 180)
+            assert info, "the sleeping report started"
+            children = [
+                int(pid)
+                for task in Path(f"/proc/{render.pid}/task").iterdir()
+                for pid in (task / "children").read_text().split()
+            ]
+            zygote = info["ppid"]
+            assert zygote in children and len(children) >= 2  # the zygote and the worker
+            render.kill()
+            render.wait()
+            for pid in [*children, info["pid"]]:
+                assert wait_for(lambda pid=pid: not workers.pid_alive(pid), 15), (
+                    f"process {pid} outlived the render"
+                )
+            scratch = list(out.glob("sleeper/.work-*"))
+            kernel_folder = Path(info["argv"][info["argv"].index("-f") + 1]).parent
+            zygote_folder = Path(info["zygote"]).parent
+            assert scratch and kernel_folder.exists() and zygote_folder.exists()  # what the kill left
+            expected, removed = {*scratch, kernel_folder, zygote_folder}, set()
+            # the next render's clean-up (a socket may take a moment to be released by the dead)
+            wait_for(
+                lambda: (
+                    removed.update(workers.clean_leftovers(out, tmp_dir=private_tmp, grace_s=0))
+                    or removed >= expected
+                ),
+                10,
+            )
+            assert removed == expected
+            assert not list(out.glob("sleeper/.work-*")) and os.listdir(private_tmp) == []
+        finally:
+            if render.poll() is None:
+                render.kill()
+            shutil.rmtree(private_tmp, ignore_errors=True)
+
+    def test_a_report_that_writes_into_the_processed_data_is_not_a_success(self, tmp_path, monkeypatch):
+        import shutil
+
+        from drugflows import paths
+        from drugflows.render import runner
+
+        processed = tmp_path / "processed"
+        shutil.copytree(paths.PROCESSED_DIR, processed)
+        monkeypatch.setattr(paths, "PROCESSED_DIR", processed)
+        notebooks = tmp_path / "notebooks"
+        make_notebook(
+            notebooks,
+            "writer",
+            "open(target + '/cbp_seizures_monthly.csv', 'a').write('x')",
+            parameters="target = ''",
+        )
+        specs = specs_for(
+            tmp_path,
+            f"notebooks:\n  writer:\n    runs:\n      - parameters: {{target: {str(processed)!r}}}\n",
+        )
+        out = tmp_path / "reports"
+        summary = runner.render_all(specs, out, jobs=1, fork_kernels=False, echo=lambda _: None)
+        (result,) = summary.results
+        assert result.status == "failed"
+        assert result.error.startswith(
+            f"the processed data changed while this report ran ({processed}: cbp_seizures_monthly.csv); "
+            "a report must not write there"
+        )
+        assert not list((out / "writer").glob("*[!d].html")) and list((out / "writer").glob("*.failed.html"))
+
+    @pytest.mark.parametrize(
+        ("jobs", "message"), [("0", "got '0'"), ("two", "got 'two'"), ("-3", "got '-3'")]
+    )
+    def test_jobs_must_be_a_positive_whole_number(self, tmp_path, jobs, message):
+        import subprocess
+        import sys
+
+        run = subprocess.run(
+            [sys.executable, "-m", "drugflows", "render", "--jobs", jobs, "--output", str(tmp_path / "o")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 2
+        assert f"argument --jobs/-j: must be a positive whole number, {message}" in run.stderr
+        assert not (tmp_path / "o").exists()
+
+    def test_jobs_are_capped_by_cores_and_memory(self, monkeypatch):
+        import os
+
+        from drugflows.render import workers
+
+        notes = []
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
+        monkeypatch.setattr(workers, "_available_memory", lambda: 3 * workers.WORKER_MEMORY_BYTES + 1)
+        assert workers.effective_jobs(64, notes.append) == 2
+        monkeypatch.setattr(workers, "_available_memory", lambda: workers.WORKER_MEMORY_BYTES)
+        assert workers.effective_jobs(2, notes.append) == 1
+        assert notes == [
+            "--jobs 64 capped to 2 (2 cores, 2.1 GB of memory available)",
+            "--jobs 2 capped to 1 (2 cores, 0.7 GB of memory available)",
+        ]
+        with pytest.raises(ValueError, match="--jobs must be a positive whole number, got 0"):
+            workers.effective_jobs(0)
+
+
+# --- item 7 ----------------------------------------------------------------------------------------
+
+
+def drugflows(*args: str):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "drugflows", *args], capture_output=True, text=True, timeout=600
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+ONE_REPORT = (
+    "notebooks:\n  us_demand:\n    runs:\n      - name: cocaine\n        parameters: {drug: cocaine}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def earlier_output(tmp_path_factory) -> tuple[Path, Path]:
+    """(catalog, output folder holding one good report rendered before the trouble)."""
+    tmp = tmp_path_factory.mktemp("earlier")
+    cat = tmp / "catalog.yml"
+    cat.write_text(ONE_REPORT)
+    out = tmp / "reports"
+    run = drugflows("render", "--catalog", str(cat), "--output", str(out))
+    assert run.returncode == 0, run.stdout + run.stderr
+    return cat, out
+
+
+class TestFileSystemTroubleOnTheRenderSide:
+    """Item 7: the command names the path and the problem, exits 2, and leaves earlier outputs."""
+
+    def refused(self, run, *expected: str) -> None:
+        assert run.returncode == 2, run.stdout + run.stderr
+        assert "Traceback" not in run.stderr, run.stderr
+        for text in expected:
+            assert text in run.stderr, run.stderr
+
+    def test_output_folder_is_a_file(self, tmp_path, earlier_output):
+        cat, _ = earlier_output
+        target = tmp_path / "reports"
+        target.write_text("not a folder")
+        self.refused(
+            drugflows("render", "--catalog", str(cat), "--output", str(target)),
+            f"drugflows: error: {target}: is a file, not a folder",
+        )
+        assert target.read_text() == "not a folder"
+
+    def test_notebook_folder_is_a_file(self, tmp_path, earlier_output):
+        import shutil
+
+        cat, earlier = earlier_output
+        out = tmp_path / "reports"
+        shutil.copytree(earlier, out)
+        shutil.rmtree(out / "us_demand")
+        (out / "us_demand").write_text("in the way")
+        before = tree(out)
+        self.refused(
+            drugflows("render", "--catalog", str(cat), "--output", str(out), "--force"),
+            f"{out / 'us_demand'}: is a file, not a folder",
+        )
+        assert tree(out) == before
+
+    def test_output_folder_is_a_symlink_loop(self, tmp_path, earlier_output):
+        cat, _ = earlier_output
+        (tmp_path / "a").symlink_to(tmp_path / "b")
+        (tmp_path / "b").symlink_to(tmp_path / "a")
+        self.refused(
+            drugflows("render", "--catalog", str(cat), "--output", str(tmp_path / "a")),
+            f"{tmp_path / 'a'}: the output folder is a symbolic link loop",
+        )
+        self.refused(
+            drugflows("render", "--catalog", str(cat), "--output", str(tmp_path / "a" / "reports")),
+            f"{tmp_path / 'a' / 'reports'}: cannot create the output folder (a symbolic link loop)",
+        )
+
+    def test_read_only_output_folder(self, tmp_path, earlier_output):
+        import shutil
+        import subprocess
+        import sys
+
+        cat, earlier = earlier_output
+        out = tmp_path / "reports"
+        shutil.copytree(earlier, out)
+        before = tree(out)
+        # A read-only bind mount in a private mount namespace (root ignores permission bits).
+        script = (
+            f"mount --bind {out} {out} && mount -o remount,bind,ro {out} && "
+            f"{sys.executable} -m drugflows render --catalog {cat} --output {out} --force"
+        )
+        if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
+            pytest.skip("unshare -m is not permitted here: no read-only mount to test with")
+        run = subprocess.run(
+            ["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=600
+        )
+        self.refused(
+            run, f"drugflows: error: {out}: cannot write into the output folder (read-only file system)"
+        )
+        assert tree(out) == before
+
+    @pytest.mark.parametrize(
+        ("content", "problem"),
+        [
+            (b'{"reports": {', "the manifest is not valid JSON (Expecting property name"),
+            (b"[1, 2]", "the manifest is not a mapping with a 'reports' mapping"),
+            (b'{"reports": []}', "the manifest is not a mapping with a 'reports' mapping"),
+            (b"\xff\xfe{}", "the manifest is not UTF-8 text (byte 0)"),
+        ],
+    )
+    def test_corrupt_manifest_stops_the_render_before_anything_changes(
+        self, tmp_path, earlier_output, content, problem
+    ):
+        import shutil
+
+        cat, earlier = earlier_output
+        out = tmp_path / "reports"
+        shutil.copytree(earlier, out)
+        (out / "manifest.json").write_bytes(content)
+        before = tree(out)
+        self.refused(
+            drugflows("render", "--catalog", str(cat), "--output", str(out), "--force"),
+            f"drugflows: error: {out / 'manifest.json'}: {problem}",
+            "nothing in the output folder was changed",
+        )
+        assert tree(out) == before
+
+    def test_manifest_that_is_a_folder(self, tmp_path, earlier_output):
+        import shutil
+
+        cat, earlier = earlier_output
+        out = tmp_path / "reports"
+        shutil.copytree(earlier, out)
+        (out / "manifest.json").unlink()
+        (out / "manifest.json").mkdir()
+        self.refused(
+            drugflows("render", "--catalog", str(cat), "--output", str(out)),
+            f"{out / 'manifest.json'}: cannot read the manifest (a folder, not a file)",
+        )
+
+    def test_a_bad_manifest_entry_is_skipped_with_a_note(self, tmp_path, earlier_output):
+        import json
+        import shutil
+
+        cat, earlier = earlier_output
+        out = tmp_path / "reports"
+        shutil.copytree(earlier, out)
+        manifest = json.loads((out / "manifest.json").read_text())
+        good = manifest["reports"]["us_demand/cocaine"]
+        manifest["reports"]["x/bad"] = {"notebook": "x", "title": ["not", "text"]}
+        manifest["reports"]["x/evil"] = {**good, "key": "x/evil", "html": "javascript:alert(1)"}
+        manifest["reports"]["x/list"] = [1, 2]
+        (out / "manifest.json").write_text(json.dumps(manifest))
+        run = drugflows("render", "--catalog", str(cat), "--output", str(out))
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert (
+            f"note: {out / 'manifest.json'}: entry 'x/bad' skipped ('title' is list ['not', 'text'])"
+            in run.stdout
+        )
+        assert "entry 'x/evil' skipped ('html' = 'javascript:alert(1)' is not a report file" in run.stdout
+        assert "entry 'x/list' skipped (not a mapping but list)" in run.stdout
+        index = visible_text((out / "index.html").read_text())
+        assert "3 manifest entries skipped (unreadable)" in index and "x/evil: 'html' =" in index
+        assert "skip    us_demand/cocaine" in run.stdout  # the good one is still recognised
+        kept = json.loads((out / "manifest.json").read_text())["reports"]
+        assert kept["x/list"] == [1, 2]  # kept as it was, not lost

@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
+import errno
 import functools
 import hashlib
 import json
@@ -23,12 +24,14 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from drugflows import paths
 from drugflows._io import atomic_write_text
-from drugflows.render.catalog import ReportSpec
+from drugflows.render import workers
+from drugflows.render.catalog import DEFAULT_TIMEOUT_S, ReportSpec
 
 KERNEL_NAME = "python3"
 MANIFEST = "manifest.json"
@@ -122,12 +125,89 @@ def kernel_never_started(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and str(exc).startswith(_KERNEL_START_FAILURES)
 
 
-def _error_text(exc: BaseException) -> str:
+class RenderError(ValueError):
+    """The render cannot start or finish writing (output folder, manifest): the message names the
+    path and the problem, and nothing already in the output folder has been changed."""
+
+
+def _error_text(exc: BaseException, timeout_s: float | None = None) -> str:
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
         return f"{exc.ename}: {exc.evalue} (cell {exc.cell_index})"
+    if isinstance(exc, CellTimeoutError):
+        cell = _last_started_cell(_KeepingEngine.current)
+        return (
+            f"CellTimeoutError: {'cell ' + str(cell) if cell is not None else 'a cell'} still running after "
+            f"{timeout_s:g} s (timeout_seconds in the catalog); the kernel was stopped"
+        )
     return f"{type(exc).__name__}: {exc}"
+
+
+class _KeepingEngine:
+    """Papermill's nbclient engine that keeps the notebook it runs, so that a run stopped by
+    something other than a cell's error (a timeout, a kernel that died) still gets a failure page
+    with the outputs so far. Papermill saves only on success or a cell's error."""
+
+    current = None  # the NotebookExecutionManager of the report running in this process
+
+
+@functools.cache
+def _engine() -> str:
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class KeepingEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            _KeepingEngine.current = nb_man
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    papermill_engines.register("drugflows", KeepingEngine)
+    return "drugflows"
+
+
+def _last_started_cell(nb_man) -> int | None:
+    """Index of the last cell papermill started, if any."""
+    started = None
+    with contextlib.suppress(Exception):
+        for index, cell in enumerate(nb_man.nb.cells):
+            if cell.metadata.get("papermill", {}).get("start_time"):
+                started = index
+    return started
+
+
+def _save_interrupted(executed: Path, error: str) -> None:
+    """Write the notebook of a run that stopped without papermill saving it (see _KeepingEngine),
+    with ``error`` as an error output of the cell that was running."""
+    import nbformat
+
+    nb_man, _KeepingEngine.current = _KeepingEngine.current, None
+    if nb_man is None or executed.exists():
+        return
+    with contextlib.suppress(Exception):
+        cell = _last_started_cell(nb_man)
+        if cell is not None:
+            name, _, value = error.partition(": ")
+            nb_man.nb.cells[cell].outputs.append(
+                nbformat.v4.new_output("error", ename=name, evalue=value, traceback=[error])
+            )
+        nbformat.write(nb_man.nb, executed)
+
+
+def processed_snapshot(folder: Path | None = None) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file in the processed data folder (cheap to take)."""
+    folder = Path(folder or paths.PROCESSED_DIR)
+    found = {}
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            info = path.lstat()
+            found[path.relative_to(folder).as_posix()] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
 @functools.cache
@@ -187,12 +267,15 @@ def render_one(
     out_dir = Path(output_dir) / spec.notebook
     out_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-") as work:
+    timeout_s = getattr(spec, "timeout_seconds", DEFAULT_TIMEOUT_S)
+    prefix = f"{workers.SCRATCH_PREFIX}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=prefix) as work:
         executed = Path(work) / f"{spec.name}.ipynb"
         error = None
-        engine_kwargs = {}
+        engine_kwargs = {"execution_timeout": timeout_s}
         if manager := forkserver.kernel_manager_class():
             engine_kwargs["kernel_manager_class"] = manager
+        data_before = processed_snapshot()
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
             try:
                 papermill.execute_notebook(
@@ -205,15 +288,24 @@ def render_one(
                     log_output=False,
                     request_save_on_cell_execute=False,
                     shutdown_kernel="immediate",
+                    engine_name=_engine(),
                     **engine_kwargs,
                 )
                 error = None
                 break
             except Exception as exc:  # noqa: BLE001 - any failure is this report's, not the batch's
-                error = _error_text(exc)
+                error = _error_text(exc, timeout_s)
                 if not kernel_never_started(exc):
+                    _save_interrupted(executed, error)
                     break
                 error = f"{error} ({attempt} attempts)" if attempt > 1 else error
+        if changed := _changed(data_before, processed_snapshot()):
+            shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+            error = (
+                f"the processed data changed while this report ran ({paths.PROCESSED_DIR}: {shown}); "
+                "a report must not write there, so it is not recorded as a success"
+                + (f"; besides: {error}" if error else "")
+            )
         ok = error is None
         stem = spec.name if ok else f"{spec.name}.failed"
         result = Result(
@@ -265,12 +357,16 @@ def render_one(
 
 
 def default_executor(jobs: int) -> cf.Executor:
-    """Worker processes; forked on Linux so they inherit the imported papermill and nbconvert."""
-    method = "fork" if sys.platform.startswith("linux") else None
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    """Worker processes; forked on Linux so they inherit the imported papermill and nbconvert, one
+    per report there (a killed worker fails its own report only) and dying with the render."""
+    if sys.platform.startswith("linux"):
+        return workers.ProcessPerReport(jobs)
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(None))
 
 
 def _crashed(spec: ReportSpec, exc: BaseException | None, error: str | None = None) -> Result:
+    if error is None and isinstance(exc, BrokenProcessPool):
+        error = f"worker crashed: the worker pool broke ({exc}); this report may not have run"
     return Result(
         key=spec.key,
         notebook=spec.notebook,
@@ -340,7 +436,16 @@ def render_all(
     """
     output_dir = Path(output_dir)
     start = time.perf_counter()
+    if executor is None:
+        jobs = workers.effective_jobs(jobs, echo)
+    check_output(output_dir, sorted({s.notebook for s in specs}))
     previous = read_manifest(output_dir)
+    from drugflows.render.index import entry_problem
+
+    for key, entry in previous.items():
+        if (problem := entry_problem(key, entry)) is not None:
+            echo(f"note: {output_dir / MANIFEST}: entry {key!r} skipped ({problem}); the index leaves it out")
+    previous = {k: v for k, v in previous.items() if entry_problem(k, v) is None}
     skipped = [] if force else [s for s in specs if unchanged(s, previous.get(s.key), output_dir, show_code)]
     to_run = [s for s in specs if s not in skipped]
     width = max((len(s.key) for s in specs), default=0)
@@ -376,7 +481,8 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Su
     import drugflows.render.html  # noqa: F401
 
     output_dir.mkdir(parents=True, exist_ok=True)
-    clean_scratch(output_dir)
+    for leftover in workers.clean_leftovers(output_dir):
+        echo(f"removed {leftover}, left by an earlier render that was killed")
     commit = git_commit()
     start = time.perf_counter()
     own = executor is None
@@ -393,6 +499,11 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Su
                     result = future.result()
                 except Exception as exc:  # noqa: BLE001 - a dead worker fails its report only
                     result = _crashed(spec, exc)
+                    if isinstance(exc, workers.WorkerDied):
+                        for work in (output_dir / spec.notebook).glob(f"{workers.SCRATCH_PREFIX}{exc.pid}-*"):
+                            shutil.rmtree(work, ignore_errors=True)
+                    if (output_dir / spec.notebook / f"{spec.name}.html").exists():
+                        result.last_good_html = f"{spec.notebook}/{spec.name}.html"
                 results.append(result)
                 line = f"{result.status:<7} {result.key:<{width}} {result.seconds:6.1f} s"
                 echo(line + (f"  {result.error}" if result.error else ""))
@@ -432,13 +543,81 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Su
 
 
 def read_manifest(output_dir: Path) -> dict[str, dict]:
+    """The ``reports`` of the output folder's manifest ({} if there is none yet).
+
+    RenderError if the file cannot be read or is not a manifest: rewriting it would lose the record
+    of every earlier report, so the render stops before changing anything. Single bad entries are
+    kept as they are and skipped by the index (see ``index.entry_problem``).
+    """
     path = Path(output_dir) / MANIFEST
-    if not path.exists():
-        return {}
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get("reports", {})
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
+    except UnicodeDecodeError as exc:
+        raise RenderError(f"{path}: the manifest is not UTF-8 text (byte {exc.start}); {_KEPT}") from None
+    except OSError as exc:
+        raise RenderError(f"{path}: cannot read the manifest ({describe(exc)}); {_KEPT}") from None
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise RenderError(f"{path}: the manifest is not valid JSON ({exc}); {_KEPT}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("reports", {}), dict):
+        raise RenderError(f"{path}: the manifest is not a mapping with a 'reports' mapping; {_KEPT}")
+    return doc.get("reports", {})
+
+
+_KEPT = "fix or move it away and render again; nothing in the output folder was changed"
+
+
+def describe(exc: OSError) -> str:
+    """A plain description of a file-system error."""
+    plain = {
+        errno.ELOOP: "a symbolic link loop",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.EROFS: "read-only file system",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+        errno.ENOSPC: "no space left on the device",
+        errno.EISDIR: "a folder, not a file",
+    }
+    return plain.get(exc.errno, exc.strerror or str(exc))
+
+
+def check_output(output_dir: Path, notebooks: list[str]) -> None:
+    """RenderError, before anything is rendered, unless the output folder (and the notebook folders
+    already in it) are folders this process can write to and its manifest is readable."""
+    import stat
+
+    output_dir = Path(output_dir)
+    if not output_dir.exists() and not output_dir.is_symlink():
+        try:
+            output_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RenderError(f"{output_dir}: cannot create the output folder ({describe(exc)})") from None
+    elif output_dir.is_symlink() and not output_dir.exists():
+        try:
+            output_dir.stat()
+            problem = "a broken symbolic link"
+        except OSError as exc:
+            problem = describe(exc) if exc.errno != errno.ENOENT else "a broken symbolic link"
+        raise RenderError(f"{output_dir}: the output folder is {problem}")
+    for folder in [output_dir, *(output_dir / n for n in notebooks)]:
+        try:
+            info = folder.stat()
+        except FileNotFoundError:
+            continue  # a notebook folder render_one creates
+        except OSError as exc:
+            raise RenderError(f"{folder}: cannot use it as an output folder ({describe(exc)})") from None
+        if not stat.S_ISDIR(info.st_mode):
+            raise RenderError(f"{folder}: is a file, not a folder; the reports need a folder there")
+        try:
+            fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-test-")
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise RenderError(f"{folder}: cannot write into the output folder ({describe(exc)})") from None
+    read_manifest(output_dir)
 
 
 def write_manifest_and_index(results: list[Result], output_dir: Path, commit: str | None) -> None:
@@ -452,14 +631,17 @@ def write_manifest_and_index(results: list[Result], output_dir: Path, commit: st
         "commit": commit,
         "reports": dict(sorted(reports.items())),
     }
-    atomic_write_text(output_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
-    atomic_write_text(output_dir / INDEX, render_index(manifest, output_dir))
+    index = render_index(manifest, output_dir)
+    try:
+        atomic_write_text(output_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+        atomic_write_text(output_dir / INDEX, index)
+    except OSError as exc:
+        raise RenderError(
+            f"{exc.filename or output_dir}: cannot write the manifest or index ({describe(exc)}); "
+            "the earlier ones are kept"
+        ) from None
 
 
 def clean_scratch(output_dir: Path, older_than_s: float = 3600) -> None:
-    """Remove scratch folders a killed run left behind (older than ``older_than_s``, so that a
-    render running at the same time keeps its own)."""
-    now = time.time()
-    for work in Path(output_dir).glob("*/.work-*"):
-        if now - work.stat().st_mtime > older_than_s:
-            shutil.rmtree(work, ignore_errors=True)
+    """Remove scratch folders and socket folders killed runs left behind (see workers.clean_leftovers)."""
+    workers.clean_leftovers(output_dir, older_than_s)
