@@ -233,6 +233,17 @@ class TestNoCodeFromTheCatalog:
         )
         assert not (tmp_path / "o").exists()
 
+    def test_render_all_refuses_a_parameter_the_notebook_does_not_define_before_any_kernel(self, tmp_path):
+        from drugflows.render import runner
+
+        (spec,) = catalog.select(catalog.load_catalog(), ["us_demand/cocaine"])
+        bad = catalog.ReportSpec(**{**spec.__dict__, "parameters": {"drug": "cocaine", "os_system": "rm"}})
+        with pytest.raises(
+            catalog.CatalogError, match=r"us_demand/cocaine\.parameters: 'os_system' is not a parameter"
+        ):
+            runner.render_all([bad], tmp_path / "out", fork_kernels=False)
+        assert not (tmp_path / "out").exists()
+
 
 # --- item 2 ----------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ run), titles only name parameters, and YAML's aliases, anchors and duplicate key
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import keyword
 import re
@@ -139,6 +140,17 @@ def parameter_names(notebook: Path) -> list[str] | None:
     """Names the notebook's ``parameters`` cell assigns, read with ``ast`` (never executed);
     None if it has no such cell. ValueError if the notebook or the cell cannot be read."""
     try:
+        info = notebook.stat()
+    except OSError as exc:
+        raise ValueError(f"not a readable notebook ({exc.strerror})") from None
+    names = _parameter_names(str(notebook), info.st_mtime_ns, info.st_size)
+    return None if names is None else list(names)
+
+
+@functools.lru_cache(maxsize=64)
+def _parameter_names(notebook: str, _mtime_ns: int, _size: int) -> tuple[str, ...] | None:
+    notebook = Path(notebook)
+    try:
         nb = json.loads(notebook.read_text(encoding="utf-8"))
         cells = nb["cells"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -157,7 +169,7 @@ def parameter_names(notebook: Path) -> list[str] | None:
             for node in tree.body:
                 targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
                 names += [t.id for t in targets if isinstance(t, ast.Name) and t.id not in names]
-            return names
+            return tuple(names)
     return None
 
 

@@ -51,3 +51,13 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, show_code: bool, header: dict
     without raw HTML and the page is passed through :func:`sanitize.clean_page` (no script)."""
     body, _ = exporter(show_code).from_notebook_node(nb, resources={"drugflows": header})
     return clean_page(body.replace(TOC_MARK, table_of_contents(body), 1))
+
+
+def warm_up() -> None:
+    """Compile the templates once (about 0.2 s), in the render process before it forks its workers,
+    so that no report pays for it."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("## Warm-up"), nbformat.v4.new_code_cell("1")]
+    header = {"title": "", "parameters": {}, "vintages": {}, "generated": "", "status": "ok"}
+    for show_code in (False, True):
+        notebook_to_html(nb, show_code=show_code, header=header)

@@ -436,6 +436,10 @@ def render_all(
     """
     output_dir = Path(output_dir)
     start = time.perf_counter()
+    from drugflows.render.catalog import check_parameters
+
+    for spec in specs:  # also for specs not read from a catalog: refused before any kernel starts
+        check_parameters(spec.parameters, spec.input_path, spec.key)
     if executor is None:
         jobs = workers.effective_jobs(jobs, echo)
     check_output(output_dir, sorted({s.notebook for s in specs}))
@@ -478,7 +482,10 @@ def render_all(
 def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Summary:
     import papermill  # noqa: F401 - imported once here so forked workers inherit it
 
-    import drugflows.render.html  # noqa: F401
+    import drugflows.render.html
+
+    drugflows.render.html.warm_up()  # workers are forked per report: they inherit the compiled templates
+    _engine()
 
     output_dir.mkdir(parents=True, exist_ok=True)
     for leftover in workers.clean_leftovers(output_dir):
