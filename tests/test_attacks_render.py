@@ -717,8 +717,8 @@ class TestTheRunnerSurvivesItsOwnFailures:
         (result,) = summary.results
         assert result.status == "failed"
         assert result.error.startswith(
-            f"the processed data changed while this report ran ({processed}: cbp_seizures_monthly.csv); "
-            "a report must not write there"
+            f"DataChanged: the processed data changed while this report ran ({processed}: "
+            "cbp_seizures_monthly.csv); a report must not write there"
         )
         assert not list((out / "writer").glob("*[!d].html")) and list((out / "writer").glob("*.failed.html"))
 

@@ -47,8 +47,8 @@ class ReportSpec:
     theme: str = ""
     region: str = ""  # region group the report is about (profiles), for the index
     show_code: bool = False
-    notebook_dir: Path = paths.NOTEBOOKS_DIR
     timeout_seconds: float = DEFAULT_TIMEOUT_S  # per cell
+    notebook_dir: Path = paths.NOTEBOOKS_DIR
 
     @property
     def key(self) -> str:

@@ -13,10 +13,21 @@ from pathlib import Path
 import jinja2
 
 from drugflows.render.html import TEMPLATES_DIR
-from drugflows.render.sanitize import clean_page
 
 PROFILE_NOTEBOOK = "country_profile"
 REGION_NOTEBOOK = "region_profile"
+
+
+def _profile_countries(reports: list[dict]) -> list[str]:
+    return sorted(
+        r["parameters"]["country"]
+        for r in reports
+        if r["notebook"] == PROFILE_NOTEBOOK
+        and r["status"] == "ok"
+        and isinstance(r["parameters"].get("country"), str)
+    )
+
+
 INDEX_TEMPLATE = TEMPLATES_DIR / "site" / "index.html.j2"
 #: The index's own scripts (the filter box), exactly as the template writes them: the only
 #: scripts the page keeps (see sanitize.clean_page) and runs (its Content-Security-Policy).
@@ -56,16 +67,6 @@ def entry_problem(key, entry) -> str | None:
     if entry.get("key", key) != key:
         return f"its key {entry['key']!r} is not its name in the manifest"
     return None
-
-
-def _profile_countries(reports: list[dict]) -> list[str]:
-    return sorted(
-        r["parameters"]["country"]
-        for r in reports
-        if r["notebook"] == PROFILE_NOTEBOOK
-        and r["status"] == "ok"
-        and isinstance(r["parameters"].get("country"), str)
-    )
 
 
 def profile_map(countries: list[str], cache_dir: Path | None = None) -> str:
@@ -150,4 +151,6 @@ def render_index(manifest: dict, output_dir: Path | None = None) -> str:
         profiled=len(profiled),
         skipped=skipped,
     )
+    from drugflows.render.sanitize import clean_page
+
     return clean_page(page, SCRIPTS)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
-import errno
 import functools
 import hashlib
 import json
@@ -30,11 +29,13 @@ from pathlib import Path
 
 from drugflows import paths
 from drugflows._io import atomic_write_text
-from drugflows.render import workers
+from drugflows.render import guard, workers
 from drugflows.render.catalog import DEFAULT_TIMEOUT_S, ReportSpec
 
 KERNEL_NAME = "python3"
-MANIFEST = "manifest.json"
+RenderError = guard.RenderError
+describe = guard.describe
+MANIFEST = guard.MANIFEST
 INDEX = "index.html"
 
 
@@ -125,89 +126,12 @@ def kernel_never_started(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and str(exc).startswith(_KERNEL_START_FAILURES)
 
 
-class RenderError(ValueError):
-    """The render cannot start or finish writing (output folder, manifest): the message names the
-    path and the problem, and nothing already in the output folder has been changed."""
-
-
-def _error_text(exc: BaseException, timeout_s: float | None = None) -> str:
-    from nbclient.exceptions import CellTimeoutError
+def _error_text(exc: BaseException) -> str:
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
         return f"{exc.ename}: {exc.evalue} (cell {exc.cell_index})"
-    if isinstance(exc, CellTimeoutError):
-        cell = _last_started_cell(_KeepingEngine.current)
-        return (
-            f"CellTimeoutError: {'cell ' + str(cell) if cell is not None else 'a cell'} still running after "
-            f"{timeout_s:g} s (timeout_seconds in the catalog); the kernel was stopped"
-        )
     return f"{type(exc).__name__}: {exc}"
-
-
-class _KeepingEngine:
-    """Papermill's nbclient engine that keeps the notebook it runs, so that a run stopped by
-    something other than a cell's error (a timeout, a kernel that died) still gets a failure page
-    with the outputs so far. Papermill saves only on success or a cell's error."""
-
-    current = None  # the NotebookExecutionManager of the report running in this process
-
-
-@functools.cache
-def _engine() -> str:
-    from papermill.engines import NBClientEngine, papermill_engines
-
-    class KeepingEngine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-            _KeepingEngine.current = nb_man
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-
-    papermill_engines.register("drugflows", KeepingEngine)
-    return "drugflows"
-
-
-def _last_started_cell(nb_man) -> int | None:
-    """Index of the last cell papermill started, if any."""
-    started = None
-    with contextlib.suppress(Exception):
-        for index, cell in enumerate(nb_man.nb.cells):
-            if cell.metadata.get("papermill", {}).get("start_time"):
-                started = index
-    return started
-
-
-def _save_interrupted(executed: Path, error: str) -> None:
-    """Write the notebook of a run that stopped without papermill saving it (see _KeepingEngine),
-    with ``error`` as an error output of the cell that was running."""
-    import nbformat
-
-    nb_man, _KeepingEngine.current = _KeepingEngine.current, None
-    if nb_man is None or executed.exists():
-        return
-    with contextlib.suppress(Exception):
-        cell = _last_started_cell(nb_man)
-        if cell is not None:
-            name, _, value = error.partition(": ")
-            nb_man.nb.cells[cell].outputs.append(
-                nbformat.v4.new_output("error", ename=name, evalue=value, traceback=[error])
-            )
-        nbformat.write(nb_man.nb, executed)
-
-
-def processed_snapshot(folder: Path | None = None) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file in the processed data folder (cheap to take)."""
-    folder = Path(folder or paths.PROCESSED_DIR)
-    found = {}
-    for path in folder.rglob("*"):
-        with contextlib.suppress(OSError):
-            info = path.lstat()
-            found[path.relative_to(folder).as_posix()] = (info.st_size, info.st_mtime_ns)
-    return found
-
-
-def _changed(before: dict, after: dict) -> list[str]:
-    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
 @functools.cache
@@ -269,13 +193,13 @@ def render_one(
     start = time.perf_counter()
     timeout_s = getattr(spec, "timeout_seconds", DEFAULT_TIMEOUT_S)
     prefix = f"{workers.SCRATCH_PREFIX}{os.getpid()}-"
+    data_before = guard.processed_snapshot()
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=prefix) as work:
         executed = Path(work) / f"{spec.name}.ipynb"
         error = None
-        engine_kwargs = {"execution_timeout": timeout_s}
+        engine_kwargs = {}
         if manager := forkserver.kernel_manager_class():
             engine_kwargs["kernel_manager_class"] = manager
-        data_before = processed_snapshot()
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
             try:
                 papermill.execute_notebook(
@@ -288,24 +212,19 @@ def render_one(
                     log_output=False,
                     request_save_on_cell_execute=False,
                     shutdown_kernel="immediate",
-                    engine_name=_engine(),
+                    engine_name=guard.engine(),
+                    execution_timeout=timeout_s,
                     **engine_kwargs,
                 )
+                guard.check_data(data_before)
                 error = None
                 break
             except Exception as exc:  # noqa: BLE001 - any failure is this report's, not the batch's
-                error = _error_text(exc, timeout_s)
+                error = guard.timeout_text(exc, timeout_s) or _error_text(exc)
                 if not kernel_never_started(exc):
-                    _save_interrupted(executed, error)
+                    guard.save_interrupted(executed, error)
                     break
                 error = f"{error} ({attempt} attempts)" if attempt > 1 else error
-        if changed := _changed(data_before, processed_snapshot()):
-            shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-            error = (
-                f"the processed data changed while this report ran ({paths.PROCESSED_DIR}: {shown}); "
-                "a report must not write there, so it is not recorded as a success"
-                + (f"; besides: {error}" if error else "")
-            )
         ok = error is None
         stem = spec.name if ok else f"{spec.name}.failed"
         result = Result(
@@ -436,20 +355,8 @@ def render_all(
     """
     output_dir = Path(output_dir)
     start = time.perf_counter()
-    from drugflows.render.catalog import check_parameters
-
-    for spec in specs:  # also for specs not read from a catalog: refused before any kernel starts
-        check_parameters(spec.parameters, spec.input_path, spec.key)
-    if executor is None:
-        jobs = workers.effective_jobs(jobs, echo)
-    check_output(output_dir, sorted({s.notebook for s in specs}))
     previous = read_manifest(output_dir)
-    from drugflows.render.index import entry_problem
-
-    for key, entry in previous.items():
-        if (problem := entry_problem(key, entry)) is not None:
-            echo(f"note: {output_dir / MANIFEST}: entry {key!r} skipped ({problem}); the index leaves it out")
-    previous = {k: v for k, v in previous.items() if entry_problem(k, v) is None}
+    jobs, previous = _preflight(specs, output_dir, jobs, executor, previous, echo)
     skipped = [] if force else [s for s in specs if unchanged(s, previous.get(s.key), output_dir, show_code)]
     to_run = [s for s in specs if s not in skipped]
     width = max((len(s.key) for s in specs), default=0)
@@ -479,13 +386,37 @@ def render_all(
     return Summary(results, round(time.perf_counter() - start, 2))
 
 
+def _preflight(specs, output_dir, jobs, executor, previous, echo) -> tuple[int, dict]:
+    """Everything refused before any kernel starts: parameters the notebooks do not define (for
+    specs not read from a catalog too), a bad ``jobs`` (capped by cores and memory), notebook
+    folders that cannot be written. Returns the jobs and the usable manifest entries (a bad entry
+    is skipped with a note)."""
+    from drugflows.render.catalog import check_parameters
+    from drugflows.render.index import entry_problem
+
+    for spec in specs:
+        check_parameters(spec.parameters, spec.input_path, spec.key)
+        # parameters the runner injects itself: allowed where the notebook declares them
+        check_parameters(getattr(spec, "runner_parameters", {}), spec.input_path, f"{spec.key} (runner)")
+    if executor is None:
+        jobs = workers.effective_jobs(jobs, echo)
+    guard.check_output(output_dir, sorted({s.notebook for s in specs}))
+    usable = {}
+    for key, entry in previous.items():
+        if (problem := entry_problem(key, entry)) is None:
+            usable[key] = entry
+        else:
+            echo(f"note: {output_dir / MANIFEST}: entry {key!r} skipped ({problem}); the index leaves it out")
+    return jobs, usable
+
+
 def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Summary:
     import papermill  # noqa: F401 - imported once here so forked workers inherit it
 
     import drugflows.render.html
 
     drugflows.render.html.warm_up()  # workers are forked per report: they inherit the compiled templates
-    _engine()
+    guard.engine()
 
     output_dir.mkdir(parents=True, exist_ok=True)
     for leftover in workers.clean_leftovers(output_dir):
@@ -550,81 +481,13 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Su
 
 
 def read_manifest(output_dir: Path) -> dict[str, dict]:
-    """The ``reports`` of the output folder's manifest ({} if there is none yet).
-
-    RenderError if the file cannot be read or is not a manifest: rewriting it would lose the record
-    of every earlier report, so the render stops before changing anything. Single bad entries are
-    kept as they are and skipped by the index (see ``index.entry_problem``).
-    """
-    path = Path(output_dir) / MANIFEST
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except UnicodeDecodeError as exc:
-        raise RenderError(f"{path}: the manifest is not UTF-8 text (byte {exc.start}); {_KEPT}") from None
-    except OSError as exc:
-        raise RenderError(f"{path}: cannot read the manifest ({describe(exc)}); {_KEPT}") from None
-    try:
-        doc = json.loads(text)
-    except ValueError as exc:
-        raise RenderError(f"{path}: the manifest is not valid JSON ({exc}); {_KEPT}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("reports", {}), dict):
-        raise RenderError(f"{path}: the manifest is not a mapping with a 'reports' mapping; {_KEPT}")
-    return doc.get("reports", {})
-
-
-_KEPT = "fix or move it away and render again; nothing in the output folder was changed"
-
-
-def describe(exc: OSError) -> str:
-    """A plain description of a file-system error."""
-    plain = {
-        errno.ELOOP: "a symbolic link loop",
-        errno.ENOTDIR: "a part of the path is a file, not a folder",
-        errno.EROFS: "read-only file system",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "operation not permitted",
-        errno.ENOSPC: "no space left on the device",
-        errno.EISDIR: "a folder, not a file",
-    }
-    return plain.get(exc.errno, exc.strerror or str(exc))
-
-
-def check_output(output_dir: Path, notebooks: list[str]) -> None:
-    """RenderError, before anything is rendered, unless the output folder (and the notebook folders
-    already in it) are folders this process can write to and its manifest is readable."""
-    import stat
-
+    """The ``reports`` of the output folder's manifest ({} if there is none yet); RenderError if the
+    folder cannot be used or the manifest is not one (see ``guard``), before anything is written."""
     output_dir = Path(output_dir)
     if not output_dir.exists() and not output_dir.is_symlink():
-        try:
-            output_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise RenderError(f"{output_dir}: cannot create the output folder ({describe(exc)})") from None
-    elif output_dir.is_symlink() and not output_dir.exists():
-        try:
-            output_dir.stat()
-            problem = "a broken symbolic link"
-        except OSError as exc:
-            problem = describe(exc) if exc.errno != errno.ENOENT else "a broken symbolic link"
-        raise RenderError(f"{output_dir}: the output folder is {problem}")
-    for folder in [output_dir, *(output_dir / n for n in notebooks)]:
-        try:
-            info = folder.stat()
-        except FileNotFoundError:
-            continue  # a notebook folder render_one creates
-        except OSError as exc:
-            raise RenderError(f"{folder}: cannot use it as an output folder ({describe(exc)})") from None
-        if not stat.S_ISDIR(info.st_mode):
-            raise RenderError(f"{folder}: is a file, not a folder; the reports need a folder there")
-        try:
-            fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-test-")
-            os.close(fd)
-            os.unlink(probe)
-        except OSError as exc:
-            raise RenderError(f"{folder}: cannot write into the output folder ({describe(exc)})") from None
-    read_manifest(output_dir)
+        return {}  # a new output folder (or one the checks before rendering will explain)
+    guard.check_output(output_dir, [], create=False)
+    return guard.read_manifest(Path(output_dir) / MANIFEST)
 
 
 def write_manifest_and_index(results: list[Result], output_dir: Path, commit: str | None) -> None:
