@@ -379,6 +379,65 @@ class TestNoScriptFromAParameter:
         for attack in ATTACKS:
             assert text.count(attack) >= 3, attack  # title, theme heading, parameters, error
 
+    def test_in_a_browser_nothing_runs_and_the_page_still_works(self, attacked):
+        """The attacked report and index in Debian's chromium, offline: no alert, no console error,
+        figures decode, the CSV link downloads its data, the index filter still filters."""
+        import shutil
+
+        import pandas as pd
+
+        from drugflows import paths
+
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+        if chromium is None:
+            pytest.skip("Debian chromium is not installed (run scripts/install-browser as root)")
+        sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+        out, _ = attacked
+        artifacts = paths.PROJECT_ROOT / "test-artifacts" / "browser"
+        artifacts.mkdir(parents=True, exist_ok=True)
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            left, errors, dialogs = [], [], []  # requests leaving the page, console errors, alerts
+            try:
+                for page_path in [out / "partnership_outcomes" / "xss.html", out / "index.html"]:
+                    context = browser.new_context(
+                        accept_downloads=True, viewport={"width": 1200, "height": 900}
+                    )
+                    context.route(
+                        "**/*",
+                        lambda route: (
+                            route.continue_()
+                            if route.request.url.startswith(("file:", "data:", "blob:"))
+                            else (left.append(route.request.url), route.abort())
+                        ),
+                    )
+                    page = context.new_page()
+                    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+                    page.on("pageerror", lambda e: errors.append(str(e)))
+                    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+                    page.goto(page_path.as_uri(), wait_until="load")
+                    page.screenshot(path=str(artifacts / f"attacked-{page_path.stem}.png"))
+                    page.mouse.move(300, 300)
+                    page.wait_for_timeout(300)
+                    broken = page.eval_on_selector_all(
+                        "img", "i => i.filter(x => !(x.complete && x.naturalWidth))"
+                    )
+                    assert (left, errors, dialogs, broken) == ([], [], [], [])
+                    if page_path.name == "xss.html":
+                        assert page.locator("img").count() >= 3
+                        assert ATTACKS[0] in page.inner_text(".df-title")
+                        with page.expect_download() as download:
+                            page.locator("p.df-figure-data a").first.click()
+                        assert len(pd.read_csv(download.value.path())) > 0
+                    else:
+                        page.fill("#filter", "no-such-report")
+                        assert page.locator("tr[data-search]:not(.hidden)").count() == 0
+                        page.fill("#filter", "")
+                        assert page.locator("tr[data-search]:not(.hidden)").count() == 2
+                    context.close()
+            finally:
+                browser.close()
+
     def test_the_page_pass_removes_what_slips_through(self):
         from drugflows.render.sanitize import clean_page
 
