@@ -682,6 +682,28 @@ class TestTheRunnerSurvivesItsOwnFailures:
         with pytest.raises(ValueError, match="two"):
             futures[2].result()
 
+    def test_a_worker_that_cannot_be_started_fails_its_report_only(self, monkeypatch):
+        import multiprocessing.process
+
+        from drugflows.render import workers
+
+        real = multiprocessing.process.BaseProcess.start
+        calls = []
+
+        def start(self):
+            calls.append(1)
+            if len(calls) == 2:
+                raise OSError(11, "Resource temporarily unavailable")
+            return real(self)
+
+        monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
+        executor = workers.ProcessPerReport(1)
+        futures = [executor.submit(abs, -n) for n in range(3)]
+        executor.shutdown(wait=True)
+        assert futures[0].result() == 0 and futures[2].result() == 2
+        with pytest.raises(OSError, match="Resource temporarily unavailable"):
+            futures[1].result()
+
     def test_when_the_render_dies_its_zygote_workers_and_kernels_die_and_the_next_render_cleans_up(
         self, tmp_path
     ):

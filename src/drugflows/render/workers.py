@@ -145,13 +145,35 @@ class ProcessPerReport(cf.Executor):
                 continue
             receive, send = self._context.Pipe(duplex=False)
             process = self._context.Process(target=_child, args=(send, os.getpid(), fn, args, kwargs))
-            process.start()
+            try:
+                process.start()
+            except OSError as exc:  # no fork possible now (memory, process limit): this call fails
+                send.close()
+                receive.close()
+                future.set_exception(exc)
+                continue
             send.close()
             self._processes[process.pid] = process
             running[process.sentinel] = [process, receive, future, None]
 
     def _run(self) -> None:
         running: dict[int, list] = {}  # sentinel: [process, connection, future, outcome]
+        try:
+            self._loop(running)
+        except BaseException as exc:  # noqa: BLE001 - never leave a future unresolved
+            with self._lock:
+                self._closed = True
+                waiting = [entry[0] for entry in self._pending]
+                self._pending.clear()
+            for process, _, future, _ in running.values():
+                process.kill()
+                process.join()
+                waiting.append(future)
+            for future in waiting:
+                if not future.done():
+                    future.set_exception(RuntimeError(f"the worker dispatcher failed: {exc!r}"))
+
+    def _loop(self, running: dict) -> None:
         while True:
             self._start_next(running)
             with self._lock:
