@@ -68,6 +68,10 @@ class TestNoCodeFromTheCatalog:
             "base: &b {drug: cocaine}\nnotebooks: {}\n",
             "line 1, column 7: YAML anchor &b",
         ),
+        "inline YAML merge key": (
+            "notebooks:\n  us_demand:\n    runs:\n      - parameters: {<<: {drug: heroin}, drug: cocaine}\n",
+            "line 4, column 22: YAML merge key << (merge keys are not allowed)",
+        ),
         "python object tag": (
             "notebooks: !!python/object/apply:os.system [echo hi]\n",
             "line 1, column 12: not valid YAML",
