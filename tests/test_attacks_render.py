@@ -509,6 +509,7 @@ class TestNoScriptFromAParameter:
         assert all(attack in text for attack in ATTACKS)
         assert '<a href="https://www.cbp.gov">CBP</a>' in html and '<a href="../x/y.html">r</a>' in html
         assert "<br>next" in html
+        assert "a – b &amp; c &lt;script&gt;" in markdown_output_to_html("a &ndash; b &amp; c &lt;script&gt;")
 
     def test_report_table_escapes_cells_and_column_names(self, monkeypatch):
         import pandas as pd

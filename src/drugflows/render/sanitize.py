@@ -25,6 +25,7 @@ import html
 import re
 from html.parser import HTMLParser
 
+from mistune.util import safe_entity
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 #: Elements kept as they are (their attributes still checked).
@@ -69,6 +70,9 @@ class SafeOutputRenderer(IPythonRenderer):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(escape=True, allow_harmful_protocols=False, **kwargs)
+
+    def text(self, text: str) -> str:
+        return safe_entity(text)  # entities such as &ndash; read as in Markdown; the rest escaped
 
     def inline_html(self, html_text: str) -> str:
         if re.fullmatch(r"<br\s*/?>", html_text.strip(), re.I):
