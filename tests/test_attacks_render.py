@@ -530,6 +530,25 @@ class TestNoScriptFromAParameter:
         html = markdown_output_to_html(f"Programme: {report.literal(ATTACK + ' *x* $1$ | `c`')}")
         assert ATTACK + " *x* $1$ | `c`" in visible_text(html)
 
+    def test_a_dollar_in_a_figure_title_is_a_dollar_not_mathematics(self):
+        import io
+
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from drugflows import plotting
+
+        plotting.use_style()
+        fig, ax = plt.subplots()
+        ax.plot([1, 2], [1, 2])
+        title = "Programme $_$ of 2bn"  # read as a formula, this one stops the report (ParseSyntaxException)
+        fig = plotting.finish(fig, title, "US$ a, US$ b")
+        fig.savefig(io.BytesIO(), format="png")
+        assert plotting.alt_text(fig, title, "US$ a, US$ b").startswith("Chart: Programme $_$ of 2bn.")
+        plt.close(fig)
+
     def test_csv_download_defuses_spreadsheet_formulas(self):
         import base64
 

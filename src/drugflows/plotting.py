@@ -90,9 +90,15 @@ def finish(
     )
     note_in = _LINE_IN * (note.count("\n") + 1) + 0.1
     fig.suptitle(
-        title, x=0.1 / width, y=1 - 0.08 / height, ha="left", va="top", fontweight="bold", fontsize="large"
+        _plain(title),
+        x=0.1 / width,
+        y=1 - 0.08 / height,
+        ha="left",
+        va="top",
+        fontweight="bold",
+        fontsize="large",
     )
-    fig.text(0.1 / width, 0.06 / height, note, ha="left", va="bottom", fontsize=8, color="0.35")
+    fig.text(0.1 / width, 0.06 / height, _plain(note), ha="left", va="bottom", fontsize=8, color="0.35")
     fig.subplots_adjust(
         left=left / width,
         right=1 - right / width,
@@ -103,6 +109,13 @@ def finish(
         _show(fig, alt_text(fig, title, source, caveat), title, data)
         return None
     return fig
+
+
+def _plain(text: str) -> str:
+    """``text`` for matplotlib as it is: a "$" (from a parameter such as a programme's name, or a
+    data file) is a dollar sign, never the start of mathematics (two would be, and a broken one
+    would stop the report)."""
+    return text.replace("\\$", "$").replace("$", "\\$")
 
 
 def alt_text(fig, title: str, source: str, caveat: str | None = None) -> str:
