@@ -1034,3 +1034,17 @@ class TestFileSystemTroubleOnTheRenderSide:
         assert "skip    us_demand/cocaine" in run.stdout  # the good one is still recognised
         kept = json.loads((out / "manifest.json").read_text())["reports"]
         assert kept["x/list"] == [1, 2]  # kept as it was, not lost
+
+    def test_a_cache_folder_in_the_way_costs_only_time(self, tmp_path):
+        cat = tmp_path / "catalog.yml"
+        cat.write_text(
+            "notebooks:\n  country_profile:\n    runs:\n      - name: col\n        region: Andean region\n"
+            "        parameters: {country: COL}\n"
+        )
+        out = tmp_path / "reports"
+        out.mkdir()
+        (out / ".cache").write_text("a file where the map cache goes")
+        run = drugflows("render", "--catalog", str(cat), "--output", str(out))
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert 'class="map" src="data:image/png;base64,' in (out / "index.html").read_text()
+        assert (out / ".cache").read_text() == "a file where the map cache goes"

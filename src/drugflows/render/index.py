@@ -4,6 +4,7 @@ a filter box, and each report's parameters, status, duration and data vintages."
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import itertools
@@ -73,9 +74,11 @@ def profile_map(countries: list[str], cache_dir: Path | None = None) -> str:
     """A PNG world map with the profiled countries shaded, as a data URI (cached by country set)."""
     key = hashlib.sha256(",".join(countries).encode()).hexdigest()[:16]
     cached = cache_dir / f"profiles-map-{key}.png" if cache_dir else None
-    if cached and cached.exists():
-        png = cached.read_bytes()
-    else:
+    png = None
+    if cached and cached.is_file():
+        with contextlib.suppress(OSError):
+            png = cached.read_bytes()
+    if png is None:
         import matplotlib
 
         matplotlib.use("Agg")
@@ -98,9 +101,10 @@ def profile_map(countries: list[str], cache_dir: Path | None = None) -> str:
         if cached:
             from drugflows._io import atomic_path
 
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_path(cached) as tmp:
-                tmp.write_bytes(png)
+            with contextlib.suppress(OSError):  # the cache only saves time
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                with atomic_path(cached) as tmp:
+                    tmp.write_bytes(png)
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 

@@ -501,14 +501,13 @@ def write_manifest_and_index(results: list[Result], output_dir: Path, commit: st
         "commit": commit,
         "reports": dict(sorted(reports.items())),
     }
-    index = render_index(manifest, output_dir)
-    try:
+    try:  # the manifest first: it records the reports even if the index cannot be written
         atomic_write_text(output_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
-        atomic_write_text(output_dir / INDEX, index)
+        atomic_write_text(output_dir / INDEX, render_index(manifest, output_dir))
     except OSError as exc:
         raise RenderError(
             f"{exc.filename or output_dir}: cannot write the manifest or index ({describe(exc)}); "
-            "the earlier ones are kept"
+            "what could not be written is kept as it was"
         ) from None
 
 
