@@ -419,8 +419,7 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Su
     guard.engine()
 
     output_dir.mkdir(parents=True, exist_ok=True)
-    for leftover in workers.clean_leftovers(output_dir):
-        echo(f"removed {leftover}, left by an earlier render that was killed")
+    workers.clean_leftovers(output_dir)  # what killed renders left (quietly: it is housekeeping)
     commit = git_commit()
     start = time.perf_counter()
     own = executor is None
