@@ -206,6 +206,7 @@ class TestNoCodeFromTheCatalog:
         (spec,) = read()
         assert (spec.key, spec.parameters, spec.timeout_seconds) == ("us_demand/a", {"drug": "cocaine"}, 30)
 
+    @pytest.mark.slow
     def test_the_command_prints_the_catalog_error_without_a_traceback(self, tmp_path):
         import subprocess
         import sys
@@ -341,6 +342,7 @@ def attacked(tmp_path_factory):
 class TestNoScriptFromAParameter:
     """Item 2: text from a parameter, the catalog or a data file never becomes markup."""
 
+    @pytest.mark.slow
     def test_report_page_has_no_script_and_shows_the_text(self, attacked):
         out, run = attacked
         assert "ok      partnership_outcomes/xss " in run.stdout, run.stdout + run.stderr
@@ -362,6 +364,7 @@ class TestNoScriptFromAParameter:
         policy = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
         assert "script-src 'none'" in policy
 
+    @pytest.mark.slow
     def test_failure_page_has_no_script_and_shows_the_text(self, attacked):
         out, run = attacked
         assert "failed  partnership_outcomes/xss-failing" in run.stdout
@@ -372,6 +375,7 @@ class TestNoScriptFromAParameter:
         error = BeautifulSoup(page, "html.parser").select_one(".df-status-failed").get_text()
         assert "This report failed: ParameterError: Unknown outcomes" in error and ATTACKS[0] in error
 
+    @pytest.mark.slow
     def test_index_has_only_its_own_script_and_shows_the_text(self, attacked):
         from drugflows.render import index
 
@@ -383,6 +387,7 @@ class TestNoScriptFromAParameter:
         for attack in ATTACKS:
             assert text.count(attack) >= 3, attack  # title, theme heading, parameters, error
 
+    @pytest.mark.slow
     def test_in_a_browser_nothing_runs_and_the_page_still_works(self, attacked):
         """The attacked report and index in Debian's chromium, offline: no alert, no console error,
         figures decode, the CSV link downloads its data, the index filter still filters."""
@@ -611,6 +616,7 @@ def wait_for(predicate, seconds: float = 120, step: float = 0.2):
     return predicate()
 
 
+@pytest.mark.slow
 class TestTheRunnerSurvivesItsOwnFailures:
     """Item 6: hung reports, killed workers, a killed render and stray writes are contained."""
 
@@ -898,6 +904,7 @@ def earlier_output(tmp_path_factory) -> tuple[Path, Path]:
     return cat, out
 
 
+@pytest.mark.slow
 class TestFileSystemTroubleOnTheRenderSide:
     """Item 7: the command names the path and the problem, exits 2, and leaves earlier outputs."""
 
