@@ -652,6 +652,31 @@ class TestTheRunnerSurvivesItsOwnFailures:
         kernel = json.loads(marker.read_text())["pid"]
         assert wait_for(lambda: not workers.pid_alive(kernel), 20), "the hung kernel was stopped"
 
+    def test_a_run_that_fails_before_its_kernel_never_shows_the_previous_report(self, tmp_path, monkeypatch):
+        import papermill
+
+        from drugflows.render import runner
+
+        notebooks = tmp_path / "notebooks"
+        make_notebook(notebooks, "first", "print('the first report')")
+        make_notebook(notebooks, "second", QUICK)
+        specs = specs_for(
+            tmp_path,
+            "notebooks:\n  first:\n    runs:\n      - name: a\n  second:\n    runs:\n      - name: b\n",
+        )
+        assert runner.render_one(specs[0], tmp_path / "out").ok
+        real = papermill.execute_notebook
+
+        def broken(*args, **kwargs):
+            kwargs["engine_name"]  # the engine is chosen (and the last run forgotten) for every run
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(papermill, "execute_notebook", broken)
+        result = runner.render_one(specs[1], tmp_path / "out")
+        monkeypatch.setattr(papermill, "execute_notebook", real)
+        assert (result.status, result.error) == ("failed", "OSError: [Errno 5] Input/output error")
+        assert result.html is None and not list((tmp_path / "out" / "second").glob("*.html"))
+
     def test_a_killed_worker_fails_only_its_own_report(self, tmp_path):
         import json
 

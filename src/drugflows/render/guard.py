@@ -50,8 +50,15 @@ class _KeepingEngine:
     current = None  # the NotebookExecutionManager of the report running in this process
 
 
-@functools.cache
 def engine() -> str:
+    """The name of the papermill engine to run a report with (registered once); called for each
+    run, it forgets the notebook of the run before."""
+    _KeepingEngine.current = None
+    return _register_engine()
+
+
+@functools.cache
+def _register_engine() -> str:
     from papermill.engines import NBClientEngine, papermill_engines
 
     class KeepingEngine(NBClientEngine):
