@@ -98,7 +98,7 @@ def test_index_and_manifest_mark_the_failure(batch):
     index = (out / "index.html").read_text()
     assert 'href="border_seizures/heroin-northern.html"' in index
     assert 'href="border_seizures/broken.failed.ipynb"' in index
-    assert "Unknown drug &#39;Unobtainium&#39;" in index
+    assert "Unknown drug 'Unobtainium'" in index  # escaped text, quotes need no entity
     assert "1 failed" in index
     assert f"cbp_seizures_monthly: {good['vintages']['cbp_seizures_monthly']}" in index
 
@@ -130,7 +130,7 @@ def test_failed_run_keeps_the_last_good_report(batch):
     assert good.read_bytes() == before
     assert (out / "border_seizures" / "heroin-northern.failed.html").exists()
     index = (out / "index.html").read_text()
-    assert "Unknown region &#39;Atlantis&#39;" in index
+    assert "Unknown region 'Atlantis'" in index
     assert 'href="border_seizures/heroin-northern.html">last good version' in index
     leftovers = [p.name for p in out.rglob("*") if p.name.startswith(".")]
     assert leftovers == []

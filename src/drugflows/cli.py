@@ -11,8 +11,27 @@ from pathlib import Path
 from drugflows import paths
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
+    return value
+
+
 def _render(args: argparse.Namespace) -> int:
-    from drugflows.render import catalog, runner
+    from drugflows.render import runner
+
+    try:
+        return _render_reports(args)
+    except OSError as exc:  # anything the runner's own checks did not foresee: path and problem
+        raise runner.RenderError(f"{exc.filename or args.output}: {runner.describe(exc)}") from None
+
+
+def _render_reports(args: argparse.Namespace) -> int:
+    from drugflows.render import catalog, runner, workers
 
     whole = catalog.load_catalog(args.catalog)
     specs = catalog.select(whole, args.only) if args.only else whole
@@ -21,7 +40,8 @@ def _render(args: argparse.Namespace) -> int:
             specs,
             catalog=whole,
             output_dir=args.output,
-            jobs=args.jobs,
+            # An explicit --jobs is capped with a note; the default (the cores) quietly.
+            jobs=args.jobs or workers.effective_jobs(os.cpu_count() or 1),
             executor=executor,
             show_code=True if args.show_code else None,
             # Kernels are forked from a zygote in this process; Dask workers run elsewhere.
@@ -124,9 +144,9 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--jobs",
         "-j",
-        type=int,
-        default=os.cpu_count() or 1,
-        help="worker processes (default: number of cores)",
+        type=_positive_int,
+        default=None,
+        help="worker processes (default: number of cores; capped by the cores and memory available)",
     )
     render.add_argument(
         "--dask",

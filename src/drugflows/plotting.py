@@ -90,9 +90,15 @@ def finish(
     )
     note_in = _LINE_IN * (note.count("\n") + 1) + 0.1
     fig.suptitle(
-        title, x=0.1 / width, y=1 - 0.08 / height, ha="left", va="top", fontweight="bold", fontsize="large"
+        _plain(title),
+        x=0.1 / width,
+        y=1 - 0.08 / height,
+        ha="left",
+        va="top",
+        fontweight="bold",
+        fontsize="large",
     )
-    fig.text(0.1 / width, 0.06 / height, note, ha="left", va="bottom", fontsize=8, color="0.35")
+    fig.text(0.1 / width, 0.06 / height, _plain(note), ha="left", va="bottom", fontsize=8, color="0.35")
     fig.subplots_adjust(
         left=left / width,
         right=1 - right / width,
@@ -103,6 +109,13 @@ def finish(
         _show(fig, alt_text(fig, title, source, caveat), title, data)
         return None
     return fig
+
+
+def _plain(text: str) -> str:
+    """``text`` for matplotlib as it is: a "$" (from a parameter such as a programme's name, or a
+    data file) is a dollar sign, never the start of mathematics (two would be, and a broken one
+    would stop the report)."""
+    return text.replace("\\$", "$").replace("$", "\\$")
 
 
 def alt_text(fig, title: str, source: str, caveat: str | None = None) -> str:
@@ -135,15 +148,38 @@ def _in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
+#: First characters that make a spreadsheet read a CSV cell as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value):
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def _no_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with text cells, column names and index labels that a spreadsheet would run as a
+    formula (``=HYPERLINK(...)``, ``@SUM(...)``) prefixed with an apostrophe; numbers untouched."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(_defuse)
+    frame.columns = frame.columns.map(_defuse) if frame.columns.nlevels == 1 else frame.columns
+    text_index = pd.api.types.is_object_dtype(frame.index) or pd.api.types.is_string_dtype(frame.index)
+    if frame.index.nlevels == 1 and text_index:
+        frame.index = frame.index.map(_defuse)
+    return frame
+
+
 def csv_link(data, title: str) -> str:
-    """An HTML link that downloads ``data`` as a CSV file embedded in the page (a data URI)."""
+    """An HTML link that downloads ``data`` as a CSV file embedded in the page (a data URI); text
+    cells that a spreadsheet would run as formulas are defused (see :func:`_no_formulas`)."""
     import base64
     import html
     import re
 
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     keep_index = not isinstance(frame.index, pd.RangeIndex)
-    text = frame.to_csv(index=keep_index, lineterminator="\n")
+    text = _no_formulas(frame).to_csv(index=keep_index, lineterminator="\n")
     name = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] + ".csv"
     encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
     return (

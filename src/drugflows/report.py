@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from IPython.display import Markdown, display
 
@@ -12,8 +13,24 @@ from drugflows import tables
 METADATA_KEY = "drugflows"
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~$])")
+
+
+def literal(value) -> str:
+    """``value`` as text that Markdown shows as it is: every Markdown and HTML character
+    backslash-escaped, line breaks as spaces. Use it for parameters and data values put into
+    text for :func:`show` (the HTML report also renders ``show`` output without raw HTML)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def _code(value) -> str:
+    text = " ".join(str(value).split())
+    return f"`{text}`" if "`" not in text else literal(text)
+
+
 def show(text: str) -> None:
-    """Display ``text`` as markdown in the notebook and the HTML report."""
+    """Display ``text`` as markdown in the notebook and the HTML report. In the HTML report raw
+    HTML in it shows as text and links other than relative, http(s) or mailto show as Markdown."""
     display(Markdown(text))
 
 
@@ -37,16 +54,17 @@ def data_vintages(*names: str) -> dict[str, str]:
     for name in names:
         meta = tables.info(name)
         vintages[name] = meta.vintage
-        files = "<br>".join(f"`{r.name}` ({r.sha256[:12]}…)" for r in meta.raw_files)
-        rows.append(
-            f"| `{name}` | [{meta.source}]({meta.source_url}) | {meta.vintage} | {meta.coverage} | {files} |"
-        )
+        files = "<br>".join(f"{_code(r.name)} ({r.sha256[:12]}…)" for r in meta.raw_files)
+        source = f"[{literal(meta.source)}]({meta.source_url})" if meta.source_url else literal(meta.source)
+        rows.append(f"| `{name}` | {source} | {literal(meta.vintage)} | {literal(meta.coverage)} | {files} |")
     display(Markdown("\n".join(rows)), metadata={METADATA_KEY: {"vintages": vintages}})
     return vintages
 
 
 def table(frame, formats: dict[str, str] | None = None) -> None:
-    """Display a DataFrame without its index, columns formatted with ``formats`` ({col: "{:,.0f}"})."""
+    """Display a DataFrame without its index, columns formatted with ``formats`` ({col: "{:,.0f}"});
+    text in cells and column names is HTML-escaped."""
     # A table id from the content (pandas would pick a random one), so reruns give the same HTML.
     table_id = hashlib.sha256(frame.to_csv().encode()).hexdigest()[:10]
-    display(frame.style.format(formats or {}, na_rep="–").hide(axis="index").set_uuid(table_id))
+    styler = frame.style.format(formats or {}, na_rep="–", escape="html").format_index(escape="html", axis=1)
+    display(styler.hide(axis="index").set_uuid(table_id))

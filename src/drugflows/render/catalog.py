@@ -1,8 +1,18 @@
-"""The report catalog (``reports.yml``): which notebook to run with which parameters, under which name."""
+"""The report catalog (``reports.yml``): which notebook to run with which parameters, under which name.
+
+Nothing in the catalog is code: notebook keys, run names and parameter names are plain identifiers,
+every parameter must be one the notebook's ``parameters`` cell defines (read with ``ast``, never
+run), titles only name parameters, and YAML's aliases, anchors and duplicate keys are refused.
+"""
 
 from __future__ import annotations
 
+import ast
+import functools
+import json
+import keyword
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +22,14 @@ from drugflows import paths
 
 #: Types papermill can inject faithfully (see papermill.translators).
 PLAIN_TYPES = (str, int, float, bool, type(None), list)
+#: Per-cell execution limit, seconds, unless a notebook or run sets ``timeout_seconds``.
+DEFAULT_TIMEOUT_S = 600
+MAX_TIMEOUT_S = 24 * 3600
+#: The suffix of a failed run's files (``<name>.failed.html``); no run name may end with it.
+FAILED_SUFFIX = ".failed"
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+NOTEBOOK_KEYS = {"title", "theme", "runs", "show_code", "timeout_seconds"}
+RUN_KEYS = {"name", "title", "parameters", "region", "show_code", "timeout_seconds"}
 
 
 class CatalogError(ValueError):
@@ -29,6 +47,7 @@ class ReportSpec:
     theme: str = ""
     region: str = ""  # region group the report is about (profiles), for the index
     show_code: bool = False
+    timeout_seconds: float = DEFAULT_TIMEOUT_S  # per cell
     notebook_dir: Path = paths.NOTEBOOKS_DIR
     #: Parameters the runner computes and passes too (e.g. ``links.PARAMETER``): the input key covers
     #: them; the report header and the index show only ``parameters``.
@@ -46,7 +65,228 @@ class ReportSpec:
 def slug(parameters: dict) -> str:
     """A file-name-safe name built from parameter values, e.g. ``fentanyl-southwest-border``."""
     text = "-".join(str(v) for v in parameters.values() if v is not None)
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "default"
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:100] or "default"
+
+
+def is_identifier(name) -> bool:
+    return isinstance(name, str) and name.isidentifier() and name.isascii() and not keyword.iskeyword(name)
+
+
+# --- YAML without aliases, anchors or duplicate keys ---------------------------------------------
+
+
+class _Refused(Exception):
+    def __init__(self, mark, problem: str) -> None:
+        super().__init__(problem)
+        self.mark, self.problem = mark, problem
+
+
+def _at(mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "?"
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases, anchors (and so merge keys) and duplicate mapping keys."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, f"YAML alias *{event.anchor} (aliases are not allowed)")
+        if getattr(event, "anchor", None) is not None:
+            raise _Refused(event.start_mark, f"YAML anchor &{event.anchor} (anchors are not allowed)")
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused(key_node.start_mark, "YAML merge key << (merge keys are not allowed)")
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node.start_mark)
+            except TypeError:
+                raise _Refused(key_node.start_mark, f"a mapping key that is not text: {key!r}") from None
+            if first is not key_node.start_mark:
+                raise _Refused(key_node.start_mark, f"duplicate key {key!r} (first at {_at(first)})")
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path: Path):
+    """The YAML document in ``path``; CatalogError naming the file and the place for anything that
+    is not plain UTF-8 YAML of mappings, lists and scalars."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read the report catalog ({exc.strerror or exc})") from exc
+    if b"\0" in data:
+        offset = data.index(b"\0")
+        raise CatalogError(f"{path}: a binary file, not a YAML catalog (NUL byte at offset {offset})")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError(
+            f"{path}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except _Refused as exc:
+        raise CatalogError(f"{path}: {_at(exc.mark)}: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CatalogError(f"{path}: {_at(mark)}: not valid YAML ({problem})") from None
+
+
+# --- notebooks and their parameters ----------------------------------------------------------------
+
+
+def parameter_names(notebook: Path) -> list[str] | None:
+    """Names the notebook's ``parameters`` cell assigns, read with ``ast`` (never executed);
+    None if it has no such cell. ValueError if the notebook or the cell cannot be read."""
+    try:
+        info = notebook.stat()
+    except OSError as exc:
+        raise ValueError(f"not a readable notebook ({exc.strerror})") from None
+    names = _parameter_names(str(notebook), info.st_mtime_ns, info.st_size)
+    return None if names is None else list(names)
+
+
+@functools.lru_cache(maxsize=64)
+def _parameter_names(notebook: str, _mtime_ns: int, _size: int) -> tuple[str, ...] | None:
+    notebook = Path(notebook)
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+        cells = nb["cells"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"not a readable notebook ({exc})") from None
+    for cell in cells:
+        if "parameters" in (cell.get("metadata", {}).get("tags") or []):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            try:
+                tree = ast.parse(source)
+            except SyntaxError as exc:
+                raise ValueError(
+                    f"its parameters cell is not valid Python ({exc.msg}, line {exc.lineno})"
+                ) from None
+            names = []
+            for node in tree.body:
+                targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+                names += [t.id for t in targets if isinstance(t, ast.Name) and t.id not in names]
+            return tuple(names)
+    return None
+
+
+def check_parameters(parameters: dict, notebook: Path, where: str) -> None:
+    """CatalogError unless every parameter is a plain value the notebook's parameters cell defines."""
+    if not isinstance(parameters, dict):
+        raise CatalogError(
+            f"{where}.parameters: expected a mapping of name: value, got {type(parameters).__name__}"
+        )
+    bad_names = [k for k in parameters if not is_identifier(k)]
+    if bad_names:
+        raise CatalogError(
+            f"{where}.parameters: {bad_names[0]!r} is not a parameter name (a Python identifier)"
+        )
+    bad = {k: type(v).__name__ for k, v in parameters.items() if not _plain(v)}
+    if bad:
+        raise CatalogError(
+            f"{where}: parameters must be plain strings, numbers, booleans, None or lists of them; got {bad}"
+        )
+    try:
+        names = parameter_names(notebook)
+    except ValueError as exc:
+        raise CatalogError(f"{where}: {notebook}: {exc}") from None
+    unknown = [k for k in parameters if k not in (names or [])]
+    if unknown:
+        valid = ", ".join(names) if names else "none (the notebook has no cell tagged 'parameters')"
+        raise CatalogError(
+            f"{where}.parameters: {unknown[0]!r} is not a parameter of {notebook.name}; valid names: {valid}"
+        )
+
+
+def _plain(value, depth: int = 0) -> bool:
+    if isinstance(value, list):
+        return depth < 3 and all(_plain(v, depth + 1) for v in value)
+    return isinstance(value, PLAIN_TYPES)
+
+
+def _notebook_path(notebook, notebook_dir: Path, where: str) -> Path:
+    if not is_identifier(notebook):
+        raise CatalogError(
+            f"{where}: notebook key {notebook!r} must be a notebook's file name without .ipynb "
+            "(letters, digits and underscores; no paths)"
+        )
+    path = notebook_dir / f"{notebook}.ipynb"
+    if not path.is_file():
+        raise CatalogError(f"{where}: no notebook {path}")
+    if path.resolve().parent != notebook_dir.resolve():
+        raise CatalogError(f"{where}: {path} leads outside {notebook_dir} (a symbolic link?)")
+    return path
+
+
+def _text(value, where: str, what: str) -> str:
+    if not isinstance(value, str):
+        raise CatalogError(f"{where}: {what} must be text, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _flag(value, where: str, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise CatalogError(f"{where}: {what} must be true or false, got {value!r}")
+    return value
+
+
+def _timeout(value, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= MAX_TIMEOUT_S:
+        raise CatalogError(
+            f"{where}: timeout_seconds must be a number of seconds above 0 and at most "
+            f"{MAX_TIMEOUT_S}, got {value!r}"
+        )
+    return value
+
+
+def _mapping(value, where: str, what: str, allowed: set[str]) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise CatalogError(f"{where}: {what} must be a mapping, got {type(value).__name__}")
+    unknown = [k for k in value if k not in allowed]
+    if unknown:
+        raise CatalogError(f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(sorted(allowed))}")
+    return value
+
+
+def format_title(template: str, parameters: dict, where: str) -> str:
+    """``template`` with ``{name}`` placeholders filled from ``parameters``: only plain names of
+    parameters the run sets (no attribute or index access, no nested fields)."""
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise CatalogError(f"{where}: title {template!r} is not a valid title template ({exc})") from None
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if not is_identifier(name):
+            raise CatalogError(
+                f"{where}: title {template!r}: placeholder {{{name}}} must be a plain parameter name "
+                "(no attribute or index access)"
+            )
+        if name not in parameters:
+            raise CatalogError(
+                f"{where}: title {template!r} names a parameter the run does not set ({name!r}); "
+                f"parameters: {', '.join(parameters) or 'none'}"
+            )
+        if conversion is not None or (spec and "{" in spec):
+            raise CatalogError(
+                f"{where}: title {template!r}: placeholder {{{name}}} may not carry a conversion "
+                "or a nested field"
+            )
+    try:
+        return template.format(**parameters)
+    except (ValueError, TypeError) as exc:
+        raise CatalogError(f"{where}: title {template!r} cannot be filled ({exc})") from None
 
 
 def load_catalog(
@@ -54,51 +294,62 @@ def load_catalog(
 ) -> list[ReportSpec]:
     """Read and check a catalog file; CatalogError names the file and the faulty entry."""
     path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogError(f"{path}: cannot read the report catalog ({exc})") from exc
+    notebook_dir = Path(notebook_dir)
+    doc = read_yaml(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("notebooks"), dict):
         raise CatalogError(f"{path}: expected a top-level 'notebooks:' mapping")
+    _mapping(doc, str(path), "the catalog", {"notebooks"})
     specs: list[ReportSpec] = []
     for notebook, entry in doc["notebooks"].items():
         where = f"{path}: notebooks.{notebook}"
-        if not (notebook_dir / f"{notebook}.ipynb").is_file():
-            raise CatalogError(f"{where}: no notebook {notebook_dir / f'{notebook}.ipynb'}")
-        runs = (entry or {}).get("runs") or [{}]
-        seen = set()
+        notebook_path = _notebook_path(notebook, notebook_dir, where)
+        entry = _mapping(entry, where, "a notebook entry", NOTEBOOK_KEYS)
+        runs = entry.get("runs")
+        if runs is None:
+            runs = [{}]
+        if not isinstance(runs, list):
+            raise CatalogError(f"{where}.runs: expected a list of runs, got {type(runs).__name__}")
+        seen: dict[str, int] = {}
         for i, run in enumerate(runs):
-            parameters = run.get("parameters") or {}
-            bad = {k: type(v).__name__ for k, v in parameters.items() if not isinstance(v, PLAIN_TYPES)}
-            if bad:
+            here = f"{where}.runs[{i}]"
+            run = _mapping(run, here, "a run", RUN_KEYS)
+            parameters = run.get("parameters")
+            parameters = {} if parameters is None else parameters
+            check_parameters(parameters, notebook_path, here)
+            name = run.get("name")
+            name = slug(parameters) if name is None else _text(name, here, "name")
+            if not NAME_RE.fullmatch(name):
                 raise CatalogError(
-                    f"{where}.runs[{i}]: parameters must be plain strings, numbers, "
-                    f"booleans, None or lists; got {bad}"
+                    f"{here}: name {name!r} is not a safe file name "
+                    "(letters, digits, '.', '_', '-'; at most 100; not starting with '.' or '-')"
                 )
-            name = str(run.get("name") or slug(parameters))
-            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
-                raise CatalogError(f"{where}.runs[{i}]: name {name!r} is not a safe file name")
-            if name in seen:
-                raise CatalogError(f"{where}.runs[{i}]: duplicate name {name!r}")
-            seen.add(name)
-            title_template = run.get("title") or entry.get("title") or notebook
-            try:
-                title = title_template.format(**parameters)
-            except (KeyError, IndexError) as exc:
+            if name.endswith(FAILED_SUFFIX):
                 raise CatalogError(
-                    f"{where}.runs[{i}]: title {title_template!r} names a "
-                    f"parameter the run does not set ({exc})"
-                ) from exc
+                    f"{here}: name {name!r} ends with {FAILED_SUFFIX!r}, which names a failed run's page"
+                    + (
+                        f" (that of runs[{seen[name[: -len(FAILED_SUFFIX)]]}])"
+                        if name[: -len(FAILED_SUFFIX)] in seen
+                        else ""
+                    )
+                )
+            if name in seen:
+                raise CatalogError(f"{here}: duplicate name {name!r} (also runs[{seen[name]}])")
+            seen[name] = i
+            title_template = run.get("title", entry.get("title"))
+            title_template = notebook if title_template is None else _text(title_template, here, "title")
             specs.append(
                 ReportSpec(
                     notebook=notebook,
                     name=name,
-                    title=title,
+                    title=format_title(title_template, parameters, here),
                     parameters=parameters,
-                    theme=entry.get("theme", ""),
-                    region=str(run.get("region", "")),
-                    show_code=bool(run.get("show_code", entry.get("show_code", False))),
+                    theme=_text(entry.get("theme", ""), where, "theme"),
+                    region=_text(run.get("region", ""), here, "region"),
+                    show_code=_flag(run.get("show_code", entry.get("show_code", False)), here, "show_code"),
                     notebook_dir=notebook_dir,
+                    timeout_seconds=_timeout(
+                        run.get("timeout_seconds", entry.get("timeout_seconds", DEFAULT_TIMEOUT_S)), here
+                    ),
                 )
             )
     return specs

@@ -66,6 +66,9 @@ available = sys.platform.startswith("linux") and hasattr(os, "fork")
 
 def _run_kernel(request: dict) -> None:
     """In the forked child: become the kernel the request describes; never returns."""
+    from drugflows.render.workers import die_with_parent
+
+    die_with_parent()  # a kernel never outlives the zygote
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.setsid()
@@ -185,8 +188,12 @@ def zygote() -> Iterator[str | None]:
     server.bind(path)
     server.listen(64)
     lifeline_r, lifeline_w = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
+        from drugflows.render.workers import die_with_parent
+
+        die_with_parent(parent)  # SIGKILLed with the render, even if the lifeline is inherited
         os.close(lifeline_w)
         try:
             _serve(server, lifeline_r)

@@ -4,9 +4,11 @@ a filter box, and each report's parameters, status, duration and data vintages."
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import itertools
+import re
 from pathlib import Path
 
 import jinja2
@@ -17,19 +19,64 @@ from drugflows.render.links import PROFILE_NOTEBOOK, REGION_NOTEBOOK
 
 def _profile_countries(reports: list[dict]) -> list[str]:
     return sorted(
-        r["parameters"].get("country")
+        r["parameters"]["country"]
         for r in reports
-        if r["notebook"] == PROFILE_NOTEBOOK and r["status"] == "ok"
+        if r["notebook"] == PROFILE_NOTEBOOK
+        and r["status"] == "ok"
+        and isinstance(r["parameters"].get("country"), str)
     )
+
+
+INDEX_TEMPLATE = TEMPLATES_DIR / "site" / "index.html.j2"
+#: The index's own scripts (the filter box), exactly as the template writes them: the only
+#: scripts the page keeps (see sanitize.clean_page) and runs (its Content-Security-Policy).
+SCRIPTS = tuple(re.findall(r"<script>(.*?)</script>", INDEX_TEMPLATE.read_text(encoding="utf-8"), re.S))
+
+
+#: Fields the index reads from a manifest entry, with the types they must have.
+ENTRY_FIELDS = {
+    "notebook": str,
+    "title": str,
+    "theme": str,
+    "status": str,
+    "parameters": dict,
+    "seconds": (int, float),
+    "vintages": dict,
+}
+_LINK = re.compile(r"[A-Za-z0-9_]+/[A-Za-z0-9][A-Za-z0-9._-]*\.(html|ipynb)")
+
+
+def entry_problem(key, entry) -> str | None:
+    """What makes a manifest entry unusable for the index (None if it is usable): a missing field,
+    a field of the wrong type, or a link that is not a report file inside the output folder."""
+    if not isinstance(entry, dict):
+        return f"not a mapping but {type(entry).__name__}"
+    for name, kind in ENTRY_FIELDS.items():
+        if name not in entry:
+            return f"no {name!r}"
+        if not isinstance(entry[name], kind) or isinstance(entry[name], bool):
+            return f"{name!r} is {type(entry[name]).__name__} {entry[name]!r:.60}"
+    for name in ("html", "ipynb", "last_good_html"):
+        link = entry.get(name)
+        if link is not None and not (isinstance(link, str) and _LINK.fullmatch(link)):
+            return f"{name!r} = {link!r:.60} is not a report file in the output folder"
+    for name in ("region", "error", "key"):
+        if entry.get(name) is not None and not isinstance(entry[name], str):
+            return f"{name!r} is {type(entry[name]).__name__}"
+    if entry.get("key", key) != key:
+        return f"its key {entry['key']!r} is not its name in the manifest"
+    return None
 
 
 def profile_map(countries: list[str], cache_dir: Path | None = None) -> str:
     """A PNG world map with the profiled countries shaded, as a data URI (cached by country set)."""
     key = hashlib.sha256(",".join(countries).encode()).hexdigest()[:16]
     cached = cache_dir / f"profiles-map-{key}.png" if cache_dir else None
-    if cached and cached.exists():
-        png = cached.read_bytes()
-    else:
+    png = None
+    if cached and cached.is_file():
+        with contextlib.suppress(OSError):
+            png = cached.read_bytes()
+    if png is None:
         import matplotlib
 
         matplotlib.use("Agg")
@@ -52,9 +99,10 @@ def profile_map(countries: list[str], cache_dir: Path | None = None) -> str:
         if cached:
             from drugflows._io import atomic_path
 
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_path(cached) as tmp:
-                tmp.write_bytes(png)
+            with contextlib.suppress(OSError):  # the cache only saves time
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                with atomic_path(cached) as tmp:
+                    tmp.write_bytes(png)
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
@@ -79,7 +127,14 @@ def render_index(manifest: dict, output_dir: Path | None = None) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    reports = sorted(manifest["reports"].values(), key=lambda r: (r["theme"], r["notebook"]))
+    reports, skipped = [], []
+    for key, entry in manifest["reports"].items():
+        problem = entry_problem(key, entry)
+        if problem is None:
+            reports.append({"key": key, "region": "", "error": None, **entry})
+        else:
+            skipped.append(f"{key}: {problem}")
+    reports.sort(key=lambda r: (r["theme"], r["notebook"]))
     groups = [
         (theme or "Reports", list(items))
         for theme, items in itertools.groupby(reports, key=lambda r: r["theme"])
@@ -87,7 +142,7 @@ def render_index(manifest: dict, output_dir: Path | None = None) -> str:
     failed = sum(r["status"] != "ok" for r in reports)
     profiled = _profile_countries(reports)
     map_uri = profile_map(profiled, output_dir / ".cache" if output_dir else None) if profiled else None
-    return env.get_template("index.html.j2").render(
+    page = env.get_template("index.html.j2").render(
         groups=groups,
         regions=by_region(reports),
         total=len(reports),
@@ -96,4 +151,8 @@ def render_index(manifest: dict, output_dir: Path | None = None) -> str:
         commit=manifest.get("commit"),
         map_uri=map_uri,
         profiled=len(profiled),
+        skipped=skipped,
     )
+    from drugflows.render.sanitize import clean_page
+
+    return clean_page(page, SCRIPTS)

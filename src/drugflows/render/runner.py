@@ -22,15 +22,19 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from drugflows import paths
 from drugflows._io import atomic_write_text
-from drugflows.render.catalog import ReportSpec
+from drugflows.render import guard, workers
+from drugflows.render.catalog import DEFAULT_TIMEOUT_S, ReportSpec
 
 KERNEL_NAME = "python3"
-MANIFEST = "manifest.json"
+RenderError = guard.RenderError
+describe = guard.describe
+MANIFEST = guard.MANIFEST
 INDEX = "index.html"
 
 
@@ -185,7 +189,10 @@ def render_one(
     out_dir = Path(output_dir) / spec.notebook
     out_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-") as work:
+    timeout_s = getattr(spec, "timeout_seconds", DEFAULT_TIMEOUT_S)
+    prefix = f"{workers.SCRATCH_PREFIX}{os.getpid()}-"
+    data_before = guard.processed_snapshot()
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=prefix) as work:
         executed = Path(work) / f"{spec.name}.ipynb"
         table_log = Path(work) / "tables.log"
         error = None
@@ -204,13 +211,17 @@ def render_one(
                     log_output=False,
                     request_save_on_cell_execute=False,
                     shutdown_kernel="immediate",
+                    engine_name=guard.engine(),
+                    execution_timeout=timeout_s,
                     **engine_kwargs,
                 )
+                guard.check_data(data_before)
                 error = None
                 break
             except Exception as exc:  # noqa: BLE001 - any failure is this report's, not the batch's
-                error = _error_text(exc)
+                error = guard.timeout_text(exc, timeout_s) or _error_text(exc)
                 if not kernel_never_started(exc):
+                    guard.save_interrupted(executed, error)
                     break
                 error = f"{error} ({attempt} attempts)" if attempt > 1 else error
             finally:
@@ -268,12 +279,16 @@ def render_one(
 
 
 def default_executor(jobs: int) -> cf.Executor:
-    """Worker processes; forked on Linux so they inherit the imported papermill and nbconvert."""
-    method = "fork" if sys.platform.startswith("linux") else None
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    """Worker processes; forked on Linux so they inherit the imported papermill and nbconvert, one
+    per report there (a killed worker fails its own report only) and dying with the render."""
+    if sys.platform.startswith("linux"):
+        return workers.ProcessPerReport(jobs)
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(None))
 
 
 def _crashed(spec: ReportSpec, exc: BaseException | None, error: str | None = None) -> Result:
+    if error is None and isinstance(exc, BrokenProcessPool):
+        error = f"worker crashed: the worker pool broke ({exc}); this report may not have run"
     return Result(
         key=spec.key,
         notebook=spec.notebook,
@@ -349,6 +364,7 @@ def render_all(
     specs = links.with_related_reports(specs, specs if catalog is None else catalog)
     output_dir = Path(output_dir)
     previous = read_manifest(output_dir)
+    jobs, previous = _preflight(specs, output_dir, jobs, executor, previous, echo)
     skipped = [] if force else [s for s in specs if unchanged(s, previous.get(s.key), output_dir, show_code)]
     to_run = [s for s in specs if s not in skipped]
     width = max((len(s.key) for s in specs), default=0)
@@ -379,13 +395,40 @@ def render_all(
     return Summary(results, round(time.perf_counter() - start, 2))
 
 
+def _preflight(specs, output_dir, jobs, executor, previous, echo) -> tuple[int, dict]:
+    """Everything refused before any kernel starts: parameters the notebooks do not define (for
+    specs not read from a catalog too), a bad ``jobs`` (capped by cores and memory), notebook
+    folders that cannot be written. Returns the jobs and the usable manifest entries (a bad entry
+    is skipped with a note)."""
+    from drugflows.render.catalog import check_parameters
+    from drugflows.render.index import entry_problem
+
+    for spec in specs:
+        check_parameters(spec.parameters, spec.input_path, spec.key)
+        # parameters the runner injects itself: allowed where the notebook declares them
+        check_parameters(getattr(spec, "runner_parameters", {}), spec.input_path, f"{spec.key} (runner)")
+    if executor is None:
+        jobs = workers.effective_jobs(jobs, echo)
+    guard.check_output(output_dir, sorted({s.notebook for s in specs}))
+    usable = {}
+    for key, entry in previous.items():
+        if (problem := entry_problem(key, entry)) is None:
+            usable[key] = entry
+        else:
+            echo(f"note: {output_dir / MANIFEST}: entry {key!r} skipped ({problem}); the index leaves it out")
+    return jobs, usable
+
+
 def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Summary:
     import papermill  # noqa: F401 - imported once here so forked workers inherit it
 
-    import drugflows.render.html  # noqa: F401
+    import drugflows.render.html
+
+    drugflows.render.html.warm_up()  # workers are forked per report: they inherit the compiled templates
+    guard.engine()
 
     output_dir.mkdir(parents=True, exist_ok=True)
-    clean_scratch(output_dir)
+    workers.clean_leftovers(output_dir)  # what killed renders left (quietly: it is housekeeping)
     commit = git_commit()
     start = time.perf_counter()
     own = executor is None
@@ -402,6 +445,11 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Su
                     result = future.result()
                 except Exception as exc:  # noqa: BLE001 - a dead worker fails its report only
                     result = _crashed(spec, exc)
+                    if isinstance(exc, workers.WorkerDied):
+                        for work in (output_dir / spec.notebook).glob(f"{workers.SCRATCH_PREFIX}{exc.pid}-*"):
+                            shutil.rmtree(work, ignore_errors=True)
+                    if (output_dir / spec.notebook / f"{spec.name}.html").exists():
+                        result.last_good_html = f"{spec.notebook}/{spec.name}.html"
                 results.append(result)
                 line = f"{result.status:<7} {result.key:<{width}} {result.seconds:6.1f} s"
                 echo(line + (f"  {result.error}" if result.error else ""))
@@ -441,13 +489,13 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Su
 
 
 def read_manifest(output_dir: Path) -> dict[str, dict]:
-    path = Path(output_dir) / MANIFEST
-    if not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8")).get("reports", {})
-    except (OSError, ValueError):
-        return {}
+    """The ``reports`` of the output folder's manifest ({} if there is none yet); RenderError if the
+    folder cannot be used or the manifest is not one (see ``guard``), before anything is written."""
+    output_dir = Path(output_dir)
+    if not output_dir.exists() and not output_dir.is_symlink():
+        return {}  # a new output folder (or one the checks before rendering will explain)
+    guard.check_output(output_dir, [], create=False)
+    return guard.read_manifest(Path(output_dir) / MANIFEST)
 
 
 def write_manifest_and_index(results: list[Result], output_dir: Path, commit: str | None) -> None:
@@ -461,14 +509,16 @@ def write_manifest_and_index(results: list[Result], output_dir: Path, commit: st
         "commit": commit,
         "reports": dict(sorted(reports.items())),
     }
-    atomic_write_text(output_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
-    atomic_write_text(output_dir / INDEX, render_index(manifest, output_dir))
+    try:  # the manifest first: it records the reports even if the index cannot be written
+        atomic_write_text(output_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+        atomic_write_text(output_dir / INDEX, render_index(manifest, output_dir))
+    except OSError as exc:
+        raise RenderError(
+            f"{exc.filename or output_dir}: cannot write the manifest or index ({describe(exc)}); "
+            "what could not be written is kept as it was"
+        ) from None
 
 
 def clean_scratch(output_dir: Path, older_than_s: float = 3600) -> None:
-    """Remove scratch folders a killed run left behind (older than ``older_than_s``, so that a
-    render running at the same time keeps its own)."""
-    now = time.time()
-    for work in Path(output_dir).glob("*/.work-*"):
-        if now - work.stat().st_mtime > older_than_s:
-            shutil.rmtree(work, ignore_errors=True)
+    """Remove scratch folders and socket folders killed runs left behind (see workers.clean_leftovers)."""
+    workers.clean_leftovers(output_dir, older_than_s)
