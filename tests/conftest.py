@@ -62,7 +62,8 @@ def runs_nbval_executes(specs) -> set[str]:
     return keys
 
 
-def specs_rendered_in_tests():
+@pytest.fixture(scope="session")
+def rendered_specs():
     """The default catalog without the runs nbval executes: what ``rendered_catalog`` renders."""
     from drugflows.render.catalog import load_catalog
 

@@ -19,7 +19,6 @@ import pandas as pd
 import pytest
 
 from drugflows import paths
-from drugflows.render import catalog
 
 pytestmark = pytest.mark.slow
 
@@ -132,7 +131,7 @@ def test_every_report_loads_offline_without_errors_and_with_images(browser, site
     assert problems == {}
 
 
-def test_csv_links_download_parseable_csv(browser, site):
+def test_csv_links_download_parseable_csv(browser, site, rendered_specs):
     checked = 0
     for notebook_dir in sorted(p for p in site.iterdir() if p.is_dir() and not p.name.startswith(".")):
         page_path = next(iter(sorted(notebook_dir.glob("*.html"))), None)
@@ -154,4 +153,4 @@ def test_csv_links_download_parseable_csv(browser, site):
             checked += 1
         finally:
             visit.close()
-    assert checked == len({s.notebook for s in catalog.load_catalog()})  # one report per notebook
+    assert checked == len({s.notebook for s in rendered_specs})  # one report per notebook

@@ -200,3 +200,33 @@ def test_a_profile_run_without_parameters_links_as_the_notebook_default(specs):
         links.related_reports([default], specs)["country_profile/default"]
         == (links.related_reports(specs, specs)["country_profile/col"])
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "../x.html",
+        [["Title", "javascript:alert(1)"]],
+        [["Title", "https://example.org/x.html"]],
+        [["Title", "//example.org/x.html"]],
+        [["Title", "/etc/x.html"]],
+        [["Title", "../border_seizures/x.ipynb"]],
+        [["only a title"]],
+        [[1, "../x.html"]],
+    ],
+)
+def test_the_links_parameter_takes_relative_report_pages_only(value):
+    from drugflows import params
+
+    with pytest.raises(params.ParameterError, match="related_reports"):
+        params.links("related_reports", value)
+
+
+def test_the_links_parameter_keeps_the_runners_links():
+    from drugflows import params
+
+    given = [["Source countries: coca", "../source_countries/coca.html"]]
+    assert params.links("related_reports", given) == [
+        ("Source countries: coca", "../source_countries/coca.html")
+    ]
+    assert params.links("related_reports", None) is None

@@ -115,3 +115,22 @@ def country_list(
                 f"Parameter {name!r}: no data for {', '.join(outside)} here. Valid values: {', '.join(valid)}"
             )
     return codes
+
+
+def links(name: str, value: object) -> list[tuple[str, str]] | None:
+    """``value`` as a list of (title, href) pairs of text, or None (no links given). The runner
+    passes a profile's links this way; an href must be a relative link to an HTML page (no scheme,
+    no host, not absolute)."""
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple):
+        raise ParameterError(f"Parameter {name!r} must be a list of [title, link] pairs, got {value!r}")
+    pairs = []
+    for item in value:
+        if not (isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(v, str) for v in item)):
+            raise ParameterError(f"Parameter {name!r}: {item!r} is not a [title, link] pair of text")
+        title, href = item
+        if ":" in href or href.startswith(("/", "\\")) or not href.endswith(".html"):
+            raise ParameterError(f"Parameter {name!r}: {href!r} is not a relative link to a report page")
+        pairs.append((title, href))
+    return pairs

@@ -22,6 +22,7 @@ from drugflows.domain.outcomes import (
 )
 from drugflows.domain.prices import latest_prices
 from drugflows.domain.seizures import seizures_by_drug
+from drugflows.params import links as checked_links
 
 #: The processed tables the report reads, in the order its vintage table lists them.
 TABLES = (
@@ -35,6 +36,7 @@ TABLES = (
 )
 
 __all__ = [
+    "checked_links",
     "CRIME_SCORE_FORMATS",
     "counternarcotics_assistance",
     "crime_scores",

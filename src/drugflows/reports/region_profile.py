@@ -14,11 +14,13 @@ from drugflows.countries import members, names_by_code, region_groups
 from drugflows.domain.assistance import counternarcotics_assistance, greenbook_counternarcotics
 from drugflows.domain.outcomes import latest_value
 from drugflows.domain.seizures import seizures_by_drug, unodc_series, world_shares
+from drugflows.params import links as checked_links
 
 #: The processed tables the report reads, in the order its vintage table lists them.
 TABLES = ("countries", "country_indicators", "unodc_seizures", "us_assistance")
 
 __all__ = [
+    "checked_links",
     "counternarcotics_assistance",
     "members",
     "names_by_code",
