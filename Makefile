@@ -50,7 +50,7 @@ lint: $(STAMP) ## Lint code and notebooks with ruff, and check they are formatte
 
 format: $(STAMP) ## Format code with ruff and strip notebook outputs
 	$(BIN)/ruff format $(CODE)
-	$(BIN)/nbstripout notebooks/*.ipynb
+	$(BIN)/nbstripout --keep-id notebooks/*.ipynb
 
 benchmark: $(STAMP) ## Time the renderer against the naive way and the floor
 	$(BIN)/python benchmarks/render.py

@@ -212,16 +212,18 @@ def summary(studies: list[Study]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: The statuses :func:`majors_status` gives a country in a fiscal year.
+NOT_LISTED, MAJOR, MAJOR_FAILED = "not listed", "major", "major; failed demonstrably"
+
+
 def majors_status(majors: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
     """Fiscal years x countries: 'major' (on the Majors List), 'failed demonstrably' or 'not listed'."""
     years = sorted(majors["fiscal_year"].unique())
     rows = majors[majors["iso3"].isin(countries)]
-    status = pd.DataFrame("not listed", index=pd.Index(years, name="fiscal_year"), columns=countries)
+    status = pd.DataFrame(NOT_LISTED, index=pd.Index(years, name="fiscal_year"), columns=countries)
     for row in rows.itertuples():
         if row.on_list:
-            status.loc[row.fiscal_year, row.iso3] = (
-                "major; failed demonstrably" if row.failed_demonstrably else "major"
-            )
+            status.loc[row.fiscal_year, row.iso3] = MAJOR_FAILED if row.failed_demonstrably else MAJOR
     return status
 
 

@@ -15,6 +15,8 @@ from drugflows.domain.crops import CROPS, crops_on_file, side_by_side
 from drugflows.domain.outcomes import (
     CRIME_SCORE_FORMATS,
     LAST_POPULATION_ESTIMATE,
+    MAJOR_FAILED,
+    NOT_LISTED,
     crime_scores,
     latest_value,
     majors_status,
@@ -80,12 +82,12 @@ def at_a_glance(
             f"Population {size} in {year} (UN estimate, 2017 revision; later years on file are projections)."
         )
     status = majors_status(majors, [iso3])[iso3]
-    listed = status[status != "not listed"]
+    listed = status[status != NOT_LISTED]
     years = f"{status.index.min()}-{status.index.max()}"
     if listed.empty:
         out.append(f"Not on the Majors List of drug transit or producing countries in fiscal {years}.")
     else:
-        failed = listed[listed.str.contains("failed")]
+        failed = listed[listed == MAJOR_FAILED]
         out.append(
             f"On the Majors List in fiscal {', '.join(str(y) for y in listed.index)} "
             f"(lists on file: {years})"
