@@ -229,19 +229,21 @@ def test_implied_retail_share_reproduces_the_headline():
 def test_colombia_links_come_from_the_tables(crops):
     assistance, unodc = tables.load("us_assistance"), tables.load("unodc_seizures")
     links = ce.colombia_links(assistance, crops, unodc, (2000, 2008), 0.5, 0.1).set_index("policy")
+    # spraying figures on file from 2001: money, hectares and yield all over 2001-2008
+    assert links.loc["eradication", "years"] == "2001-2008"
     latest = pick_vintage(crops).query("iso3 == 'COL' and crop == 'coca' and estimate_by == 'UNODC'")
     both = (
         latest.pivot_table(index="year", columns="measure", values="value")
-        .loc[2000:2008]
+        .loc[2001:2008]
         .dropna(subset=["production_t", "cultivation_ha"])
     )
     yield_kg = both["production_t"].sum() * 1000 / both["cultivation_ha"].sum()
     assert links.loc["eradication", "yield_kg_per_ha"] == pytest.approx(yield_kg)
     assert links.loc["eradication", "upstream_kg_per_unit"] == pytest.approx(0.1 * yield_kg)
-    money = domain_assistance.greenbook_counternarcotics(assistance, "COL").loc[2000:2008]
-    assert links.loc["eradication", "usd"] == pytest.approx(money["State"].sum() / 2)
+    money = domain_assistance.greenbook_counternarcotics(assistance, "COL")
+    assert links.loc["eradication", "usd"] == pytest.approx(money.loc[2001:2008, "State"].sum() / 2)
     assert links.loc["interdiction", "usd"] == pytest.approx(
-        money["Defense"].sum() + money["State"].sum() / 2
+        money.loc[2000:2008, "Defense"].sum() + money.loc[2000:2008, "State"].sum() / 2
     )
     for policy, headline in ce.PAPER_USD_PER_RETAIL_KG.items():  # the implied share closes the chain
         row = links.loc[policy]
@@ -277,11 +279,16 @@ def test_vintages_name_the_years_and_publications_behind_each_line(crops):
     assert set(table.index.get_level_values("iso3")) == {"COL", "PER"}
 
 
-def test_accounting_divides_the_whole_budget(crops):
+def test_accounting_divides_the_budget_of_the_years_with_figures(crops):
     assistance, unodc = tables.load("us_assistance"), tables.load("unodc_seizures")
     table = ce.accounting(assistance, crops, unodc, ["PER"], (2005, 2010)).iloc[0]
-    assert table["usd_per_ha_eradicated"] == pytest.approx(table["usd_constant"] / table["ha_eradicated"])
-    assert table["usd_per_kg_seized"] == pytest.approx(table["usd_constant"] / table["kg_seized"])
+    money = domain_assistance.greenbook_counternarcotics(assistance, "PER").sum(axis=1)
+    # Peru's eradication totals on file: 2005, then 2009-2010 (none for 2006-2008)
+    assert table["eradication_years"] == "2005, 2009-2010"
+    assert table["usd_per_ha_eradicated"] == pytest.approx(
+        money.loc[[2005, 2009, 2010]].sum() / table["ha_eradicated"]
+    )
+    assert table["usd_per_kg_seized"] == pytest.approx(money.loc[2005:2010].sum() / table["kg_seized"])
     assert table["usd_constant"] > 0 and table["ha_eradicated"] > 0
 
 
