@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from drugflows import tables
 from drugflows.domain import assistance as domain_assistance
 from drugflows.reports import cost_effectiveness as ce
 

@@ -125,10 +125,10 @@ def colombia_links(
     sprayed = State obligations x ``eradication_budget_share`` / hectares sprayed, money and
     hectares over the same years (those of ``years`` with a spraying figure); upstream kg per
     hectare = ``coca_avoided_per_ha`` (hectares of coca avoided per hectare *sprayed*: the
-    spraying coefficient, not manual eradication's) x yield. ``sprayed_ha`` (hectares by year)
-    replaces the spraying figures of ``crop_estimates``: pass the municipal panel's national
-    totals to take hectares from the panel the spraying coefficient is estimated on, with ``avoided_interval`` carried to
-    ``upstream_low`` and ``upstream_high``.
+    spraying coefficient, not manual eradication's) x yield, with ``avoided_interval`` carried
+    to ``upstream_low`` and ``upstream_high``. ``sprayed_ha`` (hectares by year) replaces the
+    spraying figures of ``crop_estimates``: pass the municipal panel's national totals to take
+    hectares from the panel the spraying coefficient is estimated on.
     interdiction: US$ per kg seized = (Defense obligations + State x (1 - share)) / kg of cocaine
     seized in Colombia (UNODC), over the years with a seizure figure; upstream kg per kg = 1.
     Each row has ``years`` (the years used, as text) and the retail share the paper's headline
