@@ -237,13 +237,16 @@ def lines_by_group(
 
 
 def _draw_breaks(ax, breaks: pd.DataFrame | None, group: str, x: str, colors: dict) -> None:
-    """Dotted vertical lines half a step before each break's ``x``, labelled with its ``label``."""
+    """Dotted vertical lines half a step before each break's ``x``, labelled with its ``label``
+    (no text where the rows have no ``label``)."""
     if breaks is None or breaks.empty:
         return
     for row in breaks.itertuples(index=False):
         row = row._asdict()
         where = row[x] - 0.5
         ax.axvline(where, color=colors.get(row[group], "0.4"), linestyle=":", linewidth=0.9)
+        if not row.get("label"):
+            continue
         ax.annotate(
             row["label"],
             (where, 1.0),
@@ -552,12 +555,14 @@ def lines_by_facet(
     mark: float | None = None,
     breaks: pd.DataFrame | None = None,
     floors: pd.DataFrame | None = None,
+    legend_columns: int | None = None,
 ):
     """Small multiples (one per ``facet``), each with one line per ``group`` (same colour for the
     same group in every panel) and one legend for the figure; ``mark`` (an x value, e.g. a start
     year) is drawn as a dashed vertical line in every panel. ``breaks`` (rows ``facet``,
     ``group``, ``x``, label) and ``floors`` (rows ``facet``, ``group``, ``x``, ``y``) are drawn in
-    their panel as in :func:`lines_by_group`."""
+    their panel as in :func:`lines_by_group`; ``legend_columns`` sets the legend's columns
+    (default: up to 3)."""
     facets = list(dict.fromkeys(frame[facet]))
     groups = list(dict.fromkeys(frame[group]))
     colors = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
@@ -588,7 +593,7 @@ def lines_by_facet(
         loc="upper right",
         frameon=False,
         fontsize=8,
-        ncol=min(len(groups), 3),
+        ncol=legend_columns or min(len(groups), 3),
         bbox_to_anchor=(1 - 0.3 / WIDTH_IN, 1 - 0.4 / fig.get_size_inches()[1]),
     )
     fig.subplots_adjust(hspace=0.75, wspace=0.3)

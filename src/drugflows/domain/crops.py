@@ -65,7 +65,7 @@ ESTIMATOR_LABELS = {
     "UNODC": "UNODC",
     "USG-ONDCP": "US government (ONDCP)",
     "national government": "National government",
-    "other": "Other (estimator not named)",
+    "other": "Unnamed estimator",
 }
 
 

@@ -223,10 +223,14 @@ def editions_table(both: pd.DataFrame, names: dict) -> pd.DataFrame:
     )
 
 
-def edition_marks(rows: pd.DataFrame, facet: str = "country", group: str = "estimator") -> pd.DataFrame:
+def edition_marks(
+    rows: pd.DataFrame, facet: str = "country", group: str = "estimator", labelled: bool = True
+) -> pd.DataFrame:
     """Edition breaks of plotted rows (:func:`drugflows.domain.crops.break_marks`) keyed on the
-    columns the figure draws (``facet`` and ``group``)."""
-    return break_marks(rows, [c for c in (facet, group) if c in rows])
+    columns the figure draws (``facet`` and ``group``); without their text labels where not
+    ``labelled`` (small panels: the editions table names them)."""
+    marks = break_marks(rows, [c for c in (facet, group) if c in rows])
+    return marks if labelled else marks.drop(columns="label")
 
 
 def floor_points(rows: pd.DataFrame) -> pd.DataFrame:
