@@ -110,3 +110,12 @@ def test_no_chance_band_reads_too_few_years():
 
 def test_hectares_are_rounded():
     assert domain_crops.round_ha(89_755) == 89_800 and domain_crops.round_ha(355) == 360
+
+
+def test_a_figure_known_only_from_scrambled_text_is_left_out(estimates, figures):
+    # SOURCE.md: Afghanistan 1999, 90,983 ha, comes only from a news agency's scrambled text
+    scrambled = figures[(figures["series"] == "opium_poppy_cultivation") & (figures["country_iso3"] == "AFG")]
+    assert scrambled.loc[scrambled["year"] == 1999, "value"].tolist() == [90_983]
+    wdr_2000 = scrambled[(scrambled["year"] == 2000) & (scrambled["published_year"] == 2016)]["value"].iloc[0]
+    series = domain_crops.one_series(estimates, "opium_poppy", ["AFG"])["AFG"].dropna()
+    assert series.index[0] == 2000 and series.iloc[0] == wdr_2000 == 82_171

@@ -32,7 +32,8 @@ ERADICATION_MEASURES = ("eradication_reported_ha", "eradication_ha")
 
 
 def pick_vintage(estimates: pd.DataFrame, rule: str = "latest") -> pd.DataFrame:
-    """One row per (iso3, crop, measure, estimate_by, year) of ``crop_estimates``.
+    """One row per (iso3, crop, measure, estimate_by, year) of ``crop_estimates``, leaving out
+    figures that are not a year's value (:func:`is_annual`) or not checked (:func:`is_unchecked`).
 
     ``rule="latest"`` keeps the most recently published figure (figures with a publication year
     before derived sums without one), ``"earliest"`` the first published. Between figures published
@@ -41,7 +42,7 @@ def pick_vintage(estimates: pd.DataFrame, rule: str = "latest") -> pd.DataFrame:
     """
     if rule not in ("latest", "earliest"):
         raise ValueError(f"rule must be 'latest' or 'earliest', got {rule!r}")
-    estimates = estimates[is_annual(estimates)]
+    estimates = estimates[is_annual(estimates) & ~is_unchecked(estimates)]
     order = estimates.assign(
         _published=estimates["published_year"].astype("Float64").fillna(-1 if rule == "latest" else 10_000)
     )
@@ -86,6 +87,15 @@ def is_annual(rows: pd.DataFrame) -> pd.Series:
     if "note" not in rows:
         return pd.Series(True, index=rows.index)
     return ~rows["note"].fillna("").str.contains(r"cumulative|partial year", case=False, regex=True)
+
+
+def is_unchecked(rows: pd.DataFrame) -> pd.Series:
+    """True for figures known only from a stored copy with scrambled text (the published_figures
+    notes say so: Afghanistan 1999, 90,983 ha, from a news agency's word-reversed page, which
+    SOURCE.md says to check against UNODC's survey before use). They are left out of every series."""
+    if "source" not in rows:
+        return pd.Series(False, index=rows.index)
+    return rows["source"].fillna("").str.contains("scrambled", case=False)
 
 
 def is_floor(rows: pd.DataFrame) -> pd.Series:
