@@ -157,7 +157,14 @@ def editions(rows: pd.DataFrame) -> pd.DataFrame:
                     "source": "; ".join(dict.fromkeys(chunk["source"])),
                 }
             )
-    return pd.DataFrame(out, columns=["iso3", "estimate_by", "years", "edition", "source"])
+    table = pd.DataFrame(out, columns=["iso3", "estimate_by", "years", "edition", "source"])
+    first = table["years"].str[:4].astype(int) if not table.empty else pd.Series(dtype=int)
+    return (
+        table.assign(_first=first)
+        .sort_values(["iso3", "estimate_by", "_first"], kind="stable")
+        .drop(columns="_first")
+        .reset_index(drop=True)
+    )
 
 
 def latest_figures(estimates: pd.DataFrame, crop: str, countries: list[str], measure: str = "cultivation_ha"):

@@ -212,6 +212,7 @@ def editions_table(both: pd.DataFrame, names: dict) -> pd.DataFrame:
     table = editions(both)
     table["estimate_by"] = table["estimate_by"].map(estimator_label)
     table.insert(0, "country", table.pop("iso3").map(names))
+    table = table.sort_values(["country", "estimate_by"], kind="stable")
     return table.rename(
         columns={
             "country": "Country",
