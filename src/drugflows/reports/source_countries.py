@@ -60,7 +60,7 @@ NATIONAL_AGENCIES = {"PER": "DEVIDA"}
 
 def _estimator(iso3: str, code: str) -> str:
     """The estimator as a headline names it: "National government (DEVIDA)" for Peru's."""
-    label = estimator_label(code)
+    label = estimator_label(code).replace(" (", ", ").rstrip(")")  # no brackets within brackets
     agency = NATIONAL_AGENCIES.get(iso3) if code == "national government" else None
     return f"{label}, {agency}" if agency else label
 
@@ -110,11 +110,14 @@ def reading(
                 f"{last_year}, the latest year on file ({estimator})"
             )
         if len(series) >= 2:
-            peak = int(series.idxmax())
-            head += (
-                f"; {_ha(series.iloc[0], int(series.index[0]) in floor)} in {int(series.index[0])}, "
-                f"peak {_ha(series.max(), peak in floor)} in {peak} ({estimator})"
-            )
+            peak, first = int(series.idxmax()), int(series.index[0])
+            start = f"; {_ha(series.iloc[0], first in floor)} in {first}"
+            if peak == first:
+                head += f"{start}, its peak ({estimator})"
+            elif peak == last_year:
+                head += f"{start}; the latest year is its peak ({estimator})"
+            else:
+                head += f"{start}, peak {_ha(series.max(), peak in floor)} in {peak} ({estimator})"
         out.append(head + ".")
     for iso3 in intensity_ratio.columns:
         ratio = intensity_ratio[iso3].dropna()
