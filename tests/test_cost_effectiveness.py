@@ -94,3 +94,34 @@ def test_accounting_counts_only_years_with_complete_eradication(data, setup):
         domain_assistance.greenbook_counternarcotics(data["us_assistance"], "COL").loc[2004:2019].sum().sum()
     )
     assert table["usd_per_ha_eradicated"] == pytest.approx(money / table["ha_eradicated"])
+
+
+def test_years_without_spraying_are_refused(data):
+    # aerial spraying stopped in October 2015: the raw panel has none in 2016-2017
+    raw = pd.read_csv(
+        f"{SHARED}/colombia/dataset_paper3_v2.csv", encoding="mac_roman", usecols=["year", "asp_"]
+    )
+    assert raw.groupby("year")["asp_"].sum().loc[2016:2017].eq(0).all()
+    with pytest.raises(ce.params.ParameterError, match="no year with aerial spraying"):
+        ce.colombia_links(
+            data["us_assistance"],
+            data["crop_estimates"],
+            data["unodc_seizures"],
+            (2016, 2017),
+            0.5,
+            0.1,
+            sprayed_ha=ce.sprayed_by_year(data["colombia_municipal_coca"]),
+        )
+
+
+def test_a_set_avoided_figure_has_no_interval_in_the_headline(data):
+    setup = ce.validate(
+        2004, 2012, 0.5, 0.1, [0.01], ["COL"], 2000, 2019, data["countries"], data["us_assistance"]
+    )
+    avoided, note, interval = ce.coca_avoided(setup, data["colombia_municipal_coca"])
+    assert (avoided, note, interval) == (0.1, "set in the parameters", None)
+    links = ce.colombia_links(
+        data["us_assistance"], data["crop_estimates"], data["unodc_seizures"], setup.years, 0.5, avoided
+    )
+    lines = ce.reading(links, avoided, note, setup)
+    assert "without an interval" in lines[2] and "within the interval" not in " ".join(lines)

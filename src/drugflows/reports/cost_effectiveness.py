@@ -142,7 +142,12 @@ def colombia_links(
         if sprayed_ha is None
         else sprayed_ha.loc[years[0] : years[1]].dropna()
     )
-    spray_years = [int(y) for y in sprayed.index if y in state.index]
+    spray_years = [int(y) for y in sprayed.index if y in state.index and sprayed[y] > 0]
+    if not spray_years:
+        raise params.ParameterError(
+            f"Parameters 'first_year' and 'last_year' ({years[0]}-{years[1]}) cover no year with aerial "
+            "spraying and State obligations on file (spraying ran to 2015)"
+        )
     seized = unodc_series(unodc, "cocaine")
     seized = seized[(seized["iso3"] == "COL") & seized["year"].between(*years)].set_index("year")["kg"]
     seize_years = [int(y) for y in seized.dropna().index if y in state.index]
@@ -384,7 +389,10 @@ def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup
             f"{max(low, 0):#.2g} to {high:#.2g} kg within the interval): {usd(per_kg)} per kilogram "
             f"less in Colombia, from {cheapest} to {dearest} within the interval."
         )
-    if pd.notna(erad["implied_share_high"]):
+    interval = erad["upstream_low"] != erad["upstream_high"]
+    if not interval:
+        share_range = "the hectares avoided are set in the parameters, without an interval"
+    elif pd.notna(erad["implied_share_high"]):
         share_range = (
             f"from {erad['implied_share_low']:#.2g} to {erad['implied_share_high']:#.2g} within the "
             "spraying interval"
@@ -408,8 +416,12 @@ def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup
     threshold = erad["usd_per_unit"] / (erad["upstream_kg_per_unit"] * inter["usd_per_unit"])
     out.append(
         f"On these links, spraying is the cheaper route only if a kilogram it avoids reaches US "
-        f"retail at least {threshold:#.2g} times as surely as a kilogram seized (on the central "
-        "spraying estimate; the interval leaves this open)."
+        f"retail at least {threshold:#.2g} times as surely as a kilogram seized (on the "
+        + (
+            "central spraying estimate; the interval leaves this open)."
+            if interval
+            else "figure set in the parameters)."
+        )
     )
     return out
 
