@@ -262,10 +262,10 @@ def accounting(
                 "iso3": iso3,
                 "usd_constant": spent.sum(),
                 "eradication_years": years_text(ha_years),
-                "ha_eradicated": ha.loc[ha_years].sum(),
+                "ha_eradicated": ha.loc[ha_years].sum() if ha_years else np.nan,
                 "usd_per_ha_eradicated": usd_ha / ha.loc[ha_years].sum() if ha_years else np.nan,
                 "seizure_years": years_text(kg_years),
-                "kg_seized": kg.loc[kg_years].sum(),
+                "kg_seized": kg.loc[kg_years].sum() if kg_years else np.nan,
                 "usd_per_kg_seized": usd_kg / kg.loc[kg_years].sum() if kg_years else np.nan,
             }
         )
