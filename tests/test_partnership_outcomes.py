@@ -13,8 +13,8 @@ from drugflows.domain import colombia_panel, outcomes
 from drugflows.domain import crops as domain_crops
 from drugflows.domain.crops import pick_vintage
 from drugflows.params import ParameterError
+from drugflows.reports import colombia_eradication, partnership_outcomes, source_countries
 from drugflows.reports import cost_effectiveness as ce
-from drugflows.reports import partnership_outcomes, source_countries
 
 
 @pytest.fixture(scope="module")
@@ -229,19 +229,21 @@ def test_implied_retail_share_reproduces_the_headline():
 def test_colombia_links_come_from_the_tables(crops):
     assistance, unodc = tables.load("us_assistance"), tables.load("unodc_seizures")
     links = ce.colombia_links(assistance, crops, unodc, (2000, 2008), 0.5, 0.1).set_index("policy")
+    # spraying figures on file from 2001: money, hectares and yield all over 2001-2008
+    assert links.loc["eradication", "years"] == "2001-2008"
     latest = pick_vintage(crops).query("iso3 == 'COL' and crop == 'coca' and estimate_by == 'UNODC'")
     both = (
         latest.pivot_table(index="year", columns="measure", values="value")
-        .loc[2000:2008]
+        .loc[2001:2008]
         .dropna(subset=["production_t", "cultivation_ha"])
     )
     yield_kg = both["production_t"].sum() * 1000 / both["cultivation_ha"].sum()
     assert links.loc["eradication", "yield_kg_per_ha"] == pytest.approx(yield_kg)
     assert links.loc["eradication", "upstream_kg_per_unit"] == pytest.approx(0.1 * yield_kg)
-    money = domain_assistance.greenbook_counternarcotics(assistance, "COL").loc[2000:2008]
-    assert links.loc["eradication", "usd"] == pytest.approx(money["State"].sum() / 2)
+    money = domain_assistance.greenbook_counternarcotics(assistance, "COL")
+    assert links.loc["eradication", "usd"] == pytest.approx(money.loc[2001:2008, "State"].sum() / 2)
     assert links.loc["interdiction", "usd"] == pytest.approx(
-        money["Defense"].sum() + money["State"].sum() / 2
+        money.loc[2000:2008, "Defense"].sum() + money.loc[2000:2008, "State"].sum() / 2
     )
     for policy, headline in ce.PAPER_USD_PER_RETAIL_KG.items():  # the implied share closes the chain
         row = links.loc[policy]
@@ -261,7 +263,9 @@ def test_coca_avoided_by_spraying_is_the_spraying_coefficient_over_every_usable_
     assert avoided["ha_per_ha"] == pytest.approx(-spraying["coef"])
     assert avoided["ci"] == pytest.approx((-spraying["ci_high"], -spraying["ci_low"]))
     assert avoided["ci"][0] < avoided["ha_per_ha"] < avoided["ci"][1]
-    assert f"{first}-{last}; 95% interval {avoided['ci'][0]:.3f}" in avoided["note"]
+    assert (
+        f"{first}-{last}; 95% interval {avoided['ci'][0]:#.2g} to {avoided['ci'][1]:#.2g}" in avoided["note"]
+    )
 
 
 def test_vintages_name_the_years_and_publications_behind_each_line(crops):
@@ -277,11 +281,16 @@ def test_vintages_name_the_years_and_publications_behind_each_line(crops):
     assert set(table.index.get_level_values("iso3")) == {"COL", "PER"}
 
 
-def test_accounting_divides_the_whole_budget(crops):
+def test_accounting_divides_the_budget_of_the_years_with_figures(crops):
     assistance, unodc = tables.load("us_assistance"), tables.load("unodc_seizures")
     table = ce.accounting(assistance, crops, unodc, ["PER"], (2005, 2010)).iloc[0]
-    assert table["usd_per_ha_eradicated"] == pytest.approx(table["usd_constant"] / table["ha_eradicated"])
-    assert table["usd_per_kg_seized"] == pytest.approx(table["usd_constant"] / table["kg_seized"])
+    money = domain_assistance.greenbook_counternarcotics(assistance, "PER").sum(axis=1)
+    # Peru's eradication totals on file: 2005, then 2009-2010 (none for 2006-2008)
+    assert table["eradication_years"] == "2005, 2009-2010"
+    assert table["usd_per_ha_eradicated"] == pytest.approx(
+        money.loc[[2005, 2009, 2010]].sum() / table["ha_eradicated"]
+    )
+    assert table["usd_per_kg_seized"] == pytest.approx(money.loc[2005:2010].sum() / table["kg_seized"])
     assert table["usd_constant"] > 0 and table["ha_eradicated"] > 0
 
 
@@ -309,3 +318,38 @@ def test_bad_cost_parameters_are_refused(change, countries):
     } | change
     with pytest.raises(ParameterError, match=next(iter(change))):
         ce.validate(**values, countries=countries, assistance=tables.load("us_assistance"))
+
+
+def test_eradication_headline_matches_a_regression_on_the_raw_panel():
+    """The manual eradication headline against an OLS with municipality and year dummies fitted
+    here on the raw replication file (not through drugflows)."""
+    raw = pd.read_csv(
+        "/work/shared/data/colombia/dataset_paper3_v2.csv",
+        encoding="mac_roman",
+        dtype={"idmun": str},
+        usecols=["idmun", "idstate", "year", "coca_", "asp_", "er_"],
+    ).sort_values(["idmun", "year"])
+    raw.loc[raw["year"] < 2004, "er_"] = np.nan  # not recorded before 2004 (SOURCE.md)
+    raw = raw[raw.groupby("idmun")["coca_"].transform("max") > 0].copy()
+    for own, other in (("asp_", "asp_else"), ("er_", "er_else")):
+        raw[other] = (raw.groupby(["idstate", "year"])[own].transform("sum") - raw[own]) / 1000
+    raw["later"] = raw.groupby("idmun")["coca_"].shift(-1)
+    rows = raw[raw["year"].between(2004, 2016)].dropna(subset=["later", "asp_", "er_", "asp_else", "er_else"])
+    design = pd.concat(
+        [
+            rows[["asp_", "er_", "asp_else", "er_else"]],
+            pd.get_dummies(rows["idmun"], dtype=float),
+            pd.get_dummies(rows["year"], prefix="y", drop_first=True, dtype=float),
+        ],
+        axis=1,
+    )
+    coef = np.linalg.lstsq(design.to_numpy(), rows["later"].to_numpy(), rcond=None)[0]
+    manual, spraying = coef[1], coef[0]
+    assert len(rows) == 4043 and rows["idmun"].nunique() == 311
+    data = colombia_panel.analysis_panel(tables.load("colombia_municipal_coca"), lag=1)
+    lines = colombia_eradication.reading(colombia_panel.estimate(data, 2004, 2016), 1, 2004, 2016)
+    assert f"Manual eradication in the municipality: {manual:+#.2g} ha of coca per ha" in lines[2]
+    assert f"Aerial spraying in the municipality: {spraying:+#.2g} ha of coca per ha" in lines[1]
+    assert colombia_eradication.reading(None, 1, 2010, 2012)[0].startswith(
+        "No estimate: eradication in 2010-2012"
+    )

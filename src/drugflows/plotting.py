@@ -242,22 +242,75 @@ def lines_by_group(
     ylabel: str,
     source: str,
     caveat: str | None = None,
+    keep_labels: bool = False,
+    breaks: pd.DataFrame | None = None,
+    floors: pd.DataFrame | None = None,
 ):
-    """One line per group (e.g. per field office), with markers."""
+    """One line per group (e.g. per field office), with markers.
+
+    ``keep_labels`` writes the group names as given (else all-capital names are title-cased).
+    ``breaks`` (rows ``group``, ``x``, label) draws a dotted vertical line in the group's colour
+    half a step before each ``x``, labelled (e.g. a change of publication edition); ``floors``
+    (rows ``group``, ``x``, ``y``) marks lower bounds ("at least") with an upward triangle."""
     fig, ax = plt.subplots()
+    colors = {}
     for i, (name, part) in enumerate(frame.groupby(group, sort=False)):
+        colors[name] = PALETTE[i % len(PALETTE)]
         ax.plot(
             part[x],
             part[y],
             marker="o",
-            color=PALETTE[i % len(PALETTE)],
-            label=str(name).title() if str(name).isupper() else str(name),
+            color=colors[name],
+            label=str(name) if keep_labels or not str(name).isupper() else str(name).title(),
         )
+    _draw_breaks(ax, breaks, group, x, colors)
+    _draw_floors(ax, floors, group, x, y, colors)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=8)
     thousands(ax.yaxis)
     return finish(fig, title, source, caveat, data=frame[[group, x, y]])
+
+
+def _draw_breaks(ax, breaks: pd.DataFrame | None, group: str, x: str, colors: dict) -> None:
+    """Dotted vertical lines half a step before each break's ``x``, labelled with its ``label``
+    (no text where the rows have no ``label``)."""
+    if breaks is None or breaks.empty:
+        return
+    for row in breaks.itertuples(index=False):
+        row = row._asdict()
+        where = row[x] - 0.5
+        ax.axvline(where, color=colors.get(row[group], "0.4"), linestyle=":", linewidth=0.9)
+        if not row.get("label"):
+            continue
+        ax.annotate(
+            row["label"],
+            (where, 1.0),
+            xycoords=("data", "axes fraction"),
+            rotation=90,
+            fontsize=5.5,
+            color=colors.get(row[group], "0.4"),
+            ha="right",
+            va="top",
+        )
+
+
+def _draw_floors(ax, floors: pd.DataFrame | None, group: str, x: str, y: str, colors: dict) -> None:
+    """Upward triangles on lower bounds, with "at least" in the legend."""
+    if floors is None or floors.empty:
+        return
+    for i, row in enumerate(floors.itertuples(index=False)):
+        row = row._asdict()
+        ax.plot(
+            [row[x]],
+            [row[y]],
+            marker="^",
+            markersize=9,
+            linestyle="none",
+            markerfacecolor="white",
+            color=colors.get(row[group], "0.3"),
+            label='at least (published as "more than")' if i == 0 else None,
+        )
 
 
 def seasonal_bars(profile: pd.DataFrame, *, title: str, source: str, caveat: str | None = None):
@@ -536,10 +589,16 @@ def lines_by_facet(
     columns: int = 3,
     sharey: bool = False,
     mark: float | None = None,
+    breaks: pd.DataFrame | None = None,
+    floors: pd.DataFrame | None = None,
+    legend_columns: int | None = None,
 ):
     """Small multiples (one per ``facet``), each with one line per ``group`` (same colour for the
     same group in every panel) and one legend for the figure; ``mark`` (an x value, e.g. a start
-    year) is drawn as a dashed vertical line in every panel."""
+    year) is drawn as a dashed vertical line in every panel. ``breaks`` (rows ``facet``,
+    ``group``, ``x``, label) and ``floors`` (rows ``facet``, ``group``, ``x``, ``y``) are drawn in
+    their panel as in :func:`lines_by_group`; ``legend_columns`` sets the legend's columns
+    (default: up to 3)."""
     facets = list(dict.fromkeys(frame[facet]))
     groups = list(dict.fromkeys(frame[group]))
     colors = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
@@ -550,6 +609,10 @@ def lines_by_facet(
             ax.plot(lines[x], lines[y], marker="o", markersize=2.5, color=colors[g], label=str(g))
         if mark is not None:
             ax.axvline(mark, color="0.3", linestyle="--", linewidth=0.8)
+        if breaks is not None and not breaks.empty:
+            _draw_breaks(ax, breaks[breaks[facet] == name], group, x, colors)
+        if floors is not None and not floors.empty:
+            _draw_floors(ax, floors[floors[facet] == name], group, x, y, colors)
         ax.set_title(str(name), loc="left", fontsize=9)
         ax.set_xlabel(xlabel, fontsize=8)
         ax.tick_params(labelsize=8)
@@ -566,7 +629,7 @@ def lines_by_facet(
         loc="upper right",
         frameon=False,
         fontsize=8,
-        ncol=min(len(groups), 3),
+        ncol=legend_columns or min(len(groups), 3),
         bbox_to_anchor=(1 - 0.3 / WIDTH_IN, 1 - 0.4 / fig.get_size_inches()[1]),
     )
     fig.subplots_adjust(hspace=0.75, wspace=0.3)

@@ -86,7 +86,7 @@ def coca_avoided_by_spraying(panel: pd.DataFrame) -> dict:
         "ci": (low, high),
         "years": (years[0], years[-1]),
         "note": f"the project's estimate for aerial spraying, coca one year later, "
-        f"{years[0]}-{years[-1]}; 95% interval {low:.3f} to {high:.3f}",
+        f"{years[0]}-{years[-1]}; 95% interval {low:#.2g} to {high:#.2g}",
     }
 
 

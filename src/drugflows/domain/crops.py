@@ -32,23 +32,147 @@ ERADICATION_MEASURES = ("eradication_reported_ha", "eradication_ha")
 
 
 def pick_vintage(estimates: pd.DataFrame, rule: str = "latest") -> pd.DataFrame:
-    """One row per (iso3, crop, measure, estimate_by, year) of ``crop_estimates``.
+    """One row per (iso3, crop, measure, estimate_by, year) of ``crop_estimates``, leaving out
+    figures that are not a year's value (:func:`is_annual`) or not checked (:func:`is_unchecked`).
 
     ``rule="latest"`` keeps the most recently published figure (figures with a publication year
-    before derived sums without one), ``"earliest"`` the first published. Ties keep the first row
-    in table order. Values are never averaged.
+    before derived sums without one), ``"earliest"`` the first published. Between figures published
+    the same year, the edition with more figures of the series (a table over a press report quoting
+    it) is kept; remaining ties keep the first row in table order. Values are never averaged.
     """
     if rule not in ("latest", "earliest"):
         raise ValueError(f"rule must be 'latest' or 'earliest', got {rule!r}")
+    estimates = estimates[is_annual(estimates) & ~is_unchecked(estimates)]
     order = estimates.assign(
         _published=estimates["published_year"].astype("Float64").fillna(-1 if rule == "latest" else 10_000)
     )
-    order = order.sort_values("_published", ascending=(rule == "earliest"), kind="stable")
+    if "source" in order:
+        series = [c for c in SERIES_KEY if c != "year"]
+        order["_size"] = order.groupby([*series, "source", "_published"], dropna=False)["year"].transform(
+            "size"
+        )
+    else:
+        order["_size"] = 1
+    order = order.sort_values(["_published", "_size"], ascending=[rule == "earliest", False], kind="stable")
     return (
         order.drop_duplicates(SERIES_KEY, keep="first")
-        .drop(columns="_published")
+        .drop(columns=["_published", "_size"])
         .sort_values(SERIES_KEY, ignore_index=True)
     )
+
+
+#: Estimator codes of ``crop_estimates`` -> what a reader sees.
+ESTIMATOR_LABELS = {
+    "UNODC": "UNODC",
+    "USG-ONDCP": "US government (ONDCP)",
+    "national government": "National government",
+    "other": "Unnamed estimator",
+}
+
+
+def estimator_label(code: str) -> str:
+    """The reader-facing name of an estimator code (:data:`ESTIMATOR_LABELS`)."""
+    return ESTIMATOR_LABELS.get(code, code)
+
+
+def edition_label(published_year: object) -> str:
+    """A figure's edition, by its publication year ("published 2022"; "no publication year" for
+    the sums of the Colombian municipal panel and the DEVIDA department table)."""
+    return "no publication year" if pd.isna(published_year) else f"published {int(published_year)}"
+
+
+def is_annual(rows: pd.DataFrame) -> pd.Series:
+    """False for figures that are not a year's value: totals over several years ("CUMULATIVE")
+    and part-year figures ("PARTIAL YEAR"), as the published_figures notes flag them."""
+    if "note" not in rows:
+        return pd.Series(True, index=rows.index)
+    return ~rows["note"].fillna("").str.contains(r"cumulative|partial year", case=False, regex=True)
+
+
+def is_unchecked(rows: pd.DataFrame) -> pd.Series:
+    """True for figures known only from a stored copy with scrambled text (the published_figures
+    notes say so: Afghanistan 1999, 90,983 ha, from a news agency's word-reversed page, which
+    SOURCE.md says to check against UNODC's survey before use). They are left out of every series."""
+    if "source" not in rows:
+        return pd.Series(False, index=rows.index)
+    return rows["source"].fillna("").str.contains("scrambled", case=False)
+
+
+def is_floor(rows: pd.DataFrame) -> pd.Series:
+    """True for figures published as a lower bound ("more than N"): the ``production_lower_t``
+    measure and rows whose note says "lower bound" or "more than" (the published_figures notes)."""
+    note = rows["note"].fillna("") if "note" in rows else pd.Series("", index=rows.index)
+    return (rows["measure"] == "production_lower_t") | note.str.contains(
+        r"lower bound|stated as 'more than'", case=False, regex=True
+    )
+
+
+def breaks(rows: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+    """Where a series of :func:`side_by_side` rows changes edition between two consecutive years
+    on file: columns (``by``), year (the first year of the new edition), before, after (edition
+    labels). ``by`` defaults to iso3 and estimate_by."""
+    by = by or ["iso3", "estimate_by"]
+    out = []
+    for key, part in rows.sort_values("year").groupby(by, sort=False):
+        labels = part["published_year"].map(edition_label).tolist()
+        years = part["year"].tolist()
+        for i in range(1, len(years)):
+            if labels[i] != labels[i - 1]:
+                out.append(
+                    dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
+                    | {"year": years[i], "before": labels[i - 1], "after": labels[i]}
+                )
+    return pd.DataFrame(out, columns=[*by, "year", "before", "after"])
+
+
+def break_marks(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """:func:`breaks` with a short label for a figure ("2010 -> 2022": the publication years of
+    the editions before and after; "undated" for figures without one)."""
+    marks = breaks(rows, by)
+
+    def short(label: str) -> str:
+        return label.removeprefix("published ") if label.startswith("published") else "undated"
+
+    marks["label"] = [
+        f"{short(b)} -> {short(a)}" for b, a in zip(marks["before"], marks["after"], strict=True)
+    ]
+    return marks
+
+
+def editions(rows: pd.DataFrame) -> pd.DataFrame:
+    """For rows of :func:`side_by_side`: per country and estimator, each run of years taken from
+    one edition (columns iso3, estimate_by, years "first-last", edition, source)."""
+    out = []
+    for (iso3, by), part in rows.sort_values("year").groupby(["iso3", "estimate_by"], sort=False):
+        labels = part["published_year"].map(edition_label)
+        run = (labels != labels.shift()).cumsum()
+        for _, chunk in part.groupby(run):
+            first, last = chunk["year"].min(), chunk["year"].max()
+            out.append(
+                {
+                    "iso3": iso3,
+                    "estimate_by": by,
+                    "years": f"{first}" if first == last else f"{first}-{last}",
+                    "edition": edition_label(chunk["published_year"].iloc[0]),
+                    "source": "; ".join(dict.fromkeys(chunk["source"])),
+                }
+            )
+    table = pd.DataFrame(out, columns=["iso3", "estimate_by", "years", "edition", "source"])
+    first = table["years"].str[:4].astype(int) if not table.empty else pd.Series(dtype=int)
+    return (
+        table.assign(_first=first)
+        .sort_values(["iso3", "estimate_by", "_first"], kind="stable")
+        .drop(columns="_first")
+        .reset_index(drop=True)
+    )
+
+
+def latest_figures(estimates: pd.DataFrame, crop: str, countries: list[str], measure: str = "cultivation_ha"):
+    """Per country and estimator, the latest year on file and its figure (latest vintage): columns
+    iso3, estimate_by, year, value, floor (True where published as "more than")."""
+    rows = side_by_side(estimates, crop, countries, measure)
+    last = rows.sort_values("year").groupby(["iso3", "estimate_by"]).tail(1)
+    return last[["iso3", "estimate_by", "year", "value", "floor"]].reset_index(drop=True)
 
 
 def crop_countries(estimates: pd.DataFrame, crop: str) -> list[str]:
@@ -62,11 +186,16 @@ def side_by_side(
 ) -> pd.DataFrame:
     """Latest-vintage figures of ``measure`` for each country, year and estimator.
 
-    Columns: iso3, year, estimate_by, value, published_year, source.
+    Columns: iso3, year, estimate_by, value, published_year, source, floor (True for a figure
+    published as a lower bound, "more than N": :func:`is_floor`).
     """
-    rows = pick_vintage(estimates)
-    rows = rows[(rows["crop"] == crop) & (rows["measure"] == measure) & rows["iso3"].isin(countries)]
-    return rows[["iso3", "year", "estimate_by", "value", "published_year", "source"]].reset_index(drop=True)
+    rows = estimates[
+        (estimates["crop"] == crop) & (estimates["measure"] == measure) & estimates["iso3"].isin(countries)
+    ]
+    rows = pick_vintage(rows)
+    rows = rows.assign(floor=is_floor(rows))
+    columns = ["iso3", "year", "estimate_by", "value", "published_year", "source", "floor"]
+    return rows[columns].reset_index(drop=True)
 
 
 def vintages(rows: pd.DataFrame) -> pd.DataFrame:
@@ -102,29 +231,41 @@ def one_series(
         used[iso3] = estimator
     wide = pd.DataFrame(columns).sort_index().rename_axis("year")
     wide.attrs["estimator"] = used
+    wide.attrs["floor"] = {
+        iso3: {int(y) for y in part.loc[part["floor"] & (part["estimate_by"] == used[iso3]), "year"]}
+        for iso3, part in rows.groupby("iso3")
+    }
     return wide
 
 
 def eradication(estimates: pd.DataFrame, crop: str, countries: list[str]) -> pd.DataFrame:
     """Years x countries: hectares eradicated (manual and aerial together), from the first measure
     of :data:`ERADICATION_MEASURES` with a figure that year, else aerial spraying plus manual
-    eradication (either alone where only one is on file)."""
-    rows = pick_vintage(estimates)
-    rows = rows[(rows["crop"] == crop) & rows["iso3"].isin(countries)]
+    eradication (either alone where only one is on file). ``.attrs["floor"]``: per country, the
+    years whose total rests on a figure published as "more than N" (a lower bound)."""
+    rows = pick_vintage(estimates[(estimates["crop"] == crop) & estimates["iso3"].isin(countries)])
+    rows = rows.assign(floor=is_floor(rows))
     wide = rows.pivot_table(index="year", columns=["iso3", "measure"], values="value", aggfunc="first")
-    out = {}
+    flags = rows.pivot_table(index="year", columns=["iso3", "measure"], values="floor", aggfunc="max")
+    out, floors = {}, {}
     for iso3 in countries:
         if iso3 not in wide.columns.get_level_values(0):
             continue
-        part = wide[iso3]
-        parts = part.reindex(columns=["aerial_spraying_ha", "manual_eradication_ha"])
+        part, flag = wide[iso3], flags[iso3].reindex(wide.index).fillna(False).astype(bool)
+        components = ["aerial_spraying_ha", "manual_eradication_ha"]
+        parts = part.reindex(columns=components)
         total = parts.sum(axis=1, min_count=1)
+        floor = flag.reindex(columns=components, fill_value=False).any(axis=1)
         for measure in reversed(ERADICATION_MEASURES):
             if measure in part:
+                floor = floor.where(part[measure].isna(), flag[measure])
                 total = part[measure].combine_first(total)
         if total.notna().any():
             out[iso3] = total
-    return pd.DataFrame(out).rename_axis("year").dropna(how="all")
+            floors[iso3] = {int(y) for y in total.index[floor & total.notna()]}
+    frame = pd.DataFrame(out).rename_axis("year").dropna(how="all")
+    frame.attrs["floor"] = floors
+    return frame
 
 
 def intensity(eradicated_ha: pd.DataFrame, cultivated_ha: pd.DataFrame) -> pd.DataFrame:
@@ -186,6 +327,12 @@ def yield_kg_per_ha(
     if wide.empty:
         raise ValueError(f"no {estimate_by} production and cultivation for {iso3} in {years}")
     return float(wide["production_t"].sum() * 1000 / wide["cultivation_ha"].sum())
+
+
+def round_ha(hectares: float) -> float:
+    """Hectares rounded to what the estimates support: the nearest 100 from 1,000 ha, else the
+    nearest 10."""
+    return float(round(hectares, -2 if abs(hectares) >= 1000 else -1))
 
 
 def crops_on_file(estimates: pd.DataFrame, iso3: str) -> list[str]:

@@ -42,10 +42,33 @@ def effects_table(fit: Fit) -> pd.DataFrame:
     return table.drop(columns="regressor")
 
 
-def reading(fit: Fit, lag: int, first_year: int, last_year: int) -> list[str]:
-    """Plain sentences: each coefficient with its interval, and whether it is distinguishable from
-    zero at the 95% level."""
+#: The fewest eradication years the report estimates on: with fewer, the year effects leave little
+#: variation within a municipality and one odd year drives the coefficients.
+MIN_YEARS = 5
+
+
+def enough_years(first_year: int, last_year: int) -> bool:
+    """Whether the window passes the report's gate (:data:`MIN_YEARS` eradication years)."""
+    return last_year - first_year + 1 >= MIN_YEARS
+
+
+def _coef(value: float) -> str:
+    """A coefficient to two significant digits, with its sign."""
+    return f"{value:+#.2g}".rstrip(".")
+
+
+def reading(fit: Fit | None, lag: int, first_year: int, last_year: int) -> list[str]:
+    """Plain sentences: each coefficient with its interval (two significant digits), and whether
+    it is distinguishable from zero at the 95% level; "no estimate" below the gate
+    (:func:`enough_years`)."""
     later = "the next year" if lag == 1 else f"{lag} years later"
+    if fit is None or not enough_years(first_year, last_year):
+        years = last_year - first_year + 1
+        return [
+            f"No estimate: eradication in {first_year}-{last_year} gives {years} year"
+            f"{'s' if years != 1 else ''}, fewer than the {MIN_YEARS} the report needs for "
+            "municipality and year effects to leave a comparison within each municipality."
+        ]
     out = [
         f"{fit.observations:,} municipality-years ({fit.clusters} municipalities with coca at some "
         f"point), eradication in {first_year}-{last_year}, coca measured {later}."
@@ -55,10 +78,14 @@ def reading(fit: Fit, lag: int, first_year: int, last_year: int) -> list[str]:
         clear = row["ci_low"] > 0 or row["ci_high"] < 0
         verdict = "distinguishable from zero" if clear else "not distinguishable from zero"
         out.append(
-            f"{label}: {row['coef']:+.3f} {UNITS[name]} {later} (95% interval "
-            f"{row['ci_low']:+.3f} to {row['ci_high']:+.3f}; {verdict})."
+            f"{label}: {_coef(row['coef'])} {UNITS[name]} {later} (95% interval "
+            f"{_coef(row['ci_low'])} to {_coef(row['ci_high'])}; {verdict})."
         )
     return out
+
+
+#: Formats of :func:`effects_display`: two significant digits.
+EFFECT_FORMATS = {c: _coef for c in ["Coefficient", "95% low", "95% high"]} | {"Std. error": "{:#.2g}"}
 
 
 def effects_display(effects: pd.DataFrame) -> pd.DataFrame:

@@ -25,8 +25,8 @@ import pandas as pd
 from drugflows import params, tables
 from drugflows.countries import names_by_code
 from drugflows.domain.assistance import greenbook_counternarcotics
-from drugflows.domain.colombia_panel import coca_avoided_by_spraying
-from drugflows.domain.crops import eradication, yield_kg_per_ha
+from drugflows.domain.colombia_panel import coca_avoided_by_spraying, national_totals
+from drugflows.domain.crops import ERADICATION_MEASURES, eradication, pick_vintage, yield_kg_per_ha
 from drugflows.domain.seizures import unodc_series
 
 #: The processed tables the report reads, in the order its vintage table lists them.
@@ -71,6 +71,44 @@ def implied_retail_share(
     return usd_per_unit / (upstream_kg_per_unit * target)
 
 
+def usd(amount: float, markdown: bool = True) -> str:
+    """Dollars as printed: two significant digits, in millions or billions from a million
+    ("US$90 million", "US$1.2 billion", "US$940,000"); ``markdown`` escapes the dollar sign, which
+    the Markdown renderer would otherwise read as the start of mathematics."""
+    sign = "US\\$" if markdown else "US$"
+    if not np.isfinite(amount):
+        return "no finite amount"
+    for size, word in ((1e9, " billion"), (1e6, " million")):
+        if abs(amount) >= size:
+            return f"{sign}{float(f'{amount / size:.2g}'):g}{word}"
+    return f"{sign}{float(f'{amount:.2g}'):,.0f}"
+
+
+def years_text(years: list[int]) -> str:
+    """Years as runs: [2001, 2002, 2003, 2007] -> "2001-2003, 2007"."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}" if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs) or "none"
+
+
+def sprayed_years(estimates: pd.DataFrame, years: tuple[int, int]) -> pd.Series:
+    """Hectares of coca sprayed from the air in Colombia, by year within ``years`` where a figure
+    is on file (Government of Colombia; the figures behind :func:`eradication`)."""
+    rows = pick_vintage(
+        estimates[
+            (estimates["iso3"] == "COL")
+            & (estimates["crop"] == "coca")
+            & (estimates["measure"] == "aerial_spraying_ha")
+        ]
+    )
+    series = rows.set_index("year")["value"].sort_index()
+    return series.loc[years[0] : years[1]].dropna()
+
+
 def colombia_links(
     assistance: pd.DataFrame,
     estimates: pd.DataFrame,
@@ -78,47 +116,88 @@ def colombia_links(
     years: tuple[int, int],
     eradication_budget_share: float,
     coca_avoided_per_ha: float,
+    avoided_interval: tuple[float, float] | None = None,
+    sprayed_ha: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The links computable from the project's data for Colombia over ``years``.
 
-    eradication: US$ per hectare eradicated = State obligations x ``eradication_budget_share`` /
-    hectares eradicated (:func:`drugflows.domain.crops.eradication`, aerial and manual); upstream
-    kg per hectare = ``coca_avoided_per_ha`` x yield.
+    eradication (aerial spraying, what the US paid for under Plan Colombia): US$ per hectare
+    sprayed = State obligations x ``eradication_budget_share`` / hectares sprayed, money and
+    hectares over the same years (those of ``years`` with a spraying figure); upstream kg per
+    hectare = ``coca_avoided_per_ha`` (hectares of coca avoided per hectare *sprayed*: the
+    spraying coefficient, not manual eradication's) x yield, with ``avoided_interval`` carried
+    to ``upstream_low`` and ``upstream_high``. ``sprayed_ha`` (hectares by year) replaces the
+    spraying figures of ``crop_estimates``: pass the municipal panel's national totals to take
+    hectares from the panel the spraying coefficient is estimated on.
     interdiction: US$ per kg seized = (Defense obligations + State x (1 - share)) / kg of cocaine
-    seized in Colombia (UNODC); upstream kg per kg seized = 1.
-    Each with the retail share that gives the paper's headline (:func:`implied_retail_share`).
+    seized in Colombia (UNODC), over the years with a seizure figure; upstream kg per kg = 1.
+    Each row has ``years`` (the years used, as text) and the retail share the paper's headline
+    implies (:func:`implied_retail_share`: worked backwards from the paper, not a finding).
     """
-    money = greenbook_counternarcotics(assistance, "COL").loc[years[0] : years[1]]
-    hectares = eradication(estimates, "coca", ["COL"]).loc[years[0] : years[1], "COL"].sum()
+    money = greenbook_counternarcotics(assistance, "COL")
+    state = money.get("State", pd.Series(dtype=float))
+    defense = money.get("Defense", pd.Series(dtype=float))
+    sprayed = (
+        sprayed_years(estimates, years)
+        if sprayed_ha is None
+        else sprayed_ha.loc[years[0] : years[1]].dropna()
+    )
+    spray_years = [int(y) for y in sprayed.index if y in state.index and sprayed[y] > 0]
+    if not spray_years:
+        raise params.ParameterError(
+            f"Parameters 'first_year' and 'last_year' ({years[0]}-{years[1]}) cover no year with aerial "
+            "spraying and State obligations on file (spraying ran to 2015)"
+        )
     seized = unodc_series(unodc, "cocaine")
-    seized = seized[(seized["iso3"] == "COL") & seized["year"].between(*years)]["kg"].sum()
-    state = money.get("State", pd.Series(dtype=float)).sum()
-    defense = money.get("Defense", pd.Series(dtype=float)).sum()
-    yield_kg = yield_kg_per_ha(estimates, "COL", years)
+    seized = seized[(seized["iso3"] == "COL") & seized["year"].between(*years)].set_index("year")["kg"]
+    seize_years = [int(y) for y in seized.dropna().index if y in state.index]
+    state_erad = state.loc[spray_years].sum() * eradication_budget_share
+    yield_kg = yield_kg_per_ha(estimates, "COL", (min(spray_years), max(spray_years)))
+    low, high = avoided_interval if avoided_interval is not None else (coca_avoided_per_ha,) * 2
+    rest = defense.reindex(seize_years).fillna(0).sum() + state.loc[seize_years].sum() * (
+        1 - eradication_budget_share
+    )
+    kg = seized.loc[seize_years].sum()
     links = pd.DataFrame(
         [
             {
                 "policy": "eradication",
-                "usd": state * eradication_budget_share,
-                "effort": hectares,
-                "effort_unit": "ha eradicated",
-                "usd_per_unit": state * eradication_budget_share / hectares,
+                "years": years_text(spray_years),
+                "usd": state_erad,
+                "effort": sprayed.loc[spray_years].sum(),
+                "effort_unit": "ha sprayed from the air",
+                "usd_per_unit": state_erad / sprayed.loc[spray_years].sum(),
                 "upstream_kg_per_unit": coca_avoided_per_ha * yield_kg,
+                "upstream_low": low * yield_kg,
+                "upstream_high": high * yield_kg,
                 "yield_kg_per_ha": yield_kg,
             },
             {
                 "policy": "interdiction",
-                "usd": defense + state * (1 - eradication_budget_share),
-                "effort": seized,
+                "years": years_text(seize_years),
+                "usd": rest,
+                "effort": kg,
                 "effort_unit": "kg seized",
-                "usd_per_unit": (defense + state * (1 - eradication_budget_share)) / seized,
+                "usd_per_unit": rest / kg,
                 "upstream_kg_per_unit": 1.0,
+                "upstream_low": 1.0,
+                "upstream_high": 1.0,
                 "yield_kg_per_ha": np.nan,
             },
         ]
     )
     links["implied_retail_share"] = [
         implied_retail_share(r.policy, r.usd_per_unit, r.upstream_kg_per_unit) for r in links.itertuples()
+    ]
+    # From the high end of the avoided interval (more coca avoided: a smaller share needed) to its
+    # low end (NaN where the interval reaches zero or below: no share gives the paper's figure).
+    links["implied_share_low"] = [
+        implied_retail_share(r.policy, r.usd_per_unit, r.upstream_high) if r.upstream_high > 0 else np.nan
+        for r in links.itertuples()
+    ]
+    links["implied_share_high"] = [
+        implied_retail_share(r.policy, r.usd_per_unit, r.upstream_low) if r.upstream_low > 0 else np.nan
+        for r in links.itertuples()
     ]
     return links
 
@@ -131,6 +210,23 @@ def sensitivity(usd_per_unit: float, upstream_kg_per_unit: float, retail_shares:
     ).rename_axis("retail_share")
 
 
+def complete_eradication(estimates: pd.DataFrame, crop: str, countries: list[str]) -> pd.DataFrame:
+    """:func:`eradication` without the years whose total is incomplete: one of aerial spraying
+    and manual eradication missing in a year when the country has the other on file and no total
+    figure covers it (Colombia 2001-2003: manual eradication was not recorded)."""
+    wide = eradication(estimates, crop, countries)
+    rows = pick_vintage(estimates[(estimates["crop"] == crop) & estimates["iso3"].isin(countries)])
+    for iso3 in wide.columns:
+        part = rows[rows["iso3"] == iso3].pivot_table(index="year", columns="measure", values="value")
+        part = part.reindex(wide.index)
+        totals = part.reindex(columns=list(ERADICATION_MEASURES)).notna().any(axis=1)
+        components = part.reindex(columns=["aerial_spraying_ha", "manual_eradication_ha"])
+        both_ever = components.notna().any().all()
+        partial = both_ever & ~totals & (components.notna().sum(axis=1) == 1)
+        wide.loc[partial, iso3] = np.nan
+    return wide
+
+
 def accounting(
     assistance: pd.DataFrame,
     estimates: pd.DataFrame,
@@ -140,25 +236,37 @@ def accounting(
 ) -> pd.DataFrame:
     """By country over ``years``: US counter-narcotics obligations (constant US$), hectares
     eradicated (coca and poppy), kg of cocaine and opiates seized, and dollars per hectare and per
-    kilogram. Each ratio puts the whole budget on one activity: an upper bound for each."""
+    kilogram. Each ratio divides the money of the years it has figures for (``eradication_years``,
+    ``seizure_years``: only years with complete eradication figures, :func:`complete_eradication`)
+    by the figures of those years, and puts the whole budget on one activity: an upper bound."""
     money = greenbook_counternarcotics(assistance)
     eradicated = [
-        eradication(estimates, crop, countries).loc[years[0] : years[1]] for crop in ("coca", "opium_poppy")
+        complete_eradication(estimates, crop, countries).loc[years[0] : years[1]]
+        for crop in ("coca", "opium_poppy")
     ]
     seized = pd.concat([unodc_series(unodc, d) for d in ("cocaine", "heroin")])
     rows = []
     for iso3 in countries:
-        spent = money.loc[iso3].loc[years[0] : years[1]].sum().sum() if iso3 in money.index else 0.0
-        hectares = sum(frame[iso3].sum() for frame in eradicated if iso3 in frame)
-        kg = seized[(seized["iso3"] == iso3) & seized["year"].between(*years)]["kg"].sum()
+        spent = (
+            money.loc[iso3].loc[years[0] : years[1]].sum(axis=1)
+            if iso3 in money.index.get_level_values(0)
+            else pd.Series(dtype=float)
+        )
+        ha = pd.concat([f[iso3] for f in eradicated if iso3 in f], axis=1).sum(axis=1, min_count=1).dropna()
+        kg = seized[(seized["iso3"] == iso3) & seized["year"].between(*years)].groupby("year")["kg"].sum()
+        ha_years = [int(y) for y in ha.index if y in spent.index]
+        kg_years = [int(y) for y in kg.index if y in spent.index]
+        usd_ha, usd_kg = spent.reindex(ha_years).sum(), spent.reindex(kg_years).sum()
         rows.append(
             {
                 "iso3": iso3,
-                "usd_constant": spent,
-                "ha_eradicated": hectares,
-                "kg_seized": kg,
-                "usd_per_ha_eradicated": spent / hectares if hectares else np.nan,
-                "usd_per_kg_seized": spent / kg if kg else np.nan,
+                "usd_constant": spent.sum(),
+                "eradication_years": years_text(ha_years),
+                "ha_eradicated": ha.loc[ha_years].sum() if ha_years else np.nan,
+                "usd_per_ha_eradicated": usd_ha / ha.loc[ha_years].sum() if ha_years else np.nan,
+                "seizure_years": years_text(kg_years),
+                "kg_seized": kg.loc[kg_years].sum() if kg_years else np.nan,
+                "usd_per_kg_seized": usd_kg / kg.loc[kg_years].sum() if kg_years else np.nan,
             }
         )
     return pd.DataFrame(rows)
@@ -169,15 +277,18 @@ AVOIDED_GRID = (0.02, 0.05, 0.1, 0.2, 0.3)
 
 
 def eradication_grid(links: pd.DataFrame, retail_shares: list[float]) -> pd.DataFrame:
-    """US$ per retail kg through eradication, for each of :data:`AVOIDED_GRID` (rows, ha avoided
-    per ha eradicated) and each retail share (columns)."""
+    """US$ per retail kg through eradication (two significant digits), for each of
+    :data:`AVOIDED_GRID` (rows, ha avoided per ha sprayed) and each retail share (columns)."""
     row = links.set_index("policy").loc["eradication"]
     return pd.DataFrame(
         {
-            share: [row["usd_per_unit"] / (a * row["yield_kg_per_ha"] * share) for a in AVOIDED_GRID]
+            share: [
+                float(f"{row['usd_per_unit'] / (a * row['yield_kg_per_ha'] * share):.2g}")
+                for a in AVOIDED_GRID
+            ]
             for share in retail_shares
         },
-        index=pd.Index(AVOIDED_GRID, name="ha avoided per ha"),
+        index=pd.Index(AVOIDED_GRID, name="Ha avoided per ha sprayed"),
     ).rename(columns=lambda s: f"retail share {s:g}")
 
 
@@ -241,67 +352,132 @@ def validate(
 
 
 def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup) -> list[str]:
-    """Plain sentences from the computed links and the implied retail shares."""
+    """Plain sentences from the computed links; the retail shares the paper's headline implies
+    are worked backwards from it and said to be so, never stated as findings."""
     by_policy = links.set_index("policy")
     erad, inter = by_policy.loc["eradication"], by_policy.loc["interdiction"]
-    first, last = setup.years
     out = [
         f"With {setup.eradication_budget_share:.0%} of State's counter-narcotics obligations to "
-        f"Colombia in {first}-{last} counted as eradication, the US paid about "
-        f"US${erad['usd_per_unit']:,.0f} per hectare eradicated and, with Defense's, about "
-        f"US${inter['usd_per_unit']:,.0f} per kilogram of cocaine seized in Colombia (constant dollars).",
-        f"A hectare eradicated avoids {avoided:.3f} ha of coca ({avoided_note}); at "
-        f"{erad['yield_kg_per_ha']:.2f} kg of pure cocaine per hectare a year, that is "
-        f"{erad['upstream_kg_per_unit']:.3f} kg less in Colombia per hectare eradicated.",
-        f"To match the paper's US${PAPER_USD_PER_RETAIL_KG['eradication']:,} (eradication) and "
-        f"US${PAPER_USD_PER_RETAIL_KG['interdiction']:,} (interdiction) per kilogram less at retail, "
-        f"a kilogram removed in Colombia must cut US retail by {erad['implied_retail_share']:.4f} kg "
-        f"through eradication and {inter['implied_retail_share']:.4f} kg through interdiction: "
-        "traffickers and growers replace almost all of what is removed.",
+        f"Colombia counted as paying for aerial spraying, the US paid about "
+        f"{usd(erad['usd_per_unit'])} per hectare sprayed (fiscal and spraying years "
+        f"{erad['years']}, the years of {setup.years[0]}-{setup.years[1]} with a spraying figure) "
+        f"and, with Defense's obligations, about {usd(inter['usd_per_unit'])} per kilogram of "
+        f"cocaine seized in Colombia ({inter['years']}); constant dollars.",
     ]
-    threshold = erad["usd_per_unit"] / (erad["upstream_kg_per_unit"] * inter["usd_per_unit"])
-    ratio = erad["implied_retail_share"] / inter["implied_retail_share"]
+    low, high = erad["upstream_low"], erad["upstream_high"]
+    yield_kg = erad["yield_kg_per_ha"]
+    per_kg = erad["usd_per_unit"] / erad["upstream_kg_per_unit"]
+    if low == high:
+        out.append(
+            f"A hectare sprayed avoids {avoided:#.2g} ha of coca ({avoided_note}); at "
+            f"{yield_kg:#.2g} kg of pure cocaine per hectare a year, that is "
+            f"{erad['upstream_kg_per_unit']:#.2g} kg less in Colombia per hectare sprayed: "
+            f"{usd(per_kg)} per kilogram less in Colombia."
+        )
+    else:
+        cheapest = usd(erad["usd_per_unit"] / high) if high > 0 else "no finite amount"
+        dearest = usd(erad["usd_per_unit"] / low) if low > 0 else "no upper bound"
+        reach = (
+            "the interval includes zero: spraying may avoid no coca at all"
+            if low <= 0
+            else "the interval excludes zero"
+        )
+        out.append(
+            f"A hectare sprayed avoids {avoided:#.2g} ha of coca a year later ({avoided_note}; "
+            f"{reach}). At {yield_kg:#.2g} kg of pure cocaine per hectare a year that is "
+            f"{erad['upstream_kg_per_unit']:#.2g} kg less in Colombia per hectare sprayed (from "
+            f"{max(low, 0):#.2g} to {high:#.2g} kg within the interval): {usd(per_kg)} per kilogram "
+            f"less in Colombia, from {cheapest} to {dearest} within the interval."
+        )
+    interval = erad["upstream_low"] != erad["upstream_high"]
+    if not interval:
+        share_range = "the hectares avoided are set in the parameters, without an interval"
+    elif pd.notna(erad["implied_share_high"]):
+        share_range = (
+            f"from {erad['implied_share_low']:#.2g} to {erad['implied_share_high']:#.2g} within the "
+            "spraying interval"
+        )
+    elif pd.notna(erad["implied_share_low"]):
+        share_range = (
+            f"at least {erad['implied_share_low']:#.2g} within the spraying interval, whose low end "
+            "avoids no coca: there no share gives the paper's figure"
+        )
+    else:
+        share_range = "no share within the spraying interval, which avoids no coca"
     out.append(
-        f"Eradication would be the cheaper route only if a kilogram it avoids reached US retail "
-        f"at least {threshold:.2f} times as surely as a kilogram seized; the paper's figures "
-        f"imply {ratio:.2f} times (growers replant and raise yields, and a kilogram is worth "
-        "less at the farm than at the border)."
+        "What the paper's numbers imply, worked backwards (not a finding of this report): for the "
+        f"chain to give the paper's US\\${PAPER_USD_PER_RETAIL_KG['eradication']:,} per kilogram less "
+        f"at retail through eradication, a kilogram removed in Colombia would have to cut US retail "
+        f"by {erad['implied_retail_share']:#.2g} kg ({share_range}); for its "
+        f"US\\${PAPER_USD_PER_RETAIL_KG['interdiction']:,} through interdiction, by "
+        f"{inter['implied_retail_share']:#.2g} kg. The paper's model supplies that link; this "
+        "project's data cannot check it."
+    )
+    threshold = erad["usd_per_unit"] / (erad["upstream_kg_per_unit"] * inter["usd_per_unit"])
+    out.append(
+        f"On these links, spraying is the cheaper route only if a kilogram it avoids reaches US "
+        f"retail at least {threshold:#.2g} times as surely as a kilogram seized (on the "
+        + (
+            "central spraying estimate; the interval leaves this open)."
+            if interval
+            else "figure set in the parameters)."
+        )
     )
     return out
 
 
-def coca_avoided(setup: Setup, municipal_coca: pd.DataFrame) -> tuple[float, str]:
-    """Hectares of coca avoided per hectare eradicated, and where the figure comes from: the
-    parameter, or else the project's estimate for aerial spraying (``colombia_municipal_coca``)."""
+def coca_avoided(setup: Setup, municipal_coca: pd.DataFrame) -> tuple[float, str, tuple[float, float] | None]:
+    """Hectares of coca avoided per hectare sprayed, where the figure comes from and its 95%
+    interval: the parameter (no interval), or else the project's estimate for aerial spraying
+    (``colombia_municipal_coca``; the spraying coefficient, matching the hectares sprayed)."""
     if setup.coca_avoided_per_ha is not None:
-        return setup.coca_avoided_per_ha, "set in the parameters"
+        return setup.coca_avoided_per_ha, "set in the parameters", None
     spraying = coca_avoided_by_spraying(municipal_coca)
-    return spraying["ha_per_ha"], spraying["note"]
+    return spraying["ha_per_ha"], spraying["note"], spraying["ci"]
 
 
 #: Formats of :func:`chain_table`.
 CHAIN_FORMATS = {
-    "US$ counted (constant)": "{:,.0f}",
+    "US$ million counted (constant)": "{:,.0f}",
     "Effort": "{:,.0f}",
     "US$ per unit": "{:,.0f}",
-    "Kg removed in Colombia per unit": "{:.3f}",
-    "Yield (kg per ha a year)": "{:.2f}",
-    "Implied retail share": "{:.4f}",
+    "Kg removed in Colombia per unit": "{:.2g}",
+    "Yield (kg per ha a year)": "{:.1f}",
+    "What the paper's number implies: retail share": "{:.2g}",
 }
 
 
 def chain_table(links: pd.DataFrame) -> pd.DataFrame:
-    """The links of :func:`colombia_links` with reader-facing column names and units."""
-    return links.rename(
+    """The links of :func:`colombia_links` with reader-facing column names and units; money to
+    two significant digits."""
+    shown = links.assign(
+        usd=(links["usd"] / 1e6).map(lambda v: float(f"{v:.2g}")),
+        effort=links["effort"].map(lambda v: float(f"{v:.2g}")),
+        usd_per_unit=links["usd_per_unit"].map(lambda v: float(f"{v:.2g}")),
+    )
+    return shown[
+        [
+            "policy",
+            "years",
+            "usd",
+            "effort",
+            "effort_unit",
+            "usd_per_unit",
+            "upstream_kg_per_unit",
+            "yield_kg_per_ha",
+            "implied_retail_share",
+        ]
+    ].rename(
         columns={
             "policy": "Policy",
-            "usd": "US$ counted (constant)",
+            "years": "Years",
+            "usd": "US$ million counted (constant)",
             "effort": "Effort",
             "effort_unit": "Unit",
             "usd_per_unit": "US$ per unit",
             "upstream_kg_per_unit": "Kg removed in Colombia per unit",
             "yield_kg_per_ha": "Yield (kg per ha a year)",
-            "implied_retail_share": "Implied retail share",
+            "implied_retail_share": "What the paper's number implies: retail share",
         }
     )
 
@@ -319,7 +495,7 @@ def sensitivity_curves(links: pd.DataFrame, retail_shares: list[float]) -> pd.Da
 
 
 #: The paper's headlines as reference lines of the sensitivity chart: label -> US$ per retail kg.
-PAPER_REFERENCES = {f"{p} (paper): US${v:,.0f}": v for p, v in PAPER_USD_PER_RETAIL_KG.items()}
+PAPER_REFERENCES = {f"{p} (paper): US${v:,}": v for p, v in PAPER_USD_PER_RETAIL_KG.items()}
 
 
 def named_accounting(data: dict[str, pd.DataFrame], setup: Setup) -> pd.DataFrame:
@@ -341,37 +517,57 @@ def per_kg_ranking(table: pd.DataFrame) -> pd.Series:
     return shown.set_index("country")["usd_per_kg_seized"]
 
 
-#: Formats of :func:`accounting_table`.
+#: Formats of :func:`accounting_table`: money to two significant digits, in millions.
 ACCOUNTING_FORMATS = {
-    c: "{:,.0f}"
-    for c in [
-        "US$ (constant)",
-        "Ha eradicated",
-        "Kg seized",
-        "US$ per ha eradicated",
-        "US$ per kg seized",
-    ]
+    "US$ million (constant), all years": "{:,.0f}",
+    "Ha eradicated": "{:,.0f}",
+    "Kg seized": "{:,.0f}",
+    "US$ per ha eradicated": "{:,.0f}",
+    "US$ per kg seized": "{:,.0f}",
 }
 
 
+def _two_digits(value: float) -> float:
+    return float(f"{value:.2g}") if pd.notna(value) else np.nan
+
+
 def accounting_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The plain accounting (:func:`named_accounting`) with reader-facing column names."""
-    return table[
+    """The plain accounting (:func:`named_accounting`) with reader-facing column names: money
+    and ratios to two significant digits, hectares to the nearest 100, and the years behind each
+    ratio."""
+    shown = table.assign(
+        usd_constant=(table["usd_constant"] / 1e6).map(_two_digits),
+        ha_eradicated=table["ha_eradicated"].round(-2),
+        kg_seized=table["kg_seized"].map(_two_digits),
+        usd_per_ha_eradicated=table["usd_per_ha_eradicated"].map(_two_digits),
+        usd_per_kg_seized=table["usd_per_kg_seized"].map(_two_digits),
+    )
+    return shown[
         [
             "country",
             "usd_constant",
+            "eradication_years",
             "ha_eradicated",
-            "kg_seized",
             "usd_per_ha_eradicated",
+            "seizure_years",
+            "kg_seized",
             "usd_per_kg_seized",
         ]
     ].rename(
         columns={
             "country": "Country",
-            "usd_constant": "US$ (constant)",
+            "usd_constant": "US$ million (constant), all years",
+            "eradication_years": "Years with money and eradication figures",
             "ha_eradicated": "Ha eradicated",
-            "kg_seized": "Kg seized",
             "usd_per_ha_eradicated": "US$ per ha eradicated",
+            "seizure_years": "Years with money and seizure figures",
+            "kg_seized": "Kg seized",
             "usd_per_kg_seized": "US$ per kg seized",
         }
     )
+
+
+def sprayed_by_year(municipal_coca: pd.DataFrame) -> pd.Series:
+    """Hectares sprayed from the air in Colombia by year: the municipal panel's national totals
+    (the panel the spraying coefficient is estimated on; one edition for every year)."""
+    return national_totals(municipal_coca)["aerial_spraying_ha"]

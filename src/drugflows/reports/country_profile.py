@@ -11,7 +11,7 @@ import pandas as pd
 from drugflows import params, tables
 from drugflows.countries import names_by_code, peers
 from drugflows.domain.assistance import counternarcotics_assistance
-from drugflows.domain.crops import CROPS, crops_on_file, side_by_side
+from drugflows.domain.crops import CROPS, break_marks, crops_on_file, estimator_label, side_by_side
 from drugflows.domain.outcomes import (
     CRIME_SCORE_FORMATS,
     LAST_POPULATION_ESTIMATE,
@@ -102,7 +102,8 @@ def at_a_glance(
 
 def crop_lines(estimates: pd.DataFrame, iso3: str, crops: list[str]) -> list[tuple[str, str, pd.DataFrame]]:
     """(what, unit, rows) of each crop's cultivation and potential production series on file for the
-    country, every estimator side by side (:func:`drugflows.domain.crops.side_by_side`)."""
+    country, every estimator side by side (:func:`drugflows.domain.crops.side_by_side`), with the
+    reader-facing ``estimator`` name."""
     out = []
     for crop in crops:
         spec = CROPS[crop]
@@ -113,8 +114,25 @@ def crop_lines(estimates: pd.DataFrame, iso3: str, crops: list[str]) -> list[tup
         for measure, what, unit in measures:
             rows = side_by_side(estimates, crop, [iso3], measure)
             if not rows.empty:
-                out.append((f"{spec['label']} {what}", unit, rows))
+                out.append(
+                    (
+                        f"{spec['label']} {what}",
+                        unit,
+                        rows.assign(estimator=rows["estimate_by"].map(estimator_label)),
+                    )
+                )
     return out
+
+
+def crop_breaks(rows: pd.DataFrame) -> pd.DataFrame:
+    """Where each estimator's line in :func:`crop_lines` rows changes edition (publication year),
+    labelled "2010 -> 2022" for the figure."""
+    return break_marks(rows, ["estimator"])
+
+
+def crop_floors(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`crop_lines` published as lower bounds ("more than N")."""
+    return rows[rows["floor"]]
 
 
 #: Formats of :func:`prices_table`.

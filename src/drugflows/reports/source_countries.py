@@ -9,11 +9,16 @@ from drugflows import params, tables
 from drugflows.countries import names_by_code
 from drugflows.domain.crops import (
     CROPS,
+    break_marks,
     change_correlations,
     crop_countries,
+    editions,
     eradication,
+    estimator_label,
     intensity,
+    latest_figures,
     one_series,
+    round_ha,
     shares_of_total,
     side_by_side,
     vintages,
@@ -21,7 +26,15 @@ from drugflows.domain.crops import (
 
 #: The processed tables the report reads.
 TABLES = ("crop_estimates",)
-__all__ = ["CROPS", "change_correlations", "eradication", "intensity", "one_series", "shares_of_total"]
+__all__ = [
+    "CROPS",
+    "change_correlations",
+    "eradication",
+    "intensity",
+    "latest_figures",
+    "one_series",
+    "shares_of_total",
+]
 
 
 def load() -> dict[str, pd.DataFrame]:
@@ -41,44 +54,94 @@ def validate(crop: object, countries: object, data: dict[str, pd.DataFrame]):
     return crop, chosen, names_by_code(country_table)
 
 
+#: The agency behind a country's national-government estimates, named in the headline.
+NATIONAL_AGENCIES = {"PER": "DEVIDA"}
+
+
+def _estimator(iso3: str, code: str) -> str:
+    """The estimator as a headline names it: "National government (DEVIDA)" for Peru's."""
+    label = estimator_label(code).replace(" (", ", ").rstrip(")")  # no brackets within brackets
+    agency = NATIONAL_AGENCIES.get(iso3) if code == "national government" else None
+    return f"{label}, {agency}" if agency else label
+
+
+def _ha(value: float, floor: bool = False) -> str:
+    """Hectares as printed: rounded (:func:`round_ha`), "at least" for a published lower bound."""
+    return f"{'at least ' if floor else ''}{round_ha(value):,.0f} ha"
+
+
 def reading(
     crop: str,
     cultivated_ha: pd.DataFrame,
     intensity_ratio: pd.DataFrame,
     correlations: pd.DataFrame,
     names: dict[str, str],
+    latest: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Plain sentences from the cultivation series, eradication intensity and change correlations."""
+    """Plain sentences from the cultivation series, eradication intensity and change correlations.
+
+    ``latest`` (:func:`drugflows.domain.crops.latest_figures`) gives each country's latest year on
+    file from any estimator: the sentence names it, with its estimator, and the series the trend is
+    read from (one estimator: :func:`one_series`) where that one ends earlier."""
     label = CROPS[crop]["label"]
+    used = cultivated_ha.attrs.get("estimator", {})
+    floors = cultivated_ha.attrs.get("floor", {})
     out = []
     for iso3 in cultivated_ha.columns:
         series = cultivated_ha[iso3].dropna()
-        if len(series) < 2:
+        if series.empty:
             continue
-        peak = series.idxmax()
-        out.append(
-            f"{names.get(iso3, iso3)}: {label} cultivation {series.iloc[-1]:,.0f} ha in "
-            f"{series.index[-1]}, against {series.iloc[0]:,.0f} ha in {series.index[0]}; "
-            f"peak {series.max():,.0f} ha in {peak} "
-            f"({cultivated_ha.attrs.get('estimator', {}).get(iso3, 'estimate')})."
-        )
+        name, estimator = names.get(iso3, iso3), _estimator(iso3, used.get(iso3, "estimate"))
+        floor = floors.get(iso3, set())
+        last_year = int(series.index[-1])
+        newest = None
+        if latest is not None and not latest[latest["iso3"] == iso3].empty:
+            newest = latest[latest["iso3"] == iso3].sort_values("year").iloc[-1]
+        if newest is not None and int(newest["year"]) > last_year:
+            head = (
+                f"{name}: {label} cultivation {_ha(newest['value'], bool(newest['floor']))} in "
+                f"{int(newest['year'])}, the latest year on file "
+                f"({_estimator(iso3, newest['estimate_by'])}). {estimator}'s series, the longest, "
+                f"ends in {last_year} at {_ha(series.iloc[-1], last_year in floor)}"
+            )
+        else:
+            head = (
+                f"{name}: {label} cultivation {_ha(series.iloc[-1], last_year in floor)} in "
+                f"{last_year}, the latest year on file ({estimator})"
+            )
+        if len(series) >= 2:
+            peak, first = int(series.idxmax()), int(series.index[0])
+            start = f"; {_ha(series.iloc[0], first in floor)} in {first}"
+            if peak == first:
+                head += f"{start}, its peak ({estimator})"
+            elif peak == last_year:
+                head += f"{start}; the latest year is its peak ({estimator})"
+            else:
+                head += f"{start}, peak {_ha(series.max(), peak in floor)} in {peak} ({estimator})"
+        out.append(head + ".")
     for iso3 in intensity_ratio.columns:
         ratio = intensity_ratio[iso3].dropna()
         if not ratio.empty:
             out.append(
-                f"{names.get(iso3, iso3)} eradicated on average {ratio.mean():.2f} ha per "
+                f"{names.get(iso3, iso3)} eradicated on average {ratio.mean():.2g} ha per "
                 f"hectare of {label} standing at the survey ({ratio.index[0]}-"
-                f"{ratio.index[-1]}; highest {ratio.max():.2f} in {ratio.idxmax()})."
+                f"{ratio.index[-1]}; highest {ratio.max():.2g} in {ratio.idxmax()})."
             )
     tested = correlations.dropna(subset=["r"])
-    if tested.empty:
-        out.append("No pair of countries has enough common years to correlate changes.")
+    banded = tested.dropna(subset=["chance_band"])
+    too_few = len(correlations) - len(banded)
+    if banded.empty:
+        out.append(
+            "Too few years: no pair of countries has enough common years of yearly changes for a "
+            "chance band, so no balloon effect can be tested."
+        )
     else:
-        negative = tested[tested["r"] < -tested["chance_band"]]
+        negative = banded[banded["r"] < -banded["chance_band"]]
+        note = f" ({too_few} other pairs: too few years)" if too_few else ""
         if negative.empty:
             out.append(
-                f"None of the {len(tested)} country pairs shows a negative correlation of "
-                "yearly changes beyond chance: no balloon effect is visible at this scale."
+                f"None of the {len(banded)} country pairs with enough years{note} shows a negative "
+                "correlation of yearly changes beyond chance: no balloon effect is visible at this scale."
             )
         else:
             pairs = "; ".join(
@@ -88,7 +151,7 @@ def reading(
                 for r in negative.itertuples()
             )
             out.append(
-                f"Yearly changes move in opposite directions beyond chance for: {pairs}. "
+                f"Yearly changes move in opposite directions beyond chance for: {pairs}{note}. "
                 "This is consistent with displacement, not proof of it."
             )
     return out
@@ -100,12 +163,14 @@ def estimators_by_country(
     """Cultivation of every estimator (latest vintage), with the country name in ``country``."""
     both = side_by_side(estimates, crop, countries)
     both["country"] = both["iso3"].map(names)
+    both["estimator"] = both["estimate_by"].map(estimator_label)
     return both
 
 
 def vintages_table(both: pd.DataFrame, names: dict) -> pd.DataFrame:
     """Per country and estimator: years covered, figures and publication years, reader-facing."""
     table = vintages(both)
+    table["estimate_by"] = table["estimate_by"].map(estimator_label)
     table.insert(0, "country", table.pop("iso3").map(names))
     table = table.sort_values(["country", "estimate_by"])
     return table.rename(
@@ -127,9 +192,13 @@ def by_country_long(wide: pd.DataFrame, value: str, names: dict) -> pd.DataFrame
 
 
 def correlations_table(correlations: pd.DataFrame, names: dict) -> pd.DataFrame:
-    """The correlations of yearly changes with country names and reader-facing columns."""
+    """The correlations of yearly changes with country names and reader-facing columns; the
+    chance band reads "too few years" where there is none (too few paired years)."""
+    band = correlations["chance_band"].map(lambda b: "too few years" if pd.isna(b) else f"{b:.2f}")
     return correlations.assign(
-        country_a=correlations["country_a"].map(names), country_b=correlations["country_b"].map(names)
+        country_a=correlations["country_a"].map(names),
+        country_b=correlations["country_b"].map(names),
+        chance_band=band,
     ).rename(
         columns={
             "country_a": "Country",
@@ -139,3 +208,63 @@ def correlations_table(correlations: pd.DataFrame, names: dict) -> pd.DataFrame:
             "chance_band": "Chance band (+/-)",
         }
     )
+
+
+def editions_table(both: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """Per country and estimator, each run of years taken from one edition, and its source."""
+    table = editions(both)
+    table["estimate_by"] = table["estimate_by"].map(estimator_label)
+    table.insert(0, "country", table.pop("iso3").map(names))
+    table = table.sort_values(["country", "estimate_by"], kind="stable")
+    return table.rename(
+        columns={
+            "country": "Country",
+            "estimate_by": "Estimator",
+            "years": "Years",
+            "edition": "Edition",
+            "source": "Source",
+        }
+    )
+
+
+def edition_marks(
+    rows: pd.DataFrame, facet: str = "country", group: str = "estimator", labelled: bool = True
+) -> pd.DataFrame:
+    """Edition breaks of plotted rows (:func:`drugflows.domain.crops.break_marks`) keyed on the
+    columns the figure draws (``facet`` and ``group``); without their text labels where not
+    ``labelled`` (small panels: the editions table names them)."""
+    marks = break_marks(rows, [c for c in (facet, group) if c in rows])
+    return marks if labelled else marks.drop(columns="label")
+
+
+def floor_points(rows: pd.DataFrame) -> pd.DataFrame:
+    """The plotted rows published as lower bounds ("more than N")."""
+    return rows[rows["floor"]]
+
+
+def production_rows(estimates: pd.DataFrame, crop: str, countries: list[str], names: dict) -> pd.DataFrame:
+    """Potential production (t) of the estimator with the most years per country: rows of
+    :func:`side_by_side` with ``country`` and ``estimator`` (reader-facing) columns."""
+    wide = one_series(estimates, crop, countries, "production_t")
+    rows = side_by_side(estimates, crop, countries, "production_t")
+    chosen = rows["estimate_by"] == rows["iso3"].map(wide.attrs["estimator"])
+    rows = rows[chosen].copy()
+    rows["country"] = rows["iso3"].map(names)
+    rows["estimator"] = rows["estimate_by"].map(estimator_label)
+    rows.attrs["estimator"] = wide.attrs["estimator"]
+    return rows.reset_index(drop=True)
+
+
+def eradication_table(eradicated: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """Hectares eradicated by year and country, as text: rounded (nearest 100 from 1,000 ha, else
+    10), "at least" where a total rests on a lower bound, "–" where none is on file."""
+    floors = eradicated.attrs.get("floor", {})
+    table = pd.DataFrame(index=eradicated.index)
+    for iso3 in eradicated.columns:
+        table[names.get(iso3, iso3)] = [
+            "–"
+            if pd.isna(v)
+            else f"{'at least ' if int(y) in floors.get(iso3, set()) else ''}{round_ha(v):,.0f}"
+            for y, v in eradicated[iso3].items()
+        ]
+    return table.reset_index().rename(columns={"year": "Year"})
