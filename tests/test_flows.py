@@ -193,7 +193,7 @@ def test_supply_chain_puts_production_beside_seizures_never_subtracted():
     # pure production and bulk seizures are not subtracted: no remainder stage, no remainder sentence
     assert not chain["stage"].str.contains("Not seized").any()
     measure = chain.set_index("stage")["measure"]
-    assert measure["Potential production"].startswith("metric tons of pure cocaine")
+    assert measure["Potential production"] == "pure cocaine (potential production), an estimate"
     assert measure["Seized: Mexico"] == "bulk weight seized, purity unknown"
     assert (
         chain.set_index("stage").loc["Seized: Andean region", "note"] == "calendar 2019; hydrochloride 100%"

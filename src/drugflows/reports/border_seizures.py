@@ -64,12 +64,22 @@ def _pct(value: float) -> str:
     return f"{abs(value):.0f}% {'more' if value >= 0 else 'less'}"
 
 
+def _lb(value: float) -> str:
+    return f"{value:,.0f} lb" if value >= 10 else f"{value:,.1f} lb"
+
+
+def headline_spikes(spikes: pd.DataFrame) -> pd.DataFrame:
+    """The months of :func:`one_event_spikes` that hold at least SPIKE_HEADLINE_PCT of their fiscal
+    year's pounds (the ones that can move a yearly total)."""
+    return spikes[spikes["share_of_fy_pct"] >= SPIKE_HEADLINE_PCT].reset_index(drop=True)
+
+
 def spike_text(spike) -> str:
     """One sentence on a month that rests on one or two seizure events."""
     events = "one seizure event" if spike.events == 1 else f"{spike.events} seizure events"
     return (
         f"{spike.month:%B %Y} rests on {events} at the {spike.aor.title()} ({spike.component}): "
-        f"{spike.event_lbs:,.0f} lb, against a median month of {spike.median_lbs:,.0f} lb in the "
+        f"{_lb(spike.event_lbs)}, against a median month of {_lb(spike.median_lbs)} in the "
         f"year before, and {spike.share_of_fy_pct:.0f}% of FY{spike.fiscal_year}'s pounds; read that "
         "year's total as one or two loads, not a trend."
     )
@@ -118,7 +128,8 @@ def reading(
     if not complete.empty:
         named |= {peak_fy, latest_fy}
     if spikes is not None and not spikes.empty:
-        big = spikes[(spikes["share_of_fy_pct"] >= SPIKE_HEADLINE_PCT) & spikes["fiscal_year"].isin(named)]
+        big = headline_spikes(spikes)
+        big = big[big["fiscal_year"].isin(named)]
         out += [spike_text(spike) for spike in big.itertuples()]
     last_fy = int(years.index.max()) if complete.empty else int(complete.index.max())
     if last_fy in components.index and components.loc[last_fy].sum() > 0:

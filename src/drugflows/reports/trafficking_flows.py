@@ -111,7 +111,7 @@ def supply_chain(
             row = prod.sort_values("published_year").iloc[-1]
             note = f"{row['estimate_by']}, published {row['published_year']}"
             stages.append(("Potential production", row["value"] * 1000, row["source"], note, PRODUCTION))
-            measures[PRODUCTION] = f"{row['unit']}, an estimate"
+            measures[PRODUCTION] = row["unit"].replace("metric tons of ", "") + ", an estimate"
     series = unodc_series(unodc, drug)
     series = series[series["year"] == year].merge(countries[["iso3", "region_group"]], on="iso3", how="left")
     for label, column, value in TRANSIT_STAGES:
@@ -154,10 +154,10 @@ def chain_table(chain: pd.DataFrame) -> pd.DataFrame:
 
 def prices_table(prices: pd.DataFrame) -> pd.DataFrame:
     """The price ladder with reader-facing column names."""
-    return prices.rename(
+    return prices.assign(level=prices["level"].str.capitalize()).rename(
         columns={
             "stage": "Stage",
-            "level": "Level",
+            "level": "Level of sale",
             "year": "Year",
             "usd_per_gram": "USD per gram",
             "countries": "Countries",
@@ -250,8 +250,8 @@ def reading(
     region = shares[shares["year"] == year].sort_values("share_pct", ascending=False)
     if not region.empty:
         out.append(
-            f"By region, {region['region_group'].iloc[0]} accounts for "
-            f"{region['share_pct'].iloc[0]:.0f}% of the world's reported seizures."
+            f"The region group with the largest share of the world's reported seizures is "
+            f"{region['region_group'].iloc[0]} ({region['share_pct'].iloc[0]:.0f}%)."
         )
     border = chain[chain["kind"] == US_SEIZURE]
     if border["kg"].sum() > 0:
@@ -263,7 +263,7 @@ def reading(
     production = chain[chain["kind"] == PRODUCTION]
     if not production.empty:
         row = production.iloc[0]
-        unit = row["measure"].split(" (")[0].split(",")[0].replace("metric tons of ", "tonnes of ")
+        unit = "tonnes of " + row["measure"].split(" (")[0].split(",")[0]
         out.append(
             f"Published potential production for {year}: {row['kg'] / 1000:,.0f} {unit} "
             f"({row['note']}). Seizures are bulk weights of unknown purity, so the two are "
