@@ -384,3 +384,12 @@ def test_top_region_shares_keeps_the_largest_regions():
     table = seizures.top_region_shares(shares, 2)
     assert list(table.columns) == ["Andean region", "Europe"]
     assert table.loc[2021].tolist() == [50.0, 50.0]
+
+
+def test_left_out_prices_are_named():
+    text = trafficking_flows.left_out_text(_prices(), COUNTRIES, "cocaine")
+    assert text == (
+        "Left out because the retail price per gram is below the wholesale price (as published): "
+        "Peru 2019 (retail $0.50, wholesale $2.00 a gram)."
+    )
+    assert trafficking_flows.left_out_text(_prices().iloc[:3], COUNTRIES, "cocaine") == ""

@@ -51,16 +51,26 @@ def inverted_prices(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def chain_prices(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> pd.DataFrame:
-    """Price rows of the drug on its chain toward the US: the drug's forms only, a stage assigned,
-    USD per gram known, and the country-years of :func:`inverted_prices` left out. Columns of
-    ``drug_prices`` plus form, total, region_group, stage."""
+def _on_chain(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> pd.DataFrame:
     spec = DRUGS[drug]
     rows = unodc_rows(prices, drug, spec.price_forms)
     rows = rows[rows["usd_per_gram"].notna()].merge(
         countries[["iso3", "region_group"]], on="iso3", how="left"
     )
-    rows = rows.assign(stage=_stage_of(rows, drug)).dropna(subset=["stage"])
+    return rows.assign(stage=_stage_of(rows, drug)).dropna(subset=["stage"])
+
+
+def inverted_chain_prices(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> pd.DataFrame:
+    """:func:`inverted_prices` of the drug's price rows on its chain toward the US (the country-years
+    :func:`chain_prices` leaves out)."""
+    return inverted_prices(_on_chain(prices, countries, drug))
+
+
+def chain_prices(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> pd.DataFrame:
+    """Price rows of the drug on its chain toward the US: the drug's forms only, a stage assigned,
+    USD per gram known, and the country-years of :func:`inverted_prices` left out. Columns of
+    ``drug_prices`` plus form, total, region_group, stage."""
+    rows = _on_chain(prices, countries, drug)
     bad = inverted_prices(rows)
     if not bad.empty:
         flagged = rows.set_index(["iso3", "year", "form"]).index.isin(

@@ -9,7 +9,7 @@ from drugflows import tables
 from drugflows.domain.crops import pick_vintage
 from drugflows.domain.demand import nflis_states
 from drugflows.domain.drugs import DRUGS, UNODC_DRUGS, report_drug
-from drugflows.domain.prices import markup, price_ladder
+from drugflows.domain.prices import inverted_chain_prices, markup, price_ladder
 from drugflows.domain.seizures import (
     FORM_LABELS,
     latest_year,
@@ -194,6 +194,23 @@ def routes_text(drug: str, flows_table: pd.DataFrame) -> str:
             f"([{row.source.split(':')[0]}]({row.url}), published {row.published_year})"
         )
     return "\n".join(lines)
+
+
+def left_out_text(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> str:
+    """One sentence naming the country-years left out of the price ladder because UNODC's median
+    retail price per gram is below its wholesale price there (empty if none)."""
+    bad = inverted_chain_prices(prices, countries, drug)
+    if bad.empty:
+        return ""
+    names = countries.set_index("iso3")["name"]
+    listed = ", ".join(
+        f"{names.get(row.iso3, row.iso3)} {row.year} (retail ${row.retail_usd_per_gram:,.2f}, "
+        f"wholesale ${row.wholesale_usd_per_gram:,.2f} a gram)"
+        for row in bad.itertuples()
+    )
+    return (
+        f"Left out because the retail price per gram is below the wholesale price (as published): {listed}."
+    )
 
 
 def markup_text(drug: str, found: dict | None) -> str:
