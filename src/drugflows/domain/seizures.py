@@ -45,9 +45,13 @@ class Selection:
         return self.drug_label[:1].upper() + self.drug_label[1:]
 
     @property
+    def where(self) -> str:
+        """Where, as sentences say it ("at the Southwest Border", "in all regions")."""
+        return "in all regions" if self.region == ALL_REGIONS else f"at the {self.region}"
+
+    @property
     def label(self) -> str:
-        where = "all regions" if self.region == ALL_REGIONS else f"the {self.region}"
-        return f"{self.drug_label} seized at {where}, FY{self.first_fy}-FY{self.last_fy}"
+        return f"{self.drug_label} seized {self.where}, FY{self.first_fy}-FY{self.last_fy}"
 
 
 def subset(table: pd.DataFrame, sel: Selection) -> pd.DataFrame:
