@@ -144,3 +144,13 @@ def test_price_units_of_bulk_are_wholesale(shared_data):
     prices = tables.load("drug_prices")
     assert not ((prices["level"] == "retail") & prices["unit"].isin(["kg", "pound"])).any()
     assert (prices["level_published"] != prices["level"]).sum() == 141
+
+
+def test_world_methamphetamine_2022_is_methamphetamine_and_yaba_without_mdma(shared_data):
+    raw = pd.read_excel(shared_data / "unodc" / unodc.PORTAL_FILE, header=1)
+    raw = raw[raw["Reference year"] == 2022]
+    expected = raw.loc[raw["DrugName"].isin(["Methamphetamine", "“Yaba”"]), "Kilograms"].sum()
+    mdma = raw.loc[raw["DrugName"] == "3,4-methylenedioxymethamphetamine (MDMA)", "Kilograms"].sum()
+    series = unodc_series(tables.load("unodc_seizures"), "methamphetamine")
+    assert series.loc[series["year"] == 2022, "kg"].sum() == pytest.approx(expected)
+    assert round(expected / 1000) == 340 and mdma > 0  # the report's "340 tonnes in all"

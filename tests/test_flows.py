@@ -393,3 +393,26 @@ def test_left_out_prices_are_named():
         "Peru 2019 (retail $0.50, wholesale $2.00 a gram)."
     )
     assert trafficking_flows.left_out_text(_prices().iloc[:3], COUNTRIES, "cocaine") == ""
+
+
+def test_heroin_markup_is_against_mexico_at_wholesale_from_the_raw_file(shared_data):
+    """Heroin for the US market comes from Mexico. UNODC's 2021 US heroin price is published as
+    "Retail" but per kg (35,500 USD): a wholesale price, set against Mexico's wholesale per-kg price
+    (19,910 USD), not against an Andean retail price."""
+    raw = pd.DataFrame(json.loads((shared_data / "unodc" / "Before_Prices_of_drugs.json").read_text()))
+    raw = raw[(raw["Drug"] == "Heroin") & (raw["Year"] == 2021) & (raw["Unit"] == "kg")]
+    us = raw.loc[raw["Country/Territory"] == "United States of America", "Typical_USD"].median() / 1000
+    mexico = raw.loc[raw["Country/Territory"] == "Mexico", "Typical_USD"].median() / 1000
+    assert (us, mexico) == (pytest.approx(35.5), pytest.approx(19.91))
+    data = trafficking_flows.load()
+    found = trafficking_flows.markup(data["drug_prices"], data["countries"], "heroin", 2022)
+    assert (found["level"], found["source"], found["us_year"], found["source_year"]) == (
+        "wholesale",
+        "Mexico",
+        2021,
+        2021,
+    )
+    assert found["ratio"] == pytest.approx(us / mexico)
+    assert "about 1.8 times as much in the United States ($35.50) as in Mexico ($19.91" in (
+        trafficking_flows.markup_text("heroin", found)
+    )
