@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from drugflows.domain import demand, seizures, statistics
+from drugflows.domain import demand, drugs, prices, seizures, statistics
 from drugflows.domain.prices import price_ladder
 from drugflows.reports import border_seizures, trafficking_flows
 from drugflows.sources.unodc import HISTORIC_SERIES, PORTAL_SERIES
@@ -120,6 +122,15 @@ COUNTRIES = pd.DataFrame(
 )
 
 
+#: A raw UNODC name of each class, as the vocabulary knows it
+NAME_OF = {
+    "cocaine": "Cocaine hydrochloride",
+    "heroin": "Heroin",
+    "reported_total": "Total hallucinogens (including the above, all other hallucinogens, and any "
+    "unspecified/undistinguished quantities of hallucinogens)",
+}
+
+
 def _unodc():
     portal, historic = PORTAL_SERIES, HISTORIC_SERIES
     rows = [
@@ -135,7 +146,8 @@ def _unodc():
         ("COL", 2019, "heroin", 3.0, portal),
         ("COL", 2019, "reported_total", 500.0, portal),
     ]
-    return pd.DataFrame(rows, columns=["iso3", "year", "drug_class", "kg", "source"])
+    frame = pd.DataFrame(rows, columns=["iso3", "year", "drug_class", "kg", "source"])
+    return frame.assign(drug=frame["drug_class"].map(NAME_OF))
 
 
 def test_unodc_series_takes_one_source_per_year():
@@ -147,7 +159,7 @@ def test_unodc_series_takes_one_source_per_year():
     assert row["share_pct"].iloc[0] == pytest.approx(100 * 150 / 200)
 
 
-def test_supply_chain_accounts_for_production_and_the_remainder():
+def test_supply_chain_puts_production_beside_seizures_never_subtracted():
     cbp = pd.DataFrame(
         {
             "drug": ["Cocaine", "Cocaine", "Cocaine"],
@@ -166,7 +178,7 @@ def test_supply_chain_accounts_for_production_and_the_remainder():
             "year": [2019] * 3,
             "value": [1.0, 0.9, 0.5],
             "published_year": pd.array([2021, 2020, 2021], dtype="Int64"),
-            "unit": ["t"] * 3,
+            "unit": ["metric tons of pure cocaine (potential production)"] * 3,
             "source": ["WDR 2021", "WDR 2020", "x"],
         }
     )
@@ -178,29 +190,126 @@ def test_supply_chain_accounts_for_production_and_the_remainder():
     assert kg["Seized: US ports of entry (CBP OFO)"] == 5.0
     assert kg["Seized: US between ports (CBP USBP)"] == 2.0
     assert kg["Seized: US air and marine (CBP AMO)"] == 8.0
-    # 1000 - (150 + 10 + 5 + 20 + 5 + 2 + 8) = 800; Spain's 15 kg is not on the chain to the US
-    assert kg["Not seized on this chain"] == 800.0
+    # pure production and bulk seizures are not subtracted: no remainder stage, no remainder sentence
+    assert not chain["stage"].str.contains("Not seized").any()
+    measure = chain.set_index("stage")["measure"]
+    assert measure["Potential production"] == "pure cocaine (potential production), an estimate"
+    assert measure["Seized: Mexico"] == "bulk weight seized, purity unknown"
+    assert (
+        chain.set_index("stage").loc["Seized: Andean region", "note"] == "calendar 2019; hydrochloride 100%"
+    )
+    lines = trafficking_flows.reading(
+        "cocaine",
+        2019,
+        pd.Series(dtype=float),
+        pd.DataFrame(columns=["year", "region_group", "share_pct"]),
+        chain,
+        None,
+        COUNTRIES,
+    )
+    text = " ".join(lines)
+    assert "not seized anywhere" not in text and "%" not in text.split("Published potential")[1]
+    assert "Published potential production for 2019: 1 tonnes of pure cocaine (UNODC, published 2021)" in text
+    assert len(trafficking_flows.seizure_stages(chain)) == 7
+
+
+def _prices():
+    rows = [
+        # iso3, year, drug, level, usd_per_gram
+        ("COL", 2020, "Cocaine hydrochloride", "wholesale", 1.0),
+        ("PER", 2020, "Cocaine hydrochloride", "wholesale", 3.0),
+        ("GTM", 2020, "Cocaine hydrochloride", "wholesale", 10.0),
+        ("USA", 2019, "Cocaine hydrochloride", "wholesale", 99.0),
+        ("USA", 2020, "Cocaine hydrochloride", "wholesale", 40.0),
+        ("USA", 2020, "Cocaine hydrochloride", "retail", 100.0),
+        ("USA", 2020, "Crack", "retail", 500.0),  # another form: not on the cocaine ladder
+        ("PER", 2019, "Cocaine hydrochloride", "retail", 0.5),  # retail below wholesale: left out
+        ("PER", 2019, "Cocaine hydrochloride", "wholesale", 2.0),
+    ]
+    return pd.DataFrame(rows, columns=["iso3", "year", "drug", "level", "usd_per_gram"])
 
 
 def test_price_ladder_and_markup():
-    prices = pd.DataFrame(
-        {
-            "iso3": ["COL", "PER", "GTM", "USA", "USA", "USA"],
-            "year": [2020, 2020, 2020, 2019, 2020, 2020],
-            "drug_class": ["cocaine"] * 6,
-            "level": ["wholesale"] * 4 + ["wholesale", "retail"],
-            "usd_per_gram": [1.0, 3.0, 10.0, 99.0, 40.0, 100.0],
-        }
-    )
-    ladder = price_ladder(prices, COUNTRIES, "cocaine", 2020)
+    ladder = price_ladder(_prices(), COUNTRIES, "cocaine", 2020)
     assert ladder[["stage", "level", "usd_per_gram", "countries"]].values.tolist() == [
         ["Source (Andean region)", "wholesale", 2.0, 2],
         ["Transit (Central America, Mexico)", "wholesale", 10.0, 1],
         ["United States", "retail", 100.0, 1],
         ["United States", "wholesale", 40.0, 1],
-    ]  # 2020 only: the latest year per stage and level
-    assert trafficking_flows.markup_text(ladder).startswith("At the wholesale level a gram costs 20.0 times")
-    assert trafficking_flows.markup_text(ladder.iloc[0:0]) == "No prices per gram are on file for this drug."
+    ]  # 2020 only: the latest year per stage and level; crack left out
+    found = prices.markup(_prices(), COUNTRIES, "cocaine", 2020)
+    assert (found["level"], found["source_year"], found["us_year"], found["ratio"]) == (
+        "wholesale",
+        2020,
+        2020,
+        20.0,
+    )
+    assert trafficking_flows.markup_text("cocaine", found).startswith(
+        "At the wholesale level, a gram of cocaine hydrochloride cost about 20 times as much in the "
+        "United States ($40.00) as in the Andean region ($2.00, median of 2 countries; both 2020"
+    )
+    assert prices.inverted_prices(_prices().assign(form="hydrochloride")).values.tolist() == [
+        ["PER", 2019, "hydrochloride", 0.5, 2.0]
+    ]
+    # no source price in the same year: the closest years, both shown
+    found = prices.markup(_prices(), COUNTRIES, "cocaine", 2019)
+    assert found is None  # 2019: the only Andean price is the inverted PER pair, left out
+    heroin = trafficking_flows.markup_text("heroin", None)
+    assert heroin.startswith("Prices per gram of heroin at the source (Mexico) and in the United States")
+
+
+def test_markup_on_the_real_prices_is_wholesale_2021_from_the_raw_file(shared_data):
+    """Cocaine hydrochloride per gram, wholesale, 2021 (the latest year with US and Andean prices):
+    every per-kg or per-pound price counts as wholesale. Computed from UNODC's price JSON."""
+    raw = pd.DataFrame(json.loads((shared_data / "unodc" / "Before_Prices_of_drugs.json").read_text()))
+    raw = raw[(raw["Drug"] == "Cocaine hydrochloride") & (raw["Year"] == 2021)].dropna(subset=["Typical_USD"])
+    grams = raw["Unit"].map({"g": 1.0, "kg": 1000.0, "pound": 453.59237})
+    wholesale = raw[(raw["LevelOfSale"] == "Wholesale") | raw["Unit"].isin(["kg", "pound"])]
+    wholesale = wholesale.assign(per_gram=wholesale["Typical_USD"] / grams).dropna(subset=["per_gram"])
+    us = wholesale.loc[wholesale["Country/Territory"] == "United States of America", "per_gram"].median()
+    andes = [
+        "Bolivia (Plurinational State of)",
+        "Colombia",
+        "Ecuador",
+        "Peru",
+        "Venezuela (Bolivarian Republic of)",
+    ]
+    source = wholesale.loc[wholesale["Country/Territory"].isin(andes), "per_gram"].median()
+    assert us == pytest.approx(30.5) and source == pytest.approx(2.24, abs=0.005)
+    data = trafficking_flows.load()
+    found = trafficking_flows.markup(data["drug_prices"], data["countries"], "cocaine", 2022)
+    assert (found["level"], found["us_year"], found["source_year"]) == ("wholesale", 2021, 2021)
+    assert found["us_usd"] == pytest.approx(us) and found["source_usd"] == pytest.approx(source)
+    assert "about 14 times" in trafficking_flows.markup_text("cocaine", found)
+
+
+def test_retail_is_never_below_wholesale_on_the_chain():
+    """For every country-year on file, retail per gram >= wholesale per gram on the price ladder's
+    rows; the country-years where UNODC's figures say otherwise are flagged and left out."""
+    data = trafficking_flows.load()
+    for drug in ("cocaine", "heroin", "methamphetamine", "fentanyl"):
+        rows = prices.chain_prices(data["drug_prices"], data["countries"], drug)
+        medians = rows.groupby(["iso3", "year", "form", "level"])["usd_per_gram"].median().unstack("level")
+        both = medians.reindex(columns=["retail", "wholesale"]).dropna()
+        assert (both["retail"] >= both["wholesale"]).all(), drug
+    # Guatemala 2020 crack: retail 9.19 below wholesale 9.23 (UNODC); El Salvador 2020 crack 5 < 11.2
+    table = data["drug_prices"]
+    all_cocaine = table[table["drug_class"] == "cocaine"].assign(
+        form=table["drug"].map(lambda n: drugs.UNODC_NAMES[n].form)
+    )
+    flagged = prices.inverted_prices(all_cocaine.dropna(subset=["usd_per_gram"]))
+    pairs = set(zip(flagged["iso3"], flagged["year"], flagged["form"], strict=True))
+    assert {("GTM", 2020, "crack"), ("SLV", 2020, "crack")} <= pairs
+    assert ("USA", 2019, "hydrochloride") not in pairs  # 120 retail against 29 wholesale
+
+
+def test_every_price_per_kg_is_wholesale(shared_data):
+    table = trafficking_flows.load()["drug_prices"]
+    assert set(table.loc[table["unit"].isin(["kg", "pound"]), "level"]) == {"wholesale"}
+    usa = table[
+        (table["iso3"] == "USA") & (table["year"] == 2021) & (table["drug"] == "Cocaine hydrochloride")
+    ]
+    assert (usa["level_published"] == "retail").any() and (usa["level"] == "wholesale").all()
 
 
 def test_nflis_states_and_routes_text():
@@ -227,8 +336,8 @@ def test_nflis_states_and_routes_text():
         }
     )
     assert (
-        "- swb, 2001: 65 percent of cocaine ([NDIC](https://example.org), published 2001)"
-        in trafficking_flows.routes_text("cocaine", routes)
+        "- Through Mexico (Southwest border), 2001: 65 percent of cocaine ([NDIC](https://example.org), "
+        "published 2001)" in trafficking_flows.routes_text("cocaine", routes)
     )
     assert trafficking_flows.routes_text("heroin", routes).startswith("No published route shares for heroin")
 
@@ -275,3 +384,35 @@ def test_top_region_shares_keeps_the_largest_regions():
     table = seizures.top_region_shares(shares, 2)
     assert list(table.columns) == ["Andean region", "Europe"]
     assert table.loc[2021].tolist() == [50.0, 50.0]
+
+
+def test_left_out_prices_are_named():
+    text = trafficking_flows.left_out_text(_prices(), COUNTRIES, "cocaine")
+    assert text == (
+        "Left out because the retail price per gram is below the wholesale price (as published): "
+        "Peru 2019 (retail $0.50, wholesale $2.00 a gram)."
+    )
+    assert trafficking_flows.left_out_text(_prices().iloc[:3], COUNTRIES, "cocaine") == ""
+
+
+def test_heroin_markup_is_against_mexico_at_wholesale_from_the_raw_file(shared_data):
+    """Heroin for the US market comes from Mexico. UNODC's 2021 US heroin price is published as
+    "Retail" but per kg (35,500 USD): a wholesale price, set against Mexico's wholesale per-kg price
+    (19,910 USD), not against an Andean retail price."""
+    raw = pd.DataFrame(json.loads((shared_data / "unodc" / "Before_Prices_of_drugs.json").read_text()))
+    raw = raw[(raw["Drug"] == "Heroin") & (raw["Year"] == 2021) & (raw["Unit"] == "kg")]
+    us = raw.loc[raw["Country/Territory"] == "United States of America", "Typical_USD"].median() / 1000
+    mexico = raw.loc[raw["Country/Territory"] == "Mexico", "Typical_USD"].median() / 1000
+    assert (us, mexico) == (pytest.approx(35.5), pytest.approx(19.91))
+    data = trafficking_flows.load()
+    found = trafficking_flows.markup(data["drug_prices"], data["countries"], "heroin", 2022)
+    assert (found["level"], found["source"], found["us_year"], found["source_year"]) == (
+        "wholesale",
+        "Mexico",
+        2021,
+        2021,
+    )
+    assert found["ratio"] == pytest.approx(us / mexico)
+    assert "about 1.8 times as much in the United States ($35.50) as in Mexico ($19.91" in (
+        trafficking_flows.markup_text("heroin", found)
+    )

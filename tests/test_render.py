@@ -73,7 +73,7 @@ def test_a_failing_report_does_not_stop_the_others(batch):
     assert any(re.match(r"ok\s+border_seizures/heroin-northern\s+\d+\.\d s$", ln) for ln in lines)
     failed = [ln for ln in lines if ln.startswith("failed")]
     assert len(failed) == 1 and "border_seizures/broken" in failed[0]
-    assert "ParameterError: Unknown drug 'Unobtainium'. Valid values: Cocaine, Ecstasy" in failed[0]
+    assert "ParameterError: Unknown drug 'Unobtainium'. Valid values: cocaine, fentanyl" in failed[0]
     assert "2 reports in" in lines[-1] and "1 ok, 1 failed" in lines[-1]
     folder = out / "border_seizures"
     assert sorted(p.name for p in folder.iterdir()) == [
@@ -182,7 +182,7 @@ def test_default_catalog_lists_the_reports():
         "cost_effectiveness/plan-colombia",
     ] + [s.key for s in specs if s.notebook in ("country_profile", "region_profile")]
     assert len(specs) == 61
-    assert specs[0].title == "Drug seizures at the US border: Fentanyl, Southwest Border"
+    assert specs[0].title == "Drug seizures at the US border: fentanyl, Southwest Border"
 
 
 @pytest.mark.parametrize(

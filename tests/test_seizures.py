@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from drugflows import tables
 from drugflows.domain import seizures
 from drugflows.params import ParameterError
 from drugflows.reports import border_seizures
@@ -64,12 +65,20 @@ def selected(table):
 def test_select_normalises_case_and_defaults_to_all_years(table):
     sel = border_seizures.select(table, "FENTANYL", "Southwest Border", None, None)
     assert (sel.drug, sel.region, sel.first_fy, sel.last_fy) == ("Fentanyl", "Southwest Border", 2024, 2025)
+    assert (sel.name, sel.drug_title) == ("fentanyl", "Fentanyl")
+
+
+def test_select_takes_the_report_name_and_cbp_spelling_of_a_drug():
+    table = tables.load("cbp_seizures_monthly")
+    for given in ("cannabis", "Marijuana", "MARIJUANA"):
+        sel = border_seizures.select(table, given, "Southwest Border", None, None)
+        assert (sel.drug, sel.name) == ("Marijuana", "cannabis")
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"drug": "Unobtainium"}, "Unknown drug 'Unobtainium'. Valid values: Cocaine, Fentanyl"),
+        ({"drug": "Unobtainium"}, "Unknown drug 'Unobtainium'. Valid values: cocaine, fentanyl"),
         (
             {"region": "Moon"},
             "Unknown region 'Moon'. Valid values: Northern Border, Southwest Border, All regions",
@@ -136,3 +145,61 @@ def test_reading_when_nothing_was_seized(table):
     years = seizures.fiscal_years(rows, months)
     lines = border_seizures.reading(sel, years, seizures.by_component(rows), seizures.top_places(rows))
     assert lines == ["CBP recorded no seizures of cocaine (Northern Border) in FY2024-FY2025."]
+
+
+def _raw_cbp(shared_data):
+    raw = pd.read_csv(shared_data / "cbp_drug_seizures" / "nationwide-drugs-fy23-fy26-apr.csv")
+    return raw[raw["FY"].astype(str).str[:4] == "2023"]
+
+
+def test_a_one_event_spike_is_found_and_flagged_in_the_headline(shared_data):
+    """February 2023, Northern Border cocaine: one seizure event of 26,630 lb at the Seattle field
+    office (CBP's FY2023 file), against months of a few pounds."""
+    raw = _raw_cbp(shared_data)
+    cell = raw[
+        (raw["Month (abbv)"] == "FEB")
+        & (raw["Region"] == "Northern Border")
+        & (raw["Drug Type"] == "Cocaine")
+        & (raw["Area of Responsibility"] == "SEATTLE FIELD OFFICE")
+        & (raw["Land Filter"] == "Other")
+    ]
+    assert cell["Count of Event"].tolist() == [1]
+    event_lbs = cell["Sum Qty (lbs)"].iloc[0]
+    nb = raw[(raw["Region"] == "Northern Border") & (raw["Drug Type"] == "Cocaine")]
+    fy_share = 100 * event_lbs / nb["Sum Qty (lbs)"].sum()
+    assert round(event_lbs) == 26_630 and round(fy_share) == 99
+
+    table = tables.load("cbp_seizures_monthly")
+    sel = border_seizures.select(table, "cocaine", "Northern Border", 2022, 2024)
+    rows, months = seizures.subset(table, sel), seizures.covered_months(table, sel)
+    spikes = seizures.one_event_spikes(rows, months).set_index("month")
+    feb = spikes.loc[pd.Timestamp("2023-02-01")]
+    assert feb["events"] == 1 and feb["aor"] == "SEATTLE FIELD OFFICE"
+    assert feb["event_lbs"] == pytest.approx(event_lbs, rel=1e-6)
+    assert feb["share_of_fy_pct"] == pytest.approx(fy_share, rel=1e-6)
+    years = seizures.fiscal_years(rows, months)
+    lines = border_seizures.reading(
+        sel, years, seizures.by_component(rows), seizures.top_places(rows), spikes.reset_index()
+    )
+    assert (
+        "February 2023 rests on one seizure event at the Seattle Field Office (OFO): 26,630 lb, "
+        "against a median month of 0.8 lb in the year before, and 99% of FY2023's pounds"
+    ) in " ".join(lines)
+
+
+def test_no_spike_in_a_steady_series():
+    months = pd.date_range("2022-10-01", periods=24, freq="MS")
+    rows = pd.DataFrame(
+        {
+            "month": months,
+            "aor": "SAN DIEGO FIELD OFFICE",
+            "component": "OFO",
+            "land_filter": "Land Only",
+            "lbs": 100.0,
+            "events": 1,
+        }
+    )
+    assert seizures.one_event_spikes(rows, pd.DatetimeIndex(months)).empty
+    rows.loc[20, ["lbs", "events"]] = (5_000.0, 1)  # one load of 50 median months
+    spikes = seizures.one_event_spikes(rows, pd.DatetimeIndex(months))
+    assert spikes["month"].tolist() == [months[20]] and spikes["median_lbs"].iloc[0] == 100.0

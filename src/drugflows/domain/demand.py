@@ -13,7 +13,7 @@ import pandas as pd
 
 from drugflows.domain.drugs import DRUGS
 from drugflows.domain.seizures import unodc_series
-from drugflows.domain.statistics import chance_band
+from drugflows.domain.statistics import MIN_CHANCE_BAND_PAIRS, chance_band
 from drugflows.sources.cdc import WONDER_SERIES
 
 
@@ -43,19 +43,31 @@ def annual_series(
 
 
 def lagged_correlations(
-    cause: pd.Series, effect: pd.Series, max_lag: int = 2, min_years: int = 5
+    cause: pd.Series, effect: pd.Series, max_lag: int = 2, min_years: int = MIN_CHANCE_BAND_PAIRS
 ) -> pd.DataFrame:
     """Pearson correlation of year-on-year changes: ``effect`` in year t against ``cause`` in year
-    t - lag, for lag 0..max_lag. Returns lag, years (pairs used), r, and chance_band: about 95% of
-    correlations between unrelated series fall within +/- 1.96 / sqrt(years - 1) (the large-sample
-    approximation); r is missing below ``min_years`` pairs."""
+    t - lag, for lag 0..max_lag. Returns lag, years (pairs used), r, chance_band (about 95% of
+    correlations between unrelated series fall within +/- 1.96 / sqrt(years - 1), the large-sample
+    approximation) and chance_band_best (the same, Bonferroni-adjusted for picking the best of the
+    max_lag + 1 lags). r and both bands are missing below ``min_years`` pairs (default and floor:
+    ``statistics.MIN_CHANCE_BAND_PAIRS``)."""
     rows = []
     dc, de = cause.diff(), effect.diff()
+    tests = max_lag + 1
+    min_years = max(min_years, MIN_CHANCE_BAND_PAIRS)
     for lag in range(max_lag + 1):
         pairs = pd.concat([dc.shift(lag), de], axis=1).dropna()
-        r = pairs.iloc[:, 0].corr(pairs.iloc[:, 1]) if len(pairs) >= min_years else np.nan
-        band = chance_band(len(pairs))
-        rows.append({"lag": lag, "years": len(pairs), "r": r, "chance_band": band})
+        enough = len(pairs) >= min_years
+        r = pairs.iloc[:, 0].corr(pairs.iloc[:, 1]) if enough else np.nan
+        rows.append(
+            {
+                "lag": lag,
+                "years": len(pairs),
+                "r": r,
+                "chance_band": chance_band(len(pairs)) if enough else np.nan,
+                "chance_band_best": chance_band(len(pairs), tests) if enough else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -1,35 +1,94 @@
-"""Drug prices from ``drug_prices`` (UNODC): US$ per gram by country, year, drug and level of sale."""
+"""Drug prices from ``drug_prices`` (UNODC): US$ per gram by country, year, drug and level of sale.
+
+The level of sale is the one the source module sets (``sources.unodc.market_level``): a price per
+kilogram or pound is wholesale whatever UNODC's level column says; retail comes only from per-gram
+prices. Comparisons along the chain are made at one level, in one form of the drug (the report drug's
+``price_forms``, e.g. cocaine hydrochloride, not crack) and in the same year where one is on file.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from drugflows.domain.drugs import DRUGS
+from drugflows.domain.drugs import DRUGS, Stage, unodc_rows
 
-#: The stages of :func:`price_ladder`, source to market.
-SOURCE_STAGE = "Source (Andean region)"
-TRANSIT_STAGE = "Transit (Central America, Mexico)"
+#: The stage of the US market in :func:`price_ladder`.
 US_STAGE = "United States"
-STAGES = (SOURCE_STAGE, TRANSIT_STAGE, US_STAGE)
+US = Stage(US_STAGE, "the United States", iso3=("USA",))
+#: Columns of :func:`inverted_prices`.
+INVERTED_COLUMNS = ["iso3", "year", "form", "retail_usd_per_gram", "wholesale_usd_per_gram"]
+
+
+def stages(drug: str) -> tuple[Stage, ...]:
+    """The price stages of a report drug, source to market: its source, its transit (if any) and the
+    United States."""
+    spec = DRUGS[drug]
+    return tuple(stage for stage in (spec.source, spec.transit, US) if stage is not None)
+
+
+def _stage_of(rows: pd.DataFrame, drug: str) -> pd.Series:
+    stage = pd.Series(None, index=rows.index, dtype="object")
+    for each in stages(drug):  # later stages win: Mexico is transit for cocaine, source for heroin
+        inside = rows["region_group"].isin(each.region_groups) | rows["iso3"].isin(each.iso3)
+        stage[inside] = each.label
+    return stage
+
+
+def inverted_prices(rows: pd.DataFrame) -> pd.DataFrame:
+    """Country-years (and forms) where the median retail price per gram is below the median
+    wholesale price per gram: different purity, quantities or sources, so neither is used.
+    ``rows``: price rows with iso3, year, form, level, usd_per_gram. Columns: :data:`INVERTED_COLUMNS`."""
+    medians = rows.groupby(["iso3", "year", "form", "level"])["usd_per_gram"].median().unstack("level")
+    if not {"retail", "wholesale"} <= set(medians.columns):
+        return pd.DataFrame(columns=INVERTED_COLUMNS)
+    bad = medians[medians["retail"] < medians["wholesale"]]
+    return (
+        bad.reset_index()
+        .rename(columns={"retail": "retail_usd_per_gram", "wholesale": "wholesale_usd_per_gram"})[
+            INVERTED_COLUMNS
+        ]
+        .reset_index(drop=True)
+    )
+
+
+def _on_chain(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> pd.DataFrame:
+    spec = DRUGS[drug]
+    rows = unodc_rows(prices, drug, spec.price_forms)
+    rows = rows[rows["usd_per_gram"].notna()].merge(
+        countries[["iso3", "region_group"]], on="iso3", how="left"
+    )
+    return rows.assign(stage=_stage_of(rows, drug)).dropna(subset=["stage"])
+
+
+def inverted_chain_prices(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> pd.DataFrame:
+    """:func:`inverted_prices` of the drug's price rows on its chain toward the US (the country-years
+    :func:`chain_prices` leaves out)."""
+    return inverted_prices(_on_chain(prices, countries, drug))
+
+
+def chain_prices(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> pd.DataFrame:
+    """Price rows of the drug on its chain toward the US: the drug's forms only, a stage assigned,
+    USD per gram known, and the country-years of :func:`inverted_prices` left out. Columns of
+    ``drug_prices`` plus form, total, region_group, stage."""
+    rows = _on_chain(prices, countries, drug)
+    bad = inverted_prices(rows)
+    if not bad.empty:
+        flagged = rows.set_index(["iso3", "year", "form"]).index.isin(
+            bad.set_index(["iso3", "year", "form"]).index
+        )
+        rows = rows[~flagged]
+    return rows.reset_index(drop=True)
 
 
 def price_ladder(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year: int) -> pd.DataFrame:
     """Median price per gram (USD) by stage and level, latest year on file up to ``year``.
 
-    Stages: source (Andean region), transit (Central America, Mexico), United States. Returns
-    stage, level, year, usd_per_gram (median across countries), countries.
+    Stages: :func:`stages` (e.g. for cocaine the Andean region, Central America and Mexico, the United
+    States; for heroin Mexico and the United States). Returns stage, level, year, usd_per_gram (median
+    across countries), countries (how many).
     """
-    rows = prices[
-        prices["drug_class"].isin(DRUGS[drug].unodc)
-        & prices["usd_per_gram"].notna()
-        & (prices["year"] <= year)
-    ]
-    rows = rows.merge(countries[["iso3", "region_group"]], on="iso3", how="left")
-    stage = pd.Series(None, index=rows.index, dtype="object")
-    stage[rows["region_group"] == "Andean region"] = SOURCE_STAGE
-    stage[(rows["region_group"] == "Central America") | (rows["iso3"] == "MEX")] = TRANSIT_STAGE
-    stage[rows["iso3"] == "USA"] = US_STAGE
-    rows = rows.assign(stage=stage).dropna(subset=["stage"])
+    rows = chain_prices(prices, countries, drug)
+    rows = rows[rows["year"] <= year]
     if rows.empty:
         return pd.DataFrame(columns=["stage", "level", "year", "usd_per_gram", "countries"])
     latest = rows.groupby(["stage", "level"])["year"].transform("max")
@@ -37,10 +96,42 @@ def price_ladder(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year:
     out = rows.groupby(["stage", "level", "year"], as_index=False).agg(
         usd_per_gram=("usd_per_gram", "median"), countries=("iso3", "nunique")
     )
-    order = {stage: i for i, stage in enumerate(STAGES)}
+    order = {stage.label: i for i, stage in enumerate(stages(drug))}
     return out.sort_values(
         ["stage", "level"], key=lambda s: s.map(order) if s.name == "stage" else s, ignore_index=True
     )
+
+
+def markup(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year: int) -> dict | None:
+    """The US price per gram over the source price, at one level of sale (wholesale first), in the
+    latest year up to ``year`` in which both are on file; else the pair of years closest together
+    (both years are returned). None if no level has both. Keys: level, ratio, source, source_year,
+    source_usd, source_countries, us_year, us_usd (source: the source stage's place)."""
+    spec = DRUGS[drug]
+    if spec.source is None:
+        return None
+    rows = chain_prices(prices, countries, drug)
+    rows = rows[rows["year"] <= year]
+    for level in ("wholesale", "retail"):
+        at = rows[rows["level"] == level]
+        source = at[at["stage"] == spec.source.label].groupby("year")
+        us = at[at["stage"] == US_STAGE].groupby("year")["usd_per_gram"].median()
+        source_usd, source_n = source["usd_per_gram"].median(), source["iso3"].nunique()
+        if source_usd.empty or us.empty:
+            continue
+        pairs = [(abs(s - u), -max(s, u), s, u) for s in source_usd.index for u in us.index]
+        _, _, source_year, us_year = min(pairs)
+        return {
+            "level": level,
+            "ratio": us[us_year] / source_usd[source_year],
+            "source": spec.source.place,
+            "source_year": int(source_year),
+            "source_usd": float(source_usd[source_year]),
+            "source_countries": int(source_n[source_year]),
+            "us_year": int(us_year),
+            "us_usd": float(us[us_year]),
+        }
+    return None
 
 
 def latest_prices(price_table: pd.DataFrame, iso3: str) -> pd.DataFrame:

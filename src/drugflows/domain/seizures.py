@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from drugflows.domain.drugs import DRUGS
+from drugflows.domain.drugs import DRUGS, UNODC_NAMES, unodc_rows
 from drugflows.domain.statistics import change_points
 from drugflows.fiscal import fiscal_year_of
 from drugflows.sources.cbp import OFO
@@ -25,17 +25,33 @@ ALL_REGIONS = "All regions"
 
 @dataclass(frozen=True)
 class Selection:
-    """A validated choice of drug, region and fiscal years (inclusive)."""
+    """A validated choice of drug (CBP's drug type; ``name``: the report drug), region and fiscal
+    years (inclusive)."""
 
     drug: str
     region: str
     first_fy: int
     last_fy: int
+    name: str | None = None
+
+    @property
+    def drug_label(self) -> str:
+        """The drug as sentences name it (the report drug's label, else CBP's type in lower case)."""
+        return DRUGS[self.name].label if self.name in DRUGS else self.drug.lower()
+
+    @property
+    def drug_title(self) -> str:
+        """:attr:`drug_label` with a capital, for titles ("LSD", "Ecstasy (MDMA)")."""
+        return self.drug_label[:1].upper() + self.drug_label[1:]
+
+    @property
+    def where(self) -> str:
+        """Where, as sentences say it ("at the Southwest Border", "in all regions")."""
+        return "in all regions" if self.region == ALL_REGIONS else f"at the {self.region}"
 
     @property
     def label(self) -> str:
-        where = "all regions" if self.region == ALL_REGIONS else f"the {self.region}"
-        return f"{self.drug.lower()} seized at {where}, FY{self.first_fy}-FY{self.last_fy}"
+        return f"{self.drug_label} seized {self.where}, FY{self.first_fy}-FY{self.last_fy}"
 
 
 def subset(table: pd.DataFrame, sel: Selection) -> pd.DataFrame:
@@ -205,6 +221,52 @@ def seasonal_profile(monthly: pd.Series) -> pd.DataFrame:
     return profile.reindex(range(1, 13)).rename_axis("month").reset_index()
 
 
+#: A month is a spike when its pounds exceed this multiple of the median month of the 12 before it...
+SPIKE_RATIO = 5.0
+#: ... and one area-of-responsibility cell of at most this many seizure events ...
+SPIKE_MAX_EVENTS = 2
+#: ... holds at least this share of the month's pounds.
+SPIKE_SHARE = 0.5
+#: A spike is named in the headline when its events hold at least this share (%) of their fiscal
+#: year's pounds.
+SPIKE_HEADLINE_PCT = 10.0
+SPIKE_COLUMNS = [
+    "month",
+    "fiscal_year",
+    "lbs",
+    "median_lbs",
+    "aor",
+    "component",
+    "events",
+    "event_lbs",
+    "share_of_fy_pct",
+]
+
+
+def one_event_spikes(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
+    """Months whose pounds rest on one or two seizure events: more than :data:`SPIKE_RATIO` times the
+    median month of the 12 before (at least six of them on file), with one cell of CBP's file (area of
+    responsibility, component, land filter) of at most :data:`SPIKE_MAX_EVENTS` events holding
+    :data:`SPIKE_SHARE` or more of the month's pounds. Returns :data:`SPIKE_COLUMNS` (median_lbs: the
+    median month before; events and event_lbs: that cell's; share_of_fy_pct: the cell's pounds over
+    its fiscal year's, in the selection)."""
+    series = monthly(rows, months)
+    median = series["lbs"].rolling(12, min_periods=6).median().shift(1)
+    high = series[(median > 0) & (series["lbs"] > SPIKE_RATIO * median)]
+    out = []
+    for month, row in high.iterrows():
+        cells = rows[rows["month"] == month].groupby(["aor", "component", "land_filter"], as_index=False)
+        cell = cells[["lbs", "events"]].sum().sort_values("lbs").iloc[-1]
+        if cell["events"] <= SPIKE_MAX_EVENTS and cell["lbs"] >= SPIKE_SHARE * row["lbs"]:
+            fy = int(fiscal_year_of(pd.Series([month])).iloc[0])
+            fy_lbs = series.loc[fiscal_year_of(series.index.to_series()).to_numpy() == fy, "lbs"].sum()
+            out.append(
+                (month, fy, row["lbs"], median[month], cell["aor"], cell["component"])
+                + (int(cell["events"]), cell["lbs"], 100 * cell["lbs"] / fy_lbs)
+            )
+    return pd.DataFrame(out, columns=SPIKE_COLUMNS)
+
+
 def seizure_level_shifts(lbs: pd.Series, min_size: int = 6) -> list[pd.Timestamp]:
     """Months where the level of monthly seizures shifts, found by :func:`change_points` on
     log(1 + lbs): seizure weights vary multiplicatively, and on the log scale one huge load does not
@@ -214,13 +276,46 @@ def seizure_level_shifts(lbs: pd.Series, min_size: int = 6) -> list[pd.Timestamp
 
 def unodc_series(unodc: pd.DataFrame, drug: str) -> pd.DataFrame:
     """kg seized by country and year for a report drug, one UNODC series per year (the portal
-    export from 2018, the national series before), never both added."""
-    rows = unodc[unodc["drug_class"].isin(DRUGS[drug].unodc)]
+    export from 2018, the national series before), never both added.
+
+    Drug names come from the vocabulary (:data:`drugflows.domain.drugs.UNODC_NAMES`). Where a
+    country-year has a total row of the drug (e.g. "Cocaine (total of the above, ...)") beside its
+    parts, the larger of the total and the sum of the parts is taken, never the two added; otherwise
+    the rows are summed, class by class."""
+    rows = unodc_rows(unodc, drug)
     rows = rows[
         ((rows["source"] == PORTAL_SERIES) & (rows["year"] >= 2018))
         | ((rows["source"] == HISTORIC_SERIES) & (rows["year"] < 2018))
     ]
-    return rows.groupby(["iso3", "year"], as_index=False)["kg"].sum()
+    rows = rows.assign(drug_class=rows["drug"].map(lambda name: UNODC_NAMES[name].drug_class))
+    keys = ["iso3", "year", "drug_class"]
+    # total and parts side by side: the larger is kept (a total below its own parts, e.g. Portugal
+    # 2020 cocaine, 0.0003 kg against 10,066 kg of parts, is incomplete), never their sum
+    sums = rows.groupby([*keys, "total"])["kg"].sum().unstack("total")
+    by_class = sums.max(axis=1).rename("kg").reset_index()
+    return by_class.groupby(["iso3", "year"], as_index=False)["kg"].sum()
+
+
+#: Forms of a drug as sentences name them (``UNODC_NAMES`` forms).
+FORM_LABELS = {
+    "hydrochloride": "hydrochloride",
+    "base_paste": "base or paste",
+    "crack": "crack",
+    "powder": "powder",
+    "tablets": "tablets",
+    "unspecified": "form not stated",
+}
+
+
+def unodc_forms(unodc: pd.DataFrame, drug: str, year: int, iso3s) -> pd.Series:
+    """kg seized by form (hydrochloride, base/paste, crack, ...) in the given countries and year, from
+    the rows that are not totals (the year's one series, as :func:`unodc_series`); empty if the drug
+    has no forms. Index: form."""
+    rows = unodc_rows(unodc, drug)
+    series = PORTAL_SERIES if year >= 2018 else HISTORIC_SERIES
+    rows = rows[(rows["source"] == series) & (rows["year"] == year) & rows["iso3"].isin(list(iso3s))]
+    rows = rows[~rows["total"] & rows["form"].notna()]
+    return rows.groupby("form")["kg"].sum()
 
 
 def latest_year(series: pd.DataFrame, year: int | None) -> int:

@@ -14,6 +14,7 @@ placebo (permutation) inference. ``change_points``: shifts in the mean level of 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -255,7 +256,18 @@ def change_points(values: pd.Series, min_size: int = 6, penalty: float | None = 
     return [values.index[i] for i in sorted(breaks)]
 
 
-def chance_band(pairs: int) -> float:
-    """The band (+/- 1.96 / sqrt(n - 1)) that the Pearson correlation of ``pairs`` pairs of unrelated
-    series stays within about 19 times in 20 (the large-sample approximation); NaN below two pairs."""
-    return 1.96 / np.sqrt(pairs - 1) if pairs > 1 else np.nan
+#: A chance band (and any reading of a correlation against it) needs at least this many pairs: below
+#: it the large-sample approximation is poor and one odd year decides r.
+MIN_CHANCE_BAND_PAIRS = 8
+
+
+def chance_band(pairs: int, tests: int = 1) -> float:
+    """The band (+/- z / sqrt(n - 1)) that the Pearson correlation of ``pairs`` pairs of unrelated
+    series stays within about 19 times in 20 (the large-sample approximation; z = 1.96 for one test).
+    ``tests``: how many correlations the one reported is the best of (e.g. one per lag); the band is
+    then Bonferroni-adjusted (z for 0.05 / tests, two-sided: 2.39 for three). NaN below
+    :data:`MIN_CHANCE_BAND_PAIRS` pairs: no band, and no reading of r against one."""
+    if pairs < MIN_CHANCE_BAND_PAIRS:
+        return np.nan
+    z = 1.96 if tests == 1 else NormalDist().inv_cdf(1 - 0.05 / (2 * tests))
+    return z / np.sqrt(pairs - 1)

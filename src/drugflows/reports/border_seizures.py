@@ -5,13 +5,16 @@ from __future__ import annotations
 import pandas as pd
 
 from drugflows import params, tables
+from drugflows.domain.drugs import CBP_DRUGS, DRUGS, report_drug
 from drugflows.domain.seizures import (
     ALL_REGIONS,
+    SPIKE_HEADLINE_PCT,
     Selection,
     by_component,
     covered_months,
     fiscal_years,
     monthly,
+    one_event_spikes,
     region_traffic,
     seasonal_profile,
     seizure_level_shifts,
@@ -31,6 +34,7 @@ __all__ = [
     "covered_months",
     "fiscal_years",
     "monthly",
+    "one_event_spikes",
     "seasonal_profile",
     "seizure_level_shifts",
     "subset",
@@ -46,20 +50,52 @@ def load() -> dict[str, pd.DataFrame]:
 def select(
     table: pd.DataFrame, drug: str, region: str, first_fy: int | None, last_fy: int | None
 ) -> Selection:
-    """Check the report parameters against the table; ParameterError lists the valid values."""
-    drug = params.choose("drug", drug, sorted(table["drug"].unique()))
+    """Check the report parameters against the table; ParameterError lists the valid values.
+
+    ``drug``: a report drug name (``fentanyl``, ``cannabis``, ...) or CBP's spelling (``Marijuana``)."""
+    on_file = set(table["drug"].unique())
+    name = report_drug(drug, tuple(d for d in CBP_DRUGS if DRUGS[d].cbp in on_file))
     region = params.choose("region", region, [*sorted(table["region"].unique()), ALL_REGIONS])
     first, last = params.year_range("first_fy", first_fy, "last_fy", last_fy, table["fiscal_year"].unique())
-    return Selection(drug, region, first, last)
+    return Selection(DRUGS[name].cbp, region, first, last, name=name)
 
 
 def _pct(value: float) -> str:
     return f"{abs(value):.0f}% {'more' if value >= 0 else 'less'}"
 
 
-def reading(sel: Selection, years: pd.DataFrame, components: pd.DataFrame, places: pd.DataFrame) -> list[str]:
-    """Plain sentences computed from the tables above (peak year, latest change, where, how big)."""
-    what = f"{sel.drug.lower()} ({sel.region if sel.region != ALL_REGIONS else 'all regions'})"
+def _lb(value: float) -> str:
+    return f"{value:,.0f} lb" if value >= 10 else f"{value:,.1f} lb"
+
+
+def headline_spikes(spikes: pd.DataFrame) -> pd.DataFrame:
+    """The months of :func:`one_event_spikes` that hold at least SPIKE_HEADLINE_PCT of their fiscal
+    year's pounds (the ones that can move a yearly total)."""
+    return spikes[spikes["share_of_fy_pct"] >= SPIKE_HEADLINE_PCT].reset_index(drop=True)
+
+
+def spike_text(spike) -> str:
+    """One sentence on a month that rests on one or two seizure events."""
+    events = "one seizure event" if spike.events == 1 else f"{spike.events} seizure events"
+    return (
+        f"{spike.month:%B %Y} rests on {events} at the {spike.aor.title()} ({spike.component}): "
+        f"{_lb(spike.event_lbs)}, against a median month of {_lb(spike.median_lbs)} in the "
+        f"year before, and {spike.share_of_fy_pct:.0f}% of FY{spike.fiscal_year}'s pounds; read that "
+        "year's total as one or two loads, not a trend."
+    )
+
+
+def reading(
+    sel: Selection,
+    years: pd.DataFrame,
+    components: pd.DataFrame,
+    places: pd.DataFrame,
+    spikes: pd.DataFrame | None = None,
+) -> list[str]:
+    """Plain sentences computed from the tables above (peak year, latest change, where, how big),
+    with every month of :func:`one_event_spikes` that holds at least SPIKE_HEADLINE_PCT of the
+    pounds of a fiscal year the sentences name flagged."""
+    what = f"{sel.drug_label} ({sel.region if sel.region != ALL_REGIONS else 'all regions'})"
     if years["lbs"].sum() == 0:
         return [f"CBP recorded no seizures of {what} in FY{sel.first_fy}-FY{sel.last_fy}."]
     out = []
@@ -88,6 +124,13 @@ def reading(sel: Selection, years: pd.DataFrame, components: pd.DataFrame, place
         if pd.notna(row["change_pct"]):
             sentence += f", {_pct(row['change_pct'])} than in the same months a year earlier"
         out.append(sentence + ".")
+    named = set(years[years["partial"]].index[-1:])
+    if not complete.empty:
+        named |= {peak_fy, latest_fy}
+    if spikes is not None and not spikes.empty:
+        big = headline_spikes(spikes)
+        big = big[big["fiscal_year"].isin(named)]
+        out += [spike_text(spike) for spike in big.itertuples()]
     last_fy = int(years.index.max()) if complete.empty else int(complete.index.max())
     if last_fy in components.index and components.loc[last_fy].sum() > 0:
         shares = 100 * components.loc[last_fy] / components.loc[last_fy].sum()
@@ -109,6 +152,22 @@ def reading(sel: Selection, years: pd.DataFrame, components: pd.DataFrame, place
             f"{top['share_pct']:.0f}% of the pounds over the period."
         )
     return out
+
+
+def spikes_table(spikes: pd.DataFrame) -> pd.DataFrame:
+    """The months of :func:`one_event_spikes` with reader-facing column names and units."""
+    return pd.DataFrame(
+        {
+            "Month": spikes["month"].dt.strftime("%b %Y"),
+            "Pounds that month": spikes["lbs"],
+            "Median month before (lb)": spikes["median_lbs"],
+            "Area of responsibility": spikes["aor"].str.title(),
+            "Component": spikes["component"],
+            "Events": spikes["events"],
+            "Pounds in those events": spikes["event_lbs"],
+            "Share of the fiscal year (%)": spikes["share_of_fy_pct"],
+        }
+    )
 
 
 def fiscal_year_table(years: pd.DataFrame) -> pd.DataFrame:

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from drugflows import params, tables
+from drugflows import tables
 from drugflows.domain.crops import pick_vintage
 from drugflows.domain.demand import nflis_states
-from drugflows.domain.drugs import DRUGS
-from drugflows.domain.prices import SOURCE_STAGE, US_STAGE, price_ladder
-from drugflows.domain.seizures import latest_year, region_shares, top_region_shares, unodc_series
+from drugflows.domain.drugs import DRUGS, UNODC_DRUGS, report_drug
+from drugflows.domain.prices import inverted_chain_prices, markup, price_ladder
+from drugflows.domain.seizures import (
+    FORM_LABELS,
+    latest_year,
+    region_shares,
+    top_region_shares,
+    unodc_forms,
+    unodc_series,
+)
 from drugflows.sources.cbp import OFO, USBP
 
 #: The processed tables the report reads, in the order its vintage table lists them.
@@ -25,7 +32,7 @@ TABLES = (
     "countries",
     "world_countries",
 )
-__all__ = ["nflis_states", "price_ladder", "region_shares", "top_region_shares"]
+__all__ = ["markup", "nflis_states", "price_ladder", "region_shares", "top_region_shares"]
 
 #: Seizure stages of the chain toward the US, by report region group (countries table) or ISO3.
 TRANSIT_STAGES = (
@@ -35,7 +42,14 @@ TRANSIT_STAGES = (
     ("Mexico", "iso3", "MEX"),
 )
 #: The kinds of stage of :func:`supply_chain` (its ``kind`` column).
-PRODUCTION, TRANSIT_SEIZURE, US_SEIZURE, REMAINDER = "production", "transit", "us_border", "remainder"
+PRODUCTION, TRANSIT_SEIZURE, US_SEIZURE = "production", "transit", "us_border"
+#: What each kind of stage measures (the ``measure`` column): production and seizures are in
+#: different units, so they are shown side by side and never subtracted.
+MEASURES = {
+    PRODUCTION: "pure drug (potential production, estimate)",
+    TRANSIT_SEIZURE: "bulk weight seized, purity unknown",
+    US_SEIZURE: "bulk weight seized, purity unknown",
+}
 #: The US-border stages of :func:`supply_chain`, by CBP component.
 US_STAGES = {OFO: "Seized: US ports of entry (CBP OFO)", USBP: "Seized: US between ports (CBP USBP)"}
 PORTS_STAGE = US_STAGES[OFO]
@@ -50,9 +64,20 @@ def load() -> dict[str, pd.DataFrame]:
 def validate(drug: object, year: object, unodc: pd.DataFrame) -> tuple[str, pd.DataFrame, int]:
     """The report drug (ParameterError listing :data:`DRUGS`), its UNODC series (kg by country and
     year) and the year: ``year`` if on file, else the latest (None)."""
-    drug = params.choose("drug", drug, DRUGS)
+    drug = report_drug(drug, UNODC_DRUGS)
     by_country = unodc_series(unodc, drug)
     return drug, by_country, latest_year(by_country, year)
+
+
+def drug_title(drug: str) -> str:
+    """The report drug as titles name it ("Cocaine", "Ecstasy (MDMA)")."""
+    label = DRUGS[drug].label
+    return label[:1].upper() + label[1:]
+
+
+def seizure_stages(chain: pd.DataFrame) -> pd.DataFrame:
+    """The seizure stages of :func:`supply_chain` (bulk weights, one unit), for the chain figure."""
+    return chain[chain["kind"] != PRODUCTION].reset_index(drop=True)
 
 
 def supply_chain(
@@ -64,16 +89,19 @@ def supply_chain(
     amo: pd.DataFrame,
     crops: pd.DataFrame,
 ) -> pd.DataFrame:
-    """The chain toward the US for one year, as far as the data reach, in kg where weighed.
+    """The chain toward the US for one year, as far as the data reach, in kg.
 
-    Stages: potential production (published, latest vintage), seizures in the Andean region,
-    Central America, the Caribbean and Mexico (UNODC, calendar year), at the US border by CBP at
-    ports, between ports and by Air and Marine Operations (fiscal year ``year``), and the remainder
-    of production not seized anywhere on the chain. Returns stage, kg, source, note and kind (one of
-    :data:`PRODUCTION`, :data:`TRANSIT_SEIZURE`, :data:`US_SEIZURE`, :data:`REMAINDER`).
+    Stages: potential production (published, latest vintage: pure drug), seizures in the Andean
+    region, Central America, the Caribbean and Mexico (UNODC, calendar year), at the US border by
+    CBP at ports, between ports and by Air and Marine Operations (fiscal year ``year``): bulk weights
+    of unknown purity. No cited purity of seizures is on file, so production and seizures are shown
+    side by side, never subtracted. Returns stage, kg, measure, source, note (for cocaine, the forms
+    seized where UNODC's names tell) and kind (:data:`PRODUCTION`, :data:`TRANSIT_SEIZURE`,
+    :data:`US_SEIZURE`).
     """
     stages = []
     spec = DRUGS[drug]
+    measures = dict(MEASURES)
     if spec.crop:
         prod = pick_vintage(crops[(crops["crop"] == spec.crop) & (crops["measure"] == "production_t")])
         prod = prod[prod["year"] == year]
@@ -81,13 +109,15 @@ def supply_chain(
             prod = prod[prod["iso3"] == "WLD"]
         if not prod.empty:
             row = prod.sort_values("published_year").iloc[-1]
-            note = f"{row['estimate_by']}, {row['unit']}"
+            note = f"{row['estimate_by']}, published {row['published_year']}"
             stages.append(("Potential production", row["value"] * 1000, row["source"], note, PRODUCTION))
+            measures[PRODUCTION] = row["unit"].replace("metric tons of ", "") + ", an estimate"
     series = unodc_series(unodc, drug)
     series = series[series["year"] == year].merge(countries[["iso3", "region_group"]], on="iso3", how="left")
     for label, column, value in TRANSIT_STAGES:
-        kg = series.loc[series[column] == value, "kg"].sum()
-        stages.append((f"Seized: {label}", kg, "UNODC drug seizures", f"calendar {year}", TRANSIT_SEIZURE))
+        inside = series[series[column] == value]
+        note = f"calendar {year}" + forms_note(unodc_forms(unodc, drug, year, inside["iso3"]))
+        stages.append((f"Seized: {label}", inside["kg"].sum(), "UNODC drug seizures", note, TRANSIT_SEIZURE))
     cbp_rows = cbp[(cbp["drug"] == spec.cbp) & (cbp["fiscal_year"] == year)]
     for component, stage in US_STAGES.items():
         kg = cbp_rows.loc[cbp_rows["component"] == component, "kg"].sum()
@@ -95,37 +125,60 @@ def supply_chain(
     amo_kg = amo.loc[(amo["drug"] == spec.cbp) & (amo["fiscal_year"] == year), "kg"].sum()
     stages.append((AMO_STAGE, amo_kg, "CBP drug seizure statistics (AMO)", f"fiscal year {year}", US_SEIZURE))
     chain = pd.DataFrame(stages, columns=["stage", "kg", "source", "note", "kind"])
-    if chain["kind"].iloc[0] == PRODUCTION:
-        seized = chain.loc[chain["kind"] != PRODUCTION, "kg"].sum()
-        chain.loc[len(chain)] = (
-            "Not seized on this chain",
-            max(chain["kg"].iloc[0] - seized, 0.0),
-            "remainder",
-            "production minus the seizures above: consumed "
-            "elsewhere, stocked, lost, seized elsewhere or not recorded",
-            REMAINDER,
-        )
+    chain.insert(2, "measure", chain["kind"].map(measures))
     return chain
+
+
+def forms_note(by_form: pd.Series) -> str:
+    """'; hydrochloride 61%, base or paste 30%, ...' of the kg whose form UNODC's names tell (empty
+    when only one form or none is named)."""
+    if by_form.sum() <= 0 or set(by_form.index) <= {"unspecified"}:
+        return ""
+    shares = (100 * by_form / by_form.sum()).sort_values(ascending=False)
+    shares = shares[shares >= 0.5]
+    return "; " + ", ".join(f"{FORM_LABELS[form]} {share:.0f}%" for form, share in shares.items())
 
 
 def chain_table(chain: pd.DataFrame) -> pd.DataFrame:
     """The chain with reader-facing column names."""
     return chain.drop(columns="kind").rename(
-        columns={"stage": "Stage", "kg": "Kilograms", "source": "Source", "note": "Note"}
+        columns={
+            "stage": "Stage",
+            "kg": "Kilograms",
+            "measure": "What is weighed",
+            "source": "Source",
+            "note": "Note",
+        }
     )
 
 
 def prices_table(prices: pd.DataFrame) -> pd.DataFrame:
     """The price ladder with reader-facing column names."""
-    return prices.rename(
+    return prices.assign(level=prices["level"].str.capitalize()).rename(
         columns={
             "stage": "Stage",
-            "level": "Level",
+            "level": "Level of sale",
             "year": "Year",
             "usd_per_gram": "USD per gram",
             "countries": "Countries",
         }
     )
+
+
+#: Published route codes (``flow_estimates.route``) as readers name them.
+ROUTE_LABELS = {
+    "caribbean": "Caribbean",
+    "eastern_pacific": "Eastern Pacific",
+    "estimated_to_us": "Estimated flow toward the US",
+    "mexico_central_america": "Mexico and Central America",
+    "pacific_route": "Pacific route",
+    "swb": "Through Mexico (Southwest border)",
+}
+
+
+def route_label(route: str) -> str:
+    """A route code as readers name it (unknown codes: underscores to spaces, capitalised)."""
+    return ROUTE_LABELS.get(route, route.replace("_", " ").capitalize())
 
 
 def routes_text(drug: str, flows_table: pd.DataFrame) -> str:
@@ -136,32 +189,57 @@ def routes_text(drug: str, flows_table: pd.DataFrame) -> str:
         )
     lines = ["**Published route estimates** (US government; each with its own base and year):"]
     for row in flows_table.sort_values(["route", "year"]).itertuples():
-        route = row.route.replace("_", " ")
         lines.append(
-            f"- {route}, {row.year}: {row.value:,.0f} {row.unit} "
+            f"- {route_label(row.route)}, {row.year}: {row.value:,.0f} {row.unit} "
             f"([{row.source.split(':')[0]}]({row.url}), published {row.published_year})"
         )
     return "\n".join(lines)
 
 
-def markup_text(prices: pd.DataFrame) -> str:
-    """One sentence: the US price over the source price, at the same level of sale if possible."""
-    if prices.empty:
-        return "No prices per gram are on file for this drug."
-    for level in ("wholesale", "retail"):
-        source = prices[(prices["stage"] == SOURCE_STAGE) & (prices["level"] == level)]
-        us = prices[(prices["stage"] == US_STAGE) & (prices["level"] == level)]
-        if not source.empty and not us.empty:
-            ratio = us["usd_per_gram"].iloc[0] / source["usd_per_gram"].iloc[0]
-            return (
-                f"At the {level} level a gram costs {ratio:,.1f} times as much in the United "
-                f"States (${us['usd_per_gram'].iloc[0]:,.2f}, {us['year'].iloc[0]}) as in the "
-                f"Andean region (${source['usd_per_gram'].iloc[0]:,.2f}, "
-                f"{source['year'].iloc[0]})."
-            )
+def left_out_text(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> str:
+    """One sentence naming the country-years left out of the price ladder because UNODC's median
+    retail price per gram is below its wholesale price there (empty if none)."""
+    bad = inverted_chain_prices(prices, countries, drug)
+    if bad.empty:
+        return ""
+    names = countries.set_index("iso3")["name"]
+    listed = ", ".join(
+        f"{names.get(row.iso3, row.iso3)} {row.year} (retail ${row.retail_usd_per_gram:,.2f}, "
+        f"wholesale ${row.wholesale_usd_per_gram:,.2f} a gram)"
+        for row in bad.itertuples()
+    )
     return (
-        "Prices at the source and in the United States are not both on file at one level of "
-        "sale, so no markup is computed."
+        f"Left out because the retail price per gram is below the wholesale price (as published): {listed}."
+    )
+
+
+def markup_text(drug: str, found: dict | None) -> str:
+    """One sentence on :func:`domain.prices.markup`: the US price over the source price, at one
+    level of sale and in one form, with the year of each price."""
+    spec = DRUGS[drug]
+    if spec.source is None:
+        return f"No source stage is defined for {spec.label}, so no markup is computed."
+    if found is None:
+        return (
+            f"Prices per gram of {spec.label} at the source ({spec.source.place}) "
+            "and in the United States are not both on file at one level of sale, so no markup is "
+            "computed."
+        )
+    form = " hydrochloride" if spec.price_forms == ("hydrochloride",) else ""
+    where = found["source"]
+    years = (
+        f"both {found['us_year']}"
+        if found["us_year"] == found["source_year"]
+        else f"{found['us_year']} in the US, {found['source_year']} at the source: the closest years on file"
+    )
+    ratio = found["ratio"]
+    rounded = f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:,.1f}"
+    return (
+        f"At the {found['level']} level, a gram of {spec.label}{form} cost about {rounded} times as "
+        f"much in the United States (${found['us_usd']:,.2f}) as in {where} "
+        f"(${found['source_usd']:,.2f}, median of {found['source_countries']} "
+        f"{'country' if found['source_countries'] == 1 else 'countries'}; {years}; nominal USD, "
+        "purity unknown)."
     )
 
 
@@ -171,25 +249,26 @@ def reading(
     this_year: pd.Series,
     shares: pd.DataFrame,
     chain: pd.DataFrame,
-    prices: pd.DataFrame,
+    found_markup: dict | None,
     countries: pd.DataFrame,
 ) -> list[str]:
     """Plain sentences computed from the tables of the trafficking_flows report."""
     names = countries.set_index("iso3")["name"]
+    label = DRUGS[drug].label
     out = []
     total = this_year.sum()
     if total > 0:
         top = this_year.sort_values(ascending=False)
         out.append(
-            f"In {year}, {len(top[top > 0])} countries reported {drug} seizures to UNODC, "
-            f"{total / 1000:,.1f} tonnes in all; {names.get(top.index[0], top.index[0])} "
+            f"In {year}, {len(top[top > 0])} countries reported {label} seizures to UNODC, "
+            f"{total / 1000:,.0f} tonnes in all (bulk weight); {names.get(top.index[0], top.index[0])} "
             f"seized the most ({100 * top.iloc[0] / total:.0f}%)."
         )
     region = shares[shares["year"] == year].sort_values("share_pct", ascending=False)
     if not region.empty:
         out.append(
-            f"By region, {region['region_group'].iloc[0]} accounts for "
-            f"{region['share_pct'].iloc[0]:.0f}% of the world's reported seizures."
+            f"The region group with the largest share of the world's reported seizures is "
+            f"{region['region_group'].iloc[0]} ({region['share_pct'].iloc[0]:.0f}%)."
         )
     border = chain[chain["kind"] == US_SEIZURE]
     if border["kg"].sum() > 0:
@@ -198,12 +277,14 @@ def reading(
             f"CBP seized {border['kg'].sum():,.0f} kg at and around the US border in fiscal "
             f"year {year}, {100 * ports / border['kg'].sum():.0f}% of it at ports of entry."
         )
-    remainder = chain[chain["kind"] == REMAINDER]
-    if not remainder.empty:
-        share = 100 * remainder["kg"].iloc[0] / chain["kg"].iloc[0]
+    production = chain[chain["kind"] == PRODUCTION]
+    if not production.empty:
+        row = production.iloc[0]
+        unit = "tonnes of " + row["measure"].split(" (")[0].split(",")[0]
         out.append(
-            f"Against published potential production, {share:.0f}% was not seized anywhere "
-            "on this chain (it may be consumed elsewhere, stocked, or not recorded)."
+            f"Published potential production for {year}: {row['kg'] / 1000:,.0f} {unit} "
+            f"({row['note']}). Seizures are bulk weights of unknown purity, so the two are "
+            "shown side by side and not subtracted: the data cannot say what share was not seized."
         )
-    out.append(markup_text(prices))
+    out.append(markup_text(drug, found_markup))
     return out

@@ -6,7 +6,8 @@ import pandas as pd
 
 from drugflows import params, tables
 from drugflows.domain.demand import annual_series, lagged_correlations
-from drugflows.domain.drugs import DEATHS_DRUGS, DRUGS
+from drugflows.domain.drugs import DEATHS_DRUGS, DRUGS, report_drug
+from drugflows.domain.statistics import MIN_CHANCE_BAND_PAIRS
 
 #: The processed tables the report reads, in the order its vintage table lists them.
 TABLES = ("us_overdose_deaths", "unodc_seizures", "cbp_seizures_monthly", "nflis_reports")
@@ -21,7 +22,7 @@ def load() -> dict[str, pd.DataFrame]:
 def validate(drug: object, first_year: object, last_year: object, data: dict[str, pd.DataFrame]):
     """The report drug (one of :data:`DEATHS_DRUGS`), its annual series (:func:`annual_series`) and
     the years chosen within those on file; ParameterError naming the parameter otherwise."""
-    drug = params.choose("drug", drug, DEATHS_DRUGS)
+    drug = report_drug(drug, DEATHS_DRUGS)
     series = annual_series(
         drug,
         data["us_overdose_deaths"],
@@ -54,22 +55,28 @@ def reading(drug: str, series: pd.DataFrame, correlations: pd.DataFrame) -> list
             f"US seizures reported to UNODC peaked in {peak} at {seized.max():,.0f} kg "
             f"(years on file {seized.index[0]}-{seized.index[-1]})."
         )
-    usable = correlations.dropna(subset=["r"])
+    usable = correlations.dropna(subset=["r", "chance_band_best"])
     if usable.empty:
-        out.append("The death and seizure series overlap for too few years to correlate their changes.")
+        most = int(correlations["years"].max()) if not correlations.empty else 0
+        out.append(
+            f"The death and seizure series give at most {most} paired year(s) of changes, fewer than "
+            f"the {MIN_CHANCE_BAND_PAIRS} a correlation needs here: no correlation is estimated."
+        )
     else:
         best = usable.iloc[usable["r"].abs().argmax()]
-        few = " in few data points" if best["years"] < 10 else ""
-        inside = abs(best["r"]) <= best["chance_band"]
-        chance = (
-            f"within the +/-{best['chance_band']:.2f} that chance alone often gives"
-            if inside
-            else f"beyond the +/-{best['chance_band']:.2f} that chance alone often gives"
+        band = best["chance_band_best"]
+        lags = len(correlations)
+        verdict = (
+            "beyond it: an association, not a cause"
+            if abs(best["r"]) > band
+            else "within it: no association beyond chance is shown"
         )
         out.append(
-            f"Year-on-year changes in deaths and in US seizures are most closely associated "
-            f"at a lag of {int(best['lag'])} year(s) (r = {best['r']:.2f}, "
-            f"{int(best['years'])} years, {chance}): an association{few}, not a cause."
+            f"Of the {lags} lags tried, year-on-year changes in deaths and in US seizures move most "
+            f"closely at a lag of {int(best['lag'])} year{'s' if int(best['lag']) != 1 else ''} "
+            f"(r = {best['r']:.2f}, {int(best['years'])} paired years). Picked as the best of {lags}, it "
+            f"is held against the Bonferroni-adjusted band of +/-{band:.2f} that unrelated series stay "
+            f"within 19 times in 20, and is {verdict}."
         )
     return out
 
@@ -98,6 +105,7 @@ def correlations_table(correlations: pd.DataFrame) -> pd.DataFrame:
             "lag": "Lag (years)",
             "years": "Years",
             "r": "Correlation r",
-            "chance_band": "Chance band (+/-)",
+            "chance_band": "Chance band, one lag (+/-)",
+            "chance_band_best": "Chance band, best of the lags (+/-)",
         }
     )

@@ -45,6 +45,7 @@ PRICE_COLUMNS = {
     "drug": "str",
     "drug_class": "str",
     "level": "str",
+    "level_published": "str",
     "value_usd": "float",
     "min_usd": "float",
     "max_usd": "float",
@@ -52,20 +53,28 @@ PRICE_COLUMNS = {
     "usd_per_gram": "float",
 }
 
-#: Harmonised drug classes, first match wins (case-insensitive, on the drug name).
+#: Harmonised drug classes, first match wins (case-insensitive, on the drug name). The full table of
+#: names, with forms and totals, is ``domain.drugs.UNODC_NAMES``; ``tests/test_drugs.py`` holds the
+#: two in agreement on every name on file. MDMA/MDA are ecstasy, not methamphetamine; "Yaba" is
+#: methamphetamine tablets, "Captagon" amphetamine tablets; "Total ..." rows of a whole group of
+#: drugs are reported_total.
 DRUG_CLASSES = (
-    ("reported_total", r"^reported total"),
+    ("cocaine", r"^cocaine \(total of the above"),
+    ("ecstasy", r"^total .ecstasy.-type"),
+    ("reported_total", r"^total |^reported total"),
     ("fentanyl", r"fentanyl"),
     ("heroin", r"heroin"),
-    ("methamphetamine", r"methamphetamine"),
+    ("ecstasy", r"ecstasy|mdma|methylenedioxymethamphetamine|tenamfetamine"),
+    ("methamphetamine", r"^methamphetamine|yaba"),
     ("coca_leaf", r"^coca (leaf|bush|seed)|^coca-type$"),
     ("cocaine", r"cocaine|crack|coca paste"),
     ("cannabis_herb", r"marijuana|cannabis herb"),
+    ("cannabis_other", r"cannabis.*oil"),
     ("cannabis_resin", r"hashish|cannabis resin"),
     ("cannabis_other", r"cannabis"),
     ("opium", r"^opium"),
-    ("amphetamine", r"amphetamine"),
-    ("ecstasy", r"ecstasy|mdma"),
+    ("amphetamine", r"^amphetamine( powder| tablets)?$|^dextroamphetamine|captagon"),
+    ("ats_unspecified", r"amphetamine-type stimulants$|^non-specified ats$"),
 )
 #: Price units that convert to grams.
 GRAMS_PER_UNIT = {
@@ -76,6 +85,17 @@ GRAMS_PER_UNIT = {
     "oz": 28.349523125,
     "ounce": 28.349523125,
 }
+#: Units of bulk sale: a price per kilogram or pound is a wholesale price whatever UNODC's level of
+#: sale says (e.g. USA 2021 "Cocaine hydrochloride", Retail, per kg); retail comes only from
+#: per-gram (or per-dose) prices.
+WHOLESALE_UNITS = ("kg", "pound")
+
+
+def market_level(published: pd.Series, unit: pd.Series) -> pd.Series:
+    """The level of sale of each price: ``wholesale`` where the unit is one of
+    :data:`WHOLESALE_UNITS`, else the published level (lower case)."""
+    level = published.str.lower()
+    return level.where(~unit.isin(WHOLESALE_UNITS), "wholesale")
 
 
 def drug_class(name: str) -> str:
@@ -196,7 +216,8 @@ def build_prices(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta
             "drug_group": frame["DrugGroup"],
             "drug": frame["Drug"],
             "drug_class": frame["Drug"].map(drug_class),
-            "level": frame["LevelOfSale"].str.lower(),
+            "level": market_level(frame["LevelOfSale"], unit),
+            "level_published": frame["LevelOfSale"].str.lower(),
             "value_usd": frame["Typical_USD"],
             "min_usd": frame["Minimum_USD"],
             "max_usd": frame["Maximum_USD"],
@@ -217,7 +238,9 @@ def build_prices(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta
         raw_files=[raw_file(path, "WDR 2024", len(table))],
         notes="value_usd is the typical price; where UNODC gives only a range it is missing (no "
         "midpoint is made up). usd_per_gram only for weight units (g, kg, 10 g, pound). "
-        "Prices are nominal USD and of unknown purity.",
+        "Prices are nominal USD and of unknown purity. level is the level of sale as used here: a "
+        "price per kg or pound is wholesale whatever UNODC's level says (level_published keeps it); "
+        "retail comes only from per-gram or per-dose prices.",
         non_negative=["value_usd", "min_usd", "max_usd", "usd_per_gram"],
     )
     return table, meta
