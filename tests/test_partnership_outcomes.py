@@ -152,7 +152,7 @@ def test_study_with_too_few_placebos_gives_no_estimate(crops):
     study = outcomes.study("coca_cultivation_ha", panel, ["COL"], ["PER", "BOL"], 2005)
     assert study.effect is None and study.p_value is None and study.synthetic_effect is None
     assert study.members == [] and set(study.left_out) == {"PER", "BOL"}  # gaps in both series
-    assert "0 comparison countries with data in every year of the design (9 placebos needed)" in study.note
+    assert "0 comparison countries with data in every year of the design, 9 needed as placebos" in study.note
 
 
 def late_entry_panel() -> pd.DataFrame:
@@ -189,7 +189,7 @@ def test_study_with_one_donor_says_no_estimate():
     sentence = partnership_outcomes.outcome_sentence(study, ["T"], "T", panel, 1)
     assert sentence == (
         "Homicides per 100,000 people: no estimate (1 comparison country with data in every year "
-        "of the design (9 placebos needed))."
+        "of the design, 9 needed as placebos)."
     )
 
 
@@ -198,7 +198,10 @@ def test_study_needs_three_pre_start_years():
     comparison = [u for u in panel["iso3"].unique() if u != "T"]
     short = panel[panel["year"] >= 2003]  # 2003 and 2004 before the start
     study = outcomes.study("homicide_rate", short, ["T"], comparison, 2005)
-    assert study.effect is None and "2 pre-start years with data for every partner (3 needed)" in study.note
+    assert (
+        study.effect is None
+        and "2 years before the start with data for every partner, 3 needed" in study.note
+    )
 
 
 def test_holm_adjusts_the_outcomes_of_one_programme():
@@ -317,11 +320,13 @@ def test_gated_runs_say_no_estimate_with_the_reason(countries):
     lines = partnership_outcomes.reading("Colombia", 2000, studies, pd.DataFrame(), setup.treated, {})
     # The WGI starts in 1996 and is biennial before 2002: 1996 and 1998 are the only pre-start years.
     assert lines[1] == (
-        "Rule of law (WGI estimate, -2.5 to 2.5): no estimate (2 pre-start years with data for every "
-        "partner (3 needed))."
+        "Rule of law (WGI estimate, -2.5 to 2.5): no estimate (2 years before the start with data for "
+        "every partner, 3 needed)."
     )
     assert lines[0].startswith("Homicides per 100,000 people: no estimate (")
-    assert "(9 placebos needed)" in lines[0]
+    assert lines[0].endswith(
+        "comparison countries with data in every year of the design, 9 needed as placebos)."
+    )
 
 
 def test_default_comparison_is_the_region_without_the_us_or_the_partner(countries):

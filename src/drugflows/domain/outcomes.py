@@ -265,6 +265,10 @@ class Study:
 TREATED_GROUP = "Treated (average)"
 
 
+def _years(n: int) -> str:
+    return f"{n} year" if n == 1 else f"{n} years"
+
+
 def study(
     outcome: str,
     panel: pd.DataFrame,
@@ -310,14 +314,15 @@ def study(
     if not years:
         reasons.append("no year of the window with data for every partner")
     elif pre_years < MIN_PRE_YEARS:
-        reasons.append(f"{pre_years} pre-start years with data for every partner ({MIN_PRE_YEARS} needed)")
+        reasons.append(
+            f"{_years(pre_years)} before the start with data for every partner, {MIN_PRE_YEARS} needed"
+        )
     if years and len(years) == pre_years:
         reasons.append("no year from the start on with data for every partner")
     if years and len(members) < MIN_PLACEBOS:
         reasons.append(
             f"{len(members)} comparison countr{'y' if len(members) == 1 else 'ies'} with data in "
-            "every year of the design "
-            f"({MIN_PLACEBOS} placebos needed)"
+            f"every year of the design, {MIN_PLACEBOS} needed as placebos"
         )
     if reasons:
         return replace(result, note="; ".join(reasons), synthetic_note="; ".join(reasons))
@@ -334,7 +339,7 @@ def study(
     if pre_years < MIN_PRE_YEARS_SYNTHETIC:
         return replace(
             result,
-            synthetic_note=(f"{pre_years} pre-start years ({MIN_PRE_YEARS_SYNTHETIC} needed)"),
+            synthetic_note=f"{_years(pre_years)} before the start, {MIN_PRE_YEARS_SYNTHETIC} needed",
         )
     group = balanced[balanced["iso3"].isin(treated)].groupby("year", as_index=False)["value"].mean()
     frame = pd.concat([balanced[balanced["iso3"].isin(members)], group.assign(iso3=TREATED_GROUP)])
@@ -344,7 +349,7 @@ def study(
     if len(placebos) < MIN_PLACEBOS:
         return replace(
             result,
-            synthetic_note=(f"{len(placebos)} placebo fits ({MIN_PLACEBOS} needed)"),
+            synthetic_note=f"{len(placebos)} placebo fits, {MIN_PLACEBOS} needed",
         )
     limit = SYNTHETIC_FIT_MULTIPLE * float(placebos["pre_rmspe"].median())
     result = replace(result, synthetic_fit_limit=limit)
@@ -352,9 +357,9 @@ def study(
         return replace(
             result,
             synthetic_note=(
-                "the twin misses the partner before the start (pre-start "
-                f"RMSPE {effect_text(outcome, synthetic.pre_rmspe)}, more than {SYNTHETIC_FIT_MULTIPLE:g} "
-                f"times the placebos' median of {effect_text(outcome, limit / SYNTHETIC_FIT_MULTIPLE)})"
+                "the twin misses the partner before the start: pre-start RMSPE "
+                f"{effect_text(outcome, synthetic.pre_rmspe)}, more than {SYNTHETIC_FIT_MULTIPLE:g} times "
+                f"the placebos' median of {effect_text(outcome, limit / SYNTHETIC_FIT_MULTIPLE)}"
             ),
         )
     p = statistics.rmspe_ratio_p_value(synthetic.rmspe_ratio, placebos["rmspe_ratio"])

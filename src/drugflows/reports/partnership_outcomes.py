@@ -94,6 +94,14 @@ def levels(s: Study, treated: list[str], panel: pd.DataFrame) -> dict[str, float
     return out
 
 
+def span(years: list[int]) -> str:
+    """ "2002-2007", or "1996-2000 (3 years on file)" where years are missing in between."""
+    if len(years) == 1:
+        return str(years[0])
+    text = f"{years[0]}-{years[-1]}"
+    return text if len(years) == years[-1] - years[0] + 1 else f"{text} ({len(years)} years on file)"
+
+
 def outcome_sentence(
     s: Study, treated: list[str], treated_names: str, panel: pd.DataFrame, family: int
 ) -> str:
@@ -110,9 +118,15 @@ def outcome_sentence(
     level = levels(s, treated, panel)
     pre = [y for y in s.years if y < s.start_year]
     post = [y for y in s.years if y >= s.start_year]
-    span = lambda ys: f"{ys[0]}-{ys[-1]}" if len(ys) > 1 else str(ys[0])  # noqa: E731
+    who = (
+        treated_names
+        if len(treated) == 1
+        else f"{treated_names} (mean)"
+        if len(treated) <= 3
+        else f"the {len(treated)} partner countries (mean)"
+    )
     out = (
-        f"{label}: {treated_names} averaged {fmt(level['treated_before'])} in {span(pre)} and "
+        f"{label}: {who} averaged {fmt(level['treated_before'])} in {span(pre)} and "
         f"{fmt(level['treated_after'])} in {span(post)}; the {len(s.members)} comparison countries "
         f"(the same every year) {fmt(level['comparison_before'])} and {fmt(level['comparison_after'])}. "
         f"Event study: {fmt(s.effect, True)} against them, net of the gap before "
