@@ -72,7 +72,7 @@ OUTCOMES = {
     "wgi_rule_of_law_estimate": "Rule of law (WGI estimate, -2.5 to 2.5)",
     "wgi_control_of_corruption_estimate": "Control of corruption (WGI estimate, -2.5 to 2.5)",
     "wgi_government_effectiveness_estimate": "Government effectiveness (WGI estimate, -2.5 to 2.5)",
-    "corruption_perceptions_index": "Corruption Perceptions Index (0 corrupt to 100 clean)",
+    "corruption_perceptions_index": "Corruption Perceptions Index, 0-100 (100 clean)",
     "coca_cultivation_ha": "Coca cultivation, hectares",
     "opium_poppy_cultivation_ha": "Opium poppy cultivation, hectares",
     "cocaine_seizures_kg": "Cocaine seized, kg",
@@ -488,20 +488,60 @@ def latest_value(
     return float(row["value"]), int(row["year"])
 
 
+#: A peer line needs at least this many peers with a value in every year it is drawn.
+MIN_PEERS = 2
+
+
+def fixed_peers(panel: pd.DataFrame, iso3: str, peer_codes: list[str]) -> tuple[list[int], list[str]]:
+    """(years, peers) of a peer comparison that keeps the same peers every year: the longest run of
+    consecutive years the country has (the latest of equal runs) in which at least half of the peers
+    with data, and no fewer than :data:`MIN_PEERS`, have a value every year; ([], []) if none."""
+    own = sorted(int(y) for y in panel.loc[(panel["iso3"] == iso3) & panel["value"].notna(), "year"].unique())
+    rows = panel[panel["iso3"].isin(peer_codes) & panel["value"].notna()]
+    target = max(MIN_PEERS, -(-rows["iso3"].nunique() // 2))
+    best: tuple[list[int], list[str]] = ([], [])
+    for first in range(len(own)):
+        for last in range(len(own), first, -1):
+            years = own[first:last]
+            if len(years) < len(best[0]):
+                break
+            members = statistics.balanced_members(rows, "iso3", "year", "value", years)
+            if len(members) >= target:
+                if len(years) >= len(best[0]):
+                    best = (years, members)
+                break
+    return best
+
+
 def outcomes_against_peers(
     indicators: pd.DataFrame, iso3: str, peer_codes: list[str], country_label: str
 ) -> pd.DataFrame:
-    """Long outcome, year, group, value: the country and the mean of its peers, for each of
-    :data:`PEER_OUTCOMES` the country has."""
-    parts = []
+    """Long outcome, year, group, value: the country (every year on file) and the mean of a fixed
+    set of peers (:func:`fixed_peers`: the same peers every year, peers under
+    :data:`MIN_POPULATION` people or without a UN population estimate left out), for each of
+    :data:`PEER_OUTCOMES` the country has. ``attrs["peers"]``: outcome label -> (years, peers)."""
+    people = populations(indicators)
+    large = [c for c in peer_codes if people.get(c, 0) >= MIN_POPULATION]
+    parts, used = [], {}
     for name in PEER_OUTCOMES:
         label = OUTCOMES[name]
         panel = indicators.loc[indicators["indicator"] == name, ["iso3", "year", "value"]]
         if not (panel["iso3"] == iso3).any():
             continue
-        trend = trends(panel, [iso3], peer_codes, country_label)
-        parts.append(trend.assign(outcome=label))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        years, members = fixed_peers(panel, iso3, large)
+        own = trends(panel, [iso3], [], country_label)
+        own = own[own["group"] == country_label].dropna(subset=["value"])
+        peers = trends(panel[panel["year"].isin(years)], [], members, country_label)
+        peers = peers[peers["group"] != country_label].replace({"Comparison countries (mean)": PEER_GROUP})
+        parts.append(pd.concat([own, peers]).assign(outcome=label))
+        used[label] = (years, members)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    out.attrs["peers"] = used
+    return out
+
+
+#: The peer line's label in :func:`outcomes_against_peers`.
+PEER_GROUP = "Regional peers (mean of the same peers every year)"
 
 
 def crime_scores(indicators: pd.DataFrame, iso3s: list[str]) -> pd.DataFrame:
