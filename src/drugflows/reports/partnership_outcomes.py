@@ -345,12 +345,12 @@ def summary_table(studies: list[Study], names: dict[str, str]) -> pd.DataFrame:
             "Outcome": table["outcome"],
             "Years used": table["years"],
             "Comparison countries": table["comparison_countries"],
-            "Event-study change": effect("event_study_effect"),
+            "Event-study change": [text or "no estimate" for text in effect("event_study_effect")],
             "Placebos": table["placebos"].where(table["placebos"] > 0, ""),
             "Placebo p": p("placebo_p_value"),
             "Holm p": p("placebo_p_holm"),
             "Pre-trend p (leads)": p("pre_trend_p_value"),
-            "Synthetic-control gap": effect("synthetic_effect"),
+            "Synthetic-control gap": [text or "no estimate" for text in effect("synthetic_effect")],
             "Pre-start fit (RMSPE)": effect("synthetic_pre_rmspe"),
             "Fit gate (RMSPE at most)": effect("synthetic_fit_limit"),
             "RMSPE-ratio p": p("synthetic_p_value"),
@@ -392,11 +392,15 @@ def study_notes(studies: list[Study], names: dict[str, str]) -> list[str]:
             parts.append(f"years {', '.join(str(y) for y in s.years)}")
         if s.members:
             parts.append(f"comparison countries: {', '.join(names.get(c, c) for c in s.members)}")
-        if s.left_out:
+        partial = {c: why for c, why in s.left_out.items() if not why.startswith("no data")}
+        none = [names.get(c, c) for c, why in s.left_out.items() if why.startswith("no data")]
+        if partial:
             parts.append(
                 "left out for missing years: "
-                + ", ".join(f"{names.get(c, c)} ({why})" for c, why in s.left_out.items())
+                + ", ".join(f"{names.get(c, c)} ({why})" for c, why in partial.items())
             )
+        if none:
+            parts.append(f"no figures in those years: {', '.join(none)}")
         if s.effect is None:
             parts.append(f"no estimate ({s.note})")
         elif s.synthetic_effect is None:
@@ -469,3 +473,14 @@ def design_notes(setup: Setup, names: dict[str, str]) -> list[str]:
         "2010). Each design's p-values are Holm-adjusted over the outcomes of this programme it gave an "
         f"estimate for; a result is called unusual at a Holm-adjusted p of {ALPHA:g} or less.",
     ]
+
+
+def group_label(setup: Setup, names: dict[str, str], mean: bool = False) -> str:
+    """The partners as a figure label: their names (up to three), else "<programme> partners
+    (n)"; with ``mean``, "(mean)" added for several partners (the lines of outcomes)."""
+    label = (
+        ", ".join(names.get(c, c) for c in setup.treated)
+        if len(setup.treated) <= 3
+        else f"{setup.program} partners ({len(setup.treated)})"
+    )
+    return f"{label} (mean)" if mean and len(setup.treated) > 1 else label
