@@ -3,8 +3,12 @@
 Outcomes from ``country_indicators`` (homicide, governance, corruption, organized crime scores),
 ``crop_estimates`` and ``unodc_seizures``; Majors List status from ``majors_list``. The partnership
 programmes the default reports study are in :data:`PROGRAMS`. Designs from
-:mod:`drugflows.domain.statistics`: an event study with placebo (permutation) inference and a
-synthetic control, both around the programme's start year.
+:mod:`drugflows.domain.statistics`: an event study with placebo (permutation) inference and leads,
+and a synthetic control with RMSPE-ratio placebo inference, both around the programme's start year,
+on a fixed comparison panel (:func:`comparison_pool`, then the same countries every year of the
+design) and behind stated gates (:data:`MIN_PRE_YEARS`, :data:`MIN_PLACEBOS`,
+:data:`MIN_PRE_YEARS_SYNTHETIC`, :data:`SYNTHETIC_FIT_MULTIPLE`); p-values Holm-adjusted over a
+programme's outcomes (:func:`adjust`).
 """
 
 from __future__ import annotations
