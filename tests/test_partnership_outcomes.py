@@ -484,3 +484,17 @@ def test_bad_cost_parameters_are_refused(change, countries):
     } | change
     with pytest.raises(ParameterError, match=next(iter(change))):
         ce.validate(**values, countries=countries, assistance=tables.load("us_assistance"))
+
+
+def test_a_twin_that_misses_the_partner_before_the_start_gives_no_estimate():
+    panel = planted_panel(0.0)
+    panel.loc[panel["iso3"] == "T", "value"] += 40  # far above every donor: no weights can reach it
+    comparison = [u for u in panel["iso3"].unique() if u != "T"]
+    study = outcomes.adjust([outcomes.study("homicide_rate", panel, ["T"], comparison, 2005)])[0]
+    assert study.effect is not None  # the event study nets out levels; the synthetic control cannot
+    assert study.synthetic is not None and study.synthetic_effect is None and study.synthetic_p is None
+    median = study.synthetic_placebos["pre_rmspe"].median()
+    assert study.synthetic.pre_rmspe > outcomes.SYNTHETIC_FIT_MULTIPLE * median
+    assert study.synthetic_note.startswith("the twin misses the partner before the start: pre-start RMSPE")
+    sentence = partnership_outcomes.outcome_sentence(study, ["T"], "T", panel, 1)
+    assert "Synthetic control: no estimate (the twin misses the partner" in sentence

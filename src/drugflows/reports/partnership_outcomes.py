@@ -471,7 +471,9 @@ def design_notes(setup: Setup, names: dict[str, str]) -> list[str]:
         "Synthetic control: each comparison country in turn as a pretend partner, fitted from the others; "
         "p is the partner's rank on the ratio of post- to pre-start RMSPE (Abadie, Diamond and Hainmueller "
         "2010). Each design's p-values are Holm-adjusted over the outcomes of this programme it gave an "
-        f"estimate for; a result is called unusual at a Holm-adjusted p of {ALPHA:g} or less.",
+        f"estimate for; a result is called unusual at a Holm-adjusted p of {ALPHA:g} or less. With n "
+        "placebos no p-value can fall below 1/(n + 1): with 9 placebos and three outcomes, no Holm-"
+        "adjusted p falls below 0.30.",
     ]
 
 
