@@ -220,7 +220,10 @@ def test_planted_jump_passes_both_designs_with_small_p_values():
     assert study.synthetic_p == pytest.approx(1 / 20)  # the largest RMSPE ratio of 20 units
     assert study.pre_trend_p > 0.1  # no pre-trend planted
     sentence = partnership_outcomes.outcome_sentence(study, ["T"], "T", panel, 1)
-    assert "19 placebos, p = 0.05, Holm-adjusted over 1 outcome 0.05: unusual among the placebos" in sentence
+    assert (
+        "(6 pre-start years and 19 placebos, gates 3 and 9; p = 0.05, Holm-adjusted over 1 outcome "
+        "0.05: unusual among the placebos)" in sentence
+    )
     assert "ranked 1 of 20 with its 19 placebos, p = 0.05" in sentence and "disagree" not in sentence
 
 
@@ -276,7 +279,10 @@ def test_merida_homicide_headline_from_the_raw_file(countries):
         f"comparison countries (the same every year) {comparison[before].mean():.1f} and "
         f"{comparison[after].mean():.1f}. Event study: {effect:+.1f} against them"
     )
-    assert "9 placebos, p = 0.10, Holm-adjusted over 1 outcome 0.10" in line
+    assert (
+        "(6 pre-start years and 9 placebos, gates 3 and 9; p = 0.10, Holm-adjusted over 1 outcome 0.10"
+        in line
+    )
     assert all(names[c] in partnership_outcomes.study_notes(studies, names)[0] for c in full)
 
 

@@ -130,7 +130,8 @@ def outcome_sentence(
         f"{fmt(level['treated_after'])} in {span(post)}; the {len(s.members)} comparison countries "
         f"(the same every year) {fmt(level['comparison_before'])} and {fmt(level['comparison_after'])}. "
         f"Event study: {fmt(s.effect, True)} against them, net of the gap before "
-        f"({s.placebos} placebos, p = {p_text(s.p_value)}, Holm-adjusted over {family} "
+        f"({len(pre)} pre-start years and {s.placebos} placebos, gates {MIN_PRE_YEARS} and {MIN_PLACEBOS}; "
+        f"p = {p_text(s.p_value)}, Holm-adjusted over {family} "
         f"outcome{'' if family == 1 else 's'} "
         f"{p_text(s.p_holm)}: {_verdict(s.p_holm)})"
     )
@@ -146,8 +147,9 @@ def outcome_sentence(
     placebos = len(s.synthetic_placebos)
     rank = round(s.synthetic_p * (placebos + 1))
     out += (
-        f" Synthetic control: {fmt(s.synthetic_effect, True)} against its twin (post- to pre-start "
-        f"RMSPE ratio ranked {rank} of {placebos + 1} with its {placebos} placebos, p = "
+        f" Synthetic control: {fmt(s.synthetic_effect, True)} against its twin (pre-start RMSPE "
+        f"{fmt(s.synthetic.pre_rmspe)}, within the fit gate of {fmt(s.synthetic_fit_limit)}; post- to "
+        f"pre-start RMSPE ratio ranked {rank} of {placebos + 1} with its {placebos} placebos, p = "
         f"{p_text(s.synthetic_p)}, Holm-adjusted {p_text(s.synthetic_p_holm)}: "
         f"{_verdict(s.synthetic_p_holm)})."
     )
