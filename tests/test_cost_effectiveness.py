@@ -7,10 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from drugflows import paths
 from drugflows.domain import assistance as domain_assistance
 from drugflows.reports import cost_effectiveness as ce
 
-SHARED = "/work/shared/data"
+SHARED = paths.SHARED_DATA_DIR
 
 
 @pytest.fixture(scope="module")

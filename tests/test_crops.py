@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drugflows import tables
+from drugflows import paths, tables
 from drugflows.domain import crops as domain_crops
 from drugflows.reports import source_countries
 
-SHARED = "/work/shared/data"
+SHARED = paths.SHARED_DATA_DIR
 
 
 @pytest.fixture(scope="module")

@@ -132,3 +132,55 @@ def test_simplex_projection():
     assert w.tolist() == pytest.approx([0.0, 1.0, 0.0])
     w = statistics._project_to_simplex(np.array([0.2, 0.2, 0.2]))
     assert w.tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+
+
+def test_holm_gives_the_textbook_adjustment():
+    # m = 4: 0.005 x 4 = 0.02, 0.01 x 3 = 0.03, 0.03 x 2 = 0.06, 0.04 x 1 = 0.04 -> 0.06 (monotone)
+    assert statistics.holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert statistics.holm([0.5, 0.6]) == pytest.approx([1.0, 1.0])  # capped at 1
+    assert statistics.holm([0.2]) == pytest.approx([0.2])
+
+
+def test_rmspe_ratio_p_value_counts_the_placebos_at_least_as_large():
+    ratios = pd.Series([1.0, 2.0, 3.0, 4.0, 0.5])
+    assert statistics.rmspe_ratio_p_value(3.0, ratios) == pytest.approx(3 / 6)  # 3, 4 and itself
+    assert statistics.rmspe_ratio_p_value(9.0, ratios) == pytest.approx(1 / 6)
+
+
+def small_synthetic_panel() -> pd.DataFrame:
+    """Five donors on their own random walks and T = 0.5 D1 + 0.5 D2, which drops by 3 from 2008."""
+    rng = np.random.default_rng(4)
+    years = list(range(2000, 2012))
+    series = {f"D{i}": 10 + i + np.cumsum(rng.normal(0, 1, len(years))) for i in range(1, 6)}
+    series["T"] = 0.5 * series["D1"] + 0.5 * series["D2"] - 3.0 * (np.array(years) >= 2008)
+    return pd.DataFrame(
+        [{"unit": u, "year": y, "v": v} for u, s in series.items() for y, v in zip(years, s, strict=True)]
+    )
+
+
+def test_synthetic_placebo_p_value_equals_a_hand_count():
+    data = small_synthetic_panel()
+    fit = statistics.synthetic_control(data, "v", "unit", "year", "T", 2008)
+    placebos = statistics.synthetic_placebos(data, "v", "unit", "year", "T", 2008)
+    assert sorted(placebos.index) == ["D1", "D2", "D3", "D4", "D5"]  # T never a donor of a placebo
+    ratios = {}
+    for unit in ["T", *placebos.index]:  # by hand: each unit's own fit, RMSPE from its gaps
+        pool = data if unit == "T" else data[data["unit"] != "T"]
+        gap = statistics.synthetic_control(pool, "v", "unit", "year", unit, 2008).path.set_index("period")[
+            "gap"
+        ]
+        ratios[unit] = np.sqrt((gap[gap.index >= 2008] ** 2).mean()) / np.sqrt(
+            (gap[gap.index < 2008] ** 2).mean()
+        )
+    assert placebos["rmspe_ratio"].to_dict() == pytest.approx({k: v for k, v in ratios.items() if k != "T"})
+    at_least = sum(r >= ratios["T"] for r in ratios.values())  # the treated unit counted
+    assert statistics.rmspe_ratio_p_value(fit.rmspe_ratio, placebos["rmspe_ratio"]) == at_least / 6
+    assert fit.rmspe_ratio == pytest.approx(ratios["T"]) and at_least == 1  # the planted drop ranks first
+
+
+def test_balanced_members_keep_only_units_with_every_year():
+    data = pd.DataFrame(
+        {"u": ["a", "a", "b", "c", "c"], "t": [1, 2, 1, 1, 2], "v": [1.0, 2.0, 3.0, 4.0, np.nan]}
+    )
+    assert statistics.balanced_members(data, "u", "t", "v", [1, 2]) == ["a"]
+    assert statistics.balanced_members(data, "u", "t", "v", [1]) == ["a", "b", "c"]

@@ -98,3 +98,11 @@ def test_sources_and_tables_sit_below_the_analysis(module):
 def test_tables_does_not_import_the_sources():
     # The circle tables -> sources.naturalearth -> tables is gone: GeoJSON is a table format.
     assert not {m for m in MODULES["drugflows.tables"] if m.startswith("drugflows.sources")}
+
+
+def test_no_file_names_this_machines_folders():
+    # Paths are anchored on the package (drugflows.paths); CI clones into another folder.
+    code = [*PACKAGE.rglob("*.py"), *paths.PROJECT_ROOT.joinpath("tests").glob("*.py"), *NOTEBOOKS]
+    code += [*paths.PROJECT_ROOT.joinpath("benchmarks").glob("*.py")]
+    here = [p.name for p in code if "/work/" in p.read_text(encoding="utf-8").replace('"/work/"', "")]
+    assert not here, f"absolute folders of this machine in {here}"

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drugflows import tables
+from drugflows import paths, tables
 from drugflows.domain import assistance as domain_assistance
-from drugflows.domain import colombia_panel, outcomes
+from drugflows.domain import colombia_panel, outcomes, statistics
 from drugflows.domain import crops as domain_crops
 from drugflows.domain.crops import pick_vintage
 from drugflows.params import ParameterError
@@ -147,11 +147,192 @@ def test_study_without_effect_is_not_unusual():
     assert abs(study.effect) < 0.5 and study.p_value > 0.1
 
 
-def test_study_with_too_few_placebos_reports_no_p_value(crops):
+def test_study_with_too_few_placebos_gives_no_estimate(crops):
     panel = outcomes.outcome_panel("coca_cultivation_ha", pd.DataFrame(), crops, pd.DataFrame())
     study = outcomes.study("coca_cultivation_ha", panel, ["COL"], ["PER", "BOL"], 2005)
-    assert study.effect is not None and study.p_value is None
-    assert "too few for placebo inference" in study.note
+    assert study.effect is None and study.p_value is None and study.synthetic_effect is None
+    assert study.members == [] and set(study.left_out) == {"PER", "BOL"}  # gaps in both series
+    assert "0 comparison countries with data in every year of the design, 9 needed as placebos" in study.note
+
+
+def late_entry_panel() -> pd.DataFrame:
+    """No effect anywhere: T and 12 donors sit near 20 every year, 1994-2010; 6 donors near 5 have
+    figures only from 2000 (the start) on, so the mean of whoever reports drops in 2000."""
+    rng = np.random.default_rng(11)
+    rows = []
+    for i in range(19):
+        name = "T" if i == 0 else f"C{i:02d}"
+        late = i > 12
+        level = (5.0 if late else 20.0) + rng.normal(0, 1)
+        for year in range(1994, 2011):
+            if late and year < 2000:
+                continue
+            rows.append({"iso3": name, "year": year, "value": level + rng.normal(0, 0.5)})
+    return pd.DataFrame(rows)
+
+
+def test_donors_entering_late_make_an_effect_only_in_an_unbalanced_panel():
+    panel = late_entry_panel()
+    comparison = sorted(set(panel["iso3"]) - {"T"})
+    old = statistics.event_study(panel, "value", "iso3", "year", ["T"], 2000, outcomes.WINDOW)
+    assert statistics.post_effect(old) > 4  # the old design: the late, low donors look like an effect
+    study = outcomes.study("homicide_rate", panel, ["T"], comparison, 2000)
+    assert study.members == [f"C{i:02d}" for i in range(1, 13)]
+    assert set(study.left_out) == {f"C{i:02d}" for i in range(13, 19)}
+    assert abs(study.effect) < 0.5 and study.p_holm is None and study.p_value > 0.1
+
+
+def test_study_with_one_donor_says_no_estimate():
+    panel = planted_panel(6.0)
+    study = outcomes.study("homicide_rate", panel, ["T"], ["C01"], 2005)
+    assert study.effect is None and study.synthetic is None
+    sentence = partnership_outcomes.outcome_sentence(study, ["T"], "T", panel, 1)
+    assert sentence == (
+        "Homicides per 100,000 people: no estimate (1 comparison country with data in every year "
+        "of the design, 9 needed as placebos)."
+    )
+
+
+def test_study_needs_three_pre_start_years():
+    panel = planted_panel(6.0)
+    comparison = [u for u in panel["iso3"].unique() if u != "T"]
+    short = panel[panel["year"] >= 2003]  # 2003 and 2004 before the start
+    study = outcomes.study("homicide_rate", short, ["T"], comparison, 2005)
+    assert (
+        study.effect is None
+        and "2 years before the start with data for every partner, 3 needed" in study.note
+    )
+
+
+def test_holm_adjusts_the_outcomes_of_one_programme():
+    panel = planted_panel(6.0)
+    comparison = [u for u in panel["iso3"].unique() if u != "T"]
+    studies = outcomes.adjust(
+        [outcomes.study(o, panel, ["T"], comparison, 2005) for o in ("homicide_rate", "homicide_rate")]
+    )
+    assert [s.p_holm for s in studies] == pytest.approx([2 / 20, 2 / 20])  # 1/20 x 2 outcomes
+
+
+def test_planted_jump_passes_both_designs_with_small_p_values():
+    panel = planted_panel(6.0)
+    comparison = [u for u in panel["iso3"].unique() if u != "T"]
+    study = outcomes.adjust([outcomes.study("homicide_rate", panel, ["T"], comparison, 2005)])[0]
+    assert study.synthetic_p == pytest.approx(1 / 20)  # the largest RMSPE ratio of 20 units
+    assert study.pre_trend_p > 0.1  # no pre-trend planted
+    sentence = partnership_outcomes.outcome_sentence(study, ["T"], "T", panel, 1)
+    assert (
+        "(6 pre-start years and 19 placebos, gates 3 and 9; p = 0.05, Holm-adjusted over 1 outcome "
+        "0.05: unusual among the placebos)" in sentence
+    )
+    assert "ranked 1 of 20 with its 19 placebos, p = 0.05" in sentence and "disagree" not in sentence
+
+
+RAW = paths.SHARED_DATA_DIR
+
+
+def raw_population_2015() -> pd.Series:
+    """Entity -> people in 2015, from the raw UN WPP 2017 file (by name, as the file has no codes)."""
+    raw = pd.read_csv(f"{RAW}/owid/Population by country, 1800 to 2100 (Gapminder & UN).csv")
+    return raw[raw["Year"] == 2015].set_index("Entity").iloc[:, 1]
+
+
+def test_comparison_pool_leaves_out_other_partners_and_small_countries(countries):
+    indicators = tables.load("country_indicators")
+    people = raw_population_2015()
+    assert people["Belize"] == 359_288 and people["Trinidad and Tobago"] == 1_360_092
+    pool = outcomes.comparison_pool(
+        outcomes.regional_peers(["MEX"], countries), ["MEX"], "Merida Initiative", 2008, indicators
+    )
+    assert pool.dropped["BLZ"] == "under 1 million people (2015 UN estimate)"
+    assert "TTO" in pool.dropped  # a CBSI partner from 2010, inside the 2002-2018 window
+    assert pool.dropped["COL"] == "treated by another programme in the window (Plan Colombia, from 2000)"
+    assert pool.dropped["PRI"] == "no UN population estimate on file"
+    assert {"ARG", "BRA", "CAN", "CHL"} <= set(pool.members) and not set(pool.members) & {"COL", "PER", "GTM"}
+    names = dict(zip(countries["iso3"], countries["name"], strict=True))
+    for iso3 in pool.members:  # every member has a million people or more in the raw file
+        assert people[names[iso3]] >= 1e6, iso3
+
+
+def test_merida_homicide_headline_from_the_raw_file(countries):
+    data = partnership_outcomes.load()
+    setup = partnership_outcomes.validate(
+        "Merida Initiative", None, None, ["homicide_rate"], None, countries, data["country_indicators"]
+    )
+    panels = partnership_outcomes.outcome_panels(setup, data)
+    studies = partnership_outcomes.run_studies(setup, panels)
+    names = dict(zip(countries["iso3"], countries["name"], strict=True))
+    raw = pd.read_csv(f"{RAW}/owid/homicide-rate-unodc.csv").rename(columns={"Code": "iso3", "Year": "year"})
+    raw = raw[raw["year"].between(2002, 2018) & raw["iso3"].notna()].pivot(
+        index="year", columns="iso3", values=raw.columns[3]
+    )
+    full = [c for c in setup.comparison if raw.get(c, pd.Series(dtype=float)).notna().sum() == 17]
+    assert studies[0].members == full and len(full) == 9  # the same countries every year, by hand
+    comparison = raw[full].mean(axis=1)
+    before, after = raw.index < 2008, raw.index >= 2008
+    effect = (raw["MEX"][after].mean() - comparison[after].mean()) - (
+        raw["MEX"][before].mean() - comparison[before].mean()
+    )
+    assert round(raw["MEX"][before].mean(), 1) == 9.3 and round(raw["MEX"][after].mean(), 1) == 20.7
+    line = partnership_outcomes.reading("Mexico", 2008, studies, pd.DataFrame(), setup.treated, panels)[0]
+    assert line.startswith(
+        f"Homicides per 100,000 people: Mexico averaged 9.3 in 2002-2007 and 20.7 in 2008-2018; the 9 "
+        f"comparison countries (the same every year) {comparison[before].mean():.1f} and "
+        f"{comparison[after].mean():.1f}. Event study: {effect:+.1f} against them"
+    )
+    assert (
+        "(6 pre-start years and 9 placebos, gates 3 and 9; p = 0.10, Holm-adjusted over 1 outcome 0.10"
+        in line
+    )
+    assert all(names[c] in partnership_outcomes.study_notes(studies, names)[0] for c in full)
+
+
+def test_merida_money_headline_is_the_raw_greenbook_total():
+    raw = pd.read_csv(
+        f"{RAW}/foreign_assistance/greenbook_counternarcotics_accounts.csv", dtype={"Fiscal Year": str}
+    )
+    rows = raw[(raw["Country"] == "Mexico") & raw["Fiscal Year"].isin([str(y) for y in range(2008, 2019)])]
+    total = rows["Obligations (Historical Dollars)"].sum()
+    assert round(total / 1e9, 2) == 2.90
+    spent = domain_assistance.counternarcotics_assistance(tables.load("us_assistance"), ["MEX"])
+    line = partnership_outcomes.reading("Mexico", 2008, [], spent, ["MEX"], {})[0]
+    assert "came to US$2.90 billion (current dollars) in fiscal 2008-2018" in line
+
+
+def test_money_is_written_in_sensible_units():
+    assert partnership_outcomes.money_text(2_895_116_953) == "US$2.90 billion"
+    assert partnership_outcomes.money_text(90_400_000) == "US$90 million"
+    assert partnership_outcomes.money_text(450_000) == "US$450,000"
+
+
+def test_effects_are_rounded_to_what_the_data_support():
+    assert outcomes.effect_text("homicide_rate", -12.345, signed=True) == "-12.3"
+    assert outcomes.effect_text("wgi_rule_of_law_estimate", 0.004, signed=True) == "+0.00"
+    assert outcomes.effect_text("coca_cultivation_ha", 1234.56) == "1,200"
+    assert outcomes.effect_text("coca_cultivation_ha", -23_456.0, signed=True) == "-23,000"
+
+
+def test_gated_runs_say_no_estimate_with_the_reason(countries):
+    data = partnership_outcomes.load()
+    setup = partnership_outcomes.validate(
+        "Plan Colombia",
+        None,
+        None,
+        ["homicide_rate", "wgi_rule_of_law_estimate"],
+        None,
+        countries,
+        data["country_indicators"],
+    )
+    studies = partnership_outcomes.run_studies(setup, partnership_outcomes.outcome_panels(setup, data))
+    lines = partnership_outcomes.reading("Colombia", 2000, studies, pd.DataFrame(), setup.treated, {})
+    # The WGI starts in 1996 and is biennial before 2002: 1996 and 1998 are the only pre-start years.
+    assert lines[1] == (
+        "Rule of law (WGI estimate, -2.5 to 2.5): no estimate (2 years before the start with data for "
+        "every partner, 3 needed)."
+    )
+    assert lines[0].startswith("Homicides per 100,000 people: no estimate (")
+    assert lines[0].endswith(
+        "comparison countries with data in every year of the design, 9 needed as placebos)."
+    )
 
 
 def test_default_comparison_is_the_region_without_the_us_or_the_partner(countries):
@@ -324,7 +505,7 @@ def test_eradication_headline_matches_a_regression_on_the_raw_panel():
     """The manual eradication headline against an OLS with municipality and year dummies fitted
     here on the raw replication file (not through drugflows)."""
     raw = pd.read_csv(
-        "/work/shared/data/colombia/dataset_paper3_v2.csv",
+        paths.SHARED_DATA_DIR / "colombia" / "dataset_paper3_v2.csv",
         encoding="mac_roman",
         dtype={"idmun": str},
         usecols=["idmun", "idstate", "year", "coca_", "asp_", "er_"],
@@ -353,3 +534,17 @@ def test_eradication_headline_matches_a_regression_on_the_raw_panel():
     assert colombia_eradication.reading(None, 1, 2010, 2012)[0].startswith(
         "No estimate: eradication in 2010-2012"
     )
+
+
+def test_a_twin_that_misses_the_partner_before_the_start_gives_no_estimate():
+    panel = planted_panel(0.0)
+    panel.loc[panel["iso3"] == "T", "value"] += 40  # far above every donor: no weights can reach it
+    comparison = [u for u in panel["iso3"].unique() if u != "T"]
+    study = outcomes.adjust([outcomes.study("homicide_rate", panel, ["T"], comparison, 2005)])[0]
+    assert study.effect is not None  # the event study nets out levels; the synthetic control cannot
+    assert study.synthetic is not None and study.synthetic_effect is None and study.synthetic_p is None
+    median = study.synthetic_placebos["pre_rmspe"].median()
+    assert study.synthetic.pre_rmspe > outcomes.SYNTHETIC_FIT_MULTIPLE * median
+    assert study.synthetic_note.startswith("the twin misses the partner before the start: pre-start RMSPE")
+    sentence = partnership_outcomes.outcome_sentence(study, ["T"], "T", panel, 1)
+    assert "Synthetic control: no estimate (the twin misses the partner" in sentence

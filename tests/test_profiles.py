@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from drugflows import countries as country_groups
-from drugflows import params, tables
+from drugflows import params, paths, tables
 from drugflows.render import catalog
 
 EXTRA_COUNTRIES = {"CAN", "CHN", "ECU", "PAN", "CRI", "DOM", "AFG"}
@@ -143,3 +143,44 @@ def test_index_groups_profiles_by_region_with_a_map_and_a_filter(rendered_catalo
         assert f'<span class="region">{region}</span>' in html
     assert '<a href="country_profile/col.html">Colombia</a>' in html
     assert '<a href="region_profile/andean-region.html">region profile</a>' in html
+
+
+def test_peer_line_keeps_the_same_peers_every_year():
+    import pandas as pd
+
+    from drugflows.domain import outcomes
+
+    # A and B report every year; C only from 2003, with a much lower value: a mean of "whoever
+    # reports" would drop in 2003. The fixed line keeps A and B over the country's years.
+    rows = [("X", y, 10.0) for y in range(2000, 2006)]
+    rows += [(p, y, 20.0) for p in ("A", "B") for y in range(2000, 2006)]
+    rows += [("C", y, 1.0) for y in range(2003, 2006)]
+    panel = pd.DataFrame(rows, columns=["iso3", "year", "value"])
+    years, members = outcomes.fixed_peers(panel, "X", ["A", "B", "C"])
+    assert years == list(range(2000, 2006)) and members == ["A", "B"]
+
+
+def test_jamaica_homicide_peers_from_the_raw_file(countries):
+    import pandas as pd
+
+    from drugflows.reports import country_profile
+
+    indicators = tables.load("country_indicators")
+    against = country_profile.outcomes_against_peers(
+        indicators, "JAM", country_groups.peers("JAM", countries), "Jamaica"
+    )
+    label = "Homicides per 100,000 people"
+    years, members = against.attrs["peers"][label]
+    raw = pd.read_csv(paths.SHARED_DATA_DIR / "owid" / "homicide-rate-unodc.csv")
+    raw = raw[raw["Code"].isin(members)].pivot(index="Year", columns="Code", values=raw.columns[3])
+    assert raw.loc[years].notna().all().all()  # the same peers every year drawn
+    line = against[(against["outcome"] == label) & (against["group"] != "Jamaica")].set_index("year")["value"]
+    assert line.index.tolist() == years
+    assert line[2000] == pytest.approx(raw.loc[2000, members].mean())
+    people = indicators[(indicators["indicator"] == "population") & (indicators["year"] == 2015)]
+    assert (people.set_index("iso3").loc[members, "value"] >= 1e6).all()
+    caveat = country_profile.peer_caveat(against, countries)
+    assert (
+        f"Homicides per 100,000 people: {', '.join(countries.set_index('iso3').loc[members, 'name'])}"
+        in caveat
+    )

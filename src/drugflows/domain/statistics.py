@@ -7,7 +7,11 @@ coefficients of the regression with all unit and period dummies. Clustered stand
 usual CR1 small-sample factor G/(G-1) * (N-1)/(N-K), K counting every dummy, as statsmodels does.
 
 ``event_study``, ``placebo_studies`` and ``synthetic_control``: designs around a start year with
-placebo (permutation) inference. ``change_points``: shifts in the mean level of a series.
+placebo (permutation) inference; ``synthetic_placebos`` and ``rmspe_ratio_p_value``: the placebo
+inference of a synthetic control on the ratio of post- to pre-start RMSPE (Abadie, Diamond and
+Hainmueller 2010); ``holm``: the Holm step-down adjustment of a family of p-values;
+``balanced_members``: the units with a value in every year of a design (a fixed panel).
+``change_points``: shifts in the mean level of a series.
 ``chance_band``: how far a correlation of unrelated series strays by chance.
 """
 
@@ -77,7 +81,10 @@ def event_study(
     """Treated-minus-comparison gap in ``outcome`` by year relative to ``start``, net of the
     average pre-start gap (a difference in differences, year by year).
 
-    ``frame`` holds the treated units and the comparison units (every other unit). Returns
+    ``frame`` holds the treated units and the comparison units (every other unit). The comparison
+    mean is taken over whichever units have data each year: pass a balanced panel
+    (:func:`balanced_members`), or units entering and leaving the mean make an effect of their own.
+    Returns
     relative_year, period, treated_mean, comparison_mean, gap, effect (gap minus the mean gap over
     the pre-start years in the window). Raises ValueError if a group has no data.
     """
@@ -101,6 +108,31 @@ def event_study(
 def post_effect(study: pd.DataFrame) -> float:
     """Mean effect over the years from the start on (the summary an event study is tested on)."""
     return float(study.loc[study["relative_year"] >= 0, "effect"].mean())
+
+
+def lead_rms(study: pd.DataFrame) -> float:
+    """Root mean square of the effects before the start (the leads): how far the treated units
+    strayed from their average pre-start gap; the pre-trend statistic an event study is checked on."""
+    leads = study.loc[study["relative_year"] < 0, "effect"]
+    return float((leads**2).mean() ** 0.5)
+
+
+def balanced_members(frame: pd.DataFrame, unit: str, period: str, value: str, years: list[int]) -> list[str]:
+    """The units with a non-missing ``value`` in every one of ``years`` (sorted)."""
+    rows = frame[frame[period].isin(years) & frame[value].notna()]
+    counts = rows.groupby(unit)[period].nunique()
+    return sorted(counts.index[counts == len(set(years))])
+
+
+def holm(p_values: list[float]) -> list[float]:
+    """Holm's step-down adjustment: the i-th smallest of m p-values times (m - i + 1), made
+    non-decreasing in that order and capped at 1; returned in the input order."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    adjusted, running = [0.0] * len(p_values), 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(p_values) - rank) * p_values[i]))
+        adjusted[i] = running
+    return adjusted
 
 
 def placebo_studies(
@@ -173,6 +205,12 @@ class Synthetic:
     path: pd.DataFrame  # period, treated, synthetic, gap
     pre_rmspe: float  # root mean squared gap before the start
     post_effect: float  # mean gap from the start on
+    post_rmspe: float = float("nan")  # root mean squared gap from the start on
+
+    @property
+    def rmspe_ratio(self) -> float:
+        """Post- over pre-start RMSPE: large when the gap opens after the start."""
+        return self.post_rmspe / self.pre_rmspe if self.pre_rmspe > 0 else float("inf")
 
 
 def synthetic_control(
@@ -183,10 +221,12 @@ def synthetic_control(
     treated: str,
     start: int,
     iterations: int = 5000,
+    tolerance: float = 1e-12,
 ) -> Synthetic:
     """Weights on the donor units (all other units with a complete series over the years the
     treated unit has) that best reproduce the treated unit's outcome before ``start``
-    (least squares on the simplex, by projected gradient descent), and the gap after."""
+    (least squares on the simplex, by projected gradient descent, stopped early once the weights
+    move by less than ``tolerance``), and the gap after."""
     wide = frame.pivot_table(index=period, columns=unit, values=outcome)
     if treated not in wide:
         raise ValueError(f"no {outcome!r} data for {treated!r}")
@@ -199,7 +239,9 @@ def synthetic_control(
     w = np.full(len(donors), 1 / len(donors))
     step = 1 / (np.linalg.norm(x, 2) ** 2)  # 1 / Lipschitz constant of the gradient
     for _ in range(iterations):
-        w = _project_to_simplex(w - step * (x.T @ (x @ w - y)))
+        previous, w = w, _project_to_simplex(w - step * (x.T @ (x @ w - y)))
+        if np.abs(w - previous).max() < tolerance:
+            break
     synthetic = wide[donors].to_numpy() @ w
     path = pd.DataFrame({"period": wide.index, "treated": wide[treated].to_numpy(), "synthetic": synthetic})
     path["gap"] = path["treated"] - path["synthetic"]
@@ -209,7 +251,39 @@ def synthetic_control(
         path=path,
         pre_rmspe=float(np.sqrt((path.loc[is_pre, "gap"] ** 2).mean())),
         post_effect=float(path.loc[~is_pre, "gap"].mean()),
+        post_rmspe=float(np.sqrt((path.loc[~is_pre, "gap"] ** 2).mean())),
     )
+
+
+def synthetic_placebos(
+    frame: pd.DataFrame, outcome: str, unit: str, period: str, treated: str, start: int
+) -> pd.DataFrame:
+    """Each donor in turn as a placebo treated unit: its synthetic control from the other donors
+    (the real treated unit left out). Returns one row per placebo unit: pre_rmspe, post_rmspe,
+    rmspe_ratio, post_effect; placebos whose fit cannot run are skipped."""
+    donors = frame[frame[unit] != treated]
+    rows = {}
+    for placebo in sorted(donors[unit].unique()):
+        try:
+            fit = synthetic_control(donors, outcome, unit, period, placebo, start)
+        except ValueError:
+            continue
+        rows[placebo] = {
+            "pre_rmspe": fit.pre_rmspe,
+            "post_rmspe": fit.post_rmspe,
+            "rmspe_ratio": fit.rmspe_ratio,
+            "post_effect": fit.post_effect,
+        }
+    return pd.DataFrame.from_dict(
+        rows, orient="index", columns=["pre_rmspe", "post_rmspe", "rmspe_ratio", "post_effect"]
+    )
+
+
+def rmspe_ratio_p_value(observed_ratio: float, placebo_ratios: pd.Series) -> float:
+    """Abadie, Diamond and Hainmueller (2010): the share of units, the treated one included, whose
+    post- to pre-start RMSPE ratio is at least the treated unit's (its rank from the top over the
+    number of units; never below 1 / (placebos + 1))."""
+    return (1 + int((placebo_ratios >= observed_ratio).sum())) / (1 + len(placebo_ratios))
 
 
 def change_points(values: pd.Series, min_size: int = 6, penalty: float | None = None) -> list[pd.Timestamp]:

@@ -16,6 +16,7 @@ from drugflows.domain.outcomes import (
     CRIME_SCORE_FORMATS,
     LAST_POPULATION_ESTIMATE,
     MAJOR_FAILED,
+    MIN_POPULATION,
     NOT_LISTED,
     crime_scores,
     latest_value,
@@ -147,3 +148,21 @@ def prices_table(price_table: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Formats of the organized crime scores table.
+
+
+def peer_caveat(against: pd.DataFrame, countries: pd.DataFrame) -> str:
+    """The caveat of the peer chart: which peers each line averages, over which years (the same
+    peers every year; :func:`drugflows.domain.outcomes.outcomes_against_peers`)."""
+    names = names_by_code(countries)
+    parts = []
+    for label, (years, members) in against.attrs.get("peers", {}).items():
+        short = label.split(" (")[0]
+        if members:
+            parts.append(f"{short}: {', '.join(names.get(c, c) for c in members)}, {years[0]}-{years[-1]}")
+        else:
+            parts.append(f"{short}: no peer line (too few peers with a value every year)")
+    return (
+        f"Peers: the same peers every year (of at least {MIN_POPULATION / 1e6:.0f} million people). "
+        + "; ".join(parts)
+        + "."
+    )

@@ -15,17 +15,24 @@ from drugflows.countries import names_by_code
 from drugflows.domain import assistance
 from drugflows.domain.assistance import counternarcotics_assistance
 from drugflows.domain.outcomes import (
+    ALPHA,
     CRIME_SCORE_FORMATS,
     MIN_PLACEBOS,
+    MIN_PRE_YEARS,
     MIN_PRE_YEARS_SYNTHETIC,
     OUTCOMES,
     PROGRAMS,
+    SYNTHETIC_FIT_MULTIPLE,
     WINDOW,
     Study,
+    adjust,
+    comparison_pool,
     crime_scores,
+    effect_text,
     majors_status,
     outcome_panel,
     regional_peers,
+    round_effect,
     study,
     summary,
     trends,
@@ -55,10 +62,117 @@ def load() -> dict[str, pd.DataFrame]:
     return {name: tables.load(name) for name in TABLES}
 
 
+def money_text(usd: float) -> str:
+    """US dollars in a unit a reader takes in: "US$2.90 billion", "US$90 million", "US$450,000"."""
+    if abs(usd) >= 1e9:
+        return f"US${usd / 1e9:,.2f} billion"
+    if abs(usd) >= 1e6:
+        return f"US${usd / 1e6:,.0f} million"
+    return f"US${usd:,.0f}"
+
+
+def p_text(p: float) -> str:
+    """A placebo p-value to two decimals."""
+    return f"{p:.2f}"
+
+
+def _verdict(p_holm: float) -> str:
+    """How unusual a result is, on its Holm-adjusted p-value against :data:`ALPHA`."""
+    return "unusual among the placebos" if p_holm <= ALPHA else "within what the placebos show by chance"
+
+
+def levels(s: Study, treated: list[str], panel: pd.DataFrame) -> dict[str, float]:
+    """Mean level of the treated countries and of the comparison countries before the start and
+    from the start on, over the design's years (the balanced panel of ``s``); outcome units."""
+    rows = panel[panel["year"].isin(s.years)]
+    before = rows["year"] < s.start_year
+    out = {}
+    for group, members in (("treated", treated), ("comparison", s.members)):
+        for when, mask in (("before", before), ("after", ~before)):
+            yearly = rows[rows["iso3"].isin(members) & mask].groupby("year")["value"].mean()
+            out[f"{group}_{when}"] = float(yearly.mean())
+    return out
+
+
+def span(years: list[int]) -> str:
+    """ "2002-2007", or "1996-2000 (3 years on file)" where years are missing in between."""
+    if len(years) == 1:
+        return str(years[0])
+    text = f"{years[0]}-{years[-1]}"
+    return text if len(years) == years[-1] - years[0] + 1 else f"{text} ({len(years)} years on file)"
+
+
+def outcome_sentence(
+    s: Study, treated: list[str], treated_names: str, panel: pd.DataFrame, family: int
+) -> str:
+    """The headline of one outcome: its levels, the event study (placebos, Holm over ``family``
+    outcomes, leads) and the synthetic control (RMSPE-ratio placebos, pre-fit gate); "no
+    estimate" and why below a gate, never a number."""
+    label = OUTCOMES[s.outcome]
+    if s.effect is None:
+        return f"{label}: no estimate ({s.note})."
+
+    def fmt(value: float, signed: bool = False) -> str:
+        return effect_text(s.outcome, value, signed)
+
+    level = levels(s, treated, panel)
+    pre = [y for y in s.years if y < s.start_year]
+    post = [y for y in s.years if y >= s.start_year]
+    who = (
+        treated_names
+        if len(treated) == 1
+        else f"{treated_names} (mean)"
+        if len(treated) <= 3
+        else f"the {len(treated)} partner countries (mean)"
+    )
+    out = (
+        f"{label}: {who} averaged {fmt(level['treated_before'])} in {span(pre)} and "
+        f"{fmt(level['treated_after'])} in {span(post)}; the {len(s.members)} comparison countries "
+        f"(the same every year) {fmt(level['comparison_before'])} and {fmt(level['comparison_after'])}. "
+        f"Event study: {fmt(s.effect, True)} against them, net of the gap before "
+        f"({len(pre)} pre-start years and {s.placebos} placebos, gates {MIN_PRE_YEARS} and {MIN_PLACEBOS}; "
+        f"p = {p_text(s.p_value)}, Holm-adjusted over {family} "
+        f"outcome{'' if family == 1 else 's'} "
+        f"{p_text(s.p_holm)}: {_verdict(s.p_holm)})"
+    )
+    if s.pre_trend_p <= ALPHA:
+        out += (
+            f"; but the leads stray more than the placebos' before the start (pre-trend p = "
+            f"{p_text(s.pre_trend_p)}), so the change cannot be read as the programme's."
+        )
+    else:
+        out += f"; the leads stay within the placebos' (pre-trend p = {p_text(s.pre_trend_p)})."
+    if s.synthetic_effect is None:
+        return out + f" Synthetic control: no estimate ({s.synthetic_note})."
+    placebos = len(s.synthetic_placebos)
+    rank = round(s.synthetic_p * (placebos + 1))
+    out += (
+        f" Synthetic control: {fmt(s.synthetic_effect, True)} against its twin (pre-start RMSPE "
+        f"{fmt(s.synthetic.pre_rmspe)}, within the fit gate of {fmt(s.synthetic_fit_limit)}; post- to "
+        f"pre-start RMSPE ratio ranked {rank} of {placebos + 1} with its {placebos} placebos, p = "
+        f"{p_text(s.synthetic_p)}, Holm-adjusted {p_text(s.synthetic_p_holm)}: "
+        f"{_verdict(s.synthetic_p_holm)})."
+    )
+    disagree = []
+    if round_effect(s.outcome, s.effect) * round_effect(s.outcome, s.synthetic_effect) < 0:
+        disagree.append("opposite signs")
+    if (s.p_holm <= ALPHA) != (s.synthetic_p_holm <= ALPHA):
+        disagree.append("one finds the change unusual, the other does not")
+    if disagree:
+        out += f" The two designs disagree ({'; '.join(disagree)})."
+    return out
+
+
 def reading(
-    program: str, treated_names: str, start_year: int, studies: list[Study], spent: pd.DataFrame
+    treated_names: str,
+    start_year: int,
+    studies: list[Study],
+    spent: pd.DataFrame,
+    treated: list[str],
+    panels: dict[str, pd.DataFrame],
 ) -> list[str]:
-    """Plain sentences: money, then each outcome's estimated change and how unusual it is."""
+    """Plain sentences: money, then each outcome's levels, estimated change and how unusual it is
+    (:func:`outcome_sentence`)."""
     out = []
     greenbook = [c for c in spent.columns if c in assistance.GREENBOOK_SERIES]
     if greenbook:
@@ -66,32 +180,12 @@ def reading(
         if window.notna().any():
             out.append(
                 f"US counter-narcotics obligations to {treated_names} (Greenbook: State, "
-                f"Defense and DEA) came to US${window.sum() / 1e9:,.2f} billion (current "
+                f"Defense and DEA) came to {money_text(window.sum())} (current "
                 f"dollars) in fiscal {window.dropna().index.min()}-"
                 f"{window.dropna().index.max()}, peaking in {int(window.idxmax())}."
             )
-    for s in studies:
-        label = OUTCOMES[s.outcome]
-        if s.effect is None:
-            out.append(f"{label}: no estimate ({s.note}).")
-            continue
-        direction = "above" if s.effect > 0 else "below"
-        if s.p_value is None:
-            strength = f"no placebo inference: {s.note}"
-        elif s.p_value <= 0.1:
-            strength = (
-                f"unusual among the placebo countries (p = {s.p_value:.2f}, "
-                f"{s.placebo_effects.shape[1]} placebos)"
-            )
-        else:
-            strength = (
-                f"within what placebo countries show by chance (p = {s.p_value:.2f}, "
-                f"{s.placebo_effects.shape[1]} placebos)"
-            )
-        out.append(
-            f"{label}: from {start_year} on, {treated_names} ran {abs(s.effect):,.2f} "
-            f"{direction} the comparison countries, net of the gap before; {strength}."
-        )
+    family = sum(s.p_value is not None for s in studies)
+    out += [outcome_sentence(s, treated, treated_names, panels.get(s.outcome), family) for s in studies]
     return out
 
 
@@ -104,8 +198,9 @@ class Setup:
     start_year: int
     why: str
     outcomes: list[str]
-    comparison: list[str]
+    comparison: list[str]  # the fixed comparison pool (comparison_pool members)
     comparison_is_default: bool
+    dropped: dict[str, str]  # candidates left out of the pool -> why
 
 
 def validate(
@@ -120,8 +215,9 @@ def validate(
     """Check the report's parameters; ParameterError naming the parameter and the valid values.
 
     ``country`` and ``start_year`` may be None for a programme of :data:`PROGRAMS` (its own);
-    ``comparison`` None means the regional peers (:func:`regional_peers`). The start year must
-    leave a year of outcome indicators on file before and after it.
+    ``comparison`` None means the regional peers (:func:`regional_peers`); either way the pool is
+    fixed by :func:`comparison_pool` (no other treated partner, no territory under one million
+    people). The start year must leave a year of outcome indicators on file before and after it.
     """
     if not isinstance(program, str) or not program.strip():
         raise params.ParameterError(
@@ -146,19 +242,29 @@ def validate(
         )
     names = params.as_list("outcomes", outcomes, f"an outcome name ({', '.join(OUTCOMES)})")
     chosen = [params.choose("outcomes", o, OUTCOMES) for o in names]
-    peers = (
+    candidates = (
         regional_peers(treated, countries)
         if comparison is None
         else [c for c in params.country_list("comparison", comparison, countries) if c not in treated]
     )
-    if not peers:
-        raise params.ParameterError("Parameter 'comparison' leaves no comparison country")
+    pool = comparison_pool(candidates, treated, known or program.strip(), start, indicators)
+    if not pool.members:
+        raise params.ParameterError(
+            "Parameter 'comparison' leaves no comparison country"
+            + (
+                f" (left out: {', '.join(f'{k}: {v}' for k, v in pool.dropped.items())})"
+                if pool.dropped
+                else ""
+            )
+        )
     why = (
         spec.get("why", "chosen by the user")
         if start_year in (None, spec.get("start_year"))
         else "chosen by the user"
     )
-    return Setup(known or program.strip(), treated, start, why, chosen, peers, comparison is None)
+    return Setup(
+        known or program.strip(), treated, start, why, chosen, pool.members, comparison is None, pool.dropped
+    )
 
 
 def outcome_panels(setup: Setup, data: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -170,17 +276,41 @@ def outcome_panels(setup: Setup, data: dict[str, pd.DataFrame]) -> dict[str, pd.
 
 
 def run_studies(setup: Setup, panels: dict[str, pd.DataFrame]) -> list[Study]:
-    """The event study, placebos and synthetic control of each chosen outcome, in order."""
-    return [study(o, panels[o], setup.treated, setup.comparison, setup.start_year) for o in setup.outcomes]
+    """The event study, placebos and synthetic control of each chosen outcome, in order, with
+    p-values Holm-adjusted over the outcomes (:func:`adjust`)."""
+    return adjust(
+        [study(o, panels[o], setup.treated, setup.comparison, setup.start_year) for o in setup.outcomes]
+    )
 
 
-def outcome_trends(setup: Setup, panels: dict[str, pd.DataFrame], partner: str) -> pd.DataFrame:
-    """Long outcome (label), year, group, value: the partner's mean and the comparison mean."""
-    long = []
+def outcome_sources(setup: Setup) -> tuple[str, ...]:
+    """The processed tables the chosen outcomes come from (for source lines)."""
+    names = []
     for o in setup.outcomes:
-        part = trends(panels[o], setup.treated, setup.comparison, partner)
-        long.append(part.assign(outcome=OUTCOMES[o]))
-    return pd.concat(long)
+        names.append(
+            "crop_estimates"
+            if o.endswith("_cultivation_ha")
+            else "unodc_seizures"
+            if o.endswith("_seizures_kg")
+            else "country_indicators"
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def outcome_trends(
+    studies: list[Study], panels: dict[str, pd.DataFrame], treated: list[str], partner: str
+) -> pd.DataFrame:
+    """Long outcome (label), year, group, value: the partner's mean and the mean of the same
+    comparison countries every year (each study's balanced panel, over its years); the partner
+    alone, every year on file, where an outcome has no design."""
+    long = []
+    for s in studies:
+        panel = panels[s.outcome]
+        if s.years:
+            panel = panel[panel["year"].isin(s.years)]
+        part = trends(panel, treated, s.members, partner)
+        long.append(part.dropna(subset=["value"]).assign(outcome=OUTCOMES[s.outcome]))
+    return pd.concat(long, ignore_index=True)
 
 
 def placebo_drawn(studies: list[Study]) -> dict[str, tuple[pd.Series, pd.DataFrame]]:
@@ -192,39 +322,106 @@ def placebo_drawn(studies: list[Study]) -> dict[str, tuple[pd.Series, pd.DataFra
     }
 
 
-#: Formats of :func:`summary_table`.
-SUMMARY_FORMATS = {
-    "Event-study change": "{:+,.2f}",
-    "Placebo p": "{:.2f}",
-    "Synthetic-control gap": "{:+,.2f}",
-    "Pre-start fit (RMSPE)": "{:,.2f}",
-}
+def summary_table(studies: list[Study], names: dict[str, str]) -> pd.DataFrame:
+    """One row per outcome (:func:`summary`) with reader-facing column names, effects rounded in
+    each outcome's unit (:func:`effect_text`); blank below a gate."""
+    table = summary(studies)
 
+    def effect(column: str) -> list[str]:
+        return [
+            "" if pd.isna(v) else effect_text(s.outcome, v, signed=column.endswith("effect"))
+            for s, v in zip(studies, table[column], strict=True)
+        ]
 
-def summary_table(studies: list[Study]) -> pd.DataFrame:
-    """One row per outcome (:func:`summary`) with reader-facing column names."""
-    return summary(studies).rename(
-        columns={
-            "outcome": "Outcome",
-            "event_study_effect": "Event-study change",
-            "placebo_p_value": "Placebo p",
-            "placebos": "Placebos",
-            "synthetic_effect": "Synthetic-control gap",
-            "synthetic_pre_rmspe": "Pre-start fit (RMSPE)",
-            "top_donors": "Main donors (weight)",
+    def p(column: str) -> list[str]:
+        return ["" if pd.isna(v) else p_text(v) for v in table[column]]
+
+    donors = [
+        ", ".join(f"{names.get(k, k)} {w:.2f}" for k, w in s.synthetic.weights.head(3).items() if w >= 0.01)
+        if s.synthetic_effect is not None
+        else ""
+        for s in studies
+    ]
+    return pd.DataFrame(
+        {
+            "Outcome": table["outcome"],
+            "Years used": table["years"],
+            "Comparison countries": table["comparison_countries"],
+            "Event-study change": [text or "no estimate" for text in effect("event_study_effect")],
+            "Placebos": table["placebos"].where(table["placebos"] > 0, ""),
+            "Placebo p": p("placebo_p_value"),
+            "Holm p": p("placebo_p_holm"),
+            "Pre-trend p (leads)": p("pre_trend_p_value"),
+            "Synthetic-control gap": [text or "no estimate" for text in effect("synthetic_effect")],
+            "Pre-start fit (RMSPE)": effect("synthetic_pre_rmspe"),
+            "Fit gate (RMSPE at most)": effect("synthetic_fit_limit"),
+            "RMSPE-ratio p": p("synthetic_p_value"),
+            "RMSPE-ratio Holm p": p("synthetic_p_holm"),
+            "Main donors (weight)": donors,
         }
     )
 
 
-def study_notes(studies: list[Study]) -> list[str]:
-    """One line per outcome whose designs could not all run: why."""
-    return [f"*{OUTCOMES[s.outcome]}*: {s.note}." for s in studies if s.note]
+def leads_and_lags(studies: list[Study]) -> pd.DataFrame:
+    """Years from the start (rows; negative = leads, the pre-trend check) x outcome (columns): the
+    event-study effect and the range of the placebos' effects that year, rounded; empty if none."""
+    columns = {}
+    for s in studies:
+        if s.event is None:
+            continue
+        effect = s.event.set_index("relative_year")["effect"]
+        low, high = s.placebo_effects.min(axis=1), s.placebo_effects.max(axis=1)
+        columns[OUTCOMES[s.outcome]] = {
+            year: f"{effect_text(s.outcome, v, True)} (placebos {effect_text(s.outcome, low[year], True)} "
+            f"to {effect_text(s.outcome, high[year], True)})"
+            for year, v in effect.items()
+        }
+    if not columns:
+        return pd.DataFrame()
+    table = pd.DataFrame(columns).sort_index().fillna("")
+    kind = ["lead" if y < 0 else "start" if y == 0 else "lag" for y in table.index]
+    table.insert(0, "Lead or lag", kind)
+    return table.rename_axis("Years from the start").reset_index()
+
+
+def study_notes(studies: list[Study], names: dict[str, str]) -> list[str]:
+    """One line per outcome: the years and comparison countries its design used, the candidates
+    left out for missing years, and why a design gave no estimate."""
+    out = []
+    for s in studies:
+        parts = []
+        if s.years:
+            parts.append(f"years {', '.join(str(y) for y in s.years)}")
+        if s.members:
+            parts.append(f"comparison countries: {', '.join(names.get(c, c) for c in s.members)}")
+        partial = {c: why for c, why in s.left_out.items() if not why.startswith("no data")}
+        none = [names.get(c, c) for c, why in s.left_out.items() if why.startswith("no data")]
+        if partial:
+            parts.append(
+                "left out for missing years: "
+                + ", ".join(f"{names.get(c, c)} ({why})" for c, why in partial.items())
+            )
+        if none:
+            parts.append(f"no figures in those years: {', '.join(none)}")
+        if s.effect is None:
+            parts.append(f"no estimate ({s.note})")
+        elif s.synthetic_effect is None:
+            parts.append(f"no synthetic-control estimate ({s.synthetic_note})")
+        out.append(f"*{OUTCOMES[s.outcome]}*: " + "; ".join(parts) + ".")
+    return out
 
 
 def synthetic_lines(studies: list[Study], partner: str) -> pd.DataFrame:
     """Long outcome, period, gap, line, value: the partner and its synthetic twin, for each outcome
-    with a synthetic control (empty if none)."""
-    paths = [s.synthetic.path.assign(outcome=OUTCOMES[s.outcome]) for s in studies if s.synthetic is not None]
+    with a synthetic control fitted (empty if none); a twin that fails the pre-fit gate is drawn
+    with "(fails the fit gate)" in its panel title."""
+    paths = [
+        s.synthetic.path.assign(
+            outcome=OUTCOMES[s.outcome] + ("" if s.synthetic_effect is not None else " (fails the fit gate)")
+        )
+        for s in studies
+        if s.synthetic is not None
+    ]
     if not paths:
         return pd.DataFrame()
     frame = pd.concat(paths).melt(["period", "outcome", "gap"], ["treated", "synthetic"], "line", "value")
@@ -238,29 +435,56 @@ def majors_table(majors: pd.DataFrame, treated: list[str], names: dict[str, str]
     return status.reset_index().rename(columns={"fiscal_year": "Fiscal year"})
 
 
-#: Formats of :func:`scores_table`.
-
-
 def scores_table(indicators: pd.DataFrame, treated: list[str], names: dict[str, str]) -> pd.DataFrame:
     """Latest Global Organized Crime Index scores, one row per partner country (empty if none)."""
     scores = crime_scores(indicators, treated)
     return scores if scores.empty else scores.rename(index=names).reset_index(names="Country")
 
 
-def design_notes(setup: Setup) -> list[str]:
-    """Bullets: the start year and why, the comparison group, the window and the design minimums."""
+def design_notes(setup: Setup, names: dict[str, str]) -> list[str]:
+    """Bullets: the start year and why, the fixed comparison pool and who was left out of it and
+    why, the window, the gates and the multiple-comparison adjustment."""
+    by_reason: dict[str, list[str]] = {}
+    for iso3, why in setup.dropped.items():
+        by_reason.setdefault(why, []).append(names.get(iso3, iso3))
+    left_out = "; ".join(f"{why}: {', '.join(who)}" for why, who in by_reason.items())
     return [
         f"**Start year {setup.start_year}**: {setup.why}.",
-        f"**Comparison group**: {len(setup.comparison)} countries "
+        f"**Comparison pool**: {len(setup.comparison)} countries "
         + (
-            "(every other country of the partner's UN region, the United States left out)"
+            "of the partner's UN region (the United States, the funder, left out)"
             if setup.comparison_is_default
-            else "(chosen by the user)"
+            else "chosen by the user"
         )
-        + "; each design uses those with data: "
-        + ", ".join(setup.comparison)
-        + ".",
-        f"**Window**: {WINDOW[0]} to +{WINDOW[1]} years around the start. Placebo "
-        f"inference is reported with at least {MIN_PLACEBOS} placebo countries; a synthetic "
-        f"control needs {MIN_PRE_YEARS_SYNTHETIC} years before the start.",
+        + ": "
+        + ", ".join(names.get(c, c) for c in setup.comparison)
+        + ". Each outcome uses those with a value in every year of its design (a balanced panel: "
+        "the same countries every year), listed under the summary table.",
+        "**Left out of the pool**: " + (left_out + "." if left_out else "none."),
+        f"**Window**: {WINDOW[0]} to +{WINDOW[1]} years around the start; the design's years are those "
+        "of the window in which every partner has a value.",
+        f"**Gates**: an estimate needs at least {MIN_PRE_YEARS} pre-start years and {MIN_PLACEBOS} "
+        'placebo countries; below that the report says "no estimate" and why. A synthetic control '
+        f"also needs {MIN_PRE_YEARS_SYNTHETIC} pre-start years, {MIN_PLACEBOS} placebo fits and a pre-start "
+        f"RMSPE no more than {SYNTHETIC_FIT_MULTIPLE:g} times the median pre-start RMSPE of its placebos.",
+        "**Inference**: event study: each comparison country in turn as a pretend partner, against the "
+        "others; p is the share of placebos (the partner counted) whose mean change from the start is at "
+        "least as large in size; the pre-trend p does the same for the root mean square of the leads. "
+        "Synthetic control: each comparison country in turn as a pretend partner, fitted from the others; "
+        "p is the partner's rank on the ratio of post- to pre-start RMSPE (Abadie, Diamond and Hainmueller "
+        "2010). Each design's p-values are Holm-adjusted over the outcomes of this programme it gave an "
+        f"estimate for; a result is called unusual at a Holm-adjusted p of {ALPHA:g} or less. With n "
+        "placebos no p-value can fall below 1/(n + 1): with 9 placebos and three outcomes, no Holm-"
+        "adjusted p falls below 0.30.",
     ]
+
+
+def group_label(setup: Setup, names: dict[str, str], mean: bool = False) -> str:
+    """The partners as a figure label: their names (up to three), else "<programme> partners
+    (n)"; with ``mean``, "(mean)" added for several partners (the lines of outcomes)."""
+    label = (
+        ", ".join(names.get(c, c) for c in setup.treated)
+        if len(setup.treated) <= 3
+        else f"{setup.program} partners ({len(setup.treated)})"
+    )
+    return f"{label} (mean)" if mean and len(setup.treated) > 1 else label
