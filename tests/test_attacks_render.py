@@ -519,20 +519,20 @@ class TestNoScriptFromAParameter:
     def test_report_table_escapes_cells_and_column_names(self, monkeypatch):
         import pandas as pd
 
-        from drugflows import report
+        from drugflows import display
 
         shown = []
-        monkeypatch.setattr(report, "display", shown.append)
-        report.table(pd.DataFrame({ATTACKS[0]: [ATTACKS[1]], "n": [1.5]}), {"n": "{:,.1f}"})
+        monkeypatch.setattr(display, "display", shown.append)
+        display.table(pd.DataFrame({ATTACKS[0]: [ATTACKS[1]], "n": [1.5]}), {"n": "{:,.1f}"})
         html = shown[0].to_html()
         assert dangers(html) == []
         assert ATTACKS[0] in visible_text(html) and ATTACKS[1] in visible_text(html)
 
     def test_literal_text_shows_as_written_in_markdown(self):
-        from drugflows import report
+        from drugflows import display
         from drugflows.render.sanitize import markdown_output_to_html
 
-        html = markdown_output_to_html(f"Programme: {report.literal(ATTACK + ' *x* $1$ | `c`')}")
+        html = markdown_output_to_html(f"Programme: {display.literal(ATTACK + ' *x* $1$ | `c`')}")
         assert ATTACK + " *x* $1$ | `c`" in visible_text(html)
 
     def test_a_dollar_in_a_figure_title_is_a_dollar_not_mathematics(self):

@@ -18,7 +18,7 @@ from drugflows.render.inputs import imported_modules
 
 PACKAGE = paths.PROJECT_ROOT / "src" / "drugflows"
 #: What a notebook may import from drugflows besides its own report module: display and plotting.
-NOTEBOOK_HELPERS = {"drugflows.report", "drugflows.plotting"}
+NOTEBOOK_HELPERS = {"drugflows.display", "drugflows.plotting"}
 
 
 def module_name(path: Path) -> str:

@@ -51,7 +51,7 @@ PRELOAD = (
     "matplotlib.pyplot",
     "seaborn",
     "geopandas",
-    "drugflows.report",
+    "drugflows.display",
     "drugflows.plotting",
     "drugflows.tables",
     "drugflows.domain.seizures",

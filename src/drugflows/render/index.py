@@ -82,7 +82,7 @@ def profile_map(countries: list[str], cache_dir: Path | None = None) -> str:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        from drugflows import plotting, report, tables
+        from drugflows import display, plotting, tables
 
         plotting.use_style()
         fig = plotting.highlight_map(
@@ -90,7 +90,7 @@ def profile_map(countries: list[str], cache_dir: Path | None = None) -> str:
             countries,
             title="Countries with a profile",
             legend="Profile in this index",
-            source=report.source_line("world_countries"),
+            source=display.source_line("world_countries"),
         )
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})

@@ -96,8 +96,8 @@ def git_commit() -> str | None:
 
 
 def vintages_of(nb) -> dict:
-    """Data vintages a report recorded with ``drugflows.report.data_vintages``."""
-    from drugflows.report import METADATA_KEY
+    """Data vintages a report recorded with ``drugflows.display.data_vintages``."""
+    from drugflows.display import METADATA_KEY
 
     found = {}
     for cell in nb.cells:

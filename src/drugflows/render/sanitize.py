@@ -3,7 +3,7 @@
 Three layers, from the innermost:
 
 - :func:`markdown_output_to_html` renders every ``text/markdown`` *output* of a notebook (what
-  ``report.show``, ``report.bullets`` and ``display(Markdown(...))`` print, text that may carry a
+  ``display.show``, ``display.bullets`` and ``display(Markdown(...))`` print, text that may carry a
   parameter or a data value) with raw HTML escaped (it shows as text, except a bare ``<br>``) and
   links or images whose address is not a relative path, ``#anchor``, http(s) or mailto shown as
   their literal Markdown text. The notebooks' own Markdown *cells* are the authors' and render as
