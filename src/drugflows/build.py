@@ -40,6 +40,7 @@ from drugflows.sources import (
     indicators,
     majors,
     naturalearth,
+    ofac,
     published_figures,
     reference,
     unodc,
@@ -64,6 +65,7 @@ BUILDERS: dict[str, Builder] = {
     bts.TABLE: bts.build,
     cdc.TABLE: cdc.build,
     naturalearth.TABLE: naturalearth.build,
+    ofac.TABLE: ofac.build,
 }
 
 #: Test hook: ``N`` or ``N:MODE`` stops the build just after write step N (1-based, see
