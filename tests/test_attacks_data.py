@@ -41,6 +41,7 @@ from drugflows.sources import (
     colombia,
     dea,
     indicators,
+    ofac,
     published_figures,
 )
 
@@ -290,6 +291,8 @@ TRUNCATED = [
     (cdc.build, "cdc_overdose", cdc.VSRR_FILE),
     (cdc.build, "owid_drugs", cdc.WONDER_FILE),
     (cbp.build_amo, AMO, "amo-drug-seizures-fy23-fy26-dec.csv"),
+    (ofac.build, "ofac_sdn", "add.csv"),  # sdn.csv (no header): tests/test_malformed_raw.py
+    (ofac.build, "ofac_sdn", "sdn_first_last_seen.csv"),
 ]
 
 

@@ -18,6 +18,7 @@ from drugflows.sources import (
     cdc,
     colombia,
     indicators,
+    ofac,
     published_figures,
     unodc,
 )
@@ -113,6 +114,33 @@ def case_unresolvable_country(raw, shared_data):
     return indicators.build, "resolve to no ISO3 code and are not listed aggregates: ['Atlantis']"
 
 
+def case_ofac_address_renamed_column(raw, shared_data):
+    folder = _copy_folder(shared_data, raw, "ofac_sdn")
+    path = folder / "add.csv"
+    path.write_bytes(path.read_bytes().replace(b",Country,", b",Nation,", 1))
+    return ofac.build, "add.csv: missing column(s) ['Country']; unexpected column(s) ['Nation']"
+
+
+def case_ofac_list_truncated_last_line(raw, shared_data):
+    # A cut download: no end-of-file marker, the last entry cut after its second field.
+    folder = _copy_folder(shared_data, raw, "ofac_sdn")
+    path = folder / "sdn.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    assert lines[-1] == b"\x1a"
+    lines = lines[:-1]
+    lines[-1] = b",".join(lines[-1].split(b",")[:2])
+    path.write_bytes(b"\r\n".join(lines))
+    return ofac.build, "sdn.csv: line(s) 14965 have fewer fields (2) than OFAC's 12 columns"
+
+
+def case_ofac_list_with_a_header_row(raw, shared_data):
+    folder = _copy_folder(shared_data, raw, "ofac_sdn")
+    path = folder / "sdn.csv"
+    header = ",".join(ofac.SDN_COLUMNS).encode()
+    path.write_bytes(header + b"\r\n" + path.read_bytes())
+    return ofac.build, "sdn.csv: line 1 is not an entry (ent_num 'ent_num'): OFAC's sdn.csv has no header row"
+
+
 CASES = [
     case_bts_wrong_header,
     case_bts_corrupt_gzip,
@@ -125,6 +153,9 @@ CASES = [
     case_figures_unknown_series,
     case_assistance_unknown_transaction,
     case_unresolvable_country,
+    case_ofac_address_renamed_column,
+    case_ofac_list_truncated_last_line,
+    case_ofac_list_with_a_header_row,
 ]
 
 
