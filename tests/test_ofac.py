@@ -339,3 +339,27 @@ def test_a_changed_layout_is_refused_naming_the_file(tmp_path, fixtures, name, e
     with pytest.raises(RawLayoutError) as err:
         ofac.build(root)
     assert str(path) in str(err.value) and problem in str(err.value)
+
+
+def test_an_entry_that_leaves_the_narcotics_programs_is_named_in_the_build_account(tmp_path, fixtures):
+    root = _fixture_root(tmp_path, fixtures)
+    path = root / SOURCE / NEWER
+    path.write_bytes(path.read_bytes().replace(b'LTD",-0- ,"SDNTK"', b'LTD",-0- ,"CUBA"'))
+    with paths.recording() as log:
+        table, _ = ofac.build(root)
+    assert table["ent_num"].tolist() == [100, 200, 500, 510]
+    assert table.set_index("ent_num").loc[500, "linked_to_ent_nums"] == "400"  # still on the list
+    assert (
+        "1 entries under a narcotics program in an older list file are under none in the newest file "
+        "that has them, so they are left out: ent_num 400"
+    ) in "\n".join(paths.describe_reads(log))
+
+
+def test_duplicated_address_rows_are_refused(tmp_path, fixtures):
+    root = _fixture_root(tmp_path, fixtures)
+    path = root / SOURCE / "fixture-add.csv"
+    path.write_bytes(path.read_bytes().replace(b"100,2,", b"100,1,"))
+    with pytest.raises(
+        RawLayoutError, match="fixture-add.csv: duplicated address rows, e.g. ent_num 100, Add_num 1"
+    ):
+        ofac.build(root)

@@ -197,6 +197,12 @@ def read_addresses(path: Path) -> ListFile:
     frame = frame[list(ADD_COLUMNS)]
     frame["ent_num"] = _whole_numbers(path, frame["ent_num"], "ent_num", 1 if headerless else 2)
     frame["Add_num "] = _whole_numbers(path, frame["Add_num "], "Add_num", 1 if headerless else 2)
+    dup = frame.duplicated(["ent_num", "Add_num "])
+    if dup.any():
+        first = frame.loc[dup].iloc[0]
+        raise _fail(
+            path, f"duplicated address rows, e.g. ent_num {first['ent_num']}, Add_num {first['Add_num ']}"
+        )
     for column in ADD_COLUMNS[2:]:
         frame[column] = _blank(frame[column])
     return ListFile(path, frame, int(frame["ent_num"].max()))
@@ -386,16 +392,22 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     vintage_of = {str(f.path): f.vintage for f in lists}
     sdn, used = combine(lists, "list")
     newest = _newest_first(lists, "list")[0]
-    for f in _newest_first(lists, "list"):
-        paths.note(
-            SOURCE,
-            f"{f.path.name} (vintage {f.vintage}, highest ent_num {f.top_ent_num}): "
-            f"{used[f.path]:,} entries taken"
-            + ("" if f is newest else f"; {len(f.frame) - used[f.path]:,} from newer files"),
-        )
-
     tags = sdn["Program"].map(split_programs)
     narcotic = tags.map(is_narcotics)
+    ever = {
+        int(n)
+        for f in lists
+        for n, p in zip(f.frame["ent_num"], f.frame["Program"], strict=True)
+        if is_narcotics(split_programs(p))
+    }
+    left = sorted(ever - set(sdn.loc[narcotic, "ent_num"]))
+    if left:
+        shown = ", ".join(map(str, left[:10])) + (f" and {len(left) - 10} more" if len(left) > 10 else "")
+        paths.note(
+            SOURCE,
+            f"{len(left)} entries under a narcotics program in an older list file are under none in the "
+            f"newest file that has them, so they are left out: ent_num {shown}",
+        )
     names = {}
     for name, number in zip(sdn["SDN_Name"], sdn["ent_num"], strict=True):
         names.setdefault(name, int(number))
@@ -470,6 +482,14 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     out = out.sort_values("ent_num", ignore_index=True)[list(PROCESSED)]
 
     rows_from = out["list_vintage"].value_counts()
+    for f in _newest_first(lists, "list"):
+        paths.note(
+            SOURCE,
+            f"{f.path.name} (vintage {f.vintage}, highest ent_num {f.top_ent_num}): "
+            f"{used[f.path]:,} entries taken, {int(rows_from.get(f.vintage, 0)):,} of them under the "
+            "narcotics programs"
+            + ("" if f is newest else f"; {len(f.frame) - used[f.path]:,} from newer files"),
+        )
     raw_files = [raw_file(f.path, f.vintage, int(rows_from.get(f.vintage, 0)), folder) for f in lists]
     if address_paths:
         raw_files += [
