@@ -197,6 +197,21 @@ def test_first_and_last_seen_from_the_scrape_history(real, raw_history, raw_sdn)
     before = table[table["first_seen_status"] == ofac.BEFORE_HISTORY]
     assert (before["first_seen_date"] == "").all() and len(before) + len(dated) == 1_930
     assert table["last_seen_date"].eq("2024-05-03").all()
+    # data/README.md: dated entries by year, primary countries
+    assert dated["first_seen_date"].str[:4].value_counts().sort_index().to_dict() == {
+        "2021": 28,
+        "2022": 44,  # SOURCE.md's 46 less the 2 delisted before May 2024
+        "2023": 192,
+        "2024": 31,
+    }
+    assert table["iso3"].value_counts().head(6).to_dict() == {
+        "MEX": 848,
+        "COL": 438,
+        "CHN": 77,
+        "PAN": 77,
+        "GTM": 43,
+        "PER": 36,
+    }
     # PRIMEIRO COMANDO DA CAPITAL: an EO 14059 designation of 15 Dec 2021 (01:42 UTC on the 16th),
     # with the truncated tag in its first version; SINALOA CARTEL gained EO 14059 beside SDNTK.
     pcc = table.loc[31632]

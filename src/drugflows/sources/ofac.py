@@ -12,8 +12,9 @@ Raw layout (``../shared/data/ofac_sdn/SOURCE.md``):
   ``sdn.csv`` from 18 Aug 2021 to 3 May 2024 (derived from a public git history).
 
 **Vintages.** No list file states its date. OFAC numbers every new entry, and the highest
-``ent_num`` of the list grew (never fell) across all 284 versions of the scrape history, so the
-highest ``ent_num`` written in a file is its vintage key: newest wins. The vintage label is the
+``ent_num`` of the list grew (never fell) over the scrape history (at each of the 284 times an
+entry appeared or left), so the highest ``ent_num`` written in a file is its vintage key: newest
+wins. The vintage label is the
 date (US Eastern) of the last scraped version with exactly the file's entries, or, for a file
 the history does not cover, "after" the history's end. Several list files are combined entry by
 entry: each entry comes from the newest file that has it; an entry only in older files is kept
