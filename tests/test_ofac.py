@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from drugflows import paths
+from drugflows import check, countries, paths
 from drugflows.sources import RawLayoutError, ofac
 
 SOURCE = "ofac_sdn"
@@ -378,3 +378,18 @@ def test_duplicated_address_rows_are_refused(tmp_path, fixtures):
         RawLayoutError, match="fixture-add.csv: duplicated address rows, e.g. ent_num 100, Add_num 1"
     ):
         ofac.build(root)
+
+
+def test_the_schema_checks_catch_duplicates_bad_codes_and_negative_numbers(real):
+    table, meta = real
+    assert check.check_frame(table, meta) == []
+    assert meta.key == ["ent_num"] and meta.non_negative == ["ent_num"]
+    listed = set(table["countries_iso3"].str.split("; ").explode()) - {""}
+    assert listed <= countries.known_codes() and set(table["iso3"].dropna()) <= listed
+    broken = pd.concat([table, table.head(1)], ignore_index=True)
+    broken.loc[1, "iso3"] = "ZZZ"
+    broken.loc[2, "ent_num"] = -5
+    problems = "\n".join(check.check_frame(broken, meta))
+    assert "2 rows share a key ['ent_num']" in problems
+    assert "unknown ISO3 codes: ['ZZZ']" in problems
+    assert "1 negative values in 'ent_num'" in problems

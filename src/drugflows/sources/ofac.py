@@ -535,6 +535,7 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
             "The address file is a later vintage (about Nov 2025) than the list."
         ),
         key=["ent_num"],
+        non_negative=["ent_num"],
         format="parquet",  # keeps a missing iso3 missing (a CSV would read it back as "")
     )
     return out, meta
