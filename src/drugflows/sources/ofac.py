@@ -108,7 +108,7 @@ FROM_BIRTH = "remarks: place of birth"
 FROM_NONE = "none"
 #: ``first_seen_status`` values.
 DATED = "dated"
-BEFORE_HISTORY = "on the first scrape (2021-08-18 or before)"
+BEFORE_HISTORY = "on the first scrape"  # designated on or before its date (2021-08-18 on file)
 NOT_IN_HISTORY = "not in the scrape history"
 
 
@@ -530,7 +530,7 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
             "(ties: the first address), else of its remarks (nationality, else citizenship, else the "
             "issuers of its ID numbers, else the country of birth); countries_iso3 lists them all; "
             "country_from says which. "
-            "first_seen_date is missing for entries already on the first scrape (18 Aug 2021): the "
+            "first_seen_date is empty for entries already on the first scrape (18 Aug 2021): the "
             "list has no designation dates. Dates are US Eastern and upper bounds (six-hourly scrape). "
             "The address file is a later vintage (about Nov 2025) than the list."
         ),
