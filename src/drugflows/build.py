@@ -42,6 +42,7 @@ from drugflows.sources import (
     naturalearth,
     published_figures,
     reference,
+    sesnsp,
     unodc,
 )
 
@@ -64,6 +65,7 @@ BUILDERS: dict[str, Builder] = {
     bts.TABLE: bts.build,
     cdc.TABLE: cdc.build,
     naturalearth.TABLE: naturalearth.build,
+    sesnsp.TABLE: sesnsp.build,
 }
 
 #: Test hook: ``N`` or ``N:MODE`` stops the build just after write step N (1-based, see
