@@ -173,7 +173,7 @@ def _unknown(path: Path, raw: pd.DataFrame, column: str, known) -> None:
 def read_victims_file(path: str | Path) -> VictimsFile:
     """Read and check one victims file; RawLayoutError naming the file, the lines and the problem."""
     path = Path(path)
-    raw = read_csv(path, COLUMNS, dtype=str, keep_default_na=False, encoding="utf-8")
+    raw = read_csv(path, COLUMNS, dtype=str, keep_default_na=False)  # UTF-8
     raw = raw[list(COLUMNS)].apply(lambda s: s.str.strip())
 
     date = raw["date_year_month"].str.extract(_DATE)
