@@ -6,8 +6,10 @@ loader are read from ../shared/data as usual.
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +22,16 @@ from drugflows.sources import (
     indicators,
     ofac,
     published_figures,
+    sesnsp,
     unodc,
+)
+
+SESNSP_FIXTURE = (
+    Path(__file__).parent
+    / "fixtures"
+    / "sesnsp_vintages"
+    / sesnsp.SOURCE
+    / "fixture-victimas-ent-release-a.csv.bz2"
 )
 
 
@@ -141,6 +152,46 @@ def case_ofac_list_with_a_header_row(raw, shared_data):
     return ofac.build, "sdn.csv: line 1 is not an entry (ent_num 'ent_num'): OFAC's sdn.csv has no header row"
 
 
+def _sesnsp_file(raw, text: str) -> None:
+    folder = raw / sesnsp.SOURCE
+    folder.mkdir(parents=True)
+    (folder / "db_victimas_delitos_ent_long.csv.bz2").write_bytes(bz2.compress(text.encode("utf-8")))
+
+
+def case_sesnsp_renamed_column(raw, shared_data):
+    text = bz2.decompress(SESNSP_FIXTURE.read_bytes()).decode("utf-8")
+    _sesnsp_file(raw, text.replace(",n_victimas\n", ",victimas\n", 1))
+    return sesnsp.build, (
+        "db_victimas_delitos_ent_long.csv.bz2: missing column(s) ['n_victimas']; "
+        "unexpected column(s) ['victimas']"
+    )
+
+
+def case_sesnsp_truncated_last_line(raw, shared_data):
+    lines = bz2.decompress(SESNSP_FIXTURE.read_bytes()).decode("utf-8").splitlines()
+    lines[-1] = ",".join(lines[-1].split(",")[:2])  # what a cut download leaves
+    _sesnsp_file(raw, "\n".join(lines))
+    return sesnsp.build, (
+        "db_victimas_delitos_ent_long.csv.bz2: line(s) 25 have fewer fields than the header "
+        "(a truncated file?)"
+    )
+
+
+def case_sesnsp_not_utf8(raw, shared_data):
+    folder = raw / sesnsp.SOURCE
+    folder.mkdir(parents=True)
+    text = bz2.decompress(SESNSP_FIXTURE.read_bytes()).decode("utf-8")
+    (folder / "db_victimas_delitos_ent_long.csv.bz2").write_bytes(bz2.compress(text.encode("latin-1")))
+    return sesnsp.build, "db_victimas_delitos_ent_long.csv.bz2: not UTF-8 text"
+
+
+def case_sesnsp_corrupt_bz2(raw, shared_data):
+    folder = raw / sesnsp.SOURCE
+    folder.mkdir(parents=True)
+    (folder / "db_victimas_delitos_ent_long.csv.bz2").write_bytes(SESNSP_FIXTURE.read_bytes()[:200])
+    return sesnsp.build, "db_victimas_delitos_ent_long.csv.bz2: not a readable CSV"
+
+
 CASES = [
     case_bts_wrong_header,
     case_bts_corrupt_gzip,
@@ -156,6 +207,10 @@ CASES = [
     case_ofac_address_renamed_column,
     case_ofac_list_truncated_last_line,
     case_ofac_list_with_a_header_row,
+    case_sesnsp_renamed_column,
+    case_sesnsp_truncated_last_line,
+    case_sesnsp_not_utf8,
+    case_sesnsp_corrupt_bz2,
 ]
 
 

@@ -43,6 +43,7 @@ from drugflows.sources import (
     ofac,
     published_figures,
     reference,
+    sesnsp,
     unodc,
 )
 
@@ -66,6 +67,7 @@ BUILDERS: dict[str, Builder] = {
     cdc.TABLE: cdc.build,
     naturalearth.TABLE: naturalearth.build,
     ofac.TABLE: ofac.build,
+    sesnsp.TABLE: sesnsp.build,
 }
 
 #: Test hook: ``N`` or ``N:MODE`` stops the build just after write step N (1-based, see
