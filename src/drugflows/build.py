@@ -63,6 +63,9 @@ BUILDERS: dict[str, Builder] = {
     assistance.TABLE: assistance.build,
     bts.TABLE: bts.build,
     cdc.TABLE: cdc.build,
+    cdc.BY_DRUG_TABLE: cdc.build_by_drug,
+    cdc.BY_STATE_TABLE: cdc.build_by_state,
+    cdc.MONTHLY_TABLE: cdc.build_monthly,
     naturalearth.TABLE: naturalearth.build,
 }
 
