@@ -427,7 +427,7 @@ def _releases_text(files: list[Release], revised: int) -> str:
     """What ``data list`` shows of the releases: how many, and how many periods were revised."""
     if len(files) < 2:
         return "1 release on file"
-    return f"{len(files)} releases on file, {revised:,} periods revised by the newer one(s)"
+    return f"{len(files)} releases on file; periods revised by a newer release: {revised:,}"
 
 
 def _raw_files(files: list[Release], used: dict[Path, int], folder) -> list:
@@ -528,11 +528,26 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str) -> pd.Series:
     return values.astype("float64")
 
 
+#: VSRR indicators that are not drug overdose deaths (all-cause deaths; a percentage): the full
+#: file has them, the table leaves them out and the build says so.
+VSRR_NOT_DRUG_DEATHS = ("Number of Deaths", "Percent with drugs specified")
+
+
 def read_vsrr_api(path: Path) -> Release:
     """One VSRR file as the data.cdc.gov API serves it (snake_case columns); its release is its
     last 12-month-ending month (the file states no as-of date)."""
     frame = read_csv(path, VSRR_API_COLUMNS, dtype=str, keep_default_na=False, encoding="utf-8")
     frame = frame.apply(lambda s: s.str.strip())
+    other = frame["indicator"].isin(VSRR_NOT_DRUG_DEATHS)
+    if other.any():
+        paths.note(
+            RECENT_SOURCE,
+            f"{path.name}: {int(other.sum()):,} rows of {sorted(frame.loc[other, 'indicator'].unique())} "
+            "left out (not drug overdose death counts)",
+        )
+        frame = frame[~other].reset_index(drop=True)
+        if frame.empty:
+            raise RawLayoutError(f"{path}: no drug overdose death indicator in the file")
     bad = frame["period"] != TWELVE_MONTHS
     if bad.any():
         raise RawLayoutError(f"{path}: period must be {TWELVE_MONTHS!r}; line(s) {_lines(bad)}")
@@ -685,7 +700,7 @@ def build_monthly(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMet
     table = table[list(MONTHLY_COLUMNS)]
     coverage = "; ".join(
         f"{status} {group['month'].min():%Y-%m} to {group['month'].max():%Y-%m} "
-        f"({group['state'].nunique()} states)"
+        f"(states: {group['state'].nunique()})"
         for status, group in table.groupby("status")
     )
     meta = TableMeta(
