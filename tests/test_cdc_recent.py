@@ -374,3 +374,33 @@ def test_the_committed_tables_are_in_the_catalog_with_their_keys():
         meta = tables.info(name)
         assert meta.key == key and meta.raw_source == SOURCE
         assert not tables.load(name).duplicated(key).any()
+
+
+def test_the_2019_portal_download_is_taken_as_an_older_release(tmp_path, shared_data):
+    """The July 2019 release (portal CSV layout, every indicator, data to Nov 2018) beside the 2026
+    API export: T40.4 comes from the newer release, the other indicators from the older one, and
+    the 47 months they share are counted as revised."""
+    folder = tmp_path / SOURCE
+    folder.mkdir()
+    shutil.copy(shared_data / SOURCE / VSRR, folder)
+    shutil.copy(shared_data / "cdc_overdose" / cdc.VSRR_FILE, folder)
+    with paths.recording() as log:
+        table, meta = cdc.build_by_state(tmp_path)
+    account = "\n".join(paths.describe_reads(log))
+    assert "rows of ['Number of Deaths', 'Percent with drugs specified'] left out" in account
+    assert "47 from newer releases, which revised 47 of them" in account
+    assert "2 releases on file; periods revised by a newer release: 47" in meta.coverage
+    us = table[(table["state"] == "US") & (table["month"] == "2018-11-01")].set_index("indicator")
+    # the July 2019 figures (as in us_overdose_deaths) and the revised T40.4 of the 2026 release
+    assert us.loc["Number of Drug Overdose Deaths", ["deaths_12m", "deaths_12m_predicted"]].tolist() == [
+        66_986,
+        69_096,
+    ]
+    assert us.loc["Synthetic opioids, excl. methadone (T40.4)", ["deaths_12m", "vintage"]].tolist() == [
+        31_426,
+        "2026-01",
+    ]
+    assert us.loc["Cocaine (T40.5)", "vintage"] == "2018-11"
+    assert table["percent_complete"].between(98, 100).all()  # the portal's "99.5+" is 99.5
+    assert check.check_frame(table, meta) == []
+    assert {r.vintage: r.rows for r in meta.raw_files} == {"2018-11": 9_635, "2026-01": 6_916}

@@ -242,6 +242,22 @@ VSRR_API_COLUMNS = (
     "data_value",
     "predicted_value",
 )
+#: The same dataset as the data.cdc.gov portal's CSV download names its columns (the 2019 release
+#: in ../shared/data/cdc_overdose/ has this layout): portal name -> API name.
+VSRR_PORTAL_NAMES = {
+    "State": "state",
+    "Year": "year",
+    "Month": "month",
+    "Period": "period",
+    "Indicator": "indicator",
+    "Data Value": "data_value",
+    "Percent Complete": "percent_complete",
+    "Percent Pending Investigation": "percent_pending_investigation",
+    "State Name": "state_name",
+    "Footnote": "footnote",
+    "Footnote Symbol": "footnote_symbol",
+    "Predicted Value": "predicted_value",
+}
 WONDER_FINAL_COLUMNS = (
     "Notes",
     "Year",
@@ -261,6 +277,7 @@ WONDER_PROVISIONAL_COLUMNS = tuple(
 LAYOUTS = {
     "specific drugs (8hzs-zshh)": SPECIFIC_DRUGS_COLUMNS,
     "VSRR provisional counts, API export (xkb8-kh2a)": VSRR_API_COLUMNS,
+    "VSRR provisional counts, portal download (xkb8-kh2a)": tuple(VSRR_PORTAL_NAMES),
     "CDC WONDER Multiple Cause of Death (final)": WONDER_FINAL_COLUMNS,
     "CDC WONDER Provisional Mortality Statistics": WONDER_PROVISIONAL_COLUMNS,
 }
@@ -533,11 +550,22 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str) -> pd.Series:
 VSRR_NOT_DRUG_DEATHS = ("Number of Deaths", "Percent with drugs specified")
 
 
-def read_vsrr_api(path: Path) -> Release:
-    """One VSRR file as the data.cdc.gov API serves it (snake_case columns); its release is its
-    last 12-month-ending month (the file states no as-of date)."""
-    frame = read_csv(path, VSRR_API_COLUMNS, dtype=str, keep_default_na=False, encoding="utf-8")
+VSRR_LAYOUTS = (
+    "VSRR provisional counts, API export (xkb8-kh2a)",
+    "VSRR provisional counts, portal download (xkb8-kh2a)",
+)
+
+
+def read_vsrr(path: Path, layout: str = VSRR_LAYOUTS[0]) -> Release:
+    """One VSRR file, as the data.cdc.gov API serves it (snake_case columns) or as the portal's
+    CSV download names them; its release is its last 12-month-ending month (the file states no
+    as-of date). The portal writes ``99.5+`` for a percent complete of 99.5 or more: read as 99.5."""
+    portal = layout == VSRR_LAYOUTS[1]
+    expected = tuple(VSRR_PORTAL_NAMES) if portal else VSRR_API_COLUMNS
+    frame = read_csv(path, expected, dtype=str, keep_default_na=False, encoding="utf-8")
+    frame = frame.rename(columns=VSRR_PORTAL_NAMES) if portal else frame
     frame = frame.apply(lambda s: s.str.strip())
+    frame["percent_complete"] = frame["percent_complete"].str.removesuffix("+")
     other = frame["indicator"].isin(VSRR_NOT_DRUG_DEATHS)
     if other.any():
         paths.note(
@@ -589,8 +617,7 @@ def read_vsrr_api(path: Path) -> Release:
 def build_by_state(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
     """``overdose_deaths_12m_by_state``: VSRR 12-month-ending deaths by state and indicator."""
     folder = paths.raw_source_dir(RECENT_SOURCE, raw)
-    layout = "VSRR provisional counts, API export (xkb8-kh2a)"
-    files = [read_vsrr_api(p) for p, _ in _files_of(folder, (layout,))]
+    files = [read_vsrr(p, layout) for p, layout in _files_of(folder, VSRR_LAYOUTS)]
     table, used, lines, revised = combine_releases(files, ["indicator", "month"], "ending")
     table = table.rename(columns={"release": "vintage"})
     table = table.sort_values(["indicator", "state", "month"], ignore_index=True)[list(BY_STATE_COLUMNS)]
