@@ -1,5 +1,7 @@
 """US drug overdose deaths: CDC/NCHS provisional counts (VSRR), NCHS death rates (Health, United
-States) and the CDC WONDER rate series published by Our World in Data.
+States) and the CDC WONDER rate series published by Our World in Data (``us_overdose_deaths``, to
+2018-2020); and the fentanyl era from ``cdc_overdose_recent`` (VSRR by state to 2026, deaths by
+specific drug, CDC WONDER monthly deaths by state): see the section below ``build``.
 
 Drug categories overlap (a death can involve several drugs): never add drugs together. Synthetic
 opioids other than methadone (T40.4) are mostly illicit fentanyl; psychostimulants with abuse
@@ -196,7 +198,8 @@ def build(raw: str | Path | None = None) -> tuple[pd.DataFrame, TableMeta]:
 # - ``overdose_deaths_12m_by_drug``: "Provisional drug overdose death counts for specific drugs"
 #   (data.cdc.gov 8hzs-zshh), drugs found in the death certificates' literal text;
 # - ``overdose_deaths_12m_by_state``: VSRR provisional counts (xkb8-kh2a) as the Socrata API serves
-#   them, by ICD-10 multiple-cause code (T40.4 and whatever other indicator a file holds);
+#   them or as the portal's CSV download names them, by ICD-10 multiple-cause code (T40.4 and
+#   whatever other indicator a file holds);
 # - ``overdose_deaths_monthly_by_state``: CDC WONDER deaths in the calendar month by state, final
 #   (Multiple Cause of Death) and provisional (Provisional Mortality Statistics) kept apart.
 #
@@ -382,7 +385,7 @@ def _refuse_duplicates(path: Path, frame: pd.DataFrame, key: list[str], what: st
 
 @dataclass(frozen=True)
 class Release:
-    """One raw file parsed: its rows, its release (sortable text) and the column naming a period."""
+    """One raw file parsed: its rows and its release (sortable text: a date or a last month)."""
 
     path: Path
     frame: pd.DataFrame
