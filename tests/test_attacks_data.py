@@ -290,6 +290,14 @@ TRUNCATED = [
     (assistance.build, "state_cbj", "STATE budget by country.12.csv"),
     (cdc.build, "cdc_overdose", cdc.VSRR_FILE),
     (cdc.build, "owid_drugs", cdc.WONDER_FILE),
+    (cdc.build_by_drug, cdc.RECENT_SOURCE, "Provisional_drug_overdose_death_counts_for_specific_drugs.csv"),
+    (cdc.build_by_state, cdc.RECENT_SOURCE, "cdc_api_provisional_overdose_counts.csv"),
+    (cdc.build_monthly, cdc.RECENT_SOURCE, "Multiple_Cause_of_Death_1999_2020_MANUAL_DOWNLOAD.csv"),
+    (
+        cdc.build_monthly,
+        cdc.RECENT_SOURCE,
+        "Provisional_Mortality_Statistics_2018_through_Last_Week_MANUAL_DOWNLOAD.csv",
+    ),
     (cbp.build_amo, AMO, "amo-drug-seizures-fy23-fy26-dec.csv"),
     (ofac.build, "ofac_sdn", "add.csv"),  # sdn.csv (no header): tests/test_malformed_raw.py
     (ofac.build, "ofac_sdn", "sdn_first_last_seen.csv"),

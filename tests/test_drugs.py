@@ -22,6 +22,9 @@ RAW_NAME_COLUMNS = [
     ("amo_seizures_monthly", "drug", drugs.CBP_NAMES),
     ("us_overdose_deaths", "drug", drugs.DEATHS_NAMES),
     ("nflis_reports", "category", drugs.NFLIS_NAMES),
+    ("overdose_deaths_12m_by_drug", "drug", drugs.SPECIFIC_DRUG_NAMES),
+    ("overdose_deaths_12m_by_state", "indicator", drugs.VSRR_INDICATOR_NAMES),
+    ("overdose_deaths_monthly_by_state", "cause_code", drugs.WONDER_CAUSE_CODES),
 ]
 
 

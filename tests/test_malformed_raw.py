@@ -83,6 +83,35 @@ def case_vsrr_renamed_column(raw, shared_data):
     return cdc.build, "VSRR_Provisional_Drug_Overdose_Death_Counts.csv: missing column(s) ['Indicator']"
 
 
+def case_cdc_specific_drugs_renamed_column(raw, shared_data):
+    folder = _copy_folder(shared_data, raw, cdc.RECENT_SOURCE)
+    path = folder / "Provisional_drug_overdose_death_counts_for_specific_drugs.csv"
+    path.write_text(path.read_text().replace("drug_involved", "drug", 1))
+    return cdc.build_by_drug, (
+        "Provisional_drug_overdose_death_counts_for_specific_drugs.csv: missing column(s) "
+        "['drug_involved']; unexpected column(s) ['drug']"
+    )
+
+
+def case_cdc_wonder_renamed_column(raw, shared_data):
+    folder = _copy_folder(shared_data, raw, cdc.RECENT_SOURCE)
+    path = folder / "Multiple_Cause_of_Death_2018_2023_Single_Race_MANUAL_DOWNLOAD.csv"
+    path.write_text(path.read_text().replace(",Deaths,", ",Death count,", 1))
+    return cdc.build_monthly, (
+        "Multiple_Cause_of_Death_2018_2023_Single_Race_MANUAL_DOWNLOAD.csv: missing column(s) ['Deaths']"
+    )
+
+
+def case_cdc_vsrr_month_not_a_name(raw, shared_data):
+    folder = _copy_folder(shared_data, raw, cdc.RECENT_SOURCE)
+    path = folder / "cdc_api_provisional_overdose_counts.csv"
+    path.write_text(path.read_text().replace("AK,2015,January,", "AK,2015,Janvier,", 1))
+    return cdc.build_by_state, (
+        "cdc_api_provisional_overdose_counts.csv: year must be a year and month an English month name; "
+        "line(s) 2"
+    )
+
+
 def case_owid_renamed_value(raw, shared_data):
     folder = _copy_folder(shared_data, raw, "owid")
     path = folder / "homicide-rate-unodc.csv"
@@ -199,6 +228,9 @@ CASES = [
     case_unodc_corrupt_xlsx,
     case_colombia_short_code,
     case_vsrr_renamed_column,
+    case_cdc_specific_drugs_renamed_column,
+    case_cdc_wonder_renamed_column,
+    case_cdc_vsrr_month_not_a_name,
     case_owid_renamed_value,
     case_peru_total_off,
     case_figures_unknown_series,

@@ -4,7 +4,8 @@ Checked: the file is there and loads; columns and types are the catalog's; the r
 key columns identify rows uniquely; numbers are finite; whole-number columns hold whole numbers
 that fit in 64 bits; amounts that cannot be negative are not; no month, year or fiscal year lies
 after the vintage of the files the table was built from; ISO3 codes are ones the resolver knows
-(or listed aggregate codes such as WLD); INEGI state codes are Mexico's 32; years are plausible.
+(or listed aggregate codes such as WLD); INEGI state codes are Mexico's 32; a ``state`` key column
+holds USPS codes of ``drugflows.states`` (or its listed extra codes: US, YC, XX); years are plausible.
 
 A build runs the same checks (:func:`check_frame`) on every table before it writes anything.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from drugflows import countries, inegi, paths, tables
+from drugflows import countries, inegi, paths, states, tables
 from drugflows.fiscal import fiscal_year_of
 
 YEAR_RANGE = (1900, 2100)
@@ -138,6 +139,10 @@ def check_frame(frame: pd.DataFrame, meta: tables.TableMeta) -> list[str]:
         unknown = sorted(set(frame["inegi_state_code"].dropna()) - inegi.known_codes())
         if unknown:
             problems.append(f"unknown INEGI state codes: {unknown[:10]}")
+    if "state" in frame and "state" in meta.key:  # a key column named state holds state codes
+        unknown = sorted(set(frame["state"].dropna()) - states.known_codes())
+        if unknown:
+            problems.append(f"unknown state codes: {unknown[:10]}")
     for column in ("year", "fiscal_year"):
         if column in frame:
             years = pd.to_numeric(frame[column], errors="coerce").dropna()

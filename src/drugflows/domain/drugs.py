@@ -9,6 +9,9 @@ One vocabulary for every table:
 - :data:`CBP_NAMES`, :data:`DEATHS_NAMES`, :data:`NFLIS_NAMES`: the same for CBP's drug types
   (``cbp_seizures_monthly``, ``amo_seizures_monthly``), CDC's overdose-death categories
   (``us_overdose_deaths``) and the NFLIS category (``nflis_reports``);
+- :data:`SPECIFIC_DRUG_NAMES`, :data:`VSRR_INDICATOR_NAMES`, :data:`WONDER_CAUSE_CODES`: the raw
+  drug names of the fentanyl-era death tables (``overdose_deaths_12m_by_drug``,
+  ``overdose_deaths_12m_by_state``, ``overdose_deaths_monthly_by_state``);
 - :data:`DRUGS`: one entry per report drug (the lower-case names users pass as ``drug``) with its
   codes in each table and the stage where it is produced for the US market.
 
@@ -277,6 +280,44 @@ DEATHS_NAMES = {
     "opioid_pain_relievers": RawName("opioid_pain_relievers"),
     "psychostimulants": RawName("methamphetamine"),
     "synthetic_opioids": RawName("fentanyl"),
+}
+#: CDC's specific drugs, found in the death certificates' literal text
+#: (``overdose_deaths_12m_by_drug.drug``) -> class. A death can involve several: they overlap.
+#: "Fentanyl" here is close to, not the same as, the ICD-10 code T40.4 of the tables below.
+SPECIFIC_DRUG_NAMES = {
+    "Cocaine": RawName("cocaine"),
+    "Fentanyl": RawName("fentanyl"),
+    "Gabapentin": RawName("other"),
+    "Heroin": RawName("heroin"),
+    "Methamphetamine": RawName("methamphetamine"),
+    "Oxycodone": RawName("natural_semisynthetic_opioids"),
+    "Xylazine": RawName("xylazine"),
+}
+#: VSRR indicator (``overdose_deaths_12m_by_state.indicator``) -> class: every drug indicator of
+#: the full VSRR file (data.cdc.gov xkb8-kh2a), of which the file on hand holds only T40.4.
+VSRR_INDICATOR_NAMES = {
+    "Number of Drug Overdose Deaths": RawName("reported_total", total=True),
+    "Opioids (T40.0-T40.4,T40.6)": RawName("opioids", total=True),
+    "Natural, semi-synthetic, & synthetic opioids, incl. methadone (T40.2-T40.4)": RawName(
+        "opioids", total=True
+    ),
+    "Natural & semi-synthetic opioids, incl. methadone (T40.2, T40.3)": RawName("opioids", total=True),
+    "Heroin (T40.1)": RawName("heroin"),
+    "Natural & semi-synthetic opioids (T40.2)": RawName("natural_semisynthetic_opioids"),
+    "Methadone (T40.3)": RawName("methadone"),
+    "Synthetic opioids, excl. methadone (T40.4)": RawName("fentanyl"),
+    "Cocaine (T40.5)": RawName("cocaine"),
+    "Psychostimulants with abuse potential (T43.6)": RawName("methamphetamine"),
+}
+#: ICD-10 multiple cause of death code of CDC WONDER (``overdose_deaths_monthly_by_state.cause_code``)
+#: -> class. T40.4 "Other synthetic narcotics" is mostly illicit fentanyl; T43.6 mostly methamphetamine.
+WONDER_CAUSE_CODES = {
+    "T40.1": RawName("heroin"),
+    "T40.2": RawName("natural_semisynthetic_opioids"),
+    "T40.3": RawName("methadone"),
+    "T40.4": RawName("fentanyl"),
+    "T40.5": RawName("cocaine"),
+    "T43.6": RawName("methamphetamine"),
 }
 #: NFLIS category (``nflis_reports.category``) -> class.
 NFLIS_NAMES = {"Fentanyl and Fentanyl-related": RawName("fentanyl")}
