@@ -286,6 +286,48 @@ def test_merida_homicide_headline_from_the_raw_file(countries):
     assert all(names[c] in partnership_outcomes.study_notes(studies, names)[0] for c in full)
 
 
+def test_merida_homicide_headline_says_the_design_cannot_separate_the_rise_from_chance(countries):
+    """With the report's three outcomes, 9 homicide comparison countries cannot give a Holm-adjusted
+    p of 0.1: the headline says so (not "within what the placebos show by chance"), names the 29
+    comparison countries it would take, and that Mexico's rise is the largest of the pool."""
+    data = partnership_outcomes.load()
+    chosen = ["homicide_rate", "wgi_rule_of_law_estimate", "wgi_control_of_corruption_estimate"]
+    setup = partnership_outcomes.validate(
+        "Merida Initiative", None, None, chosen, None, countries, data["country_indicators"]
+    )
+    panels = partnership_outcomes.outcome_panels(setup, data)
+    studies = partnership_outcomes.run_studies(setup, panels)
+    raw = pd.read_csv(f"{RAW}/owid/homicide-rate-unodc.csv").rename(columns={"Code": "iso3", "Year": "year"})
+    raw = raw[raw["year"].between(2002, 2018) & raw["iso3"].notna()].pivot(
+        index="year", columns="iso3", values=raw.columns[3]
+    )
+    full = [c for c in setup.comparison if raw.get(c, pd.Series(dtype=float)).notna().sum() == 17]
+    after = raw.index >= 2008
+
+    def change(unit: str, others: list[str]) -> float:
+        gap = raw[unit] - raw[others].mean(axis=1)
+        return gap[after].mean() - gap[~after].mean()
+
+    mexico = change("MEX", full)
+    placebos = [abs(change(c, [o for o in full if o != c])) for c in full]
+    assert len(full) == 9 and mexico > max(placebos)  # by hand: the largest change of the 10
+    # Holm at every raw p's floor 1/(n + 1): 9 homicide placebos, 14 for each WGI outcome (by hand)
+    floors = sorted([1 / 10, 1 / 15, 1 / 15])
+    floor = max(min(1.0, (3 - i) * q) for i, q in enumerate(floors))
+    assert round(floor, 2) == 0.20 and round(studies[0].p_holm_floor, 6) == round(floor, 6)
+    assert outcomes.placebos_needed(3) == 29 and 3 / (29 + 1) <= 0.1 < 3 / (28 + 1)
+    line = partnership_outcomes.reading("Mexico", 2008, studies, pd.DataFrame(), setup.treated, panels)[0]
+    assert f"Event study: {mexico:+.1f} against them" in line
+    assert "p = 0.10, Holm-adjusted over 3 outcomes 0.30)." in line
+    assert (
+        "With 9 comparison countries and 3 outcomes no Holm-adjusted p can fall below 0.20, above the "
+        "0.1 threshold: this design cannot separate the change from chance with 9 comparison "
+        "countries; it would need at least 29." in line
+    )
+    assert "Mexico's rise against them is the largest in the pool, ranked 1 of 10 with its placebos." in line
+    assert "within what the placebos show by chance" not in line
+
+
 def test_merida_money_headline_is_the_raw_greenbook_total():
     raw = pd.read_csv(
         f"{RAW}/foreign_assistance/greenbook_counternarcotics_accounts.csv", dtype={"Fiscal Year": str}

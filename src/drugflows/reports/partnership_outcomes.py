@@ -31,6 +31,7 @@ from drugflows.domain.outcomes import (
     effect_text,
     majors_status,
     outcome_panel,
+    placebos_needed,
     regional_peers,
     round_effect,
     study,
@@ -76,9 +77,22 @@ def p_text(p: float) -> str:
     return f"{p:.2f}"
 
 
-def _verdict(p_holm: float) -> str:
-    """How unusual a result is, on its Holm-adjusted p-value against :data:`ALPHA`."""
-    return "unusual among the placebos" if p_holm <= ALPHA else "within what the placebos show by chance"
+def _verdict(p_holm: float, floor: float, placebos: int, family: int, what: str) -> tuple[str, str]:
+    """How unusual a result is, on its Holm-adjusted p-value against :data:`ALPHA`: (words for
+    inside the brackets after the p-values, a sentence after them). Where even the smallest
+    adjusted p-value the design allows (``floor``) is above :data:`ALPHA`, no verdict inside the
+    brackets; the sentence says the design cannot separate the change from chance with
+    ``placebos`` ``what`` and how many it would need."""
+    if floor > ALPHA:
+        outcomes = f"{family} outcome{'' if family == 1 else 's'}"
+        return "", (
+            f" With {placebos} {what} and {outcomes} no Holm-adjusted p can fall below "
+            f"{p_text(floor)}, above the {ALPHA:g} threshold: this design cannot separate the change from "
+            f"chance with {placebos} {what}; it would need at least {placebos_needed(family)}."
+        )
+    return (
+        ": unusual among the placebos" if p_holm <= ALPHA else ": within what the placebos show by chance"
+    ), ""
 
 
 def levels(s: Study, treated: list[str], panel: pd.DataFrame) -> dict[str, float]:
@@ -103,11 +117,18 @@ def span(years: list[int]) -> str:
 
 
 def outcome_sentence(
-    s: Study, treated: list[str], treated_names: str, panel: pd.DataFrame, family: int
+    s: Study,
+    treated: list[str],
+    treated_names: str,
+    panel: pd.DataFrame,
+    family: int,
+    synthetic_family: int | None = None,
 ) -> str:
     """The headline of one outcome: its levels, the event study (placebos, Holm over ``family``
-    outcomes, leads) and the synthetic control (RMSPE-ratio placebos, pre-fit gate); "no
-    estimate" and why below a gate, never a number."""
+    outcomes, leads) and the synthetic control (RMSPE-ratio placebos, Holm over
+    ``synthetic_family`` outcomes, default ``family``; pre-fit gate); "no estimate" and why below a
+    gate, never a number. Where the design's smallest possible adjusted p-value is above
+    :data:`ALPHA`, it says the design cannot separate the change from chance."""
     label = OUTCOMES[s.outcome]
     if s.effect is None:
         return f"{label}: no estimate ({s.note})."
@@ -125,6 +146,7 @@ def outcome_sentence(
         if len(treated) <= 3
         else f"the {len(treated)} partner countries (mean)"
     )
+    inline, chance = _verdict(s.p_holm, s.p_holm_floor, s.placebos, family, "comparison countries")
     out = (
         f"{label}: {who} averaged {fmt(level['treated_before'])} in {span(pre)} and "
         f"{fmt(level['treated_after'])} in {span(post)}; the {len(s.members)} comparison countries "
@@ -133,25 +155,34 @@ def outcome_sentence(
         f"({len(pre)} pre-start years and {s.placebos} placebos, gates {MIN_PRE_YEARS} and {MIN_PLACEBOS}; "
         f"p = {p_text(s.p_value)}, Holm-adjusted over {family} "
         f"outcome{'' if family == 1 else 's'} "
-        f"{p_text(s.p_holm)}: {_verdict(s.p_holm)})"
+        f"{p_text(s.p_holm)}{inline}).{chance}"
     )
+    if round(s.p_value * (s.placebos + 1)) == 1:
+        whose = f"{treated_names}'s" if len(treated) == 1 else "The partners' mean"
+        out += (
+            f" {whose} {'rise' if s.effect > 0 else 'fall'} against them is the largest in the pool, "
+            f"ranked 1 of {s.placebos + 1} with its placebos."
+        )
     if s.pre_trend_p <= ALPHA:
         out += (
-            f"; but the leads stray more than the placebos' before the start (pre-trend p = "
+            f" But the leads stray more than the placebos' before the start (pre-trend p = "
             f"{p_text(s.pre_trend_p)}), so the change cannot be read as the programme's."
         )
     else:
-        out += f"; the leads stay within the placebos' (pre-trend p = {p_text(s.pre_trend_p)})."
+        out += f" The leads stay within the placebos' (pre-trend p = {p_text(s.pre_trend_p)})."
     if s.synthetic_effect is None:
         return out + f" Synthetic control: no estimate ({s.synthetic_note})."
     placebos = len(s.synthetic_placebos)
     rank = round(s.synthetic_p * (placebos + 1))
+    synthetic_family = family if synthetic_family is None else synthetic_family
+    inline, chance = _verdict(
+        s.synthetic_p_holm, s.synthetic_p_holm_floor, placebos, synthetic_family, "placebo fits"
+    )
     out += (
         f" Synthetic control: {fmt(s.synthetic_effect, True)} against its twin (pre-start RMSPE "
         f"{fmt(s.synthetic.pre_rmspe)}, within the fit gate of {fmt(s.synthetic_fit_limit)}; post- to "
         f"pre-start RMSPE ratio ranked {rank} of {placebos + 1} with its {placebos} placebos, p = "
-        f"{p_text(s.synthetic_p)}, Holm-adjusted {p_text(s.synthetic_p_holm)}: "
-        f"{_verdict(s.synthetic_p_holm)})."
+        f"{p_text(s.synthetic_p)}, Holm-adjusted {p_text(s.synthetic_p_holm)}{inline}).{chance}"
     )
     disagree = []
     if round_effect(s.outcome, s.effect) * round_effect(s.outcome, s.synthetic_effect) < 0:
@@ -185,7 +216,11 @@ def reading(
                 f"{window.dropna().index.max()}, peaking in {int(window.idxmax())}."
             )
     family = sum(s.p_value is not None for s in studies)
-    out += [outcome_sentence(s, treated, treated_names, panels.get(s.outcome), family) for s in studies]
+    synthetic_family = sum(s.synthetic_p is not None for s in studies)
+    out += [
+        outcome_sentence(s, treated, treated_names, panels.get(s.outcome), family, synthetic_family)
+        for s in studies
+    ]
     return out
 
 
@@ -474,8 +509,10 @@ def design_notes(setup: Setup, names: dict[str, str]) -> list[str]:
         "p is the partner's rank on the ratio of post- to pre-start RMSPE (Abadie, Diamond and Hainmueller "
         "2010). Each design's p-values are Holm-adjusted over the outcomes of this programme it gave an "
         f"estimate for; a result is called unusual at a Holm-adjusted p of {ALPHA:g} or less. With n "
-        "placebos no p-value can fall below 1/(n + 1): with 9 placebos and three outcomes, no Holm-"
-        "adjusted p falls below 0.30.",
+        "placebos no p-value can fall below 1/(n + 1), and over m outcomes no Holm-adjusted p below "
+        f"m/(n + 1): with {len(setup.outcomes)} outcome{'' if len(setup.outcomes) == 1 else 's'} a "
+        f"Holm-adjusted p of {ALPHA:g} needs at least {placebos_needed(len(setup.outcomes))} placebos. "
+        "Where a design has fewer, its headline says it cannot separate the change from chance.",
     ]
 
 
