@@ -253,6 +253,29 @@ def test_comparison_pool_leaves_out_other_partners_and_small_countries(countries
         assert people[names[iso3]] >= 1e6, iso3
 
 
+def test_cbsi_partners_follow_the_comparison_pool_population_rule(countries):
+    """Partners and comparison countries are alike in size: CBSI partners under a million people
+    in the raw UN file are left out of the design and named in the design notes."""
+    indicators = tables.load("country_indicators")
+    people = raw_population_2015()
+    names = dict(zip(countries["iso3"], countries["name"], strict=True))
+    partners = outcomes.PROGRAMS["CBSI"]["countries"]
+    assert len(partners) == 13
+    in_file = {c: names[c].replace("St. ", "Saint ") for c in partners}  # the raw file spells out Saint
+    large = sorted(c for c in partners if people[in_file[c]] >= 1e6)
+    assert large == ["DOM", "JAM", "TTO"] and people["Guyana"] < 1e6  # by hand from the raw file
+    setup = partnership_outcomes.validate("CBSI", None, None, ["homicide_rate"], None, countries, indicators)
+    assert sorted(setup.treated) == large
+    assert sorted(setup.partners_dropped) == sorted(set(partners) - set(large))
+    assert set(setup.partners_dropped.values()) == {"under 1 million people (2015 UN estimate)"}
+    assert not set(partners) & set(setup.comparison)  # small partners are not comparison countries
+    for iso3 in setup.comparison:
+        assert people[names[iso3]] >= 1e6, iso3
+    note = partnership_outcomes.design_notes(setup, names)[1]
+    assert note.startswith("**Partners**: 3: Dominican Republic, Jamaica, Trinidad and Tobago.")
+    assert "left out: Antigua and Barbuda, Bahamas, Barbados," in note and "Suriname" in note
+
+
 def test_merida_homicide_headline_from_the_raw_file(countries):
     data = partnership_outcomes.load()
     setup = partnership_outcomes.validate(

@@ -220,6 +220,24 @@ def comparison_pool(
     return Pool(members, dropped)
 
 
+def partner_pool(treated: list[str], indicators: pd.DataFrame) -> Pool:
+    """The partners a design compares: the same population rule as :func:`comparison_pool`
+    (those under :data:`MIN_POPULATION` people or without a UN population estimate on file left
+    out), so that partners and comparison countries are alike in size."""
+    people = populations(indicators)
+    members, dropped = [], {}
+    for iso3 in treated:
+        if iso3 not in people.index:
+            dropped[iso3] = "no UN population estimate on file"
+        elif people[iso3] < MIN_POPULATION:
+            dropped[iso3] = (
+                f"under {MIN_POPULATION / 1e6:.0f} million people ({LAST_POPULATION_ESTIMATE} UN estimate)"
+            )
+        else:
+            members.append(iso3)
+    return Pool(members, dropped)
+
+
 def regional_peers(treated: list[str], countries: pd.DataFrame) -> list[str]:
     """The default candidates for comparison: every other country in the treated countries' UN
     regions (the United States, the funder, left out); :func:`comparison_pool` then fixes the pool."""

@@ -17,7 +17,9 @@ from drugflows.domain.assistance import counternarcotics_assistance
 from drugflows.domain.outcomes import (
     ALPHA,
     CRIME_SCORE_FORMATS,
+    LAST_POPULATION_ESTIMATE,
     MIN_PLACEBOS,
+    MIN_POPULATION,
     MIN_PRE_YEARS,
     MIN_PRE_YEARS_SYNTHETIC,
     OUTCOMES,
@@ -31,6 +33,7 @@ from drugflows.domain.outcomes import (
     effect_text,
     majors_status,
     outcome_panel,
+    partner_pool,
     placebos_needed,
     regional_peers,
     round_effect,
@@ -236,6 +239,7 @@ class Setup:
     comparison: list[str]  # the fixed comparison pool (comparison_pool members)
     comparison_is_default: bool
     dropped: dict[str, str]  # candidates left out of the pool -> why
+    partners_dropped: dict[str, str]  # the programme's partners left out of the design -> why
 
 
 def validate(
@@ -252,7 +256,8 @@ def validate(
     ``country`` and ``start_year`` may be None for a programme of :data:`PROGRAMS` (its own);
     ``comparison`` None means the regional peers (:func:`regional_peers`); either way the pool is
     fixed by :func:`comparison_pool` (no other treated partner, no territory under one million
-    people). The start year must leave a year of outcome indicators on file before and after it.
+    people), and the same population rule leaves small partners out (:func:`partner_pool`). The
+    start year must leave a year of outcome indicators on file before and after it.
     """
     if not isinstance(program, str) or not program.strip():
         raise params.ParameterError(
@@ -265,7 +270,14 @@ def validate(
             f"Unknown program {program!r}: give 'country' and 'start_year' for a programme of your "
             f"own, or one of: {', '.join(PROGRAMS)}"
         )
-    treated = params.country_list("country", spec["countries"] if country is None else country, countries)
+    partners = params.country_list("country", spec["countries"] if country is None else country, countries)
+    kept = partner_pool(partners, indicators)
+    if not kept.members:
+        raise params.ParameterError(
+            "Parameter 'country' leaves no partner of a million people or more: "
+            + ", ".join(f"{k}: {v}" for k, v in kept.dropped.items())
+        )
+    treated = kept.members
     start = spec["start_year"] if start_year is None else start_year
     years = indicators.loc[indicators["indicator"].isin(OUTCOMES), "year"]
     first, last = int(years.min()) + 1, int(years.max()) - 1
@@ -278,11 +290,11 @@ def validate(
     names = params.as_list("outcomes", outcomes, f"an outcome name ({', '.join(OUTCOMES)})")
     chosen = [params.choose("outcomes", o, OUTCOMES) for o in names]
     candidates = (
-        regional_peers(treated, countries)
+        regional_peers(partners, countries)
         if comparison is None
-        else [c for c in params.country_list("comparison", comparison, countries) if c not in treated]
+        else [c for c in params.country_list("comparison", comparison, countries) if c not in partners]
     )
-    pool = comparison_pool(candidates, treated, known or program.strip(), start, indicators)
+    pool = comparison_pool(candidates, partners, known or program.strip(), start, indicators)
     if not pool.members:
         raise params.ParameterError(
             "Parameter 'comparison' leaves no comparison country"
@@ -298,7 +310,15 @@ def validate(
         else "chosen by the user"
     )
     return Setup(
-        known or program.strip(), treated, start, why, chosen, pool.members, comparison is None, pool.dropped
+        known or program.strip(),
+        treated,
+        start,
+        why,
+        chosen,
+        pool.members,
+        comparison is None,
+        pool.dropped,
+        kept.dropped,
     )
 
 
@@ -483,8 +503,18 @@ def design_notes(setup: Setup, names: dict[str, str]) -> list[str]:
     for iso3, why in setup.dropped.items():
         by_reason.setdefault(why, []).append(names.get(iso3, iso3))
     left_out = "; ".join(f"{why}: {', '.join(who)}" for why, who in by_reason.items())
+    small = [names.get(c, c) for c in setup.partners_dropped]
     return [
         f"**Start year {setup.start_year}**: {setup.why}.",
+        f"**Partners**: {len(setup.treated)}: {', '.join(names.get(c, c) for c in setup.treated)}. "
+        f"The same population rule as the comparison pool applies to partners: only those of "
+        f"{MIN_POPULATION / 1e6:.0f} million people or more ({LAST_POPULATION_ESTIMATE} UN estimate) are "
+        "compared, so that partners and comparison countries are alike in size"
+        + (
+            f"; left out: {', '.join(small)}, which this report's outcomes and money leave out too."
+            if small
+            else "; none left out."
+        ),
         f"**Comparison pool**: {len(setup.comparison)} countries "
         + (
             "of the partner's UN region (the United States, the funder, left out)"
