@@ -360,7 +360,35 @@ def test_merida_money_headline_is_the_raw_greenbook_total():
     assert round(total / 1e9, 2) == 2.90
     spent = domain_assistance.counternarcotics_assistance(tables.load("us_assistance"), ["MEX"])
     line = partnership_outcomes.reading("Mexico", 2008, [], spent, ["MEX"], {})[0]
-    assert "came to US$2.90 billion (current dollars) in fiscal 2008-2018" in line
+    assert line.startswith(
+        "US INCLE, Andean Counterdrug Initiative, DoD counter-drug and DEA obligations to Mexico "
+        "(Greenbook) came to US$2.90 billion (current dollars) in fiscal 2008-2018"
+    )
+    assert "so these sums are more than counter-narcotics money" in line
+
+
+def test_afghanistan_money_is_mostly_incle_so_not_called_counter_narcotics():
+    """Afghanistan's Greenbook sum for fiscal 2002-2012 is $5.09 billion, $3.06 billion of it
+    INCLE (police and justice too): the headline names the accounts instead of a purpose."""
+    raw = pd.read_csv(
+        f"{RAW}/foreign_assistance/greenbook_counternarcotics_accounts.csv", dtype={"Fiscal Year": str}
+    )
+    rows = raw[
+        (raw["Country"] == "Afghanistan") & raw["Fiscal Year"].isin([str(y) for y in range(2002, 2013)])
+    ]
+    total = rows["Obligations (Historical Dollars)"].sum()
+    incle = rows.loc[
+        rows["Funding Account Name"] == "International Narcotics Control and Law Enforcement",
+        "Obligations (Historical Dollars)",
+    ].sum()
+    assert round(total / 1e9, 2) == 5.09 and round(incle / 1e9, 2) == 3.06
+    spent = domain_assistance.counternarcotics_assistance(tables.load("us_assistance"), ["AFG"])
+    line = partnership_outcomes.reading("Afghanistan", 2002, [], spent, ["AFG"], {})[0]
+    assert line.startswith(
+        "US INCLE, Andean Counterdrug Initiative, DoD counter-drug and DEA obligations to Afghanistan "
+        f"(Greenbook) came to US${total / 1e9:.2f} billion"
+    )
+    assert "counter-narcotics obligations" not in line
 
 
 def test_money_is_written_in_sensible_units():

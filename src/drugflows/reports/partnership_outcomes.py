@@ -13,7 +13,12 @@ import pandas as pd
 from drugflows import params, tables
 from drugflows.countries import names_by_code
 from drugflows.domain import assistance
-from drugflows.domain.assistance import counternarcotics_assistance
+from drugflows.domain.assistance import (
+    GREENBOOK_SUM,
+    INCLE_NOTE,
+    assistance_title,
+    counternarcotics_assistance,
+)
 from drugflows.domain.outcomes import (
     ALPHA,
     CRIME_SCORE_FORMATS,
@@ -56,6 +61,7 @@ __all__ = [
     "CRIME_SCORE_FORMATS",
     "OUTCOMES",
     "PROGRAMS",
+    "assistance_title",
     "counternarcotics_assistance",
     "names_by_code",
 ]
@@ -213,10 +219,9 @@ def reading(
         window = spent.loc[start_year : start_year + WINDOW[1], greenbook].sum(axis=1, min_count=1)
         if window.notna().any():
             out.append(
-                f"US counter-narcotics obligations to {treated_names} (Greenbook: State, "
-                f"Defense and DEA) came to {money_text(window.sum())} (current "
-                f"dollars) in fiscal {window.dropna().index.min()}-"
-                f"{window.dropna().index.max()}, peaking in {int(window.idxmax())}."
+                f"US {GREENBOOK_SUM} to {treated_names} (Greenbook) came to "
+                f"{money_text(window.sum())} (current dollars) in fiscal {window.dropna().index.min()}-"
+                f"{window.dropna().index.max()}, peaking in {int(window.idxmax())}. {INCLE_NOTE}"
             )
     family = sum(s.p_value is not None for s in studies)
     synthetic_family = sum(s.synthetic_p is not None for s in studies)
