@@ -274,6 +274,14 @@ def test_cbsi_partners_follow_the_comparison_pool_population_rule(countries):
     note = partnership_outcomes.design_notes(setup, names)[1]
     assert note.startswith("**Partners**: 3: Dominican Republic, Jamaica, Trinidad and Tobago.")
     assert "left out: Antigua and Barbuda, Bahamas, Barbados," in note and "Suriname" in note
+    small = [names[c] for c in setup.partners_dropped]
+    first = partnership_outcomes.reading(
+        "Dominican Republic, Jamaica, Trinidad and Tobago", 2010, [], pd.DataFrame(), setup.treated, {}, small
+    )[0]
+    assert first.startswith(
+        "Left out as partners, like comparison countries of their size (under 1 million people): "
+        "Antigua and Barbuda, Bahamas,"
+    )
 
 
 def test_merida_homicide_headline_from_the_raw_file(countries):

@@ -210,10 +210,18 @@ def reading(
     spent: pd.DataFrame,
     treated: list[str],
     panels: dict[str, pd.DataFrame],
+    left_out: list[str] | None = None,
 ) -> list[str]:
-    """Plain sentences: money, then each outcome's levels, estimated change and how unusual it is
+    """Plain sentences: the partners ``left_out`` (names) for being under a million people, if
+    any; money, then each outcome's levels, estimated change and how unusual it is
     (:func:`outcome_sentence`)."""
     out = []
+    if left_out:
+        out.append(
+            f"Left out as partners, like comparison countries of their size (under "
+            f"{MIN_POPULATION / 1e6:.0f} million people): {', '.join(left_out)}; the money and outcomes "
+            f"below are those of {treated_names}."
+        )
     greenbook = [c for c in spent.columns if c in assistance.GREENBOOK_SERIES]
     if greenbook:
         window = spent.loc[start_year : start_year + WINDOW[1], greenbook].sum(axis=1, min_count=1)
