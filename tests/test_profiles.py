@@ -226,7 +226,7 @@ def test_region_money_is_in_millions_named_for_its_accounts_with_deobligations_n
         negative = [n for n in notes if "de-obligation" in n]
         assert negative == (
             [
-                "Sudan: US$-1.6 million, a net de-obligation: withdrawals in 2011-2020 of money "
+                "Sudan: minus US$1.6 million, a net de-obligation: withdrawals in 2011-2020 of money "
                 "obligated earlier exceeded new obligations."
             ]
             if country == "Sudan"

@@ -35,7 +35,7 @@ INCLE_NOTE = (
 
 def assistance_title(who: str) -> str:
     """The title of a chart of :data:`ASSISTANCE_SERIES` for ``who``."""
-    return f"US assistance to {who}: INCLE, counter-drug accounts and the counter-narcotics sector"
+    return f"US drug-control assistance to {who}, by account and sector"
 
 
 def accounts_of(agency: str) -> tuple[str, ...]:

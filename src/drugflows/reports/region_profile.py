@@ -108,8 +108,8 @@ def money_notes(table: pd.DataFrame) -> list[str]:
     ]
     for row in table[table["us_greenbook_usd"] < 0].itertuples():
         out.append(
-            f"{row.country}: US${row.us_greenbook_usd / 1e6:,.1f} million, a net de-obligation: withdrawals "
-            f"in {first}-{last} of money obligated earlier exceeded new obligations."
+            f"{row.country}: minus US${-row.us_greenbook_usd / 1e6:,.1f} million, a net de-obligation: "
+            f"withdrawals in {first}-{last} of money obligated earlier exceeded new obligations."
         )
     return out
 
