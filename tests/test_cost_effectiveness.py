@@ -126,3 +126,24 @@ def test_a_set_avoided_figure_has_no_interval_in_the_headline(data):
     )
     lines = ce.reading(links, avoided, note, setup)
     assert "without an interval" in lines[2] and "within the interval" not in " ".join(lines)
+
+
+def test_greenbook_money_is_named_for_its_accounts_not_called_counter_narcotics(chain, setup):
+    """The State money of the chain is INCLE plus the Andean Counterdrug Initiative, by the raw
+    file's accounts; the accounting chart says so and that INCLE is more than counter-narcotics."""
+    links, avoided, note, _ = chain
+    raw = pd.read_csv(
+        f"{SHARED}/foreign_assistance/greenbook_counternarcotics_accounts.csv", dtype={"Fiscal Year": str}
+    )
+    rows = raw[(raw["Country"] == "Colombia") & raw["Fiscal Year"].isin([str(y) for y in range(2001, 2009)])]
+    state = rows[rows["Funding Agency"].str.contains("State")]
+    assert set(state["Funding Account Name"]) <= set(domain_assistance.accounts_of("State"))
+    erad = links.loc["eradication"]
+    assert erad["usd"] == pytest.approx(state["Obligations (Constant Dollars)"].sum() * 0.5, rel=1e-9)
+    line = ce.reading(links.reset_index(), avoided, note, setup)[0]
+    assert line.startswith(
+        "With 50% of State's INCLE and Andean Counterdrug Initiative obligations to Colombia"
+    )
+    caveat = ce.per_kg_caveat(setup)
+    assert caveat.startswith("INCLE, Andean Counterdrug Initiative, DoD counter-drug and DEA obligations")
+    assert "more than counter-narcotics money" in caveat and "counter-narcotics" not in ce.PER_KG_TITLE

@@ -253,6 +253,37 @@ def test_comparison_pool_leaves_out_other_partners_and_small_countries(countries
         assert people[names[iso3]] >= 1e6, iso3
 
 
+def test_cbsi_partners_follow_the_comparison_pool_population_rule(countries):
+    """Partners and comparison countries are alike in size: CBSI partners under a million people
+    in the raw UN file are left out of the design and named in the design notes."""
+    indicators = tables.load("country_indicators")
+    people = raw_population_2015()
+    names = dict(zip(countries["iso3"], countries["name"], strict=True))
+    partners = outcomes.PROGRAMS["CBSI"]["countries"]
+    assert len(partners) == 13
+    in_file = {c: names[c].replace("St. ", "Saint ") for c in partners}  # the raw file spells out Saint
+    large = sorted(c for c in partners if people[in_file[c]] >= 1e6)
+    assert large == ["DOM", "JAM", "TTO"] and people["Guyana"] < 1e6  # by hand from the raw file
+    setup = partnership_outcomes.validate("CBSI", None, None, ["homicide_rate"], None, countries, indicators)
+    assert sorted(setup.treated) == large
+    assert sorted(setup.partners_dropped) == sorted(set(partners) - set(large))
+    assert set(setup.partners_dropped.values()) == {"under 1 million people (2015 UN estimate)"}
+    assert not set(partners) & set(setup.comparison)  # small partners are not comparison countries
+    for iso3 in setup.comparison:
+        assert people[names[iso3]] >= 1e6, iso3
+    note = partnership_outcomes.design_notes(setup, names)[1]
+    assert note.startswith("**Partners**: 3: Dominican Republic, Jamaica, Trinidad and Tobago.")
+    assert "left out: Antigua and Barbuda, Bahamas, Barbados," in note and "Suriname" in note
+    small = [names[c] for c in setup.partners_dropped]
+    first = partnership_outcomes.reading(
+        "Dominican Republic, Jamaica, Trinidad and Tobago", 2010, [], pd.DataFrame(), setup.treated, {}, small
+    )[0]
+    assert first.startswith(
+        "Left out as partners, like comparison countries of their size (under 1 million people): "
+        "Antigua and Barbuda, Bahamas,"
+    )
+
+
 def test_merida_homicide_headline_from_the_raw_file(countries):
     data = partnership_outcomes.load()
     setup = partnership_outcomes.validate(
@@ -286,6 +317,48 @@ def test_merida_homicide_headline_from_the_raw_file(countries):
     assert all(names[c] in partnership_outcomes.study_notes(studies, names)[0] for c in full)
 
 
+def test_merida_homicide_headline_says_the_design_cannot_separate_the_rise_from_chance(countries):
+    """With the report's three outcomes, 9 homicide comparison countries cannot give a Holm-adjusted
+    p of 0.1: the headline says so (not "within what the placebos show by chance"), names the 29
+    comparison countries it would take, and that Mexico's rise is the largest of the pool."""
+    data = partnership_outcomes.load()
+    chosen = ["homicide_rate", "wgi_rule_of_law_estimate", "wgi_control_of_corruption_estimate"]
+    setup = partnership_outcomes.validate(
+        "Merida Initiative", None, None, chosen, None, countries, data["country_indicators"]
+    )
+    panels = partnership_outcomes.outcome_panels(setup, data)
+    studies = partnership_outcomes.run_studies(setup, panels)
+    raw = pd.read_csv(f"{RAW}/owid/homicide-rate-unodc.csv").rename(columns={"Code": "iso3", "Year": "year"})
+    raw = raw[raw["year"].between(2002, 2018) & raw["iso3"].notna()].pivot(
+        index="year", columns="iso3", values=raw.columns[3]
+    )
+    full = [c for c in setup.comparison if raw.get(c, pd.Series(dtype=float)).notna().sum() == 17]
+    after = raw.index >= 2008
+
+    def change(unit: str, others: list[str]) -> float:
+        gap = raw[unit] - raw[others].mean(axis=1)
+        return gap[after].mean() - gap[~after].mean()
+
+    mexico = change("MEX", full)
+    placebos = [abs(change(c, [o for o in full if o != c])) for c in full]
+    assert len(full) == 9 and mexico > max(placebos)  # by hand: the largest change of the 10
+    # Holm at every raw p's floor 1/(n + 1): 9 homicide placebos, 14 for each WGI outcome (by hand)
+    floors = sorted([1 / 10, 1 / 15, 1 / 15])
+    floor = max(min(1.0, (3 - i) * q) for i, q in enumerate(floors))
+    assert round(floor, 2) == 0.20 and round(studies[0].p_holm_floor, 6) == round(floor, 6)
+    assert outcomes.placebos_needed(3) == 29 and 3 / (29 + 1) <= 0.1 < 3 / (28 + 1)
+    line = partnership_outcomes.reading("Mexico", 2008, studies, pd.DataFrame(), setup.treated, panels)[0]
+    assert f"Event study: {mexico:+.1f} against them" in line
+    assert "p = 0.10, Holm-adjusted over 3 outcomes 0.30)." in line
+    assert (
+        "With 9 comparison countries and 3 outcomes no Holm-adjusted p can fall below 0.20, above the "
+        "0.1 threshold: this design cannot separate the change from chance with 9 comparison "
+        "countries; it would need at least 29." in line
+    )
+    assert "Mexico's rise against them is the largest in the pool, ranked 1 of 10 with its placebos." in line
+    assert "within what the placebos show by chance" not in line
+
+
 def test_merida_money_headline_is_the_raw_greenbook_total():
     raw = pd.read_csv(
         f"{RAW}/foreign_assistance/greenbook_counternarcotics_accounts.csv", dtype={"Fiscal Year": str}
@@ -295,7 +368,35 @@ def test_merida_money_headline_is_the_raw_greenbook_total():
     assert round(total / 1e9, 2) == 2.90
     spent = domain_assistance.counternarcotics_assistance(tables.load("us_assistance"), ["MEX"])
     line = partnership_outcomes.reading("Mexico", 2008, [], spent, ["MEX"], {})[0]
-    assert "came to US$2.90 billion (current dollars) in fiscal 2008-2018" in line
+    assert line.startswith(
+        "US INCLE, Andean Counterdrug Initiative, DoD counter-drug and DEA obligations to Mexico "
+        "(Greenbook) came to US$2.90 billion (current dollars) in fiscal 2008-2018"
+    )
+    assert "so these sums are more than counter-narcotics money" in line
+
+
+def test_afghanistan_money_is_mostly_incle_so_not_called_counter_narcotics():
+    """Afghanistan's Greenbook sum for fiscal 2002-2012 is $5.09 billion, $3.06 billion of it
+    INCLE (police and justice too): the headline names the accounts instead of a purpose."""
+    raw = pd.read_csv(
+        f"{RAW}/foreign_assistance/greenbook_counternarcotics_accounts.csv", dtype={"Fiscal Year": str}
+    )
+    rows = raw[
+        (raw["Country"] == "Afghanistan") & raw["Fiscal Year"].isin([str(y) for y in range(2002, 2013)])
+    ]
+    total = rows["Obligations (Historical Dollars)"].sum()
+    incle = rows.loc[
+        rows["Funding Account Name"] == "International Narcotics Control and Law Enforcement",
+        "Obligations (Historical Dollars)",
+    ].sum()
+    assert round(total / 1e9, 2) == 5.09 and round(incle / 1e9, 2) == 3.06
+    spent = domain_assistance.counternarcotics_assistance(tables.load("us_assistance"), ["AFG"])
+    line = partnership_outcomes.reading("Afghanistan", 2002, [], spent, ["AFG"], {})[0]
+    assert line.startswith(
+        "US INCLE, Andean Counterdrug Initiative, DoD counter-drug and DEA obligations to Afghanistan "
+        f"(Greenbook) came to US${total / 1e9:.2f} billion"
+    )
+    assert "counter-narcotics obligations" not in line
 
 
 def test_money_is_written_in_sensible_units():

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import nbformat
+import pandas as pd
 import pytest
 import yaml
 
@@ -123,7 +124,7 @@ def test_a_country_with_almost_no_data_says_so_and_draws_no_empty_chart(tuvalu):
         "No coca or opium poppy cultivation estimates on file for Tuvalu.",
         "No seizures of cocaine, heroin, methamphetamine or fentanyl reported to UNODC by Tuvalu.",
         "No drug prices on file for Tuvalu.",
-        "No US counter-narcotics assistance to Tuvalu",
+        "No US INCLE, counter-drug or counter-narcotics-sector assistance to Tuvalu",
         "No thematic report in the catalog covers Tuvalu.",  # its catalog has no other report
     ):
         assert line in text
@@ -183,4 +184,87 @@ def test_jamaica_homicide_peers_from_the_raw_file(countries):
     assert (
         f"Homicides per 100,000 people: {', '.join(countries.set_index('iso3').loc[members, 'name'])}"
         in caveat
+    )
+
+
+def raw_greenbook() -> pd.DataFrame:
+    """The raw Greenbook accounts file, whole fiscal years only (the 1976 transition quarter left out)."""
+    raw = pd.read_csv(
+        paths.SHARED_DATA_DIR / "foreign_assistance" / "greenbook_counternarcotics_accounts.csv",
+        dtype={"Fiscal Year": str},
+    )
+    raw = raw[~raw["Fiscal Year"].str.contains(".", regex=False)]
+    return raw.assign(fiscal_year=raw["Fiscal Year"].astype(int))
+
+
+def test_region_money_is_in_millions_named_for_its_accounts_with_deobligations_noted():
+    """Region tables print Greenbook money in US$ millions to one decimal, under the accounts'
+    names (INCLE is more than counter-narcotics money), and say what a negative sum is."""
+    from drugflows.domain.assistance import GREENBOOK_SUM
+    from drugflows.reports import region_profile
+
+    data = region_profile.load()
+    raw = raw_greenbook()
+    ten = raw[raw["fiscal_year"].between(2011, 2020)]
+    by_country = ten.groupby("Country")["Obligations (Constant Dollars)"].sum() / 1e6
+    assert round(by_country["Colombia"], 1) == 2752.3 and round(by_country["Sudan"], 1) == -1.6
+    for region, country in (("Andean region", "Colombia"), ("Middle East and North Africa", "Sudan")):
+        table = region_profile.member_comparison(
+            region,
+            data["countries"],
+            data["country_indicators"],
+            data["unodc_seizures"],
+            data["us_assistance"],
+        )
+        shown = region_profile.comparison_table(table).set_index("Country")
+        column = f"US {GREENBOOK_SUM}, fiscal 2011-2020 (US$ million, constant)"
+        formats = region_profile.comparison_formats(table)
+        assert "counter-narcotics" not in column and formats[column] == "{:,.1f}"
+        assert formats[column].format(shown.loc[country, column]) == f"{by_country[country]:,.1f}"
+        notes = region_profile.money_notes(table)
+        assert "also pays for police, justice and corrections programmes" in notes[0]
+        negative = [n for n in notes if "de-obligation" in n]
+        assert negative == (
+            [
+                "Sudan: minus US$1.6 million, a net de-obligation: withdrawals in 2011-2020 of money "
+                "obligated earlier exceeded new obligations."
+            ]
+            if country == "Sudan"
+            else []
+        )
+
+
+def test_small_populations_are_rounded_to_thousands(countries):
+    from drugflows.reports import country_profile
+
+    raw = pd.read_csv(
+        paths.SHARED_DATA_DIR / "owid" / "Population by country, 1800 to 2100 (Gapminder & UN).csv"
+    )
+    bahamas = raw[(raw["Entity"] == "Bahamas") & (raw["Year"] == 2015)].iloc[0, 2]
+    assert bahamas == 386_838
+    lines = country_profile.at_a_glance(
+        "BHS", countries, tables.load("country_indicators"), tables.load("majors_list")
+    )
+    assert lines[1].startswith(f"Population about {bahamas / 1e3:,.0f} thousand in 2015 ")
+    assert "386,838" not in " ".join(lines)
+
+
+def test_mexico_peers_are_said_to_be_only_the_us_and_canada(countries):
+    from drugflows.reports import country_profile
+
+    peers = country_groups.peers("MEX", countries)
+    raw = pd.read_csv(
+        paths.SHARED_DATA_DIR / "owid" / "Population by country, 1800 to 2100 (Gapminder & UN).csv"
+    )
+    people = raw[raw["Year"] == 2015].set_index("Entity").iloc[:, 1]
+    names = countries.set_index("iso3")["name"].str.replace("St. ", "Saint ")
+    large = sorted(c for c in peers if people.get(names[c], 0) >= 1e6)
+    assert large == ["CAN", "USA"]  # the report region Mexico and North America, a million people or more
+    against = country_profile.outcomes_against_peers(
+        tables.load("country_indicators"), "MEX", peers, "Mexico"
+    )
+    text = country_profile.peer_text(against, countries, "Mexico")
+    assert (
+        "Mexico's regional peers here are only Canada and the United States: the peer line is their mean, "
+        "not a norm for the region." in text
     )

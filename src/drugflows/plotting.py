@@ -556,9 +556,12 @@ def _facet_grid(count: int, columns: int, row_in: float = 2.0):
     return fig, axes
 
 
-def assistance_lines(spent: pd.DataFrame, *, who: str, source: str, caveat: str | None = None):
+def assistance_lines(
+    spent: pd.DataFrame, *, who: str, source: str, caveat: str | None = None, title: str | None = None
+):
     """US assistance by series (columns of ``spent``, current US$, indexed by fiscal year) in US$
-    millions, one line each; the caveat that the series overlap always comes first."""
+    millions, one line each; the caveat that the series overlap always comes first. ``title``
+    replaces the default title."""
     long = (spent / 1e6).reset_index().melt("fiscal_year", var_name="series", value_name="usd_m")
     note = " ".join(["Series overlap: compare them, never add them.", *([caveat] if caveat else [])])
     return lines_by_group(
@@ -566,7 +569,7 @@ def assistance_lines(spent: pd.DataFrame, *, who: str, source: str, caveat: str 
         "fiscal_year",
         "usd_m",
         "series",
-        title=f"US counter-narcotics assistance to {who}",
+        title=title or f"US counter-narcotics assistance to {who}",
         xlabel="US fiscal year",
         ylabel="US$ millions (current)",
         source=source,

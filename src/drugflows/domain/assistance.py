@@ -1,8 +1,12 @@
-"""US counter-narcotics assistance from ``us_assistance``: the USAID Greenbook (obligations by
-funding account), ForeignAssistance.gov (the counter-narcotics sector) and State's budget
-justifications (INCLE). Current and constant US$ by fiscal year.
+"""US drug-control assistance from ``us_assistance``: the USAID Greenbook (obligations of INCLE,
+the Andean Counterdrug Initiative, DoD counter-drug and DEA accounts), ForeignAssistance.gov (the
+counter-narcotics sector) and State's budget justifications (INCLE). Current and constant US$ by
+fiscal year.
 
-The series overlap (the sector total includes INCLE) and must never be added together.
+The series overlap (the sector total includes INCLE) and must never be added together. INCLE also
+pays for police, justice and corrections programmes, so the Greenbook sum is not all
+counter-narcotics money: call it :data:`GREENBOOK_SUM`; only the ForeignAssistance.gov sector is a
+counter-narcotics sector.
 """
 
 from __future__ import annotations
@@ -20,6 +24,19 @@ from drugflows.sources.assistance import (
     STATE_CBJ,
 )
 
+#: What the sum of the Greenbook accounts (:func:`greenbook_counternarcotics`) is, as printed.
+GREENBOOK_SUM = "INCLE, Andean Counterdrug Initiative, DoD counter-drug and DEA obligations"
+#: Why the Greenbook sum is not called counter-narcotics money, as printed under its tables.
+INCLE_NOTE = (
+    "INCLE (State's International Narcotics Control and Law Enforcement account) also pays for police, "
+    "justice and corrections programmes, so these sums are more than counter-narcotics money."
+)
+
+
+def assistance_title(who: str) -> str:
+    """The title of a chart of :data:`ASSISTANCE_SERIES` for ``who``."""
+    return f"US drug-control assistance to {who}, by account and sector"
+
 
 def accounts_of(agency: str) -> tuple[str, ...]:
     """The Greenbook counter-narcotics accounts of one agency (State, Defense, DEA)."""
@@ -35,7 +52,7 @@ class Series:
     transactions: tuple[str, ...]
 
 
-#: The counter-narcotics assistance series a report draws, by label.
+#: The assistance series a report draws, by label.
 ASSISTANCE_SERIES = {
     "State INCLE and Andean Counterdrug Initiative, obligations (Greenbook)": Series(
         GREENBOOK, accounts_of("State"), ("obligations",)
@@ -54,7 +71,8 @@ GREENBOOK_SERIES = tuple(label for label, series in ASSISTANCE_SERIES.items() if
 
 
 def counternarcotics_assistance(assistance: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
-    """Fiscal years x series: US counter-narcotics assistance to ``countries`` (summed), current US$.
+    """Fiscal years x series (:data:`ASSISTANCE_SERIES`): US assistance to ``countries`` (summed),
+    current US$.
 
     The series overlap (the sector total includes INCLE) and must never be added together.
     """
@@ -72,7 +90,8 @@ def counternarcotics_assistance(assistance: pd.DataFrame, countries: list[str]) 
 
 
 def greenbook_counternarcotics(assistance: pd.DataFrame, iso3: str | None = None) -> pd.DataFrame:
-    """Fiscal year x agency (State, Defense, DEA): counter-narcotics obligations, constant US$
+    """Fiscal year x agency (State, Defense, DEA): obligations of the Greenbook accounts
+    (:data:`GREENBOOK_SUM`; INCLE is more than counter-narcotics money), constant US$
     (Greenbook base year), for one country or every country (iso3 None: rows iso3, fiscal_year)."""
     rows = assistance[
         (assistance["source"] == GREENBOOK)

@@ -13,7 +13,9 @@ programme's outcomes (:func:`adjust`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 import pandas as pd
 
@@ -218,6 +220,24 @@ def comparison_pool(
     return Pool(members, dropped)
 
 
+def partner_pool(treated: list[str], indicators: pd.DataFrame) -> Pool:
+    """The partners a design compares: the same population rule as :func:`comparison_pool`
+    (those under :data:`MIN_POPULATION` people or without a UN population estimate on file left
+    out), so that partners and comparison countries are alike in size."""
+    people = populations(indicators)
+    members, dropped = [], {}
+    for iso3 in treated:
+        if iso3 not in people.index:
+            dropped[iso3] = "no UN population estimate on file"
+        elif people[iso3] < MIN_POPULATION:
+            dropped[iso3] = (
+                f"under {MIN_POPULATION / 1e6:.0f} million people ({LAST_POPULATION_ESTIMATE} UN estimate)"
+            )
+        else:
+            members.append(iso3)
+    return Pool(members, dropped)
+
+
 def regional_peers(treated: list[str], countries: pd.DataFrame) -> list[str]:
     """The default candidates for comparison: every other country in the treated countries' UN
     regions (the United States, the funder, left out); :func:`comparison_pool` then fixes the pool."""
@@ -249,6 +269,8 @@ class Study:
     synthetic_note: str = ""  # why the synthetic control gave no estimate, or ""
     p_holm: float | None = None  # p_value, Holm-adjusted over the programme's outcomes
     synthetic_p_holm: float | None = None  # synthetic_p, Holm-adjusted likewise
+    p_holm_floor: float | None = None  # the smallest p_holm the design could give (:func:`adjust`)
+    synthetic_p_holm_floor: float | None = None  # the smallest synthetic_p_holm likewise
 
     @property
     def placebos(self) -> int:
@@ -370,15 +392,33 @@ def study(
     return replace(result, synthetic_p=p)
 
 
+def smallest_p(placebos: int) -> float:
+    """The smallest placebo p-value ``placebos`` placebo units allow: 1 / (placebos + 1), the
+    partner ranked first (it counts itself)."""
+    return 1 / (placebos + 1)
+
+
+def placebos_needed(family: int, alpha: float = ALPHA) -> int:
+    """The fewest placebo units with which a Holm-adjusted p-value over ``family`` outcomes can
+    reach ``alpha`` or less: the smallest n with family / (n + 1) <= alpha."""
+    return math.ceil(Fraction(family) / Fraction(str(alpha))) - 1
+
+
 def adjust(studies: list[Study]) -> list[Study]:
     """The studies of one programme with Holm-adjusted p-values (:func:`statistics.holm`), the event
-    study and the synthetic control each adjusted over the outcomes it gave an estimate for."""
+    study and the synthetic control each adjusted over the outcomes it gave an estimate for; with
+    each, the smallest adjusted p-value the design could give (every outcome's raw p-value at its
+    floor :func:`smallest_p`: Holm's adjustment never falls when a raw p-value rises)."""
     out = list(studies)
-    for name, target in (("p_value", "p_holm"), ("synthetic_p", "synthetic_p_holm")):
+    for name, target, count in (
+        ("p_value", "p_holm", lambda s: s.placebos),
+        ("synthetic_p", "synthetic_p_holm", lambda s: len(s.synthetic_placebos)),
+    ):
         which = [i for i, s in enumerate(out) if getattr(s, name) is not None]
         adjusted = statistics.holm([getattr(out[i], name) for i in which])
-        for i, p in zip(which, adjusted, strict=True):
-            out[i] = replace(out[i], **{target: p})
+        floors = statistics.holm([smallest_p(count(out[i])) for i in which])
+        for i, p, floor in zip(which, adjusted, floors, strict=True):
+            out[i] = replace(out[i], **{target: p, f"{target}_floor": floor})
     return out
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from drugflows import params, tables
 from drugflows.countries import names_by_code
-from drugflows.domain.assistance import greenbook_counternarcotics
+from drugflows.domain.assistance import GREENBOOK_SUM, INCLE_NOTE, greenbook_counternarcotics
 from drugflows.domain.colombia_panel import coca_avoided_by_spraying, national_totals
 from drugflows.domain.crops import ERADICATION_MEASURES, eradication, pick_vintage, yield_kg_per_ha
 from drugflows.domain.seizures import unodc_series
@@ -234,7 +234,8 @@ def accounting(
     countries: list[str],
     years: tuple[int, int],
 ) -> pd.DataFrame:
-    """By country over ``years``: US counter-narcotics obligations (constant US$), hectares
+    """By country over ``years``: US obligations of the Greenbook accounts (:data:`GREENBOOK_SUM`,
+    constant US$), hectares
     eradicated (coca and poppy), kg of cocaine and opiates seized, and dollars per hectare and per
     kilogram. Each ratio divides the money of the years it has figures for (``eradication_years``,
     ``seizure_years``: only years with complete eradication figures, :func:`complete_eradication`)
@@ -328,7 +329,7 @@ def validate(
     assistance: pd.DataFrame,
 ) -> Setup:
     """Check the report's parameters; ParameterError naming the parameter and what is allowed.
-    Years must be Greenbook counter-narcotics years on file."""
+    Years must be Greenbook years of those accounts on file."""
     on_file = greenbook_counternarcotics(assistance).index.get_level_values("fiscal_year").unique()
     years = params.year_range("first_year", first_year, "last_year", last_year, on_file)
     shares = sorted(
@@ -357,7 +358,8 @@ def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup
     by_policy = links.set_index("policy")
     erad, inter = by_policy.loc["eradication"], by_policy.loc["interdiction"]
     out = [
-        f"With {setup.eradication_budget_share:.0%} of State's counter-narcotics obligations to "
+        f"With {setup.eradication_budget_share:.0%} of State's INCLE and Andean Counterdrug Initiative "
+        "obligations to "
         f"Colombia counted as paying for aerial spraying, the US paid about "
         f"{usd(erad['usd_per_unit'])} per hectare sprayed (fiscal and spraying years "
         f"{erad['years']}, the years of {setup.years[0]}-{setup.years[1]} with a spraying figure) "
@@ -571,3 +573,17 @@ def sprayed_by_year(municipal_coca: pd.DataFrame) -> pd.Series:
     """Hectares sprayed from the air in Colombia by year: the municipal panel's national totals
     (the panel the spraying coefficient is estimated on; one edition for every year)."""
     return national_totals(municipal_coca)["aerial_spraying_ha"]
+
+
+#: Title of the per-kilogram chart of the plain accounting.
+PER_KG_TITLE = "US drug-control obligations per kilogram seized"
+
+
+def per_kg_caveat(setup: Setup) -> str:
+    """The caveat of the per-kilogram chart: what the money is, the years, the upper bound."""
+    first, last = setup.accounting_years
+    return (
+        f"{GREENBOOK_SUM[0].upper()}{GREENBOOK_SUM[1:]} (Greenbook), fiscal {first}-{last} years with "
+        "seizure figures (listed in the table below); the whole budget of those years put on seizures: "
+        f"an upper bound. {INCLE_NOTE}"
+    )

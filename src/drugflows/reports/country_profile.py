@@ -10,7 +10,7 @@ import pandas as pd
 
 from drugflows import params, tables
 from drugflows.countries import names_by_code, peers
-from drugflows.domain.assistance import counternarcotics_assistance
+from drugflows.domain.assistance import assistance_title, counternarcotics_assistance
 from drugflows.domain.crops import CROPS, break_marks, crops_on_file, estimator_label, side_by_side
 from drugflows.domain.outcomes import (
     CRIME_SCORE_FORMATS,
@@ -39,6 +39,7 @@ TABLES = (
 )
 
 __all__ = [
+    "assistance_title",
     "checked_links",
     "CRIME_SCORE_FORMATS",
     "counternarcotics_assistance",
@@ -78,7 +79,7 @@ def at_a_glance(
         out.append("No population figure on file.")
     else:
         people, year = population
-        size = f"{people / 1e6:,.1f} million" if people >= 1e6 else f"{people:,.0f}"
+        size = f"{people / 1e6:,.1f} million" if people >= 1e6 else f"about {people / 1e3:,.0f} thousand"
         out.append(
             f"Population {size} in {year} (UN estimate, 2017 revision; later years on file are projections)."
         )
@@ -166,3 +167,22 @@ def peer_caveat(against: pd.DataFrame, countries: pd.DataFrame) -> str:
         + "; ".join(parts)
         + "."
     )
+
+
+def peer_text(against: pd.DataFrame, countries: pd.DataFrame, name: str) -> str:
+    """The peers behind the peer chart as a sentence under it (:func:`peer_caveat`), saying so
+    plainly where a line's peers are only one or two countries: their mean, not a regional norm."""
+    names = names_by_code(countries)
+    few = {
+        tuple(members) for years, members in against.attrs.get("peers", {}).values() if 0 < len(members) <= 2
+    }
+    out = peer_caveat(against, countries)
+    for members in sorted(few):
+        who = " and ".join(
+            ("the " if names.get(c, c).startswith("United ") else "") + names.get(c, c) for c in members
+        )
+        out += (
+            f" {name}'s regional peers here are only {who}: the peer line is "
+            f"{'its' if len(members) == 1 else 'their'} mean, not a norm for the region."
+        )
+    return out

@@ -13,11 +13,18 @@ import pandas as pd
 from drugflows import params, tables
 from drugflows.countries import names_by_code
 from drugflows.domain import assistance
-from drugflows.domain.assistance import counternarcotics_assistance
+from drugflows.domain.assistance import (
+    GREENBOOK_SUM,
+    INCLE_NOTE,
+    assistance_title,
+    counternarcotics_assistance,
+)
 from drugflows.domain.outcomes import (
     ALPHA,
     CRIME_SCORE_FORMATS,
+    LAST_POPULATION_ESTIMATE,
     MIN_PLACEBOS,
+    MIN_POPULATION,
     MIN_PRE_YEARS,
     MIN_PRE_YEARS_SYNTHETIC,
     OUTCOMES,
@@ -31,6 +38,8 @@ from drugflows.domain.outcomes import (
     effect_text,
     majors_status,
     outcome_panel,
+    partner_pool,
+    placebos_needed,
     regional_peers,
     round_effect,
     study,
@@ -52,6 +61,7 @@ __all__ = [
     "CRIME_SCORE_FORMATS",
     "OUTCOMES",
     "PROGRAMS",
+    "assistance_title",
     "counternarcotics_assistance",
     "names_by_code",
 ]
@@ -76,9 +86,22 @@ def p_text(p: float) -> str:
     return f"{p:.2f}"
 
 
-def _verdict(p_holm: float) -> str:
-    """How unusual a result is, on its Holm-adjusted p-value against :data:`ALPHA`."""
-    return "unusual among the placebos" if p_holm <= ALPHA else "within what the placebos show by chance"
+def _verdict(p_holm: float, floor: float, placebos: int, family: int, what: str) -> tuple[str, str]:
+    """How unusual a result is, on its Holm-adjusted p-value against :data:`ALPHA`: (words for
+    inside the brackets after the p-values, a sentence after them). Where even the smallest
+    adjusted p-value the design allows (``floor``) is above :data:`ALPHA`, no verdict inside the
+    brackets; the sentence says the design cannot separate the change from chance with
+    ``placebos`` ``what`` and how many it would need."""
+    if floor > ALPHA:
+        outcomes = f"{family} outcome{'' if family == 1 else 's'}"
+        return "", (
+            f" With {placebos} {what} and {outcomes} no Holm-adjusted p can fall below "
+            f"{p_text(floor)}, above the {ALPHA:g} threshold: this design cannot separate the change from "
+            f"chance with {placebos} {what}; it would need at least {placebos_needed(family)}."
+        )
+    return (
+        ": unusual among the placebos" if p_holm <= ALPHA else ": within what the placebos show by chance"
+    ), ""
 
 
 def levels(s: Study, treated: list[str], panel: pd.DataFrame) -> dict[str, float]:
@@ -103,11 +126,18 @@ def span(years: list[int]) -> str:
 
 
 def outcome_sentence(
-    s: Study, treated: list[str], treated_names: str, panel: pd.DataFrame, family: int
+    s: Study,
+    treated: list[str],
+    treated_names: str,
+    panel: pd.DataFrame,
+    family: int,
+    synthetic_family: int | None = None,
 ) -> str:
     """The headline of one outcome: its levels, the event study (placebos, Holm over ``family``
-    outcomes, leads) and the synthetic control (RMSPE-ratio placebos, pre-fit gate); "no
-    estimate" and why below a gate, never a number."""
+    outcomes, leads) and the synthetic control (RMSPE-ratio placebos, Holm over
+    ``synthetic_family`` outcomes, default ``family``; pre-fit gate); "no estimate" and why below a
+    gate, never a number. Where the design's smallest possible adjusted p-value is above
+    :data:`ALPHA`, it says the design cannot separate the change from chance."""
     label = OUTCOMES[s.outcome]
     if s.effect is None:
         return f"{label}: no estimate ({s.note})."
@@ -125,6 +155,7 @@ def outcome_sentence(
         if len(treated) <= 3
         else f"the {len(treated)} partner countries (mean)"
     )
+    inline, chance = _verdict(s.p_holm, s.p_holm_floor, s.placebos, family, "comparison countries")
     out = (
         f"{label}: {who} averaged {fmt(level['treated_before'])} in {span(pre)} and "
         f"{fmt(level['treated_after'])} in {span(post)}; the {len(s.members)} comparison countries "
@@ -133,25 +164,34 @@ def outcome_sentence(
         f"({len(pre)} pre-start years and {s.placebos} placebos, gates {MIN_PRE_YEARS} and {MIN_PLACEBOS}; "
         f"p = {p_text(s.p_value)}, Holm-adjusted over {family} "
         f"outcome{'' if family == 1 else 's'} "
-        f"{p_text(s.p_holm)}: {_verdict(s.p_holm)})"
+        f"{p_text(s.p_holm)}{inline}).{chance}"
     )
+    if round(s.p_value * (s.placebos + 1)) == 1:
+        whose = f"{treated_names}'s" if len(treated) == 1 else "The partners' mean"
+        out += (
+            f" {whose} {'rise' if s.effect > 0 else 'fall'} against them is the largest in the pool, "
+            f"ranked 1 of {s.placebos + 1} with its placebos."
+        )
     if s.pre_trend_p <= ALPHA:
         out += (
-            f"; but the leads stray more than the placebos' before the start (pre-trend p = "
+            f" But the leads stray more than the placebos' before the start (pre-trend p = "
             f"{p_text(s.pre_trend_p)}), so the change cannot be read as the programme's."
         )
     else:
-        out += f"; the leads stay within the placebos' (pre-trend p = {p_text(s.pre_trend_p)})."
+        out += f" The leads stay within the placebos' (pre-trend p = {p_text(s.pre_trend_p)})."
     if s.synthetic_effect is None:
         return out + f" Synthetic control: no estimate ({s.synthetic_note})."
     placebos = len(s.synthetic_placebos)
     rank = round(s.synthetic_p * (placebos + 1))
+    synthetic_family = family if synthetic_family is None else synthetic_family
+    inline, chance = _verdict(
+        s.synthetic_p_holm, s.synthetic_p_holm_floor, placebos, synthetic_family, "placebo fits"
+    )
     out += (
         f" Synthetic control: {fmt(s.synthetic_effect, True)} against its twin (pre-start RMSPE "
         f"{fmt(s.synthetic.pre_rmspe)}, within the fit gate of {fmt(s.synthetic_fit_limit)}; post- to "
         f"pre-start RMSPE ratio ranked {rank} of {placebos + 1} with its {placebos} placebos, p = "
-        f"{p_text(s.synthetic_p)}, Holm-adjusted {p_text(s.synthetic_p_holm)}: "
-        f"{_verdict(s.synthetic_p_holm)})."
+        f"{p_text(s.synthetic_p)}, Holm-adjusted {p_text(s.synthetic_p_holm)}{inline}).{chance}"
     )
     disagree = []
     if round_effect(s.outcome, s.effect) * round_effect(s.outcome, s.synthetic_effect) < 0:
@@ -170,22 +210,33 @@ def reading(
     spent: pd.DataFrame,
     treated: list[str],
     panels: dict[str, pd.DataFrame],
+    left_out: list[str] | None = None,
 ) -> list[str]:
-    """Plain sentences: money, then each outcome's levels, estimated change and how unusual it is
+    """Plain sentences: the partners ``left_out`` (names) for being under a million people, if
+    any; money, then each outcome's levels, estimated change and how unusual it is
     (:func:`outcome_sentence`)."""
     out = []
+    if left_out:
+        out.append(
+            f"Left out as partners, like comparison countries of their size (under "
+            f"{MIN_POPULATION / 1e6:.0f} million people): {', '.join(left_out)}; the money and outcomes "
+            f"below are those of {treated_names}."
+        )
     greenbook = [c for c in spent.columns if c in assistance.GREENBOOK_SERIES]
     if greenbook:
         window = spent.loc[start_year : start_year + WINDOW[1], greenbook].sum(axis=1, min_count=1)
         if window.notna().any():
             out.append(
-                f"US counter-narcotics obligations to {treated_names} (Greenbook: State, "
-                f"Defense and DEA) came to {money_text(window.sum())} (current "
-                f"dollars) in fiscal {window.dropna().index.min()}-"
-                f"{window.dropna().index.max()}, peaking in {int(window.idxmax())}."
+                f"US {GREENBOOK_SUM} to {treated_names} (Greenbook) came to "
+                f"{money_text(window.sum())} (current dollars) in fiscal {window.dropna().index.min()}-"
+                f"{window.dropna().index.max()}, peaking in {int(window.idxmax())}. {INCLE_NOTE}"
             )
     family = sum(s.p_value is not None for s in studies)
-    out += [outcome_sentence(s, treated, treated_names, panels.get(s.outcome), family) for s in studies]
+    synthetic_family = sum(s.synthetic_p is not None for s in studies)
+    out += [
+        outcome_sentence(s, treated, treated_names, panels.get(s.outcome), family, synthetic_family)
+        for s in studies
+    ]
     return out
 
 
@@ -201,6 +252,7 @@ class Setup:
     comparison: list[str]  # the fixed comparison pool (comparison_pool members)
     comparison_is_default: bool
     dropped: dict[str, str]  # candidates left out of the pool -> why
+    partners_dropped: dict[str, str]  # the programme's partners left out of the design -> why
 
 
 def validate(
@@ -217,7 +269,8 @@ def validate(
     ``country`` and ``start_year`` may be None for a programme of :data:`PROGRAMS` (its own);
     ``comparison`` None means the regional peers (:func:`regional_peers`); either way the pool is
     fixed by :func:`comparison_pool` (no other treated partner, no territory under one million
-    people). The start year must leave a year of outcome indicators on file before and after it.
+    people), and the same population rule leaves small partners out (:func:`partner_pool`). The
+    start year must leave a year of outcome indicators on file before and after it.
     """
     if not isinstance(program, str) or not program.strip():
         raise params.ParameterError(
@@ -230,7 +283,14 @@ def validate(
             f"Unknown program {program!r}: give 'country' and 'start_year' for a programme of your "
             f"own, or one of: {', '.join(PROGRAMS)}"
         )
-    treated = params.country_list("country", spec["countries"] if country is None else country, countries)
+    partners = params.country_list("country", spec["countries"] if country is None else country, countries)
+    kept = partner_pool(partners, indicators)
+    if not kept.members:
+        raise params.ParameterError(
+            "Parameter 'country' leaves no partner of a million people or more: "
+            + ", ".join(f"{k}: {v}" for k, v in kept.dropped.items())
+        )
+    treated = kept.members
     start = spec["start_year"] if start_year is None else start_year
     years = indicators.loc[indicators["indicator"].isin(OUTCOMES), "year"]
     first, last = int(years.min()) + 1, int(years.max()) - 1
@@ -243,11 +303,11 @@ def validate(
     names = params.as_list("outcomes", outcomes, f"an outcome name ({', '.join(OUTCOMES)})")
     chosen = [params.choose("outcomes", o, OUTCOMES) for o in names]
     candidates = (
-        regional_peers(treated, countries)
+        regional_peers(partners, countries)
         if comparison is None
-        else [c for c in params.country_list("comparison", comparison, countries) if c not in treated]
+        else [c for c in params.country_list("comparison", comparison, countries) if c not in partners]
     )
-    pool = comparison_pool(candidates, treated, known or program.strip(), start, indicators)
+    pool = comparison_pool(candidates, partners, known or program.strip(), start, indicators)
     if not pool.members:
         raise params.ParameterError(
             "Parameter 'comparison' leaves no comparison country"
@@ -263,7 +323,15 @@ def validate(
         else "chosen by the user"
     )
     return Setup(
-        known or program.strip(), treated, start, why, chosen, pool.members, comparison is None, pool.dropped
+        known or program.strip(),
+        treated,
+        start,
+        why,
+        chosen,
+        pool.members,
+        comparison is None,
+        pool.dropped,
+        kept.dropped,
     )
 
 
@@ -448,8 +516,18 @@ def design_notes(setup: Setup, names: dict[str, str]) -> list[str]:
     for iso3, why in setup.dropped.items():
         by_reason.setdefault(why, []).append(names.get(iso3, iso3))
     left_out = "; ".join(f"{why}: {', '.join(who)}" for why, who in by_reason.items())
+    small = [names.get(c, c) for c in setup.partners_dropped]
     return [
         f"**Start year {setup.start_year}**: {setup.why}.",
+        f"**Partners**: {len(setup.treated)}: {', '.join(names.get(c, c) for c in setup.treated)}. "
+        f"The same population rule as the comparison pool applies to partners: only those of "
+        f"{MIN_POPULATION / 1e6:.0f} million people or more ({LAST_POPULATION_ESTIMATE} UN estimate) are "
+        "compared, so that partners and comparison countries are alike in size"
+        + (
+            f"; left out: {', '.join(small)}, which this report's outcomes and money leave out too."
+            if small
+            else "; none left out."
+        ),
         f"**Comparison pool**: {len(setup.comparison)} countries "
         + (
             "of the partner's UN region (the United States, the funder, left out)"
@@ -474,8 +552,10 @@ def design_notes(setup: Setup, names: dict[str, str]) -> list[str]:
         "p is the partner's rank on the ratio of post- to pre-start RMSPE (Abadie, Diamond and Hainmueller "
         "2010). Each design's p-values are Holm-adjusted over the outcomes of this programme it gave an "
         f"estimate for; a result is called unusual at a Holm-adjusted p of {ALPHA:g} or less. With n "
-        "placebos no p-value can fall below 1/(n + 1): with 9 placebos and three outcomes, no Holm-"
-        "adjusted p falls below 0.30.",
+        "placebos no p-value can fall below 1/(n + 1), and over m outcomes no Holm-adjusted p below "
+        f"m/(n + 1): with {len(setup.outcomes)} outcome{'' if len(setup.outcomes) == 1 else 's'} a "
+        f"Holm-adjusted p of {ALPHA:g} needs at least {placebos_needed(len(setup.outcomes))} placebos. "
+        "Where a design has fewer, its headline says it cannot separate the change from chance.",
     ]
 
 

@@ -11,7 +11,13 @@ import pandas as pd
 
 from drugflows import params, tables
 from drugflows.countries import members, names_by_code, region_groups
-from drugflows.domain.assistance import counternarcotics_assistance, greenbook_counternarcotics
+from drugflows.domain.assistance import (
+    GREENBOOK_SUM,
+    INCLE_NOTE,
+    assistance_title,
+    counternarcotics_assistance,
+    greenbook_counternarcotics,
+)
 from drugflows.domain.outcomes import latest_value
 from drugflows.domain.seizures import seizures_by_drug, unodc_series, world_shares
 from drugflows.params import links as checked_links
@@ -20,6 +26,7 @@ from drugflows.params import links as checked_links
 TABLES = ("countries", "country_indicators", "unodc_seizures", "us_assistance")
 
 __all__ = [
+    "assistance_title",
     "checked_links",
     "counternarcotics_assistance",
     "members",
@@ -53,7 +60,8 @@ def member_comparison(
 ) -> pd.DataFrame:
     """One row per member with any figure: latest homicide rate, rule of law and corruption
     perception, criminality score, cocaine seized in the latest year on file (kg) and US
-    counter-narcotics obligations (State, Defense, DEA) over the last ten Greenbook years
+    obligations of the Greenbook accounts (:data:`GREENBOOK_SUM`: INCLE, which also pays for police
+    and justice programmes, and the counter-drug accounts) over the last ten Greenbook years
     (constant US$)."""
     codes = members(region, countries)
     rows = []
@@ -75,7 +83,7 @@ def member_comparison(
         row["cocaine_seized_kg"] = mine.loc[mine["year"].idxmax(), "kg"] if not mine.empty else None
         mine = money[money.index.get_level_values("iso3") == iso3]
         mine = mine[mine.index.get_level_values("fiscal_year") > last_year - 10]
-        row["us_counternarcotics_usd"] = mine.sum() if not mine.empty else None
+        row["us_greenbook_usd"] = mine.sum() if not mine.empty else None
         rows.append(row)
     table = pd.DataFrame(rows)
     values = table.drop(columns=["iso3", "country"])
@@ -86,21 +94,42 @@ def member_comparison(
 
 def _money_column(table: pd.DataFrame) -> str:
     first, last = table.attrs["greenbook_years"]
-    return f"US counter-narcotics, fiscal {first}-{last} (US$)"
+    return f"US {GREENBOOK_SUM}, fiscal {first}-{last} (US$ million, constant)"
+
+
+def money_notes(table: pd.DataFrame) -> list[str]:
+    """Notes under the member comparison: what the money column holds, and each member whose
+    obligations net to less than zero over the years (de-obligations: money obligated earlier and
+    withdrawn exceeds new obligations)."""
+    first, last = table.attrs["greenbook_years"]
+    out = [
+        f"Money: US {GREENBOOK_SUM} in the Greenbook, fiscal {first}-{last}, constant dollars, in "
+        f"US$ millions to one decimal. {INCLE_NOTE}"
+    ]
+    for row in table[table["us_greenbook_usd"] < 0].itertuples():
+        out.append(
+            f"{row.country}: minus US${-row.us_greenbook_usd / 1e6:,.1f} million, a net de-obligation: "
+            f"withdrawals in {first}-{last} of money obligated earlier exceeded new obligations."
+        )
+    return out
 
 
 def comparison_table(table: pd.DataFrame) -> pd.DataFrame:
     """The member comparison (:func:`member_comparison`) with reader-facing column names."""
-    return table.drop(columns="iso3").rename(
-        columns={
-            "country": "Country",
-            "homicides_per_100k": "Homicides per 100,000",
-            "rule_of_law": "Rule of law (WGI)",
-            "cpi": "Corruption Perceptions Index",
-            "criminality": "Criminality (GI-TOC)",
-            "cocaine_seized_kg": "Cocaine seized, latest year (kg)",
-            "us_counternarcotics_usd": _money_column(table),
-        }
+    return (
+        table.drop(columns="iso3")
+        .rename(
+            columns={
+                "country": "Country",
+                "homicides_per_100k": "Homicides per 100,000",
+                "rule_of_law": "Rule of law (WGI)",
+                "cpi": "Corruption Perceptions Index",
+                "criminality": "Criminality (GI-TOC)",
+                "cocaine_seized_kg": "Cocaine seized, latest year (kg)",
+                "us_greenbook_usd": _money_column(table),
+            }
+        )
+        .assign(**{_money_column(table): table["us_greenbook_usd"] / 1e6})
     )
 
 
@@ -112,7 +141,7 @@ def comparison_formats(table: pd.DataFrame) -> dict[str, str]:
         "Corruption Perceptions Index": "{:.0f}",
         "Criminality (GI-TOC)": "{:.2f}",
         "Cocaine seized, latest year (kg)": "{:,.0f}",
-        _money_column(table): "{:,.0f}",
+        _money_column(table): "{:,.1f}",
     }
 
 
