@@ -120,8 +120,12 @@ def coca_avoided_by_spraying(panel: pd.DataFrame) -> dict:
         "ha_per_ha": -spraying["coef"],
         "ci": (low, high),
         "years": (years[0], years[-1]),
-        "note": f"the project's estimate for aerial spraying, coca one year later, "
-        f"{years[0]}-{years[-1]}; 95% interval {low:#.2g} to {high:#.2g}",
+        "note": f"the project's estimate for aerial spraying, {years[0]}-{years[-1]}: coca one year "
+        f"later {spraying['coef']:+#.2g} ha per hectare sprayed, 95% interval "
+        f"{spraying['ci_low']:+#.2g} to {spraying['ci_high']:+#.2g}; lead test on coca the year "
+        f"before {lead['coef']:+#.2g} ({lead['ci_low']:+#.2g} to {lead['ci_high']:+#.2g}, "
+        + ("fails: targeting" if lead["ci_low"] > 0 or lead["ci_high"] < 0 else "passes")
+        + ")",
     }
 
 
