@@ -444,9 +444,12 @@ def test_coca_avoided_by_spraying_is_the_spraying_coefficient_over_every_usable_
     assert avoided["ha_per_ha"] == pytest.approx(-spraying["coef"])
     assert avoided["ci"] == pytest.approx((-spraying["ci_high"], -spraying["ci_low"]))
     assert avoided["ci"][0] < avoided["ha_per_ha"] < avoided["ci"][1]
+    # the note gives the coefficient's own sign (coca later per ha sprayed), not the avoided one
     assert (
-        f"{first}-{last}; 95% interval {avoided['ci'][0]:#.2g} to {avoided['ci'][1]:#.2g}" in avoided["note"]
+        f"{first}-{last}: coca one year later {spraying['coef']:+#.2g} ha per hectare sprayed, 95% interval "
+        f"{spraying['ci_low']:+#.2g} to {spraying['ci_high']:+#.2g}" in avoided["note"]
     )
+    assert avoided["distinguishable"] is False
 
 
 def test_vintages_name_the_years_and_publications_behind_each_line(crops):
