@@ -4,6 +4,8 @@ value left out, and correlations without a chance band said to have too few year
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -119,3 +121,16 @@ def test_a_figure_known_only_from_scrambled_text_is_left_out(estimates, figures)
     wdr_2000 = scrambled[(scrambled["year"] == 2000) & (scrambled["published_year"] == 2016)]["value"].iloc[0]
     series = domain_crops.one_series(estimates, "opium_poppy", ["AFG"])["AFG"].dropna()
     assert series.index[0] == 2000 and series.iloc[0] == wdr_2000 == 82_171
+
+
+def test_every_report_title_reads_without_a_raw_key():
+    """Titles (and the profile links that reuse them) name the crop in words: "opium poppy", not
+    the parameter value "opium_poppy"."""
+    from drugflows.render import catalog
+
+    titles = {spec.key: spec.title for spec in catalog.load_catalog()}
+    assert titles["source_countries/opium-poppy"] == (
+        "Source countries: opium poppy cultivation, eradication and production"
+    )
+    raw = {key: title for key, title in titles.items() if re.search(r"[_{}]", title)}
+    assert raw == {}
