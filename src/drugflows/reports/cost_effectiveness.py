@@ -26,7 +26,7 @@ from drugflows import params, tables
 from drugflows.countries import names_by_code
 from drugflows.domain.assistance import greenbook_counternarcotics
 from drugflows.domain.colombia_panel import coca_avoided_by_spraying, national_totals
-from drugflows.domain.crops import ERADICATION_MEASURES, eradication, pick_vintage, yield_kg_per_ha
+from drugflows.domain.crops import complete_eradication, pick_vintage, yield_kg_per_ha
 from drugflows.domain.seizures import unodc_series
 
 #: The processed tables the report reads, in the order its vintage table lists them.
@@ -234,23 +234,6 @@ def sensitivity(usd_per_unit: float, upstream_kg_per_unit: float, retail_shares:
         {share: usd_per_unit / (upstream_kg_per_unit * share) for share in retail_shares},
         name="usd_per_retail_kg",
     ).rename_axis("retail_share")
-
-
-def complete_eradication(estimates: pd.DataFrame, crop: str, countries: list[str]) -> pd.DataFrame:
-    """:func:`eradication` without the years whose total is incomplete: one of aerial spraying
-    and manual eradication missing in a year when the country has the other on file and no total
-    figure covers it (Colombia 2001-2003: manual eradication was not recorded)."""
-    wide = eradication(estimates, crop, countries)
-    rows = pick_vintage(estimates[(estimates["crop"] == crop) & estimates["iso3"].isin(countries)])
-    for iso3 in wide.columns:
-        part = rows[rows["iso3"] == iso3].pivot_table(index="year", columns="measure", values="value")
-        part = part.reindex(wide.index)
-        totals = part.reindex(columns=list(ERADICATION_MEASURES)).notna().any(axis=1)
-        components = part.reindex(columns=["aerial_spraying_ha", "manual_eradication_ha"])
-        both_ever = components.notna().any().all()
-        partial = both_ever & ~totals & (components.notna().sum(axis=1) == 1)
-        wide.loc[partial, iso3] = np.nan
-    return wide
 
 
 def accounting(
