@@ -423,8 +423,10 @@ def test_colombia_links_come_from_the_tables(crops):
     assert links.loc["eradication", "upstream_kg_per_unit"] == pytest.approx(0.1 * yield_kg)
     money = domain_assistance.greenbook_counternarcotics(assistance, "COL")
     assert links.loc["eradication", "usd"] == pytest.approx(money.loc[2001:2008, "State"].sum() / 2)
+    # one window for both policies: fiscal 2000 (no spraying figure) is out of interdiction too
+    assert links.loc["interdiction", "years"] == "2001-2008"
     assert links.loc["interdiction", "usd"] == pytest.approx(
-        money.loc[2000:2008, "Defense"].sum() + money.loc[2000:2008, "State"].sum() / 2
+        money.loc[2001:2008, "Defense"].sum() + money.loc[2001:2008, "State"].sum() / 2
     )
     for policy, headline in ce.PAPER_USD_PER_RETAIL_KG.items():  # the implied share closes the chain
         row = links.loc[policy]
