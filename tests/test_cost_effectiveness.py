@@ -56,15 +56,10 @@ def test_sprayed_hectares_and_money_cover_the_same_years(data, chain):
     assert erad["usd"] == pytest.approx(state.loc[2001:2008].sum() * 0.5)
 
 
-def test_spraying_interval_is_carried_to_a_range(chain, setup):
+def test_spraying_interval_is_carried_to_the_links(chain):
     links, avoided, note, interval = chain
-    erad = links.loc["eradication"]
     assert interval[0] < 0 < avoided < interval[1]  # spraying: not distinguishable from zero
-    assert erad["upstream_low"] == pytest.approx(interval[0] * erad["yield_kg_per_ha"])
-    assert erad["upstream_high"] == pytest.approx(interval[1] * erad["yield_kg_per_ha"])
-    lines = ce.reading(links.reset_index(), avoided, note, setup)
-    assert "to no upper bound within the interval" in lines[1]
-    assert "the interval includes zero" in lines[1]
+    assert not ce.estimable(interval) and ce.estimable(None) and ce.estimable((0.01, 0.2))
 
 
 def test_paper_figures_quoted_as_published_and_implied_share_labelled(chain, setup):
@@ -72,7 +67,7 @@ def test_paper_figures_quoted_as_published_and_implied_share_labelled(chain, set
     lines = ce.reading(links.reset_index(), avoided, note, setup)
     implied = next(line for line in lines if "worked backwards" in line)
     # Mejia and Restrepo (2016), abstract: US$940,000 and US$175,000 per kilogram
-    assert "US\\$940,000" in implied and "US\\$175,000" in implied
+    assert "US\\$940,000" in implied and "US\\$175,000" in implied  # 940,000: quoted, no share worked out
     assert implied.startswith("What the paper's numbers imply") and "not a finding" in implied
     assert all("$" not in line.replace("\\$", "") for line in lines)  # every dollar sign escaped
     assert "What the paper's number implies: retail share" in ce.chain_table(links.reset_index()).columns
@@ -126,6 +121,8 @@ def test_a_set_avoided_figure_has_no_interval_in_the_headline(data):
     )
     lines = ce.reading(links, avoided, note, setup)
     assert "without an interval" in lines[2] and "within the interval" not in " ".join(lines)
+    assert lines[1].startswith("Assuming (parameter 'coca_avoided_per_ha', not a finding)")
+    assert lines[3].startswith("Side by side, not as a ratio") and "times as surely" not in " ".join(lines)
 
 
 def test_greenbook_money_is_named_for_its_accounts_not_called_counter_narcotics(chain, setup):
@@ -141,9 +138,52 @@ def test_greenbook_money_is_named_for_its_accounts_not_called_counter_narcotics(
     erad = links.loc["eradication"]
     assert erad["usd"] == pytest.approx(state["Obligations (Constant Dollars)"].sum() * 0.5, rel=1e-9)
     line = ce.reading(links.reset_index(), avoided, note, setup)[0]
-    assert line.startswith(
-        "With 50% of State's INCLE and Andean Counterdrug Initiative obligations to Colombia"
-    )
+    assert "With 50% of State's INCLE and Andean Counterdrug Initiative obligations to Colombia" in line
     caveat = ce.per_kg_caveat(setup)
     assert caveat.startswith("INCLE, Andean Counterdrug Initiative, DoD counter-drug and DEA obligations")
     assert "more than counter-narcotics money" in caveat and "counter-narcotics" not in ce.PER_KG_TITLE
+
+
+def test_both_policies_use_one_window_and_say_their_kilograms(data, chain):
+    """Spraying money and seizure money over the same fiscal years (2001-2008: the municipal
+    panel's spraying starts in 2001, so fiscal 2000 drops out of both), against the raw Greenbook
+    and UNODC files; the kilograms are named pure (spraying) and bulk (seizures), never divided."""
+    links = chain[0]
+    assert links.loc["eradication", "years"] == links.loc["interdiction", "years"] == "2001-2008"
+    raw = pd.read_csv(
+        f"{SHARED}/foreign_assistance/greenbook_counternarcotics_accounts.csv", dtype={"Fiscal Year": str}
+    )
+    raw = raw[(raw["Country"] == "Colombia") & raw["Fiscal Year"].str.fullmatch(r"\d{4}")]
+    raw["fy"] = raw["Fiscal Year"].astype(int)
+    money = raw[raw["fy"].between(2001, 2008)]
+    constant = "Obligations (Constant Dollars)"
+    state = money[money["Funding Agency"].str.contains("State", na=False)][constant].sum()
+    defense = money[money["Funding Account Name"].str.contains("Defense", na=False)][constant].sum()
+    unodc = pd.read_excel(f"{SHARED}/unodc/seizures_unodc.xlsx")
+    unodc.columns = [str(c).removesuffix(".0") for c in unodc.columns]  # years read as 2001.0
+    unodc[["country", "drug_group"]] = unodc[["country", "drug_group"]].ffill()
+    cocaine = unodc[(unodc["country"] == "Colombia") & (unodc["drug_group"] == "Cocaine-type")]
+    cocaine = cocaine[cocaine["drug"].isin(["Cocaine (base, paste and salts)", "Other coca/cocaine type"])]
+    kg = cocaine[[str(y) for y in range(2001, 2009)]].sum().sum()
+    assert kg == pytest.approx(1_379_094.8, abs=1)  # 1,375,982 kg + 3,113 kg "other" (2005)
+    assert links.loc["interdiction", "effort"] == pytest.approx(kg)
+    assert links.loc["interdiction", "usd"] == pytest.approx(defense + 0.5 * state, rel=1e-6)
+    assert links.loc["eradication", "usd"] == pytest.approx(0.5 * state, rel=1e-6)
+    assert "pure cocaine" in links.loc["eradication", "kg_unit"]
+    assert "bulk weight" in links.loc["interdiction", "kg_unit"]
+
+
+def test_a_spraying_interval_through_zero_gives_no_cost_per_kilogram(chain, setup):
+    """The spraying coefficient on the raw panel is not distinguishable from zero (see
+    test_partnership_outcomes): no cost per kilogram, no implied eradication share, no ratio."""
+    links, avoided, note, interval = chain
+    assert interval[0] < 0 < interval[1]
+    erad = links.loc["eradication"]
+    assert pd.isna(erad["upstream_kg_per_unit"]) and pd.isna(erad["implied_retail_share"])
+    lines = ce.reading(links.reset_index(), avoided, note, setup)
+    text = " ".join(lines)
+    assert lines[1].startswith("No estimate of a cost per kilogram through spraying")
+    assert "cannot be told from zero (or from an increase)" in lines[1]
+    assert "per kilogram less in Colombia" not in text and "times as surely" not in text
+    assert "fiscal 2000, the Plan Colombia supplemental, is left out of both" in lines[0]
+    assert set(ce.sensitivity_curves(links.reset_index(), [0.01])["policy"]) == {"interdiction"}

@@ -524,8 +524,10 @@ def test_colombia_links_come_from_the_tables(crops):
     assert links.loc["eradication", "upstream_kg_per_unit"] == pytest.approx(0.1 * yield_kg)
     money = domain_assistance.greenbook_counternarcotics(assistance, "COL")
     assert links.loc["eradication", "usd"] == pytest.approx(money.loc[2001:2008, "State"].sum() / 2)
+    # one window for both policies: fiscal 2000 (no spraying figure) is out of interdiction too
+    assert links.loc["interdiction", "years"] == "2001-2008"
     assert links.loc["interdiction", "usd"] == pytest.approx(
-        money.loc[2000:2008, "Defense"].sum() + money.loc[2000:2008, "State"].sum() / 2
+        money.loc[2001:2008, "Defense"].sum() + money.loc[2001:2008, "State"].sum() / 2
     )
     for policy, headline in ce.PAPER_USD_PER_RETAIL_KG.items():  # the implied share closes the chain
         row = links.loc[policy]
@@ -545,9 +547,12 @@ def test_coca_avoided_by_spraying_is_the_spraying_coefficient_over_every_usable_
     assert avoided["ha_per_ha"] == pytest.approx(-spraying["coef"])
     assert avoided["ci"] == pytest.approx((-spraying["ci_high"], -spraying["ci_low"]))
     assert avoided["ci"][0] < avoided["ha_per_ha"] < avoided["ci"][1]
+    # the note gives the coefficient's own sign (coca later per ha sprayed), not the avoided one
     assert (
-        f"{first}-{last}; 95% interval {avoided['ci'][0]:#.2g} to {avoided['ci'][1]:#.2g}" in avoided["note"]
+        f"{first}-{last}: coca one year later {spraying['coef']:+#.2g} ha per hectare sprayed, 95% interval "
+        f"{spraying['ci_low']:+#.2g} to {spraying['ci_high']:+#.2g}" in avoided["note"]
     )
+    assert avoided["distinguishable"] is False
 
 
 def test_vintages_name_the_years_and_publications_behind_each_line(crops):
@@ -649,3 +654,43 @@ def test_a_twin_that_misses_the_partner_before_the_start_gives_no_estimate():
     assert study.synthetic_note.startswith("the twin misses the partner before the start: pre-start RMSPE")
     sentence = partnership_outcomes.outcome_sentence(study, ["T"], "T", panel, 1)
     assert "Synthetic control: no estimate (the twin misses the partner" in sentence
+
+
+def test_eradication_lead_test_matches_a_regression_on_the_raw_panel():
+    """The lead (placebo) test: coca the year before on this year's eradication, against an OLS with
+    municipality and year dummies fitted here on the raw replication file. Manual eradication
+    "predicts" the previous year's coca (+0.17, 95% interval +0.07 to +0.28, 2004-2017), so the
+    headline must say its association cannot be read as an effect."""
+    raw = pd.read_csv(
+        paths.SHARED_DATA_DIR / "colombia" / "dataset_paper3_v2.csv",
+        encoding="mac_roman",
+        dtype={"idmun": str},
+        usecols=["idmun", "idstate", "year", "coca_", "asp_", "er_"],
+    ).sort_values(["idmun", "year"])
+    raw.loc[raw["year"] < 2004, "er_"] = np.nan
+    raw = raw[raw.groupby("idmun")["coca_"].transform("max") > 0].copy()
+    for own, other in (("asp_", "asp_else"), ("er_", "er_else")):
+        raw[other] = (raw.groupby(["idstate", "year"])[own].transform("sum") - raw[own]) / 1000
+    raw["before"] = raw.groupby("idmun")["coca_"].shift(1)
+    rows = raw.dropna(subset=["before", "asp_", "er_", "asp_else", "er_else"])
+    assert (rows["year"].min(), rows["year"].max()) == (2004, 2017)
+    design = pd.concat(
+        [
+            rows[["asp_", "er_", "asp_else", "er_else"]],
+            pd.get_dummies(rows["idmun"], dtype=float),
+            pd.get_dummies(rows["year"], prefix="y", drop_first=True, dtype=float),
+        ],
+        axis=1,
+    )
+    manual = np.linalg.lstsq(design.to_numpy(), rows["before"].to_numpy(), rcond=None)[0][1]
+    assert manual == pytest.approx(0.17, abs=0.005)
+    data = colombia_panel.analysis_panel(tables.load("colombia_municipal_coca"), lag=1)
+    fit = colombia_panel.lead_test(data, 2004, 2017)
+    assert fit["manual_eradication_ha"]["coef"] == pytest.approx(manual, abs=5e-4)  # to the printed digits
+    assert fit["manual_eradication_ha"]["ci_low"] > 0  # the test fails: targeting
+    lines = colombia_eradication.reading(
+        colombia_panel.estimate(data, 2004, 2016), 1, 2004, 2016, colombia_eradication.leads(data, 2004, 2016)
+    )
+    manual_line = next(line for line in lines if line.startswith("Manual eradication in the municipality"))
+    assert f"{manual:+#.2g} in 2004-2017" in manual_line
+    assert "cannot be read as an effect" in manual_line

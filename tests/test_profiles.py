@@ -15,6 +15,7 @@ import yaml
 from drugflows import countries as country_groups
 from drugflows import params, paths, tables
 from drugflows.render import catalog
+from drugflows.reports import country_profile
 
 EXTRA_COUNTRIES = {"CAN", "CHN", "ECU", "PAN", "CRI", "DOM", "AFG"}
 
@@ -268,3 +269,19 @@ def test_mexico_peers_are_said_to_be_only_the_us_and_canada(countries):
         "Mexico's regional peers here are only Canada and the United States: the peer line is their mean, "
         "not a norm for the region." in text
     )
+
+
+def test_a_price_below_a_cent_per_gram_is_printed_per_kilogram():
+    """Coca leaf in Colombia, 2021: US$0.62 per kg in the raw UNODC price table (sold by the kg),
+    which two decimals per gram would print as 0.00."""
+    raw = pd.read_json(paths.SHARED_DATA_DIR / "unodc" / "Before_Prices_of_drugs.json")
+    leaf = raw[
+        (raw["Country/Territory"] == "Colombia") & (raw["Drug"] == "Coca leaf") & (raw["Year"] == 2021)
+    ]
+    assert list(leaf["Unit"]) == ["kg"] and leaf["Typical_USD"].iloc[0] == pytest.approx(0.62, abs=0.005)
+    latest = country_profile.latest_prices(tables.load("drug_prices"), "COL").set_index("drug")
+    shown = country_profile.prices_table(latest.reset_index()).set_index("Drug")
+    text = country_profile.PRICE_FORMATS["Wholesale"](shown.loc["Coca leaf", "Wholesale"])
+    assert text == f"{leaf['Typical_USD'].iloc[0] / 1000:#.2g} ({leaf['Typical_USD'].iloc[0]:#.2g} per kg)"
+    assert text == "0.00062 (0.62 per kg)"
+    assert country_profile.price_text(1.2234) == "1.22" and country_profile.price_text(0.0941) == "0.094"

@@ -73,20 +73,59 @@ def estimate(data: pd.DataFrame, first_year: int, last_year: int) -> Fit:
     return twfe(window, OUTCOME, list(REGRESSORS), unit="divipola", period="year")
 
 
+#: The outcome of the lead (placebo) test: coca standing the year *before* the eradication year.
+EARLIER_OUTCOME = "coca_before_ha"
+
+
+def lead_years(data: pd.DataFrame) -> list[int]:
+    """Eradication years with the previous year's coca and both eradication measures on file."""
+    frame = _with_earlier_coca(data).dropna(subset=[EARLIER_OUTCOME, *REGRESSORS])
+    return sorted(int(y) for y in frame["year"].unique())
+
+
+def _with_earlier_coca(data: pd.DataFrame) -> pd.DataFrame:
+    frame = data.sort_values(["divipola", "year"]).copy()
+    frame[EARLIER_OUTCOME] = frame.groupby("divipola")["coca_ha"].shift(1)
+    # a gap in a municipality's years would pair eradication with a coca figure from further back
+    gap = frame.groupby("divipola")["year"].diff() != 1
+    frame.loc[gap, EARLIER_OUTCOME] = float("nan")
+    return frame
+
+
+def lead_test(data: pd.DataFrame, first_year: int, last_year: int) -> Fit:
+    """The placebo for :func:`estimate`: coca standing in t - 1 (ha) on eradication in t, the same
+    regressors, municipality and year effects and clustering, eradication years
+    ``first_year``..``last_year``. Eradication cannot cause coca the year before; a coefficient
+    distinguishable from zero means eradication went where coca had been high (targeting), and
+    mean reversion there can then produce a negative coefficient in :func:`estimate` by itself."""
+    frame = _with_earlier_coca(data)
+    window = frame[(frame["year"] >= first_year) & (frame["year"] <= last_year)]
+    return twfe(window, EARLIER_OUTCOME, list(REGRESSORS), unit="divipola", period="year")
+
+
 def coca_avoided_by_spraying(panel: pd.DataFrame) -> dict:
     """Hectares of coca avoided one year later per hectare sprayed from the air: minus the spraying
-    coefficient of :func:`estimate` over every usable year, with its 95% interval, those years and a
-    one-line description. ``panel``: the ``colombia_municipal_coca`` table."""
+    coefficient of :func:`estimate` over every usable year, with its 95% interval, those years, a
+    one-line description, whether the interval excludes zero (``distinguishable``) and the spraying
+    coefficient of :func:`lead_test` over every year it can use (``lead``: coefficient, 95% low,
+    high). An association, not an effect. ``panel``: the ``colombia_municipal_coca`` table."""
     data = analysis_panel(panel, lag=1)
     years = usable_years(data)
     spraying = estimate(data, years[0], years[-1])["aerial_spraying_ha"]
     low, high = -spraying["ci_high"], -spraying["ci_low"]
+    lead = lead_test(data, *(lambda y: (y[0], y[-1]))(lead_years(data)))["aerial_spraying_ha"]
     return {
+        "distinguishable": bool(low > 0 or high < 0),
+        "lead": (lead["coef"], lead["ci_low"], lead["ci_high"]),
         "ha_per_ha": -spraying["coef"],
         "ci": (low, high),
         "years": (years[0], years[-1]),
-        "note": f"the project's estimate for aerial spraying, coca one year later, "
-        f"{years[0]}-{years[-1]}; 95% interval {low:#.2g} to {high:#.2g}",
+        "note": f"the project's estimate for aerial spraying, {years[0]}-{years[-1]}: coca one year "
+        f"later {spraying['coef']:+#.2g} ha per hectare sprayed, 95% interval "
+        f"{spraying['ci_low']:+#.2g} to {spraying['ci_high']:+#.2g}; lead test on coca the year "
+        f"before {lead['coef']:+#.2g} ({lead['ci_low']:+#.2g} to {lead['ci_high']:+#.2g}, "
+        + ("fails: targeting" if lead["ci_low"] > 0 or lead["ci_high"] < 0 else "passes")
+        + ")",
     }
 
 

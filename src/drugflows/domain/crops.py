@@ -268,6 +268,27 @@ def eradication(estimates: pd.DataFrame, crop: str, countries: list[str]) -> pd.
     return frame
 
 
+def complete_eradication(estimates: pd.DataFrame, crop: str, countries: list[str]) -> pd.DataFrame:
+    """:func:`eradication` without the years whose total is incomplete: one of aerial spraying
+    and manual eradication missing in a year when the country has the other on file and no total
+    figure covers it (Colombia 2001-2003: manual eradication was not recorded). A kind missing
+    after its last figure on file was zero is a programme that had stopped, not a gap (Colombia's
+    aerial spraying, zero from 2016 after it ended in October 2015): those years stay."""
+    wide = eradication(estimates, crop, countries)
+    rows = pick_vintage(estimates[(estimates["crop"] == crop) & estimates["iso3"].isin(countries)])
+    for iso3 in wide.columns:
+        part = rows[rows["iso3"] == iso3].pivot_table(index="year", columns="measure", values="value")
+        part = part.reindex(wide.index)
+        totals = part.reindex(columns=list(ERADICATION_MEASURES)).notna().any(axis=1)
+        components = part.reindex(columns=["aerial_spraying_ha", "manual_eradication_ha"])
+        both_ever = components.notna().any().all()
+        stopped = components.isna() & components.ffill().eq(0)
+        known = components.notna() | stopped
+        partial = both_ever & ~totals & (known.sum(axis=1) == 1)
+        wide.loc[partial, iso3] = np.nan
+    return wide
+
+
 def intensity(eradicated_ha: pd.DataFrame, cultivated_ha: pd.DataFrame) -> pd.DataFrame:
     """Eradication intensity: hectares eradicated per hectare still standing at the survey (a ratio;
     above 1 where the same fields are eradicated more than once or replanted within the year)."""

@@ -1,5 +1,6 @@
-"""The colombia_eradication report: the effect of aerial spraying and manual eradication on coca
-later, within municipality, and spillover to the rest of the department."""
+"""The colombia_eradication report: the association of aerial spraying and manual eradication with
+coca later, within municipality and in the rest of the department, and a lead (placebo) test for
+targeting: eradication this year on coca the year before."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from drugflows.domain.colombia_panel import (
     Fit,
     analysis_panel,
     estimate,
+    lead_test,
+    lead_years,
     national_totals,
     usable_years,
 )
 
 #: The processed tables the report reads.
 TABLES = ("colombia_municipal_coca",)
-__all__ = ["estimate", "national_totals"]
+__all__ = ["estimate", "lead_test", "lead_years", "national_totals"]
 
 
 def load() -> dict[str, pd.DataFrame]:
@@ -57,9 +60,27 @@ def _coef(value: float) -> str:
     return f"{value:+#.2g}".rstrip(".")
 
 
-def reading(fit: Fit | None, lag: int, first_year: int, last_year: int) -> list[str]:
-    """Plain sentences: each coefficient with its interval (two significant digits), and whether
-    it is distinguishable from zero at the 95% level; "no estimate" below the gate
+def leads(data: pd.DataFrame, first_year: int, last_year: int) -> dict[str, Fit]:
+    """The lead tests (:func:`lead_test`): on the estimate's eradication years, and on every
+    eradication year with the previous year's coca on file (``"all years"``), keyed by their years
+    as text."""
+    every = lead_years(data)
+    out = {f"{first_year}-{last_year}": lead_test(data, first_year, last_year)}
+    out.setdefault(f"{every[0]}-{every[-1]}", lead_test(data, every[0], every[-1]))
+    return out
+
+
+def _clear(row) -> bool:
+    return bool(row["ci_low"] > 0 or row["ci_high"] < 0)
+
+
+def reading(
+    fit: Fit | None, lag: int, first_year: int, last_year: int, lead_fits: dict[str, Fit] | None = None
+) -> list[str]:
+    """Plain sentences: each coefficient, an association, with its interval (two significant
+    digits) and whether it is distinguishable from zero at the 95% level; with ``lead_fits``
+    (:func:`leads`), the lead test for each regressor, and where a lead's interval excludes zero
+    the association is said not to be readable as an effect. "No estimate" below the gate
     (:func:`enough_years`)."""
     later = "the next year" if lag == 1 else f"{lag} years later"
     if fit is None or not enough_years(first_year, last_year):
@@ -71,16 +92,37 @@ def reading(fit: Fit | None, lag: int, first_year: int, last_year: int) -> list[
         ]
     out = [
         f"{fit.observations:,} municipality-years ({fit.clusters} municipalities with coca at some "
-        f"point), eradication in {first_year}-{last_year}, coca measured {later}."
+        f"point), eradication in {first_year}-{last_year}, coca measured {later}. Each figure is an "
+        "association within municipality, not a measured effect; the lead test asks whether "
+        "eradication went where coca had been high the year before."
     ]
     for name, label in REGRESSORS.items():
         row = fit[name]
-        clear = row["ci_low"] > 0 or row["ci_high"] < 0
-        verdict = "distinguishable from zero" if clear else "not distinguishable from zero"
-        out.append(
+        verdict = "distinguishable from zero" if _clear(row) else "not distinguishable from zero"
+        line = (
             f"{label}: {_coef(row['coef'])} {UNITS[name]} {later} (95% interval "
             f"{_coef(row['ci_low'])} to {_coef(row['ci_high'])}; {verdict})."
         )
+        if lead_fits:
+            tests = [
+                f"{_coef(f[name]['coef'])} in {years} ({_coef(f[name]['ci_low'])} to "
+                f"{_coef(f[name]['ci_high'])})"
+                for years, f in lead_fits.items()
+            ]
+            failed = [years for years, f in lead_fits.items() if _clear(f[name])]
+            line += f" Lead test, coca the year before on this eradication: {'; '.join(tests)}"
+            if failed:
+                line += (
+                    f". It fails ({', '.join(failed)}: the interval excludes zero): eradication went "
+                    "where coca had been high, and mean reversion there alone can give a coefficient "
+                    "like this one, so the association cannot be read as an effect."
+                )
+            else:
+                line += (
+                    ": it passes (no sign that eradication followed last year's coca); still an "
+                    "association, since eradication may follow what the test cannot see."
+                )
+        out.append(line)
     return out
 
 
@@ -92,7 +134,7 @@ def effects_display(effects: pd.DataFrame) -> pd.DataFrame:
     """:func:`effects_table` with reader-facing column names."""
     return effects.rename(
         columns={
-            "effect_on": "Effect of",
+            "effect_on": "Association with",
             "unit": "Unit",
             "coef": "Coefficient",
             "se": "Std. error",
@@ -100,3 +142,18 @@ def effects_display(effects: pd.DataFrame) -> pd.DataFrame:
             "ci_high": "95% high",
         }
     )
+
+
+def leads_display(lead_fits: dict[str, Fit]) -> pd.DataFrame:
+    """The lead tests (:func:`leads`) as one readable table: eradication years, regressor, unit
+    (ha of coca the year before per ha), coefficient, standard error, 95% interval, and whether the
+    test fails (interval excludes zero)."""
+    parts = []
+    for years, fit in lead_fits.items():
+        table = effects_display(effects_table(fit))
+        table["Unit"] = table["Unit"] + " (coca the year before)"
+        table.insert(0, "Eradication years", years)
+        clear = (table["95% low"] > 0) | (table["95% high"] < 0)
+        table["Targeting found"] = clear.map({True: "yes", False: "no"})
+        parts.append(table)
+    return pd.concat(parts, ignore_index=True)

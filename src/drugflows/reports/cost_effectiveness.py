@@ -26,7 +26,7 @@ from drugflows import params, tables
 from drugflows.countries import names_by_code
 from drugflows.domain.assistance import GREENBOOK_SUM, INCLE_NOTE, greenbook_counternarcotics
 from drugflows.domain.colombia_panel import coca_avoided_by_spraying, national_totals
-from drugflows.domain.crops import ERADICATION_MEASURES, eradication, pick_vintage, yield_kg_per_ha
+from drugflows.domain.crops import complete_eradication, pick_vintage, yield_kg_per_ha
 from drugflows.domain.seizures import unodc_series
 
 #: The processed tables the report reads, in the order its vintage table lists them.
@@ -131,8 +131,14 @@ def colombia_links(
     hectares from the panel the spraying coefficient is estimated on.
     interdiction: US$ per kg seized = (Defense obligations + State x (1 - share)) / kg of cocaine
     seized in Colombia (UNODC), over the years with a seizure figure; upstream kg per kg = 1.
-    Each row has ``years`` (the years used, as text) and the retail share the paper's headline
-    implies (:func:`implied_retail_share`: worked backwards from the paper, not a finding).
+    Both policies use one window: the years of ``years`` with spraying, State obligations and a
+    seizure figure on file (fiscal 2000, the Plan Colombia supplemental, drops out of both when
+    the spraying figures start in 2001). Each row has ``years`` (that window, as text), the unit
+    of its kilograms (``kg_unit``: pure cocaine of potential production for eradication, bulk
+    seizures for interdiction) and the retail share the paper's headline implies
+    (:func:`implied_retail_share`: worked backwards from the paper, not a finding). Where
+    ``avoided_interval`` includes zero the hectares avoided are no estimate (:func:`estimable`):
+    the eradication row's kilograms, their range and its implied shares are missing (NaN).
     """
     money = greenbook_counternarcotics(assistance, "COL")
     state = money.get("State", pd.Series(dtype=float))
@@ -142,18 +148,21 @@ def colombia_links(
         if sprayed_ha is None
         else sprayed_ha.loc[years[0] : years[1]].dropna()
     )
-    spray_years = [int(y) for y in sprayed.index if y in state.index and sprayed[y] > 0]
+    seized = unodc_series(unodc, "cocaine")
+    seized = seized[(seized["iso3"] == "COL") & seized["year"].between(*years)].set_index("year")["kg"]
+    on_file = set(state.index) & {int(y) for y in seized.dropna().index}
+    spray_years = [int(y) for y in sprayed.index if int(y) in on_file and sprayed[y] > 0]
     if not spray_years:
         raise params.ParameterError(
             f"Parameters 'first_year' and 'last_year' ({years[0]}-{years[1]}) cover no year with aerial "
-            "spraying and State obligations on file (spraying ran to 2015)"
+            "spraying, State obligations and seizures on file (spraying ran to 2015)"
         )
-    seized = unodc_series(unodc, "cocaine")
-    seized = seized[(seized["iso3"] == "COL") & seized["year"].between(*years)].set_index("year")["kg"]
-    seize_years = [int(y) for y in seized.dropna().index if y in state.index]
+    seize_years = spray_years  # one window for both policies
     state_erad = state.loc[spray_years].sum() * eradication_budget_share
     yield_kg = yield_kg_per_ha(estimates, "COL", (min(spray_years), max(spray_years)))
     low, high = avoided_interval if avoided_interval is not None else (coca_avoided_per_ha,) * 2
+    if not estimable(avoided_interval):
+        coca_avoided_per_ha = low = high = np.nan
     rest = defense.reindex(seize_years).fillna(0).sum() + state.loc[seize_years].sum() * (
         1 - eradication_budget_share
     )
@@ -166,6 +175,7 @@ def colombia_links(
                 "usd": state_erad,
                 "effort": sprayed.loc[spray_years].sum(),
                 "effort_unit": "ha sprayed from the air",
+                "kg_unit": "kg of pure cocaine (potential production)",
                 "usd_per_unit": state_erad / sprayed.loc[spray_years].sum(),
                 "upstream_kg_per_unit": coca_avoided_per_ha * yield_kg,
                 "upstream_low": low * yield_kg,
@@ -178,6 +188,7 @@ def colombia_links(
                 "usd": rest,
                 "effort": kg,
                 "effort_unit": "kg seized",
+                "kg_unit": SEIZED_UNIT,
                 "usd_per_unit": rest / kg,
                 "upstream_kg_per_unit": 1.0,
                 "upstream_low": 1.0,
@@ -202,29 +213,27 @@ def colombia_links(
     return links
 
 
+def estimable(avoided_interval: tuple[float, float] | None) -> bool:
+    """Whether hectares avoided per hectare sprayed pass the report's gate: set in the parameters
+    (no interval: an assumption), or an estimate whose 95% interval lies above zero. An interval
+    that includes zero (or lies below it) cannot tell spraying from no change or an increase in
+    coca: no estimate, and no cost per kilogram through spraying."""
+    return avoided_interval is None or avoided_interval[0] > 0
+
+
+#: What the interdiction kilograms are: UNODC's cocaine-type seizures, by bulk weight.
+SEIZED_UNIT = (
+    "kg of cocaine-type drugs seized in Colombia, bulk weight (UNODC: base, paste and salts, and other "
+    "cocaine-type; not purity-adjusted)"
+)
+
+
 def sensitivity(usd_per_unit: float, upstream_kg_per_unit: float, retail_shares: list[float]) -> pd.Series:
     """US$ per retail kg for each retail share (the link the paper's model supplies)."""
     return pd.Series(
         {share: usd_per_unit / (upstream_kg_per_unit * share) for share in retail_shares},
         name="usd_per_retail_kg",
     ).rename_axis("retail_share")
-
-
-def complete_eradication(estimates: pd.DataFrame, crop: str, countries: list[str]) -> pd.DataFrame:
-    """:func:`eradication` without the years whose total is incomplete: one of aerial spraying
-    and manual eradication missing in a year when the country has the other on file and no total
-    figure covers it (Colombia 2001-2003: manual eradication was not recorded)."""
-    wide = eradication(estimates, crop, countries)
-    rows = pick_vintage(estimates[(estimates["crop"] == crop) & estimates["iso3"].isin(countries)])
-    for iso3 in wide.columns:
-        part = rows[rows["iso3"] == iso3].pivot_table(index="year", columns="measure", values="value")
-        part = part.reindex(wide.index)
-        totals = part.reindex(columns=list(ERADICATION_MEASURES)).notna().any(axis=1)
-        components = part.reindex(columns=["aerial_spraying_ha", "manual_eradication_ha"])
-        both_ever = components.notna().any().all()
-        partial = both_ever & ~totals & (components.notna().sum(axis=1) == 1)
-        wide.loc[partial, iso3] = np.nan
-    return wide
 
 
 def accounting(
@@ -289,7 +298,7 @@ def eradication_grid(links: pd.DataFrame, retail_shares: list[float]) -> pd.Data
             ]
             for share in retail_shares
         },
-        index=pd.Index(AVOIDED_GRID, name="Ha avoided per ha sprayed"),
+        index=pd.Index(AVOIDED_GRID, name="Assumed ha avoided per ha sprayed"),
     ).rename(columns=lambda s: f"retail share {s:g}")
 
 
@@ -354,76 +363,90 @@ def validate(
 
 def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup) -> list[str]:
     """Plain sentences from the computed links; the retail shares the paper's headline implies
-    are worked backwards from it and said to be so, never stated as findings."""
+    are worked backwards from it and said to be so, never stated as findings. Below the gate
+    (:func:`estimable`: the spraying interval includes zero) no cost per kilogram, implied share or
+    comparison is given for spraying. Pure kilograms (spraying) and bulk kilograms (seizures) are
+    never put in one ratio."""
     by_policy = links.set_index("policy")
     erad, inter = by_policy.loc["eradication"], by_policy.loc["interdiction"]
+    set_by_hand = avoided_note == "set in the parameters"
     out = [
-        f"With {setup.eradication_budget_share:.0%} of State's INCLE and Andean Counterdrug Initiative "
-        "obligations to "
+        f"Fiscal years {erad['years']} for both policies (the years of {setup.years[0]}-"
+        f"{setup.years[1]} with aerial spraying, State obligations and seizures on file"
+        + (
+            "; fiscal 2000, the Plan Colombia supplemental, is left out of both because the spraying "
+            "figures start in 2001"
+            if setup.years[0] <= 2000 < int(str(erad["years"])[:4])
+            else ""
+        )
+        + f"). With {setup.eradication_budget_share:.0%} of State's INCLE and Andean Counterdrug "
+        "Initiative obligations to "
         f"Colombia counted as paying for aerial spraying, the US paid about "
-        f"{usd(erad['usd_per_unit'])} per hectare sprayed (fiscal and spraying years "
-        f"{erad['years']}, the years of {setup.years[0]}-{setup.years[1]} with a spraying figure) "
-        f"and, with Defense's obligations, about {usd(inter['usd_per_unit'])} per kilogram of "
-        f"cocaine seized in Colombia ({inter['years']}); constant dollars.",
+        f"{usd(erad['usd_per_unit'])} per hectare sprayed and, with Defense's obligations, about "
+        f"{usd(inter['usd_per_unit'])} per {SEIZED_UNIT.replace('kg', 'kilogram', 1)}; "
+        "constant dollars.",
     ]
-    low, high = erad["upstream_low"], erad["upstream_high"]
     yield_kg = erad["yield_kg_per_ha"]
+    if pd.isna(erad["upstream_kg_per_unit"]):
+        out.append(
+            "No estimate of a cost per kilogram through spraying: spraying's association with later "
+            f"coca cannot be told from zero (or from an increase). {avoided_note[0].upper()}"
+            f"{avoided_note[1:]}. The report "
+            "needs a 95% interval wholly on the side of less coca; without it there is no cost per "
+            "kilogram, no implied retail share and no comparison with seizures for spraying. The "
+            "chain runs only on a figure set as the parameter 'coca_avoided_per_ha', as an "
+            "assumption."
+        )
+        out.append(
+            "What the paper's numbers imply, worked backwards (not a finding of this report): for its "
+            f"US\\${PAPER_USD_PER_RETAIL_KG['interdiction']:,} per kilogram less at retail through "
+            f"interdiction, a kilogram seized in Colombia (bulk) would have to cut US retail by "
+            f"{inter['implied_retail_share']:#.2g} kg. No share is worked out for its "
+            f"US\\${PAPER_USD_PER_RETAIL_KG['eradication']:,} through eradication: without an "
+            "estimate of the coca spraying avoids there is nothing to divide. The paper's model "
+            "supplies that link; this project's data cannot check it."
+        )
+        return out
     per_kg = erad["usd_per_unit"] / erad["upstream_kg_per_unit"]
-    if low == high:
+    low, high = erad["upstream_low"], erad["upstream_high"]
+    if set_by_hand:
         out.append(
-            f"A hectare sprayed avoids {avoided:#.2g} ha of coca ({avoided_note}); at "
-            f"{yield_kg:#.2g} kg of pure cocaine per hectare a year, that is "
-            f"{erad['upstream_kg_per_unit']:#.2g} kg less in Colombia per hectare sprayed: "
-            f"{usd(per_kg)} per kilogram less in Colombia."
+            f"Assuming (parameter 'coca_avoided_per_ha', not a finding) that a hectare sprayed means "
+            f"{avoided:#.2g} ha less coca a year later: at {yield_kg:#.2g} kg of pure cocaine per "
+            f"hectare a year (potential production), that is {erad['upstream_kg_per_unit']:#.2g} kg "
+            f"of pure cocaine less in Colombia per hectare sprayed, or {usd(per_kg)} per kilogram "
+            "of pure cocaine."
         )
     else:
-        cheapest = usd(erad["usd_per_unit"] / high) if high > 0 else "no finite amount"
-        dearest = usd(erad["usd_per_unit"] / low) if low > 0 else "no upper bound"
-        reach = (
-            "the interval includes zero: spraying may avoid no coca at all"
-            if low <= 0
-            else "the interval excludes zero"
-        )
         out.append(
-            f"A hectare sprayed avoids {avoided:#.2g} ha of coca a year later ({avoided_note}; "
-            f"{reach}). At {yield_kg:#.2g} kg of pure cocaine per hectare a year that is "
-            f"{erad['upstream_kg_per_unit']:#.2g} kg less in Colombia per hectare sprayed (from "
-            f"{max(low, 0):#.2g} to {high:#.2g} kg within the interval): {usd(per_kg)} per kilogram "
-            f"less in Colombia, from {cheapest} to {dearest} within the interval."
+            f"Coca a year later is {avoided:#.2g} ha lower per hectare sprayed ({avoided_note}): an "
+            "association within municipality, not a measured effect, and where its lead test fails "
+            "it cannot be read as hectares avoided. At {yield_kg:#.2g} kg of pure cocaine per hectare a year "
+            f"(potential production) that is {erad['upstream_kg_per_unit']:#.2g} kg of pure cocaine "
+            f"less per hectare sprayed (from {low:#.2g} to {high:#.2g} kg within the interval): "
+            f"{usd(per_kg)} per kilogram of pure cocaine, from {usd(erad['usd_per_unit'] / high)} to "
+            f"{usd(erad['usd_per_unit'] / low)} within the interval."
         )
-    interval = erad["upstream_low"] != erad["upstream_high"]
-    if not interval:
-        share_range = "the hectares avoided are set in the parameters, without an interval"
-    elif pd.notna(erad["implied_share_high"]):
-        share_range = (
-            f"from {erad['implied_share_low']:#.2g} to {erad['implied_share_high']:#.2g} within the "
-            "spraying interval"
-        )
-    elif pd.notna(erad["implied_share_low"]):
-        share_range = (
-            f"at least {erad['implied_share_low']:#.2g} within the spraying interval, whose low end "
-            "avoids no coca: there no share gives the paper's figure"
-        )
-    else:
-        share_range = "no share within the spraying interval, which avoids no coca"
+    share_range = (
+        "the hectares avoided are set in the parameters, without an interval"
+        if set_by_hand
+        else f"from {erad['implied_share_low']:#.2g} to {erad['implied_share_high']:#.2g} within the "
+        "spraying interval"
+    )
     out.append(
         "What the paper's numbers imply, worked backwards (not a finding of this report): for the "
         f"chain to give the paper's US\\${PAPER_USD_PER_RETAIL_KG['eradication']:,} per kilogram less "
-        f"at retail through eradication, a kilogram removed in Colombia would have to cut US retail "
-        f"by {erad['implied_retail_share']:#.2g} kg ({share_range}); for its "
-        f"US\\${PAPER_USD_PER_RETAIL_KG['interdiction']:,} through interdiction, by "
-        f"{inter['implied_retail_share']:#.2g} kg. The paper's model supplies that link; this "
-        "project's data cannot check it."
+        f"at retail through eradication, a kilogram of pure cocaine not produced in Colombia would "
+        f"have to cut US retail by {erad['implied_retail_share']:#.2g} kg ({share_range}); for its "
+        f"US\\${PAPER_USD_PER_RETAIL_KG['interdiction']:,} through interdiction, a kilogram seized "
+        f"(bulk) by {inter['implied_retail_share']:#.2g} kg. The paper's model supplies that link; "
+        "this project's data cannot check it."
     )
-    threshold = erad["usd_per_unit"] / (erad["upstream_kg_per_unit"] * inter["usd_per_unit"])
     out.append(
-        f"On these links, spraying is the cheaper route only if a kilogram it avoids reaches US "
-        f"retail at least {threshold:#.2g} times as surely as a kilogram seized (on the "
-        + (
-            "central spraying estimate; the interval leaves this open)."
-            if interval
-            else "figure set in the parameters)."
-        )
+        f"Side by side, not as a ratio, because the kilograms differ (pure against bulk): "
+        f"{usd(per_kg)} per kg of pure cocaine not produced through spraying, "
+        f"{usd(inter['usd_per_unit'])} per {SEIZED_UNIT.replace('kg', 'kilogram', 1)}, "
+        f"fiscal {erad['years']}."
     )
     return out
 
@@ -466,6 +489,7 @@ def chain_table(links: pd.DataFrame) -> pd.DataFrame:
             "effort_unit",
             "usd_per_unit",
             "upstream_kg_per_unit",
+            "kg_unit",
             "yield_kg_per_ha",
             "implied_retail_share",
         ]
@@ -478,6 +502,7 @@ def chain_table(links: pd.DataFrame) -> pd.DataFrame:
             "effort_unit": "Unit",
             "usd_per_unit": "US$ per unit",
             "upstream_kg_per_unit": "Kg removed in Colombia per unit",
+            "kg_unit": "Kilograms of",
             "yield_kg_per_ha": "Yield (kg per ha a year)",
             "implied_retail_share": "What the paper's number implies: retail share",
         }
@@ -492,6 +517,7 @@ def sensitivity_curves(links: pd.DataFrame, retail_shares: list[float]) -> pd.Da
             .reset_index()
             .assign(policy=r.policy)
             for r in links.itertuples()
+            if pd.notna(r.upstream_kg_per_unit)
         ]
     )
 

@@ -137,8 +137,21 @@ def crop_floors(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["floor"]]
 
 
-#: Formats of :func:`prices_table`.
-PRICE_FORMATS = {"Wholesale": "{:,.2f}", "Retail": "{:,.2f}"}
+def price_text(usd_per_gram: float) -> str:
+    """A price per gram as printed, to what the figure supports: cents from a dollar ("1.22"),
+    two significant digits below it ("0.094"), and below a cent per gram the price per kilogram
+    too, with the unit said ("0.00062 (0.62 per kg)": coca leaf, sold by the kilogram)."""
+    if pd.isna(usd_per_gram):
+        return "–"
+    if usd_per_gram >= 1:
+        return f"{usd_per_gram:,.2f}"
+    if usd_per_gram >= 0.01:
+        return f"{usd_per_gram:#.2g}"
+    return f"{usd_per_gram:#.2g} ({usd_per_gram * 1000:#.2g} per kg)"
+
+
+#: Formats of :func:`prices_table`: US$ per gram, significant digits (:func:`price_text`).
+PRICE_FORMATS = {"Wholesale": price_text, "Retail": price_text}
 
 
 def prices_table(price_table: pd.DataFrame) -> pd.DataFrame:

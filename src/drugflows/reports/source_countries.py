@@ -11,6 +11,7 @@ from drugflows.domain.crops import (
     CROPS,
     break_marks,
     change_correlations,
+    complete_eradication,
     crop_countries,
     editions,
     eradication,
@@ -29,6 +30,7 @@ TABLES = ("crop_estimates",)
 __all__ = [
     "CROPS",
     "change_correlations",
+    "complete_eradication",
     "eradication",
     "intensity",
     "latest_figures",
@@ -52,6 +54,75 @@ def validate(crop: object, countries: object, data: dict[str, pd.DataFrame]):
         on_file if countries is None else params.country_list("countries", countries, country_table, on_file)
     )
     return crop, chosen, names_by_code(country_table)
+
+
+#: Cultivation estimators whose surveys go with the governments' eradication figures (UNODC's
+#: surveys are run with the national governments that report the eradication): an intensity is
+#: computed only against these, never against another estimator's cultivation (the US government's).
+SAME_FAMILY = ("UNODC", "national government")
+
+#: The fewest years an average intensity is given over; with fewer, the years are listed.
+MIN_INTENSITY_YEARS = 5
+
+
+def comparable_intensity(eradicated_ha: pd.DataFrame, cultivated_ha: pd.DataFrame) -> pd.DataFrame:
+    """:func:`intensity` for the countries whose cultivation series (:func:`one_series`) comes from
+    an estimator of :data:`SAME_FAMILY`; ``.attrs["mixed"]``: the others, ISO3 -> estimator code
+    (eradication from the government, cultivation from another estimator: no ratio).
+    ``eradicated_ha`` should be :func:`complete_eradication` (no year with one kind missing)."""
+    used = cultivated_ha.attrs.get("estimator", {})
+    same = [c for c in cultivated_ha.columns if used.get(c) in SAME_FAMILY]
+    ratio = intensity(eradicated_ha, cultivated_ha[same]) if same else pd.DataFrame()
+    ratio.attrs["mixed"] = {
+        c: used[c] for c in eradicated_ha.columns if c in used and used[c] not in SAME_FAMILY
+    }
+    return ratio
+
+
+def _years_text(years: list[int]) -> str:
+    """Years as runs: [2004, 2005, 2006, 2009] -> "2004-2006, 2009"."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}" if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def intensity_sentences(intensity_ratio: pd.DataFrame, label: str, names: dict[str, str]) -> list[str]:
+    """One sentence per country of :func:`comparable_intensity`: the average over the years with
+    a complete eradication figure and cultivation from the same family of estimators, given only
+    with at least :data:`MIN_INTENSITY_YEARS` years (else the years are listed); the countries
+    with cultivation from another estimator are named, without a ratio."""
+    out = []
+    for iso3 in intensity_ratio.columns:
+        ratio = intensity_ratio[iso3].dropna()
+        if ratio.empty:
+            continue
+        name, years = names.get(iso3, iso3), [int(y) for y in ratio.index]
+        if len(ratio) >= MIN_INTENSITY_YEARS:
+            out.append(
+                f"{name} eradicated on average {ratio.mean():.2g} ha per hectare of {label} standing "
+                f"at the survey, over the {len(ratio)} years with a complete eradication figure "
+                f"(manual and aerial, where both are used) and a cultivation survey "
+                f"({_years_text(years)}; highest {ratio.max():.2g} in {int(ratio.idxmax())})."
+            )
+        else:
+            listed = " and ".join(f"{v:.2g} in {int(y)}" for y, v in ratio.items())
+            out.append(
+                f"{name}: hectares eradicated per hectare of {label} standing at the survey, "
+                f"{listed}; no average, since {len(ratio)} year{'s' if len(ratio) != 1 else ''} "
+                f"with both figures {'is' if len(ratio) == 1 else 'are'} fewer than the "
+                f"{MIN_INTENSITY_YEARS} an average needs."
+            )
+    for iso3, code in intensity_ratio.attrs.get("mixed", {}).items():
+        out.append(
+            f"{names.get(iso3, iso3)}: no eradication intensity, since its eradication is the "
+            f"government's figure and its cultivation series is the estimate of the "
+            f"{estimator_label(code)}: two estimators, not divided."
+        )
+    return out
 
 
 #: The agency behind a country's national-government estimates, named in the headline.
@@ -113,20 +184,13 @@ def reading(
             peak, first = int(series.idxmax()), int(series.index[0])
             start = f"; {_ha(series.iloc[0], first in floor)} in {first}"
             if peak == first:
-                head += f"{start}, its peak ({estimator})"
+                head += f"{start}, the highest on file ({estimator}; the series starts in {first})"
             elif peak == last_year:
                 head += f"{start}; the latest year is its peak ({estimator})"
             else:
                 head += f"{start}, peak {_ha(series.max(), peak in floor)} in {peak} ({estimator})"
         out.append(head + ".")
-    for iso3 in intensity_ratio.columns:
-        ratio = intensity_ratio[iso3].dropna()
-        if not ratio.empty:
-            out.append(
-                f"{names.get(iso3, iso3)} eradicated on average {ratio.mean():.2g} ha per "
-                f"hectare of {label} standing at the survey ({ratio.index[0]}-"
-                f"{ratio.index[-1]}; highest {ratio.max():.2g} in {ratio.idxmax()})."
-            )
+    out.extend(intensity_sentences(intensity_ratio, label, names))
     tested = correlations.dropna(subset=["r"])
     banded = tested.dropna(subset=["chance_band"])
     too_few = len(correlations) - len(banded)
