@@ -1080,3 +1080,48 @@ class TestFileSystemTroubleOnTheRenderSide:
         assert run.returncode == 0, run.stdout + run.stderr
         assert 'class="map" src="data:image/png;base64,' in (out / "index.html").read_text()
         assert (out / ".cache").read_text() == "a file where the map cache goes"
+
+
+@pytest.mark.slow
+def test_relative_output_and_processed_folders_are_read_against_the_callers_folder(tmp_path):
+    """Kernels run in notebooks/: a relative --output (or $DRUGFLOWS_PROCESSED_DIR) must still name
+    the folder the caller meant, not one under notebooks/."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from drugflows import paths
+
+    (tmp_path / "catalog.yml").write_text(
+        "notebooks:\n  us_demand:\n    runs:\n      - name: heroin\n        parameters: {drug: heroin}\n"
+    )
+    shutil.copytree(paths.PROCESSED_DIR, tmp_path / "tables")
+    env = {**os.environ, paths.PROCESSED_DIR_ENV: "tables"}
+    run = subprocess.run(
+        [sys.executable, "-m", "drugflows", "render", "--catalog", "catalog.yml", "--output", "out"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (tmp_path / "out" / "us_demand" / "heroin.html").is_file()
+    assert not (paths.NOTEBOOKS_DIR / "out").exists() and not (paths.NOTEBOOKS_DIR / "tables").exists()
+
+
+@pytest.mark.parametrize(
+    "title, message",
+    [
+        ('"Demand \\ud800 {drug}"', "is not valid Unicode text"),
+        ('"{drug:>100000000000}"', "may not carry a conversion or a format"),
+        ('"{drug:.999f}"', "may not carry a conversion or a format"),
+        ('"' + "x" * 301 + '"', "at most 300"),
+    ],
+)
+def test_titles_that_no_page_can_carry_are_refused(tmp_path, title, message):
+    text = f"notebooks:\n  us_demand:\n    title: {title}\n    runs:\n      - parameters: {{drug: cocaine}}\n"
+    _, read = load(tmp_path, text)
+    with pytest.raises(catalog.CatalogError, match=message):
+        read()

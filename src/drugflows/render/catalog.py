@@ -28,6 +28,8 @@ MAX_TIMEOUT_S = 24 * 3600
 #: The suffix of a failed run's files (``<name>.failed.html``); no run name may end with it.
 FAILED_SUFFIX = ".failed"
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+#: Longer titles are refused: a title heads a page and an index row.
+MAX_TITLE_CHARS = 300
 NOTEBOOK_KEYS = {"title", "theme", "runs", "show_code", "timeout_seconds"}
 RUN_KEYS = {"name", "title", "parameters", "region", "show_code", "timeout_seconds"}
 
@@ -229,6 +231,10 @@ def _notebook_path(notebook, notebook_dir: Path, where: str) -> Path:
 def _text(value, where: str, what: str) -> str:
     if not isinstance(value, str):
         raise CatalogError(f"{where}: {what} must be text, got {type(value).__name__} {value!r}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800") cannot be written to any page
+        raise CatalogError(f"{where}: {what} {value!r} is not valid Unicode text ({exc.reason})") from None
     return value
 
 
@@ -278,15 +284,18 @@ def format_title(template: str, parameters: dict, where: str) -> str:
                 f"{where}: title {template!r} names a parameter the run does not set ({name!r}); "
                 f"parameters: {', '.join(parameters) or 'none'}"
             )
-        if conversion is not None or (spec and "{" in spec):
+        if conversion is not None or spec:
             raise CatalogError(
                 f"{where}: title {template!r}: placeholder {{{name}}} may not carry a conversion "
-                "or a nested field"
+                "or a format (write {name} alone)"
             )
     try:
-        return template.format(**parameters)
+        title = template.format(**parameters)
     except (ValueError, TypeError) as exc:
         raise CatalogError(f"{where}: title {template!r} cannot be filled ({exc})") from None
+    if len(title) > MAX_TITLE_CHARS:
+        raise CatalogError(f"{where}: title is {len(title):,} characters long; at most {MAX_TITLE_CHARS}")
+    return _text(title, where, "title")
 
 
 def load_catalog(

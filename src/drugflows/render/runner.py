@@ -362,7 +362,11 @@ def render_all(
 
     start = time.perf_counter()
     specs = links.with_related_reports(specs, specs if catalog is None else catalog)
-    output_dir = Path(output_dir)
+    # Absolute, as kernels run in notebooks/: a relative output or processed folder would be read
+    # against the wrong folder there.
+    output_dir = Path(output_dir).absolute()
+    if os.environ.get(paths.PROCESSED_DIR_ENV):
+        os.environ[paths.PROCESSED_DIR_ENV] = str(Path(os.environ[paths.PROCESSED_DIR_ENV]).absolute())
     previous = read_manifest(output_dir)
     jobs, previous = _preflight(specs, output_dir, jobs, executor, previous, echo)
     skipped = [] if force else [s for s in specs if unchanged(s, previous.get(s.key), output_dir, show_code)]
