@@ -701,3 +701,22 @@ class TestOSErrorsAreNamed:
         catalog.mkdir()
         status, err = run_cli(capsys, "data", "check", "--processed", str(processed_copy))
         assert status == 2 and f"{catalog}: Is a directory" in err
+
+
+def test_a_link_in_the_processed_folder_is_never_followed_into_a_build(tmp_path, shared_data):
+    """A symlink committed into data/processed/ (git stores links) must not turn into a copy of its
+    target: the build leaves links out of the new folder."""
+    import shutil
+
+    from drugflows import build, paths
+
+    processed = tmp_path / "processed"
+    shutil.copytree(paths.PROCESSED_DIR, processed)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the repository")
+    (processed / "notes.md").symlink_to(secret)
+    build.build_all(raw=shared_data, processed_dir=processed, only=["majors_list"])
+    assert not (processed / "notes.md").exists() or (processed / "notes.md").is_symlink()
+    assert "not for the repository" not in "".join(
+        p.read_text(errors="ignore") for p in processed.iterdir() if p.is_file() and not p.is_symlink()
+    )

@@ -201,8 +201,8 @@ def _publish(built: list[tuple[pd.DataFrame, tables.TableMeta]], processed_dir: 
         catalog = tables.read_catalog(processed_dir) if partial else {}
         if processed_dir.is_dir():
             for entry in processed_dir.iterdir():
-                if entry.name.startswith(".") or not entry.is_file():
-                    continue  # a scratch file of an older build, or a stray folder
+                if entry.name.startswith(".") or entry.is_symlink() or not entry.is_file():
+                    continue  # a scratch file of an older build, a stray folder, or a link (never followed)
                 shutil.copy2(entry, staging / entry.name)
         step("copy", staging)
         for frame, meta in built:

@@ -334,10 +334,13 @@ def _stop_workers(executor: cf.Executor) -> None:
 
 
 def _remove_scratch(folder: Path, since: float) -> None:
-    """Remove the scratch folders this render created in ``folder`` (killed workers leave them)."""
-    for work in folder.glob(".work-*"):
-        if work.stat().st_mtime >= since - 1:
-            shutil.rmtree(work, ignore_errors=True)
+    """Remove the scratch folders this render's killed workers left in ``folder``: those made since
+    the render started whose worker is gone (another render's live scratch folder stays)."""
+    for work in folder.glob(f"{workers.SCRATCH_PREFIX}*"):
+        owner = workers.scratch_owner(work)
+        with contextlib.suppress(OSError):
+            if work.stat().st_mtime >= since - 1 and not (owner and workers.pid_alive(owner)):
+                shutil.rmtree(work, ignore_errors=True)
 
 
 def render_all(

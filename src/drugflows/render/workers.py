@@ -243,7 +243,7 @@ def _available_memory() -> int | None:
     return None
 
 
-def _scratch_owner(folder: Path) -> int | None:
+def scratch_owner(folder: Path) -> int | None:
     match = re.match(rf"{re.escape(SCRATCH_PREFIX)}(\d+)-", folder.name)
     return int(match.group(1)) if match else None
 
@@ -277,7 +277,7 @@ def clean_leftovers(
     removed = []
     now = time.time()
     for work in Path(output_dir).glob(f"*/{SCRATCH_PREFIX}*"):
-        owner = _scratch_owner(work)
+        owner = scratch_owner(work)
         with contextlib.suppress(OSError):
             stale = not pid_alive(owner) if owner else now - work.stat().st_mtime > older_than_s
             if stale and work.is_dir() and not work.is_symlink():
