@@ -720,3 +720,20 @@ def test_a_link_in_the_processed_folder_is_never_followed_into_a_build(tmp_path,
     assert "not for the repository" not in "".join(
         p.read_text(errors="ignore") for p in processed.iterdir() if p.is_file() and not p.is_symlink()
     )
+
+
+def test_months_and_fiscal_years_after_today_are_refused():
+    """A typo row ("2099 (FYTD)") must not become a file's vintage: no month after this month and
+    no fiscal year after the current one passes the checks a build runs before writing."""
+    import pandas as pd
+
+    from drugflows import check
+
+    today = pd.Timestamp("2026-12-01")
+    frame = pd.DataFrame({"month": pd.to_datetime(["2026-11-01", "2099-04-01"]), "fiscal_year": [2027, 2099]})
+    problems = check._after_today(frame, today)
+    assert problems == [
+        "1 rows with a month after today, e.g. 2099-04",
+        "1 rows with a fiscal year after the current FY2027",
+    ]
+    assert check._after_today(frame.iloc[:1], today) == []

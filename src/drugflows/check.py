@@ -150,7 +150,27 @@ def check_frame(frame: pd.DataFrame, meta: tables.TableMeta) -> list[str]:
             if outside:
                 problems.append(f"{column} outside {YEAR_RANGE}: {outside[:5]}")
     problems += _after_vintage(frame, meta)
+    problems += _after_today(frame)
     return [f"{meta.name}: {p}" for p in problems]
+
+
+def _after_today(frame: pd.DataFrame, today: pd.Timestamp | None = None) -> list[str]:
+    """Months after this month or fiscal years after the current one: no file can have counted
+    them (a typo such as "2099 (FYTD)" would otherwise become the file's vintage)."""
+    today = today or pd.Timestamp.today()
+    problems = []
+    if "month" in frame and pd.api.types.is_datetime64_any_dtype(frame["month"]):
+        late = frame["month"] > today.to_period("M").to_timestamp()
+        if late.any():
+            latest = frame.loc[late, "month"].max()
+            problems.append(f"{int(late.sum())} rows with a month after today, e.g. {latest:%Y-%m}")
+    if "fiscal_year" in frame:
+        current_fy = today.year + (1 if today.month >= 10 else 0)
+        years = pd.to_numeric(frame["fiscal_year"], errors="coerce")
+        late = years > current_fy
+        if late.any():
+            problems.append(f"{int(late.sum())} rows with a fiscal year after the current FY{current_fy}")
+    return problems
 
 
 def check_table(meta: tables.TableMeta, processed_dir: Path) -> list[str]:
