@@ -81,7 +81,8 @@ def test_reading_sentences():
         "Deaths involving heroin fell from 2.0 to 1.0 per 100,000 between 2019 and 2020 (age-adjusted)."
     )
     assert lines[1] == (
-        "In UNODC's national series (2019-2020), US seizures were highest in 2020, its latest year: about 7 kg."
+        "In UNODC's national series (2019-2020), US seizures were highest in 2020, its latest year: "
+        "about 7 kg."
     )
     assert lines[2].startswith("The death rates and the national seizure series give at most 1 paired")
 
