@@ -332,6 +332,16 @@ def unodc_series(unodc: pd.DataFrame, drug: str, series: str | None = None) -> p
     return out.rename(columns={"source": "series"})[["iso3", "year", "kg", "series"]]
 
 
+#: What a UNODC seizure total of a report drug adds up, where it adds forms (sentences name the
+#: drug this way wherever such totals are given).
+SEIZED_LABELS = {"cocaine": "cocaine (hydrochloride, base and paste)"}
+
+
+def seized_label(drug: str) -> str:
+    """The report drug as a sentence naming a UNODC seizure total says it."""
+    return SEIZED_LABELS.get(drug, DRUGS[drug].label)
+
+
 #: Forms of a drug as sentences name them (``UNODC_NAMES`` forms).
 FORM_LABELS = {
     "hydrochloride": "hydrochloride",
