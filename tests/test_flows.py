@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from drugflows import paths
 from drugflows.domain import demand, drugs, prices, seizures, statistics
 from drugflows.domain.prices import price_ladder
 from drugflows.reports import border_seizures, trafficking_flows
@@ -462,3 +463,39 @@ def test_border_headline_keeps_air_and_marine_apart(shared_data, drug):
     if drug == "cocaine":
         assert round(border_kg) == 31884 and round(amo_kg) == 82234 and round(ports) == 82
         assert "about 31,900 kg" in first and "72% of all CBP seized" in second
+
+
+def test_unodc_series_returns_the_vintage_of_each_row(shared_data):
+    """The accessor says which UNODC vintage each row comes from; a chosen vintage comes alone.
+    US cocaine 2018, summed here from the raw national series (coca leaf left out): 254,310 kg; the
+    spliced series takes the portal export's 193,654 kg for that year and says so."""
+    table = trafficking_flows.load()["unodc_seizures"]
+    raw = pd.read_excel(shared_data / "unodc" / "seizures_unodc.xlsx")
+    raw[["country", "drug_group"]] = raw[["country", "drug_group"]].ffill()
+    us = raw[(raw["country"] == "United States of America") & (raw["drug_group"] == "Cocaine-type")]
+    year = next(c for c in raw.columns if str(c).startswith("2018"))
+    national_2018 = us.loc[us["drug"] != "Coca leaf", year].sum()
+    spliced = seizures.unodc_series(table, "cocaine").set_index(["iso3", "year"])
+    national = seizures.unodc_series(table, "cocaine", series=HISTORIC_SERIES).set_index(["iso3", "year"])
+    assert (
+        national.loc[("USA", 2018), "kg"] == pytest.approx(national_2018) and round(national_2018) == 254310
+    )
+    assert set(national["series"]) == {HISTORIC_SERIES}
+    assert spliced.loc[("USA", 2018), "series"] == PORTAL_SERIES
+    assert spliced.loc[("USA", 2017), "series"] == HISTORIC_SERIES
+    assert round(spliced.loc[("USA", 2018), "kg"]) == 193654
+    with pytest.raises(ValueError, match="unknown UNODC series"):
+        seizures.unodc_series(table, "cocaine", series="WDR 2030")
+
+
+def test_profile_seizure_charts_mark_the_series_break():
+    table = trafficking_flows.load()["unodc_seizures"]
+    wide = seizures.seizures_by_drug(table, ["COL"])
+    rows = seizures.series_break_rows(wide)
+    assert rows.set_index("drug").loc["cocaine", "year"] == seizures.SERIES_BREAK_YEAR == 2018
+    assert seizures.spans_series_break(wide)
+    # a table that starts at the break (the portal export only) has nothing to mark
+    assert not seizures.spans_series_break(wide.loc[2018:])
+    for notebook in ("country_profile", "region_profile"):
+        text = (paths.NOTEBOOKS_DIR / f"{notebook}.ipynb").read_text()
+        assert "break_year=" in text and "SERIES_BREAK_NOTE" in text

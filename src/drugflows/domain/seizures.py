@@ -396,7 +396,9 @@ PROFILE_DRUGS = ("cocaine", "heroin", "methamphetamine", "fentanyl")
 
 
 def seizures_by_drug(unodc: pd.DataFrame, iso3s: list[str]) -> pd.DataFrame:
-    """Years x drug: kilograms seized by the given countries (summed), as reported to UNODC."""
+    """Years x drug: kilograms seized by the given countries (summed), as reported to UNODC: the
+    national series before :data:`SERIES_BREAK_YEAR`, the portal export from it (charts mark the
+    break: :func:`series_break_rows`, ``plotting.panels(break_year=...)``)."""
     out = {}
     for drug in PROFILE_DRUGS:
         series = unodc_series(unodc, drug)
@@ -404,6 +406,24 @@ def seizures_by_drug(unodc: pd.DataFrame, iso3s: list[str]) -> pd.DataFrame:
         if not rows.empty:
             out[drug] = rows.groupby("year")["kg"].sum()
     return pd.DataFrame(out).rename_axis("year").sort_index()
+
+
+def series_break_rows(wide: pd.DataFrame, label: str = "UNODC series changes") -> pd.DataFrame:
+    """Rows (drug, year, label) marking :data:`SERIES_BREAK_YEAR` for each column of a years x drug
+    table (:func:`seizures_by_drug`, :func:`world_shares`) with data both before and from that year:
+    the ``breaks`` of ``plotting.lines_by_group``."""
+    rows = [
+        {"drug": drug, "year": SERIES_BREAK_YEAR, "label": label}
+        for drug in wide.columns
+        if wide[drug].loc[: SERIES_BREAK_YEAR - 1].notna().any()
+        and wide[drug].loc[SERIES_BREAK_YEAR:].notna().any()
+    ]
+    return pd.DataFrame(rows, columns=["drug", "year", "label"])
+
+
+def spans_series_break(wide: pd.DataFrame) -> bool:
+    """Whether any column of a years x drug table has data both before and from the break year."""
+    return not series_break_rows(wide).empty
 
 
 def world_shares(unodc: pd.DataFrame, codes: list[str]) -> pd.DataFrame:

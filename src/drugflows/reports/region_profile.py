@@ -13,7 +13,15 @@ from drugflows import params, tables
 from drugflows.countries import members, names_by_code, region_groups
 from drugflows.domain.assistance import counternarcotics_assistance, greenbook_counternarcotics
 from drugflows.domain.outcomes import latest_value
-from drugflows.domain.seizures import seizures_by_drug, unodc_series, world_shares
+from drugflows.domain.seizures import (
+    SERIES_BREAK_NOTE,
+    SERIES_BREAK_YEAR,
+    seizures_by_drug,
+    series_break_rows,
+    spans_series_break,
+    unodc_series,
+    world_shares,
+)
 from drugflows.params import links as checked_links
 
 #: The processed tables the report reads, in the order its vintage table lists them.
@@ -25,6 +33,10 @@ __all__ = [
     "members",
     "names_by_code",
     "seizures_by_drug",
+    "SERIES_BREAK_NOTE",
+    "SERIES_BREAK_YEAR",
+    "series_break_rows",
+    "spans_series_break",
     "world_shares",
 ]
 
