@@ -416,9 +416,36 @@ def test_heroin_markup_is_against_mexico_at_wholesale_from_the_raw_file(shared_d
         2021,
     )
     assert found["ratio"] == pytest.approx(us / mexico)
-    assert "about 1.8 times as much in the United States ($35.50) as in Mexico ($19.91" in (
-        trafficking_flows.markup_text("heroin", found)
-    )
+    text = trafficking_flows.markup_text("heroin", found)
+    assert "roughly 2 times as much in the United States ($35.50, a price UNODC files as retail" in text
+    assert "as in Mexico ($19.91, one country's typical price; both 2021" in text
+    # the published range at the source, from the raw file: 1,500-38,000 USD a kg
+    low = raw.loc[raw["Country/Territory"] == "Mexico", "Minimum_USD"].min()
+    high = raw.loc[raw["Country/Territory"] == "Mexico", "Maximum_USD"].max()
+    assert (low, high) == (1500, 38000)
+    assert "UNODC's published range there is $1.50-38.00 a gram ($1,500-38,000 a kilogram)" in text
+    assert f"the ratio would be {float(f'{35.5 / 38:.2g}'):g} to {float(f'{35.5 / 1.5:.2g}'):g}." in text
+    assert "1.8 times" not in text
+
+
+def test_methamphetamine_markup_is_rounded_and_gives_the_range_from_the_raw_file(shared_data):
+    """One Mexican typical price (4,815.50 USD a kg, range 39.53-20,000) against the US per-kg price
+    UNODC files as "Retail" (10,500 USD): "roughly 2 times", not "2.2 times"."""
+    raw = pd.DataFrame(json.loads((shared_data / "unodc" / "Before_Prices_of_drugs.json").read_text()))
+    raw = raw[(raw["Drug"] == "Methamphetamine powder") & (raw["Year"] == 2021) & (raw["Unit"] == "kg")]
+    mexico = raw[raw["Country/Territory"] == "Mexico"]
+    us = raw[raw["Country/Territory"] == "United States of America"]
+    assert set(us["LevelOfSale"]) == {"Retail"}
+    ratio = us["Typical_USD"].median() / mexico["Typical_USD"].median()
+    assert round(ratio, 1) == 2.2
+    data = trafficking_flows.load()
+    found = trafficking_flows.markup(data["drug_prices"], data["countries"], "methamphetamine", 2022)
+    assert found["ratio"] == pytest.approx(ratio) and found["us_relabelled"]
+    assert found["source_min_usd"] == pytest.approx(mexico["Minimum_USD"].min() / 1000)
+    assert found["source_max_usd"] == pytest.approx(mexico["Maximum_USD"].max() / 1000)
+    text = trafficking_flows.markup_text("methamphetamine", found)
+    assert "roughly 2 times" in text and "one country's typical price" in text
+    assert "($40-20,000 a kilogram)" in text and "2.2 times" not in text
 
 
 def _raw_cbp_kg(shared_data, drug: str, fiscal_year: int) -> tuple[dict[str, float], float]:

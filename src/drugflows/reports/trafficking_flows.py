@@ -239,6 +239,11 @@ def left_out_text(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> s
     )
 
 
+def _two_digits(value: float) -> str:
+    """Two significant figures ("0.93", "24", "270")."""
+    return f"{float(f'{value:.2g}'):,g}"
+
+
 def markup_text(drug: str, found: dict | None) -> str:
     """One sentence on :func:`domain.prices.markup`: the US price over the source price, at one
     level of sale and in one form, with the year of each price."""
@@ -259,13 +264,38 @@ def markup_text(drug: str, found: dict | None) -> str:
         else f"{found['us_year']} in the US, {found['source_year']} at the source: the closest years on file"
     )
     ratio = found["ratio"]
-    rounded = f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:,.1f}"
+    one_country = found["source_countries"] == 1
+    if one_country:  # one typical price: one significant digit
+        rounded = f"roughly {float(f'{ratio:.1g}'):,.0f}"
+    else:
+        rounded = "about " + (f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:,.1f}")
+    us_note = (
+        f"${found['us_usd']:,.2f}, a price UNODC files as retail but gives per kilogram, counted here "
+        "as wholesale"
+        if found.get("us_relabelled")
+        else f"${found['us_usd']:,.2f}"
+    )
+    if one_country:
+        source_note = f"${found['source_usd']:,.2f}, one country's typical price"
+    else:
+        source_note = f"${found['source_usd']:,.2f}, median of {found['source_countries']} countries"
+    low, high = found.get("source_min_usd"), found.get("source_max_usd")
+    range_note = ""
+    if low and high:
+        what = (
+            "UNODC's published range there is"
+            if one_country
+            else "UNODC's published minima and maxima there run"
+        )
+        range_note = (
+            f" {what} ${low:,.2f}-{high:,.2f} a gram (${1000 * low:,.0f}-{1000 * high:,.0f} a "
+            f"kilogram): against its ends the ratio would be {_two_digits(found['us_usd'] / high)} to "
+            f"{_two_digits(found['us_usd'] / low)}."
+        )
     return (
-        f"At the {found['level']} level, a gram of {spec.label}{form} cost about {rounded} times as "
-        f"much in the United States (${found['us_usd']:,.2f}) as in {where} "
-        f"(${found['source_usd']:,.2f}, median of {found['source_countries']} "
-        f"{'country' if found['source_countries'] == 1 else 'countries'}; {years}; nominal USD, "
-        "purity unknown)."
+        f"At the {found['level']} level, a gram of {spec.label}{form} cost {rounded} times as "
+        f"much in the United States ({us_note}) as in {where} ({source_note}; {years}; nominal USD, "
+        f"purity unknown).{range_note}"
     )
 
 
