@@ -548,3 +548,19 @@ def test_a_twin_that_misses_the_partner_before_the_start_gives_no_estimate():
     assert study.synthetic_note.startswith("the twin misses the partner before the start: pre-start RMSPE")
     sentence = partnership_outcomes.outcome_sentence(study, ["T"], "T", panel, 1)
     assert "Synthetic control: no estimate (the twin misses the partner" in sentence
+
+
+def test_seizure_outcomes_come_from_one_unodc_vintage():
+    """Seizure outcomes read the national series alone (to 2019): US cocaine 2018 is its 254,310 kg
+    (the raw national series, coca leaf left out), not the portal export's 193,654 kg."""
+    from drugflows import tables
+    from drugflows.domain import outcomes
+
+    panel = outcomes.outcome_panel(
+        "cocaine_seizures_kg",
+        tables.load("country_indicators"),
+        tables.load("crop_estimates"),
+        tables.load("unodc_seizures"),
+    ).set_index(["iso3", "year"])["value"]
+    assert round(panel[("USA", 2018)]) == 254310
+    assert panel.index.get_level_values("year").max() == 2019
