@@ -110,7 +110,7 @@ def comparison_table(table: pd.DataFrame) -> pd.DataFrame:
             "rule_of_law": "Rule of law (WGI)",
             "cpi": "Corruption Perceptions Index",
             "criminality": "Criminality (GI-TOC)",
-            "cocaine_seized_kg": "Cocaine seized, latest year (kg)",
+            "cocaine_seized_kg": "Cocaine seized (hydrochloride, base and paste), latest year (kg)",
             "us_counternarcotics_usd": _money_column(table),
         }
     )
@@ -123,7 +123,7 @@ def comparison_formats(table: pd.DataFrame) -> dict[str, str]:
         "Rule of law (WGI)": "{:+.2f}",
         "Corruption Perceptions Index": "{:.0f}",
         "Criminality (GI-TOC)": "{:.2f}",
-        "Cocaine seized, latest year (kg)": "{:,.0f}",
+        "Cocaine seized (hydrochloride, base and paste), latest year (kg)": "{:,.0f}",
         _money_column(table): "{:,.0f}",
     }
 
