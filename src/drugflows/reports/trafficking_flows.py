@@ -318,10 +318,7 @@ def border_sentences(chain: pd.DataFrame, year: int) -> list[str]:
         )
     if amo > 0:
         share = f", {100 * amo / (amo + border):.0f}% of all CBP seized" if border > 0 else ""
-        out.append(
-            f"A further {round_kg(amo)} kg (fiscal year {year}{share}) was seized {AMO_WHERE}; "
-            "it is not counted as seized at the border."
-        )
+        out.append(f"A further {round_kg(amo)} kg (fiscal year {year}{share}) was seized {AMO_WHERE}.")
     return out
 
 
