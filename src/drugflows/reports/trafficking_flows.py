@@ -69,13 +69,13 @@ MEASURES = {
 }
 #: The US-border stages of :func:`supply_chain`, by CBP component (:data:`BORDER_COMPONENTS`).
 US_STAGES = {
-    OFO: "Seized at the US border: ports of entry (CBP OFO)",
-    USBP: "Seized at the US border: between ports (Border Patrol)",
+    OFO: "US border: ports of entry (CBP OFO)",
+    USBP: "US border: between ports (Border Patrol)",
 }
 assert set(US_STAGES) == set(BORDER_COMPONENTS)
 PORTS_STAGE = US_STAGES[OFO]
 #: The stage of CBP Air and Marine Operations (kind :data:`AMO_SEIZURE`).
-AMO_STAGE = "Seized by CBP air and marine units (AMO), not necessarily at the border"
+AMO_STAGE = "CBP air and marine units (AMO)"
 
 
 def load() -> dict[str, pd.DataFrame]:
