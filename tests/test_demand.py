@@ -200,3 +200,20 @@ def test_caveat_says_where_the_death_rates_end():
 def test_demand_takes_the_cbp_spelling():
     drug, *_ = us_demand.validate("Fentanyl", None, None, us_demand.load())
     assert drug == "fentanyl"
+
+
+def test_fentanyl_seizures_are_only_in_the_portal_export(shared_data):
+    """UNODC's national series holds cannabis, cocaine and opioids but no fentanyl: the report says
+    the export is the only vintage on file and computes no correlation (US fentanyl 2018 in the raw
+    export: 2,525 kg)."""
+    raw = pd.read_excel(shared_data / "unodc" / "drug_seizures_2018_2022.xlsx", header=1)
+    us = raw[(raw["msCode"] == "USA") & (raw["DrugName"] == "Fentanyl")]
+    assert round(us.loc[us["Reference year"] == 2018, "Kilograms"].sum()) == 2525
+    _, series, *_ = us_demand.validate("fentanyl", None, None, us_demand.load())
+    assert series["us_seizures_kg"].isna().all()
+    assert round(series.loc[2018, "us_seizures_portal_kg"]) == 2525
+    lines = us_demand.seizure_sentences(series)
+    assert lines == [
+        "US seizures reported to UNODC are on file only in its portal export (2018-2022), the "
+        "national series having none of this drug."
+    ]

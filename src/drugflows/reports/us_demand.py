@@ -105,7 +105,12 @@ def seizure_sentences(series: pd.DataFrame) -> list[str]:
             f"In UNODC's national series ({first}-{last}), US seizures were highest in {when}: about "
             f"{round_kg(national.max())} kg."
         )
-    if not portal.empty:
+    if not portal.empty and national.empty:
+        out.append(
+            f"US seizures reported to UNODC are on file only in its portal export "
+            f"({portal.index[0]}-{portal.index[-1]}), the national series having none of this drug."
+        )
+    elif not portal.empty:
         overlap = [year for year in portal.index if year in national.index]
         text = (
             f"UNODC's later portal export ({portal.index[0]}-{portal.index[-1]}) is a different vintage "
