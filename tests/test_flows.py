@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from drugflows import paths
 from drugflows.domain import demand, drugs, prices, seizures, statistics
 from drugflows.domain.prices import price_ladder
 from drugflows.reports import border_seizures, trafficking_flows
@@ -187,9 +188,11 @@ def test_supply_chain_puts_production_beside_seizures_never_subtracted():
     assert kg["Potential production"] == 1000.0  # 1.0 t, the latest vintage, world total
     assert kg["Seized: Andean region"] == 150.0 and kg["Seized: Central America"] == 10.0
     assert kg["Seized: Caribbean"] == 5.0 and kg["Seized: Mexico"] == 20.0
-    assert kg["Seized: US ports of entry (CBP OFO)"] == 5.0
-    assert kg["Seized: US between ports (CBP USBP)"] == 2.0
-    assert kg["Seized: US air and marine (CBP AMO)"] == 8.0
+    assert kg[trafficking_flows.US_STAGES["OFO"]] == 5.0
+    assert kg[trafficking_flows.US_STAGES["USBP"]] == 2.0
+    assert kg[trafficking_flows.AMO_STAGE] == 8.0
+    kinds = chain.set_index("stage")["kind"]
+    assert kinds[trafficking_flows.AMO_STAGE] == trafficking_flows.AMO_SEIZURE  # not "at the border"
     # pure production and bulk seizures are not subtracted: no remainder stage, no remainder sentence
     assert not chain["stage"].str.contains("Not seized").any()
     measure = chain.set_index("stage")["measure"]
@@ -413,6 +416,113 @@ def test_heroin_markup_is_against_mexico_at_wholesale_from_the_raw_file(shared_d
         2021,
     )
     assert found["ratio"] == pytest.approx(us / mexico)
-    assert "about 1.8 times as much in the United States ($35.50) as in Mexico ($19.91" in (
-        trafficking_flows.markup_text("heroin", found)
+    text = trafficking_flows.markup_text("heroin", found)
+    assert "roughly 2 times as much in the United States ($35.50, a price UNODC files as retail" in text
+    assert "as in Mexico ($19.91, one country's typical price; both 2021" in text
+    # the published range at the source, from the raw file: 1,500-38,000 USD a kg
+    low = raw.loc[raw["Country/Territory"] == "Mexico", "Minimum_USD"].min()
+    high = raw.loc[raw["Country/Territory"] == "Mexico", "Maximum_USD"].max()
+    assert (low, high) == (1500, 38000)
+    assert "UNODC's published range there is $1.50-38.00 a gram ($1,500-38,000 a kilogram)" in text
+    assert f"the ratio would be {float(f'{35.5 / 38:.2g}'):g} to {float(f'{35.5 / 1.5:.2g}'):g}." in text
+    assert "1.8 times" not in text
+
+
+def test_methamphetamine_markup_is_rounded_and_gives_the_range_from_the_raw_file(shared_data):
+    """One Mexican typical price (4,815.50 USD a kg, range 39.53-20,000) against the US per-kg price
+    UNODC files as "Retail" (10,500 USD): "roughly 2 times", not "2.2 times"."""
+    raw = pd.DataFrame(json.loads((shared_data / "unodc" / "Before_Prices_of_drugs.json").read_text()))
+    raw = raw[(raw["Drug"] == "Methamphetamine powder") & (raw["Year"] == 2021) & (raw["Unit"] == "kg")]
+    mexico = raw[raw["Country/Territory"] == "Mexico"]
+    us = raw[raw["Country/Territory"] == "United States of America"]
+    assert set(us["LevelOfSale"]) == {"Retail"}
+    ratio = us["Typical_USD"].median() / mexico["Typical_USD"].median()
+    assert round(ratio, 1) == 2.2
+    data = trafficking_flows.load()
+    found = trafficking_flows.markup(data["drug_prices"], data["countries"], "methamphetamine", 2022)
+    assert found["ratio"] == pytest.approx(ratio) and found["us_relabelled"]
+    assert found["source_min_usd"] == pytest.approx(mexico["Minimum_USD"].min() / 1000)
+    assert found["source_max_usd"] == pytest.approx(mexico["Maximum_USD"].max() / 1000)
+    text = trafficking_flows.markup_text("methamphetamine", found)
+    assert "roughly 2 times" in text and "one country's typical price" in text
+    assert "($40-20,000 a kilogram)" in text and "2.2 times" not in text
+
+
+def _raw_cbp_kg(shared_data, drug: str, fiscal_year: int) -> tuple[dict[str, float], float]:
+    """kg by component (OFO, USBP) from CBP's nationwide file and AMO's kg from its own file, read
+    here with pandas from the raw CSVs (pounds x 0.45359237)."""
+    lb = 0.45359237
+    raw = pd.read_csv(shared_data / "cbp_drug_seizures" / "nationwide-drugs-fy19-fy22.csv", dtype={"FY": str})
+    raw = raw[(raw["FY"].str[:4].astype(int) == fiscal_year) & (raw["Drug Type"] == drug)]
+    by_component = (raw.groupby("Component")["Sum Qty (lbs)"].sum() * lb).to_dict()
+    amo = pd.read_csv(
+        shared_data / "cbp_amo_drug_seizures" / "amo-drug-seizures-fy19-fy22.csv", dtype={"FY": str}
     )
+    amo = amo[(amo["FY"].str[:4].astype(int) == fiscal_year) & (amo["Drug Type"] == drug)]
+    return by_component, amo["Sum Qty (lbs)"].sum() * lb
+
+
+@pytest.mark.parametrize("drug", ["cocaine", "heroin", "methamphetamine", "fentanyl"])
+def test_border_headline_keeps_air_and_marine_apart(shared_data, drug):
+    """ "At the border" is OFO plus the Border Patrol (as in us_demand); AMO's seizures, most of the
+    cocaine (82,234 of 114,118 kg in FY2022), are given apart. Expected values from the raw CSVs."""
+    data = trafficking_flows.load()
+    chain = trafficking_flows.supply_chain(
+        drug,
+        2022,
+        data["unodc_seizures"],
+        data["countries"],
+        data["cbp_seizures_monthly"],
+        data["amo_seizures_monthly"],
+        data["crop_estimates"],
+    )
+    cbp_name = drug.capitalize()
+    by_component, amo_kg = _raw_cbp_kg(shared_data, cbp_name, 2022)
+    border_kg = by_component["Office of Field Operations"] + by_component["U.S. Border Patrol"]
+    first, second = trafficking_flows.border_sentences(chain, 2022)
+    ports = 100 * by_component["Office of Field Operations"] / border_kg
+    assert first == (
+        f"CBP seized about {float(f'{border_kg:.3g}'):,.0f} kg at the US border (CBP at ports of entry "
+        f"and the Border Patrol between them) in fiscal year 2022, {ports:.0f}% of it at ports of entry."
+    )
+    assert second.startswith(f"A further {float(f'{amo_kg:.3g}'):,.0f} kg (fiscal year 2022, ")
+    assert "not necessarily at the border" in second
+    if drug == "cocaine":
+        assert round(border_kg) == 31884 and round(amo_kg) == 82234 and round(ports) == 82
+        assert "about 31,900 kg" in first and "72% of all CBP seized" in second
+
+
+def test_unodc_series_returns_the_vintage_of_each_row(shared_data):
+    """The accessor says which UNODC vintage each row comes from; a chosen vintage comes alone.
+    US cocaine 2018, summed here from the raw national series (coca leaf left out): 254,310 kg; the
+    spliced series takes the portal export's 193,654 kg for that year and says so."""
+    table = trafficking_flows.load()["unodc_seizures"]
+    raw = pd.read_excel(shared_data / "unodc" / "seizures_unodc.xlsx")
+    raw[["country", "drug_group"]] = raw[["country", "drug_group"]].ffill()
+    us = raw[(raw["country"] == "United States of America") & (raw["drug_group"] == "Cocaine-type")]
+    year = next(c for c in raw.columns if str(c).startswith("2018"))
+    national_2018 = us.loc[us["drug"] != "Coca leaf", year].sum()
+    spliced = seizures.unodc_series(table, "cocaine").set_index(["iso3", "year"])
+    national = seizures.unodc_series(table, "cocaine", series=HISTORIC_SERIES).set_index(["iso3", "year"])
+    assert (
+        national.loc[("USA", 2018), "kg"] == pytest.approx(national_2018) and round(national_2018) == 254310
+    )
+    assert set(national["series"]) == {HISTORIC_SERIES}
+    assert spliced.loc[("USA", 2018), "series"] == PORTAL_SERIES
+    assert spliced.loc[("USA", 2017), "series"] == HISTORIC_SERIES
+    assert round(spliced.loc[("USA", 2018), "kg"]) == 193654
+    with pytest.raises(ValueError, match="unknown UNODC series"):
+        seizures.unodc_series(table, "cocaine", series="WDR 2030")
+
+
+def test_profile_seizure_charts_mark_the_series_break():
+    table = trafficking_flows.load()["unodc_seizures"]
+    wide = seizures.seizures_by_drug(table, ["COL"])
+    rows = seizures.series_break_rows(wide)
+    assert rows.set_index("drug").loc["cocaine", "year"] == seizures.SERIES_BREAK_YEAR == 2018
+    assert seizures.spans_series_break(wide)
+    # a table that starts at the break (the portal export only) has nothing to mark
+    assert not seizures.spans_series_break(wide.loc[2018:])
+    for notebook in ("country_profile", "region_profile"):
+        text = (paths.NOTEBOOKS_DIR / f"{notebook}.ipynb").read_text()
+        assert "break_year=" in text and "SERIES_BREAK_NOTE" in text

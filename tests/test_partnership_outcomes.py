@@ -694,3 +694,19 @@ def test_eradication_lead_test_matches_a_regression_on_the_raw_panel():
     manual_line = next(line for line in lines if line.startswith("Manual eradication in the municipality"))
     assert f"{manual:+#.2g} in 2004-2017" in manual_line
     assert "cannot be read as an effect" in manual_line
+
+
+def test_seizure_outcomes_come_from_one_unodc_vintage():
+    """Seizure outcomes read the national series alone (to 2019): US cocaine 2018 is its 254,310 kg
+    (the raw national series, coca leaf left out), not the portal export's 193,654 kg."""
+    from drugflows import tables
+    from drugflows.domain import outcomes
+
+    panel = outcomes.outcome_panel(
+        "cocaine_seizures_kg",
+        tables.load("country_indicators"),
+        tables.load("crop_estimates"),
+        tables.load("unodc_seizures"),
+    ).set_index(["iso3", "year"])["value"]
+    assert round(panel[("USA", 2018)]) == 254310
+    assert panel.index.get_level_values("year").max() == 2019

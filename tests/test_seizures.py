@@ -203,3 +203,41 @@ def test_no_spike_in_a_steady_series():
     rows.loc[20, ["lbs", "events"]] = (5_000.0, 1)  # one load of 50 median months
     spikes = seizures.one_event_spikes(rows, pd.DatetimeIndex(months))
     assert spikes["month"].tolist() == [months[20]] and spikes["median_lbs"].iloc[0] == 100.0
+
+
+def test_a_change_carried_by_one_event_says_so_in_the_same_sentence(shared_data):
+    """Northern Border fentanyl, FY2025 against FY2024: +79%, but the May 2025 Detroit Sector
+    seizure (one event) is 40% of FY2025's pounds and a June 2024 one 13% of FY2024's. The change
+    sentence carries both and the change without them. Expected values from CBP's raw file."""
+    raw = pd.read_csv(shared_data / "cbp_drug_seizures" / "nationwide-drugs-fy23-fy26-apr.csv")
+    raw = raw[(raw["Region"] == "Northern Border") & (raw["Drug Type"] == "Fentanyl")]
+    fy = raw["FY"].astype(str).str[:4].astype(int)
+    total = raw.groupby(fy)["Sum Qty (lbs)"].sum()
+    may = raw[(fy == 2025) & (raw["Month (abbv)"] == "MAY")]
+    may_event = may.loc[may["Sum Qty (lbs)"].idxmax()]
+    june = raw[(fy == 2024) & (raw["Month (abbv)"] == "JUN")]
+    june_event = june.loc[june["Sum Qty (lbs)"].idxmax()]
+    assert may_event["Count of Event"] == 1 and june_event["Count of Event"] == 1
+    change = 100 * (total[2025] / total[2024] - 1)
+    without = 100 * (
+        (total[2025] - may_event["Sum Qty (lbs)"]) / (total[2024] - june_event["Sum Qty (lbs)"]) - 1
+    )
+    share = 100 * may_event["Sum Qty (lbs)"] / total[2025]
+    assert round(change) == 79 and round(share) == 40
+
+    table = tables.load("cbp_seizures_monthly")
+    sel = border_seizures.select(table, "fentanyl", "Northern Border", None, None)
+    rows, months = seizures.subset(table, sel), seizures.covered_months(table, sel)
+    lines = border_seizures.reading(
+        sel,
+        seizures.fiscal_years(rows, months),
+        seizures.by_component(rows),
+        seizures.top_places(rows),
+        seizures.one_event_spikes(rows, months),
+    )
+    assert lines[0].startswith(
+        f"In FY2025, CBP seized {total[2025]:,.0f} lb of fentanyl (Northern Border), {change:.0f}% more "
+        f"than in FY2024, but {share:.0f}% of FY2025's pounds rests on one seizure event (May 2025)"
+    )
+    assert lines[0].endswith(f": without them, {without:.0f}% more.")
+    assert lines[1] == "FY2025 is the highest complete fiscal year on file, with that one load counted."

@@ -362,8 +362,11 @@ def stacked_by_year(
     source: str,
     caveat: str | None = None,
     xlabel: str = "Fiscal year (October to September)",
+    break_year: int | None = None,
+    break_label: str = "Series changes",
 ):
-    """Stacked bars: rows are years, columns the parts (renamed with ``labels``)."""
+    """Stacked bars: rows are years, columns the parts (renamed with ``labels``). ``break_year``: a
+    dashed vertical line just before that year's bar, labelled ``break_label`` (a change of series)."""
     fig, ax = plt.subplots()
     bottom = pd.Series(0.0, index=table.index)
     positions = range(len(table))
@@ -377,6 +380,9 @@ def stacked_by_year(
             label=labels.get(column, column),
         )
         bottom = bottom + table[column]
+    if break_year is not None and break_year in list(table.index):
+        where = list(table.index).index(break_year) - 0.5
+        ax.axvline(where, color="0.2", linestyle="--", linewidth=1.2, label=break_label)
     step = 1 if len(table) <= 12 else 5  # every fifth year when there are many
     ax.set_xticks(list(positions)[::step], [str(i) for i in table.index][::step])
     ax.set_ylabel(ylabel)
@@ -526,16 +532,32 @@ def small_multiples(
 
 
 def panels(
-    series: dict[str, pd.Series], *, title: str, source: str, caveat: str | None = None, xlabel: str = "Year"
+    series: dict[str, pd.Series],
+    *,
+    title: str,
+    source: str,
+    caveat: str | None = None,
+    xlabel: str = "Year",
+    break_year: float | None = None,
+    break_label: str = "Series changes",
 ):
     """One small line chart per series, side by side, each with its own unit (the dict key is the
-    panel title, which should name the unit). Series with no data are left out."""
+    panel title, which should name the unit). Series with no data are left out. ``break_year``: a
+    change of series; each line is broken there (no segment joins the last year before it to the
+    first from it) and a dashed vertical line half a year before it is labelled ``break_label``."""
     series = {k: v.dropna() for k, v in series.items() if v.notna().any()}
     columns = min(2, len(series)) or 1
     rows = -(-len(series) // columns) or 1
     fig, axes = plt.subplots(rows, columns, figsize=(WIDTH_IN, 2.4 * rows + 1.0), squeeze=False)
     for ax, (name, values) in zip(axes.flat, series.items(), strict=False):
-        ax.plot(values.index, values.to_numpy(), marker="o", markersize=3, color=PALETTE[0])
+        if break_year is None:
+            ax.plot(values.index, values.to_numpy(), marker="o", markersize=3, color=PALETTE[0])
+        else:
+            for part in (values[values.index < break_year], values[values.index >= break_year]):
+                ax.plot(part.index, part.to_numpy(), marker="o", markersize=3, color=PALETTE[0])
+            if values.index.min() < break_year <= values.index.max():
+                ax.axvline(break_year - 0.5, color="0.2", linestyle="--", linewidth=1.0, label=break_label)
+                ax.legend(frameon=False, fontsize=7, loc="upper left")
         ax.set_title(name, loc="left", fontsize=9)
         ax.set_xlabel(xlabel, fontsize=8)
         ax.tick_params(labelsize=8)

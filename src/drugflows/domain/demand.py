@@ -12,16 +12,20 @@ import numpy as np
 import pandas as pd
 
 from drugflows.domain.drugs import DRUGS
-from drugflows.domain.seizures import unodc_series
+from drugflows.domain.seizures import BORDER_COMPONENTS, unodc_series
 from drugflows.domain.statistics import MIN_CHANCE_BAND_PAIRS, chance_band
 from drugflows.sources.cdc import WONDER_SERIES
+from drugflows.sources.unodc import HISTORIC_SERIES, PORTAL_SERIES
 
 
 def annual_series(
     drug: str, deaths: pd.DataFrame, unodc: pd.DataFrame, cbp: pd.DataFrame, nflis: pd.DataFrame
 ) -> pd.DataFrame:
-    """One row per year: death_rate (per 100,000, age-adjusted, CDC WONDER), us_seizures_kg (UNODC,
-    all US agencies, calendar year), cbp_seizures_kg (CBP, fiscal year), nflis_reports."""
+    """One row per year: death_rate (per 100,000, age-adjusted, CDC WONDER), us_seizures_kg (UNODC
+    national series, 1990-2019: all US agencies, calendar year), us_seizures_portal_kg (the UNODC
+    portal export, 2018-2022: a later vintage, kept apart and never spliced onto the national series),
+    cbp_seizures_kg (CBP at the border, :data:`seizures.BORDER_COMPONENTS`, complete fiscal years),
+    nflis_reports."""
     spec = DRUGS[drug]
     rate = deaths[
         (deaths["source"] == WONDER_SERIES)
@@ -29,10 +33,15 @@ def annual_series(
         & (deaths["measure"] == "rate_age_adjusted")
     ]
     out = pd.DataFrame({"death_rate": rate.set_index(rate["period"].astype(int))["value"]})
-    us = unodc_series(unodc, drug)
-    out = out.join(us[us["iso3"] == "USA"].set_index("year")["kg"].rename("us_seizures_kg"), how="outer")
+    for column, vintage in (("us_seizures_kg", HISTORIC_SERIES), ("us_seizures_portal_kg", PORTAL_SERIES)):
+        us = unodc_series(unodc, drug, series=vintage)
+        out = out.join(us[us["iso3"] == "USA"].set_index("year")["kg"].rename(column), how="outer")
     complete = cbp.groupby("fiscal_year")["month"].nunique() == 12
-    border = cbp[(cbp["drug"] == spec.cbp) & cbp["fiscal_year"].isin(complete[complete].index)]
+    border = cbp[
+        (cbp["drug"] == spec.cbp)
+        & cbp["component"].isin(BORDER_COMPONENTS)
+        & cbp["fiscal_year"].isin(complete[complete].index)
+    ]
     out = out.join(border.groupby("fiscal_year")["kg"].sum().rename("cbp_seizures_kg"), how="outer")
     if spec.nflis:
         reports = nflis[nflis["category"] == spec.nflis].groupby("year")["reports"].sum()

@@ -22,6 +22,7 @@ import pandas as pd
 from drugflows.domain import statistics
 from drugflows.domain.crops import crop_countries, one_series
 from drugflows.domain.seizures import unodc_series
+from drugflows.sources.unodc import HISTORIC_SERIES
 
 #: The default runs: programme -> partner countries (ISO3), start year and why that year.
 PROGRAMS = {
@@ -145,13 +146,15 @@ def effect_text(outcome: str, value: float, signed: bool = False) -> str:
 def outcome_panel(
     outcome: str, indicators: pd.DataFrame, crops: pd.DataFrame, unodc: pd.DataFrame
 ) -> pd.DataFrame:
-    """Long panel iso3, year, value for one outcome of :data:`OUTCOMES` (every country on file)."""
+    """Long panel iso3, year, value for one outcome of :data:`OUTCOMES` (every country on file).
+    Seizures come from one UNODC vintage, the national series (1990-2019), so that no change before
+    and after a start year spans two vintages (the portal export from 2018 counts differently)."""
     if outcome.endswith("_cultivation_ha"):
         crop = outcome.removesuffix("_cultivation_ha")
         wide = one_series(crops, crop, crop_countries(crops, crop))
         return wide.reset_index().melt("year", var_name="iso3", value_name="value").dropna()
     if outcome.endswith("_seizures_kg"):
-        series = unodc_series(unodc, outcome.removesuffix("_seizures_kg"))
+        series = unodc_series(unodc, outcome.removesuffix("_seizures_kg"), series=HISTORIC_SERIES)
         return series.rename(columns={"kg": "value"})[["iso3", "year", "value"]]
     rows = indicators[indicators["indicator"] == outcome]
     return rows[["iso3", "year", "value"]].reset_index(drop=True)

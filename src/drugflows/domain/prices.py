@@ -106,7 +106,10 @@ def markup(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year: int) 
     """The US price per gram over the source price, at one level of sale (wholesale first), in the
     latest year up to ``year`` in which both are on file; else the pair of years closest together
     (both years are returned). None if no level has both. Keys: level, ratio, source, source_year,
-    source_usd, source_countries, us_year, us_usd (source: the source stage's place)."""
+    source_usd, source_countries, us_year, us_usd (source: the source stage's place),
+    source_min_usd and source_max_usd (UNODC's published minimum and maximum per gram at the source
+    that year, None where not on file: :func:`published_range`) and us_relabelled (the US price is
+    filed under another level of sale, e.g. "Retail" but per kilogram, and counted at ``level``)."""
     spec = DRUGS[drug]
     if spec.source is None:
         return None
@@ -121,7 +124,15 @@ def markup(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year: int) 
             continue
         pairs = [(abs(s - u), -max(s, u), s, u) for s in source_usd.index for u in us.index]
         _, _, source_year, us_year = min(pairs)
+        source_rows = at[(at["stage"] == spec.source.label) & (at["year"] == source_year)]
+        low, high = published_range(source_rows)
+        us_rows = at[(at["stage"] == US_STAGE) & (at["year"] == us_year)]
         return {
+            "source_min_usd": low,
+            "source_max_usd": high,
+            "us_relabelled": bool(
+                "level_published" in us_rows and (us_rows["level_published"] != us_rows["level"]).any()
+            ),
             "level": level,
             "ratio": us[us_year] / source_usd[source_year],
             "source": spec.source.place,
@@ -132,6 +143,20 @@ def markup(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year: int) 
             "us_usd": float(us[us_year]),
         }
     return None
+
+
+def published_range(rows: pd.DataFrame) -> tuple[float | None, float | None]:
+    """The lowest published minimum and highest published maximum of price rows, in US$ per gram
+    (each row's min_usd and max_usd converted with its own usd_per_gram / value_usd); (None, None)
+    where no row has both."""
+    if not {"min_usd", "max_usd", "value_usd"} <= set(rows.columns):
+        return None, None
+    rows = rows.dropna(subset=["min_usd", "max_usd", "value_usd"])
+    rows = rows[rows["value_usd"] > 0]
+    if rows.empty:
+        return None, None
+    per_gram = rows["usd_per_gram"] / rows["value_usd"]
+    return float((rows["min_usd"] * per_gram).min()), float((rows["max_usd"] * per_gram).max())
 
 
 def latest_prices(price_table: pd.DataFrame, iso3: str) -> pd.DataFrame:

@@ -17,10 +17,19 @@ import pandas as pd
 from drugflows.domain.drugs import DRUGS, UNODC_NAMES, unodc_rows
 from drugflows.domain.statistics import change_points
 from drugflows.fiscal import fiscal_year_of
-from drugflows.sources.cbp import OFO
+from drugflows.sources.cbp import OFO, USBP
 from drugflows.sources.unodc import HISTORIC_SERIES, PORTAL_SERIES
 
 ALL_REGIONS = "All regions"
+#: "At the border", in every report: CBP's Office of Field Operations at ports of entry and the
+#: Border Patrol between them. Air and Marine Operations (AMO) is counted apart: its air and marine
+#: units seize at sea, in the air and in the transit zone, not necessarily at the border.
+BORDER_COMPONENTS = (OFO, USBP)
+AT_THE_BORDER = "at the US border (CBP at ports of entry and the Border Patrol between them)"
+AMO_WHERE = (
+    "by CBP Air and Marine Operations, whose air and marine units seize at sea, in the air and in "
+    "the transit zone, not necessarily at the border"
+)
 
 
 @dataclass(frozen=True)
@@ -274,26 +283,63 @@ def seizure_level_shifts(lbs: pd.Series, min_size: int = 6) -> list[pd.Timestamp
     return change_points(np.log1p(lbs.astype(float)), min_size=min_size)
 
 
-def unodc_series(unodc: pd.DataFrame, drug: str) -> pd.DataFrame:
-    """kg seized by country and year for a report drug, one UNODC series per year (the portal
-    export from 2018, the national series before), never both added.
+#: The first year of the portal export: :func:`unodc_series` takes the national series before it
+#: and the portal export from it. The two vintages overlap in 2018-2019 and disagree (US cocaine 2018:
+#: 254,310 kg in the national series, 193,654 kg in the export), so no change is computed across it.
+SERIES_BREAK_YEAR = 2018
+#: The two UNODC vintages (the ``series`` column of :func:`unodc_series`) as readers name them.
+SERIES_LABELS = {
+    HISTORIC_SERIES: "UNODC national series (1990-2019)",
+    PORTAL_SERIES: "UNODC data portal export (2018-2022)",
+}
+#: One sentence marking the break, for captions of charts drawn from the spliced series.
+SERIES_BREAK_NOTE = (
+    f"UNODC series change in {SERIES_BREAK_YEAR} (dashed line): the national series (1990-2019) "
+    f"before, the data portal export (2018-2022) from {SERIES_BREAK_YEAR}; the two vintages differ "
+    "where they overlap, so a change across the line is not a change in seizures."
+)
+
+
+def unodc_series(unodc: pd.DataFrame, drug: str, series: str | None = None) -> pd.DataFrame:
+    """kg seized by country and year for a report drug, with the vintage of each row (``series``:
+    :data:`HISTORIC_SERIES` or :data:`PORTAL_SERIES`), never two vintages added.
+
+    ``series`` None: one vintage per year, the national series before :data:`SERIES_BREAK_YEAR` and
+    the portal export from it (a splice: callers mark the break and compute no change across it);
+    a vintage: that vintage alone, every year it covers.
 
     Drug names come from the vocabulary (:data:`drugflows.domain.drugs.UNODC_NAMES`). Where a
     country-year has a total row of the drug (e.g. "Cocaine (total of the above, ...)") beside its
     parts, the larger of the total and the sum of the parts is taken, never the two added; otherwise
     the rows are summed, class by class."""
     rows = unodc_rows(unodc, drug)
-    rows = rows[
-        ((rows["source"] == PORTAL_SERIES) & (rows["year"] >= 2018))
-        | ((rows["source"] == HISTORIC_SERIES) & (rows["year"] < 2018))
-    ]
+    if series is None:
+        rows = rows[
+            ((rows["source"] == PORTAL_SERIES) & (rows["year"] >= SERIES_BREAK_YEAR))
+            | ((rows["source"] == HISTORIC_SERIES) & (rows["year"] < SERIES_BREAK_YEAR))
+        ]
+    else:
+        if series not in SERIES_LABELS:
+            raise ValueError(f"unknown UNODC series {series!r}; one of {list(SERIES_LABELS)}")
+        rows = rows[rows["source"] == series]
     rows = rows.assign(drug_class=rows["drug"].map(lambda name: UNODC_NAMES[name].drug_class))
-    keys = ["iso3", "year", "drug_class"]
+    keys = ["source", "iso3", "year", "drug_class"]
     # total and parts side by side: the larger is kept (a total below its own parts, e.g. Portugal
     # 2020 cocaine, 0.0003 kg against 10,066 kg of parts, is incomplete), never their sum
     sums = rows.groupby([*keys, "total"])["kg"].sum().unstack("total")
     by_class = sums.max(axis=1).rename("kg").reset_index()
-    return by_class.groupby(["iso3", "year"], as_index=False)["kg"].sum()
+    out = by_class.groupby(["iso3", "year", "source"], as_index=False)["kg"].sum()
+    return out.rename(columns={"source": "series"})[["iso3", "year", "kg", "series"]]
+
+
+#: What a UNODC seizure total of a report drug adds up, where it adds forms (sentences name the
+#: drug this way wherever such totals are given).
+SEIZED_LABELS = {"cocaine": "cocaine (hydrochloride, base and paste)"}
+
+
+def seized_label(drug: str) -> str:
+    """The report drug as a sentence naming a UNODC seizure total says it."""
+    return SEIZED_LABELS.get(drug, DRUGS[drug].label)
 
 
 #: Forms of a drug as sentences name them (``UNODC_NAMES`` forms).
@@ -312,7 +358,7 @@ def unodc_forms(unodc: pd.DataFrame, drug: str, year: int, iso3s) -> pd.Series:
     the rows that are not totals (the year's one series, as :func:`unodc_series`); empty if the drug
     has no forms. Index: form."""
     rows = unodc_rows(unodc, drug)
-    series = PORTAL_SERIES if year >= 2018 else HISTORIC_SERIES
+    series = PORTAL_SERIES if year >= SERIES_BREAK_YEAR else HISTORIC_SERIES
     rows = rows[(rows["source"] == series) & (rows["year"] == year) & rows["iso3"].isin(list(iso3s))]
     rows = rows[~rows["total"] & rows["form"].notna()]
     return rows.groupby("form")["kg"].sum()
@@ -350,7 +396,9 @@ PROFILE_DRUGS = ("cocaine", "heroin", "methamphetamine", "fentanyl")
 
 
 def seizures_by_drug(unodc: pd.DataFrame, iso3s: list[str]) -> pd.DataFrame:
-    """Years x drug: kilograms seized by the given countries (summed), as reported to UNODC."""
+    """Years x drug: kilograms seized by the given countries (summed), as reported to UNODC: the
+    national series before :data:`SERIES_BREAK_YEAR`, the portal export from it (charts mark the
+    break: :func:`series_break_rows`, ``plotting.panels(break_year=...)``)."""
     out = {}
     for drug in PROFILE_DRUGS:
         series = unodc_series(unodc, drug)
@@ -358,6 +406,24 @@ def seizures_by_drug(unodc: pd.DataFrame, iso3s: list[str]) -> pd.DataFrame:
         if not rows.empty:
             out[drug] = rows.groupby("year")["kg"].sum()
     return pd.DataFrame(out).rename_axis("year").sort_index()
+
+
+def series_break_rows(wide: pd.DataFrame, label: str = "UNODC series changes") -> pd.DataFrame:
+    """Rows (drug, year, label) marking :data:`SERIES_BREAK_YEAR` for each column of a years x drug
+    table (:func:`seizures_by_drug`, :func:`world_shares`) with data both before and from that year:
+    the ``breaks`` of ``plotting.lines_by_group``."""
+    rows = [
+        {"drug": drug, "year": SERIES_BREAK_YEAR, "label": label}
+        for drug in wide.columns
+        if wide[drug].loc[: SERIES_BREAK_YEAR - 1].notna().any()
+        and wide[drug].loc[SERIES_BREAK_YEAR:].notna().any()
+    ]
+    return pd.DataFrame(rows, columns=["drug", "year", "label"])
+
+
+def spans_series_break(wide: pd.DataFrame) -> bool:
+    """Whether any column of a years x drug table has data both before and from the break year."""
+    return not series_break_rows(wide).empty
 
 
 def world_shares(unodc: pd.DataFrame, codes: list[str]) -> pd.DataFrame:

@@ -85,6 +85,35 @@ def spike_text(spike) -> str:
     )
 
 
+def _spike_carry(spikes: pd.DataFrame | None) -> dict[int, tuple[str, float]]:
+    """fiscal year -> ("40% of FY2025's pounds rests on one seizure event (May 2025)", the pounds of
+    those events) for the years whose headline spikes (:func:`headline_spikes`) hold a large share
+    of their pounds."""
+    if spikes is None or spikes.empty:
+        return {}
+    out = {}
+    for fy, rows in headline_spikes(spikes).groupby("fiscal_year"):
+        events = int(rows["events"].sum())
+        months = ", ".join(f"{month:%B %Y}" for month in rows["month"])
+        count = "one seizure event" if events == 1 else f"{events} seizure events"
+        text = f"{rows['share_of_fy_pct'].sum():.0f}% of FY{int(fy)}'s pounds rests on {count} ({months})"
+        out[int(fy)] = (text, float(rows["event_lbs"].sum()))
+    return out
+
+
+def _carry_clause(fy: int, lbs: float, prior_lbs: float, carried: dict) -> str:
+    """', but 40% of FY2025's pounds rests on one seizure event (May 2025): without it, 7% more' when
+    a one-event spike carries a large share of either year of a change (empty otherwise)."""
+    if fy not in carried and fy - 1 not in carried:
+        return ""
+    texts = [carried[year][0] for year in (fy, fy - 1) if year in carried]
+    now = lbs - carried.get(fy, ("", 0.0))[1]
+    before = prior_lbs - carried.get(fy - 1, ("", 0.0))[1]
+    them = "it" if len(texts) == 1 else "them"
+    without = f": without {them}, {_pct(100 * (now / before - 1))}" if before > 0 else ""
+    return ", but " + " and ".join(texts) + without
+
+
 def reading(
     sel: Selection,
     years: pd.DataFrame,
@@ -99,6 +128,7 @@ def reading(
     if years["lbs"].sum() == 0:
         return [f"CBP recorded no seizures of {what} in FY{sel.first_fy}-FY{sel.last_fy}."]
     out = []
+    carried = _spike_carry(spikes)
     complete = years[~years["partial"]]
     if not complete.empty:
         peak_fy = int(complete["lbs"].idxmax())
@@ -107,9 +137,13 @@ def reading(
         sentence = f"In FY{latest_fy}, CBP seized {latest['lbs']:,.0f} lb of {what}"
         if pd.notna(latest["change_pct"]):
             sentence += f", {_pct(latest['change_pct'])} than in FY{latest_fy - 1}"
+            sentence += _carry_clause(latest_fy, latest["lbs"], latest["prior_lbs_same_months"], carried)
         out.append(sentence + ".")
         if peak_fy == latest_fy:
-            out.append(f"FY{peak_fy} is the highest complete fiscal year on file.")
+            out.append(
+                f"FY{peak_fy} is the highest complete fiscal year on file"
+                + (", with that one load counted." if peak_fy in carried else ".")
+            )
         else:
             share = 100 * latest["lbs"] / complete.loc[peak_fy, "lbs"]
             out.append(
@@ -123,6 +157,9 @@ def reading(
         sentence = f"So far in {row['label']}, {row['lbs']:,.0f} lb"
         if pd.notna(row["change_pct"]):
             sentence += f", {_pct(row['change_pct'])} than in the same months a year earlier"
+            fy = int(partial.index[-1])
+            if fy in carried:  # the prior year's spike may fall outside the months compared
+                sentence += ", but " + carried[fy][0]
         out.append(sentence + ".")
     named = set(years[years["partial"]].index[-1:])
     if not complete.empty:

@@ -24,7 +24,13 @@ from drugflows.domain.outcomes import (
     outcomes_against_peers,
 )
 from drugflows.domain.prices import latest_prices
-from drugflows.domain.seizures import seizures_by_drug
+from drugflows.domain.seizures import (
+    SERIES_BREAK_NOTE,
+    SERIES_BREAK_YEAR,
+    seizures_by_drug,
+    series_break_rows,
+    spans_series_break,
+)
 from drugflows.params import links as checked_links
 
 #: The processed tables the report reads, in the order its vintage table lists them.
@@ -49,6 +55,10 @@ __all__ = [
     "outcomes_against_peers",
     "peers",
     "seizures_by_drug",
+    "SERIES_BREAK_NOTE",
+    "SERIES_BREAK_YEAR",
+    "series_break_rows",
+    "spans_series_break",
 ]
 
 

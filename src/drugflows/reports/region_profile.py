@@ -19,7 +19,15 @@ from drugflows.domain.assistance import (
     greenbook_counternarcotics,
 )
 from drugflows.domain.outcomes import latest_value
-from drugflows.domain.seizures import seizures_by_drug, unodc_series, world_shares
+from drugflows.domain.seizures import (
+    SERIES_BREAK_NOTE,
+    SERIES_BREAK_YEAR,
+    seizures_by_drug,
+    series_break_rows,
+    spans_series_break,
+    unodc_series,
+    world_shares,
+)
 from drugflows.params import links as checked_links
 
 #: The processed tables the report reads, in the order its vintage table lists them.
@@ -32,6 +40,10 @@ __all__ = [
     "members",
     "names_by_code",
     "seizures_by_drug",
+    "SERIES_BREAK_NOTE",
+    "SERIES_BREAK_YEAR",
+    "series_break_rows",
+    "spans_series_break",
     "world_shares",
 ]
 
@@ -125,7 +137,7 @@ def comparison_table(table: pd.DataFrame) -> pd.DataFrame:
                 "rule_of_law": "Rule of law (WGI)",
                 "cpi": "Corruption Perceptions Index",
                 "criminality": "Criminality (GI-TOC)",
-                "cocaine_seized_kg": "Cocaine seized, latest year (kg)",
+                "cocaine_seized_kg": "Cocaine seized (hydrochloride, base and paste), latest year (kg)",
                 "us_greenbook_usd": _money_column(table),
             }
         )
@@ -140,7 +152,7 @@ def comparison_formats(table: pd.DataFrame) -> dict[str, str]:
         "Rule of law (WGI)": "{:+.2f}",
         "Corruption Perceptions Index": "{:.0f}",
         "Criminality (GI-TOC)": "{:.2f}",
-        "Cocaine seized, latest year (kg)": "{:,.0f}",
+        "Cocaine seized (hydrochloride, base and paste), latest year (kg)": "{:,.0f}",
         _money_column(table): "{:,.1f}",
     }
 

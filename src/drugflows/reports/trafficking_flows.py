@@ -11,9 +11,15 @@ from drugflows.domain.demand import nflis_states
 from drugflows.domain.drugs import DRUGS, UNODC_DRUGS, report_drug
 from drugflows.domain.prices import inverted_chain_prices, markup, price_ladder
 from drugflows.domain.seizures import (
+    AMO_WHERE,
+    AT_THE_BORDER,
+    BORDER_COMPONENTS,
     FORM_LABELS,
+    SERIES_BREAK_NOTE,
+    SERIES_BREAK_YEAR,
     latest_year,
     region_shares,
+    seized_label,
     top_region_shares,
     unodc_forms,
     unodc_series,
@@ -32,7 +38,15 @@ TABLES = (
     "countries",
     "world_countries",
 )
-__all__ = ["markup", "nflis_states", "price_ladder", "region_shares", "top_region_shares"]
+__all__ = [
+    "SERIES_BREAK_NOTE",
+    "SERIES_BREAK_YEAR",
+    "markup",
+    "nflis_states",
+    "price_ladder",
+    "region_shares",
+    "top_region_shares",
+]
 
 #: Seizure stages of the chain toward the US, by report region group (countries table) or ISO3.
 TRANSIT_STAGES = (
@@ -43,17 +57,25 @@ TRANSIT_STAGES = (
 )
 #: The kinds of stage of :func:`supply_chain` (its ``kind`` column).
 PRODUCTION, TRANSIT_SEIZURE, US_SEIZURE = "production", "transit", "us_border"
+#: CBP Air and Marine Operations: a kind of its own, not counted as "at the border".
+AMO_SEIZURE = "us_air_marine"
 #: What each kind of stage measures (the ``measure`` column): production and seizures are in
 #: different units, so they are shown side by side and never subtracted.
 MEASURES = {
     PRODUCTION: "pure drug (potential production, estimate)",
     TRANSIT_SEIZURE: "bulk weight seized, purity unknown",
     US_SEIZURE: "bulk weight seized, purity unknown",
+    AMO_SEIZURE: "bulk weight seized, purity unknown",
 }
-#: The US-border stages of :func:`supply_chain`, by CBP component.
-US_STAGES = {OFO: "Seized: US ports of entry (CBP OFO)", USBP: "Seized: US between ports (CBP USBP)"}
+#: The US-border stages of :func:`supply_chain`, by CBP component (:data:`BORDER_COMPONENTS`).
+US_STAGES = {
+    OFO: "US border: ports of entry (CBP OFO)",
+    USBP: "US border: between ports (Border Patrol)",
+}
+assert set(US_STAGES) == set(BORDER_COMPONENTS)
 PORTS_STAGE = US_STAGES[OFO]
-AMO_STAGE = "Seized: US air and marine (CBP AMO)"
+#: The stage of CBP Air and Marine Operations (kind :data:`AMO_SEIZURE`).
+AMO_STAGE = "CBP air and marine units (AMO)"
 
 
 def load() -> dict[str, pd.DataFrame]:
@@ -93,11 +115,13 @@ def supply_chain(
 
     Stages: potential production (published, latest vintage: pure drug), seizures in the Andean
     region, Central America, the Caribbean and Mexico (UNODC, calendar year), at the US border by
-    CBP at ports, between ports and by Air and Marine Operations (fiscal year ``year``): bulk weights
+    CBP at ports and the Border Patrol between ports (:data:`US_SEIZURE`), and apart from them by
+    Air and Marine Operations (:data:`AMO_SEIZURE`: not necessarily at the border; fiscal year
+    ``year``): bulk weights
     of unknown purity. No cited purity of seizures is on file, so production and seizures are shown
     side by side, never subtracted. Returns stage, kg, measure, source, note (for cocaine, the forms
     seized where UNODC's names tell) and kind (:data:`PRODUCTION`, :data:`TRANSIT_SEIZURE`,
-    :data:`US_SEIZURE`).
+    :data:`US_SEIZURE`, :data:`AMO_SEIZURE`).
     """
     stages = []
     spec = DRUGS[drug]
@@ -123,7 +147,9 @@ def supply_chain(
         kg = cbp_rows.loc[cbp_rows["component"] == component, "kg"].sum()
         stages.append((stage, kg, "CBP drug seizure statistics", f"fiscal year {year}", US_SEIZURE))
     amo_kg = amo.loc[(amo["drug"] == spec.cbp) & (amo["fiscal_year"] == year), "kg"].sum()
-    stages.append((AMO_STAGE, amo_kg, "CBP drug seizure statistics (AMO)", f"fiscal year {year}", US_SEIZURE))
+    stages.append(
+        (AMO_STAGE, amo_kg, "CBP drug seizure statistics (AMO)", f"fiscal year {year}", AMO_SEIZURE)
+    )
     chain = pd.DataFrame(stages, columns=["stage", "kg", "source", "note", "kind"])
     chain.insert(2, "measure", chain["kind"].map(measures))
     return chain
@@ -213,6 +239,11 @@ def left_out_text(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> s
     )
 
 
+def _two_digits(value: float) -> str:
+    """Two significant figures ("0.93", "24", "270")."""
+    return f"{float(f'{value:.2g}'):,g}"
+
+
 def markup_text(drug: str, found: dict | None) -> str:
     """One sentence on :func:`domain.prices.markup`: the US price over the source price, at one
     level of sale and in one form, with the year of each price."""
@@ -233,14 +264,62 @@ def markup_text(drug: str, found: dict | None) -> str:
         else f"{found['us_year']} in the US, {found['source_year']} at the source: the closest years on file"
     )
     ratio = found["ratio"]
-    rounded = f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:,.1f}"
-    return (
-        f"At the {found['level']} level, a gram of {spec.label}{form} cost about {rounded} times as "
-        f"much in the United States (${found['us_usd']:,.2f}) as in {where} "
-        f"(${found['source_usd']:,.2f}, median of {found['source_countries']} "
-        f"{'country' if found['source_countries'] == 1 else 'countries'}; {years}; nominal USD, "
-        "purity unknown)."
+    one_country = found["source_countries"] == 1
+    if one_country:  # one typical price: one significant digit
+        rounded = f"roughly {float(f'{ratio:.1g}'):,.0f}"
+    else:
+        rounded = "about " + (f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:,.1f}")
+    us_note = (
+        f"${found['us_usd']:,.2f}, a price UNODC files as retail but gives per kilogram, counted here "
+        "as wholesale"
+        if found.get("us_relabelled")
+        else f"${found['us_usd']:,.2f}"
     )
+    if one_country:
+        source_note = f"${found['source_usd']:,.2f}, one country's typical price"
+    else:
+        source_note = f"${found['source_usd']:,.2f}, median of {found['source_countries']} countries"
+    low, high = found.get("source_min_usd"), found.get("source_max_usd")
+    range_note = ""
+    if low and high:
+        what = (
+            "UNODC's published range there is"
+            if one_country
+            else "UNODC's published minima and maxima there run"
+        )
+        range_note = (
+            f" {what} ${low:,.2f}-{high:,.2f} a gram (${1000 * low:,.0f}-{1000 * high:,.0f} a "
+            f"kilogram): against its ends the ratio would be {_two_digits(found['us_usd'] / high)} to "
+            f"{_two_digits(found['us_usd'] / low)}."
+        )
+    return (
+        f"At the {found['level']} level, a gram of {spec.label}{form} cost {rounded} times as "
+        f"much in the United States ({us_note}) as in {where} ({source_note}; {years}; nominal USD, "
+        f"purity unknown).{range_note}"
+    )
+
+
+def round_kg(kg: float) -> str:
+    """kg to three significant figures, with thousands separators ("31,900")."""
+    return f"{float(f'{kg:.3g}'):,.0f}"
+
+
+def border_sentences(chain: pd.DataFrame, year: int) -> list[str]:
+    """CBP's seizures at the border (ports of entry and between them) and, apart, by Air and Marine
+    Operations: one definition of "at the border" (:data:`domain.seizures.AT_THE_BORDER`)."""
+    border = chain.loc[chain["kind"] == US_SEIZURE, "kg"].sum()
+    amo = chain.loc[chain["kind"] == AMO_SEIZURE, "kg"].sum()
+    out = []
+    if border > 0:
+        ports = chain.loc[chain["stage"] == PORTS_STAGE, "kg"].sum()
+        out.append(
+            f"CBP seized about {round_kg(border)} kg {AT_THE_BORDER} in fiscal year {year}, "
+            f"{100 * ports / border:.0f}% of it at ports of entry."
+        )
+    if amo > 0:
+        share = f", {100 * amo / (amo + border):.0f}% of all CBP seized" if border > 0 else ""
+        out.append(f"A further {round_kg(amo)} kg (fiscal year {year}{share}) was seized {AMO_WHERE}.")
+    return out
 
 
 def reading(
@@ -254,7 +333,7 @@ def reading(
 ) -> list[str]:
     """Plain sentences computed from the tables of the trafficking_flows report."""
     names = countries.set_index("iso3")["name"]
-    label = DRUGS[drug].label
+    label = seized_label(drug)
     out = []
     total = this_year.sum()
     if total > 0:
@@ -270,13 +349,7 @@ def reading(
             f"The region group with the largest share of the world's reported seizures is "
             f"{region['region_group'].iloc[0]} ({region['share_pct'].iloc[0]:.0f}%)."
         )
-    border = chain[chain["kind"] == US_SEIZURE]
-    if border["kg"].sum() > 0:
-        ports = chain.loc[chain["stage"] == PORTS_STAGE, "kg"].sum()
-        out.append(
-            f"CBP seized {border['kg'].sum():,.0f} kg at and around the US border in fiscal "
-            f"year {year}, {100 * ports / border['kg'].sum():.0f}% of it at ports of entry."
-        )
+    out.extend(border_sentences(chain, year))
     production = chain[chain["kind"] == PRODUCTION]
     if not production.empty:
         row = production.iloc[0]

@@ -48,19 +48,23 @@ def reading(drug: str, series: pd.DataFrame, correlations: pd.DataFrame) -> list
             else f"Deaths involving {label} fell from {rate.iloc[0]:.1f} to "
             f"{rate.iloc[-1]:.1f} per 100,000 between {first} and {last} (age-adjusted)."
         )
-    seized = series["us_seizures_kg"].dropna()
-    if not seized.empty:
-        peak = seized.idxmax()
-        out.append(
-            f"US seizures reported to UNODC peaked in {peak} at {seized.max():,.0f} kg "
-            f"(years on file {seized.index[0]}-{seized.index[-1]})."
-        )
+    out.extend(seizure_sentences(series))
     usable = correlations.dropna(subset=["r", "chance_band_best"])
-    if usable.empty:
+    if usable.empty and series["us_seizures_kg"].isna().all():
+        both = series[["death_rate", "us_seizures_portal_kg"]].dropna().index
+        out.append(
+            f"UNODC's national series on file has no {DRUGS[drug].label} seizures, and the portal "
+            f"export overlaps the death rates in {len(both)} year(s)"
+            + (f" ({both[0]}-{both[-1]})" if len(both) else "")
+            + f", fewer than the {MIN_CHANCE_BAND_PAIRS} paired years a correlation needs here: no "
+            "correlation is estimated."
+        )
+    elif usable.empty:
         most = int(correlations["years"].max()) if not correlations.empty else 0
         out.append(
-            f"The death and seizure series give at most {most} paired year(s) of changes, fewer than "
-            f"the {MIN_CHANCE_BAND_PAIRS} a correlation needs here: no correlation is estimated."
+            f"The death rates and the national seizure series give at most {most} paired year(s) of "
+            f"changes, fewer than the {MIN_CHANCE_BAND_PAIRS} a correlation needs here: no "
+            "correlation is estimated (the portal export is a separate vintage and is not spliced on)."
         )
     else:
         best = usable.iloc[usable["r"].abs().argmax()]
@@ -72,13 +76,65 @@ def reading(drug: str, series: pd.DataFrame, correlations: pd.DataFrame) -> list
             else "within it: no association beyond chance is shown"
         )
         out.append(
-            f"Of the {lags} lags tried, year-on-year changes in deaths and in US seizures move most "
+            f"Of the {lags} lags tried, year-on-year changes in deaths and in US seizures (national "
+            f"series only, to {int(series['us_seizures_kg'].last_valid_index())}) move most "
             f"closely at a lag of {int(best['lag'])} year{'s' if int(best['lag']) != 1 else ''} "
             f"(r = {best['r']:.2f}, {int(best['years'])} paired years). Picked as the best of {lags}, it "
             f"is held against the Bonferroni-adjusted band of +/-{band:.2f} that unrelated series stay "
             f"within 19 times in 20, and is {verdict}."
         )
     return out
+
+
+def seizure_sentences(series: pd.DataFrame) -> list[str]:
+    """The US seizures reported to UNODC, one vintage at a time: the national series' peak, and the
+    portal export with the overlap years set against the national series (never a change across the
+    two)."""
+    out = []
+    national = series["us_seizures_kg"].dropna()
+    portal = series["us_seizures_portal_kg"].dropna()
+    if not national.empty:
+        peak = national.idxmax()
+        first, last = national.index[0], national.index[-1]
+        when = (
+            f"{peak}, its latest year"
+            if peak == last
+            else (f"{peak}, its first year" if peak == first else str(peak))
+        )
+        out.append(
+            f"In UNODC's national series ({first}-{last}), US seizures were highest in {when}: about "
+            f"{round_kg(national.max())} kg."
+        )
+    if not portal.empty and national.empty:
+        out.append(
+            f"US seizures reported to UNODC are on file only in its portal export "
+            f"({portal.index[0]}-{portal.index[-1]}), the national series having none of this drug."
+        )
+    elif not portal.empty:
+        overlap = [year for year in portal.index if year in national.index]
+        text = (
+            f"UNODC's later portal export ({portal.index[0]}-{portal.index[-1]}) is a different vintage "
+            "and is shown apart, never spliced on"
+        )
+        if overlap:
+            pairs = "; ".join(
+                f"{year}: {round_kg(portal[year])} kg against {round_kg(national[year])} kg"
+                for year in overlap
+            )
+            gap = 100 * (portal[overlap].sum() / national[overlap].sum() - 1)
+            text += (
+                f": in the years both cover it gives {abs(gap):.0f}% {'less' if gap < 0 else 'more'} "
+                f"({pairs}), so no change is computed across the two."
+            )
+        else:
+            text += "."
+        out.append(text)
+    return out
+
+
+def round_kg(kg: float) -> str:
+    """kg to three significant figures, with thousands separators ("254,000")."""
+    return f"{float(f'{kg:.3g}'):,.0f}"
 
 
 def series_table(series: pd.DataFrame) -> pd.DataFrame:
@@ -90,8 +146,9 @@ def series_table(series: pd.DataFrame) -> pd.DataFrame:
             columns={
                 "year": "Year",
                 "death_rate": "Deaths per 100,000",
-                "us_seizures_kg": "US seizures (kg)",
-                "cbp_seizures_kg": "CBP seizures (kg)",
+                "us_seizures_kg": "US seizures, UNODC national series (kg)",
+                "us_seizures_portal_kg": "US seizures, UNODC portal export (kg)",
+                "cbp_seizures_kg": "CBP seizures at the border (kg)",
                 "nflis_reports": "NFLIS reports",
             }
         )
