@@ -300,8 +300,9 @@ def attacked(tmp_path_factory):
             "region": ATTACK,
             "parameters": {
                 "program": ATTACK,
-                "country": "COL",
-                "start_year": 2000,
+                # A design with an estimate, so the figures whose titles carry the label are drawn.
+                "country": "MEX",
+                "start_year": 2008,
                 "outcomes": ["homicide_rate"],
             },
         },
