@@ -197,12 +197,10 @@ def test_new_cbp_vintage_with_an_extra_drug_type_is_accepted(tmp_path, processed
 
 
 @pytest.fixture(scope="module")
-def earlier(tmp_path_factory) -> Path:
-    """An output folder holding one good report, rendered before any bad input."""
-    out = tmp_path_factory.mktemp("earlier") / "reports"
-    run = drugflows("render", "--only", "us_demand/cocaine", "--output", str(out))
-    assert run.returncode == 0, run.stderr
-    return out
+def earlier(one_good_report) -> Path:
+    """An output folder holding one good report, rendered before any bad input (conftest's shared
+    ``one_good_report``; every test here works on a copy of it)."""
+    return one_good_report[1]
 
 
 def render_bad(

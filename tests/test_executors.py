@@ -7,6 +7,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -76,14 +77,16 @@ def test_reruns_are_identical_but_for_the_date_and_skip_when_nothing_changed(tmp
     assert all(len(entry["input_key"]) == 64 for entry in manifest.values())
 
 
-def test_a_changed_input_key_reruns_the_report(tmp_path, monkeypatch):
-    specs = catalog.select(catalog.load_catalog(), ["us_demand/cocaine"])
-    runner.render_all(specs, tmp_path, fork_kernels=False, echo=lambda line: None)
+def test_a_changed_input_key_reruns_the_report(tmp_path, monkeypatch, one_good_report):
+    cat, earlier = one_good_report  # rendered once by the command, shared with other tests
+    out = tmp_path / "reports"
+    shutil.copytree(earlier, out)
+    specs = catalog.load_catalog(cat)
     lines = []
-    runner.render_all(specs, tmp_path, fork_kernels=False, echo=lines.append)
+    runner.render_all(specs, out, fork_kernels=False, echo=lines.append)
     assert lines[0].startswith("skip")
     monkeypatch.setattr(runner, "input_key", lambda *args: "changed")
     lines.clear()
     start = time.perf_counter()
-    runner.render_all(specs, tmp_path, fork_kernels=False, echo=lines.append)
+    runner.render_all(specs, out, fork_kernels=False, echo=lines.append)
     assert lines[0].startswith("ok") and time.perf_counter() - start > 0.3
