@@ -2,13 +2,15 @@
 input and the problem, a non-zero exit, and leaves earlier reports and processed tables untouched.
 
 Data cases run ``drugflows data build --raw <broken raw folder> --processed <copy>``; report cases
-run ``drugflows render`` on a one-report catalog into a folder that already holds a good report.
+run ``drugflows render`` into a folder that already holds a good report, the bad parameters as one
+catalog with a run per case (rendered once; each case asserts its own run), the others one by one.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -257,13 +259,35 @@ PARAMETER_CASES = {
 }
 
 
+def run_name(case: str) -> str:
+    """The catalog run of a parameter case in the batch: its id as a file name."""
+    return re.sub(r"[^a-z0-9]+", "-", case.lower()).strip("-")
+
+
+@pytest.fixture(scope="module")
+def bad_parameter_batch(tmp_path_factory, earlier) -> tuple[subprocess.CompletedProcess, Path]:
+    """Every case of PARAMETER_CASES as one run of a single catalog, rendered once by the command into
+    a copy of ``earlier``: (completed process, output folder). Each case asserts its own run."""
+    tmp = tmp_path_factory.mktemp("bad-parameters")
+    notebooks: dict[str, dict] = {}
+    for case, (notebook, parameters, _) in PARAMETER_CASES.items():
+        runs = notebooks.setdefault(notebook, {"runs": []})["runs"]
+        runs.append({"name": run_name(case), "parameters": parameters})
+    (tmp / "catalog.yml").write_text(yaml.safe_dump({"notebooks": notebooks}))
+    out = tmp / "reports"
+    shutil.copytree(earlier, out)
+    return drugflows("render", "--catalog", str(tmp / "catalog.yml"), "--output", str(out)), out
+
+
 @pytest.mark.parametrize("case", PARAMETER_CASES, ids=list(PARAMETER_CASES))
-def test_bad_parameter_fails_its_report_clearly(case, tmp_path, earlier):
-    notebook, parameters, message = PARAMETER_CASES[case]
-    run, out = render_bad(tmp_path, earlier, notebook, parameters)
+def test_bad_parameter_fails_its_report_clearly(case, bad_parameter_batch, earlier):
+    notebook, _, message = PARAMETER_CASES[case]
+    run, out = bad_parameter_batch
     assert run.returncode == 1
-    failed = [line for line in run.stdout.splitlines() if line.startswith("failed")]
-    assert len(failed) == 1 and f"{notebook}/bad" in failed[0] and "ParameterError" in failed[0]
+    key = f"{notebook}/{run_name(case)}"
+    lines = [line for line in run.stdout.splitlines() if line.split()[1:2] == [key]]
+    failed = [line for line in lines if line.startswith("failed")]
+    assert len(lines) == len(failed) == 1 and "ParameterError" in failed[0], run.stdout
     assert message in failed[0], failed[0]
     assert_earlier_kept(earlier, out)
 
