@@ -352,10 +352,23 @@ def test_catalog_naming_a_missing_notebook_is_refused(tmp_path, earlier):
 
 
 def test_unreachable_dask_scheduler_is_reported(tmp_path, earlier):
-    run, out = render_bad(tmp_path, earlier, "us_demand", {"drug": "cocaine"}, "--dask", "tcp://127.0.0.1:9")
+    # Port 9 (discard) has no scheduler; a short connect timeout instead of the default 20 s.
+    dask = ("--dask", "tcp://127.0.0.1:9", "--dask-timeout", "1")
+    run, out = render_bad(tmp_path, earlier, "us_demand", {"drug": "cocaine"}, *dask)
     assert run.returncode != 0
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in run.stderr
+    assert "after 1 s" in run.stderr  # the timeout given, not the default
     assert_earlier_kept(earlier, out)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "nan"])
+def test_a_dask_timeout_that_is_not_a_positive_number_is_refused(value, capsys):
+    from drugflows import cli
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.parser().parse_args(["render", "--dask", "tcp://127.0.0.1:9", "--dask-timeout", value])
+    assert exit_.value.code == 2
+    assert f"--dask-timeout: must be a number of seconds above 0, got {value!r}" in capsys.readouterr().err
 
 
 def test_a_notebook_raising_inside_a_batch_fails_alone(tmp_path, earlier):
