@@ -100,8 +100,10 @@ def rendered_catalog(tmp_path_factory):
     return out, run
 
 
+# Parameters of its own: the whole-catalog render renders the catalog's us_demand/cocaine.
 ONE_GOOD_REPORT = (
-    "notebooks:\n  us_demand:\n    runs:\n      - name: cocaine\n        parameters: {drug: cocaine}\n"
+    "notebooks:\n  us_demand:\n    runs:\n      - name: cocaine\n"
+    "        parameters: {drug: cocaine, first_year: 2015}\n"
 )
 
 
