@@ -11,6 +11,17 @@ from drugflows import build, paths, tables
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+#: Session fixtures that build every processed table or render reports: a test using one, directly
+#: or through another fixture, is slow (``make test-fast`` leaves it out).
+SLOW_FIXTURES = {"rebuilt", "rendered_catalog", "one_good_report"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES

@@ -84,6 +84,7 @@ def test_missing_file_and_unknown_source(tmp_path, mirror):
         fetch(["cocaine_r_us"], raw_dir=tmp_path, progress=False)
 
 
+@pytest.mark.slow
 def test_fetch_cli(tmp_path, mirror):
     run = subprocess.run(
         [
