@@ -164,7 +164,9 @@ def opened(server, request):
     names = [
         item.callspec.params["name"]
         for item in request.session.items
-        if item.module is request.module and hasattr(item, "callspec") and "name" in item.callspec.params
+        if getattr(item, "module", None) is request.module  # nbval cells have no module
+        and hasattr(item, "callspec")
+        and "name" in item.callspec.params
     ]
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         yield {name: pool.submit(open_and_run_first_cells, server, name) for name in names}
