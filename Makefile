@@ -10,7 +10,7 @@ JOBS ?=
 CODE := src tests benchmarks notebooks
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports test browser lab data data-check lint format benchmark lock clean
+.PHONY: help install reports test test-fast browser lab data data-check lint format benchmark lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,6 +30,9 @@ reports: $(STAMP) ## Render every report of reports.yml into reports/ (JOBS=n wo
 
 test: lint ## Lint and format check, then run the whole test suite, notebooks included
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
+
+test-fast: $(STAMP) ## Run the tests not marked slow: no kernel, render, browser, server or build (no nbval)
+	$(BIN)/python -m pytest -m "not slow" tests
 
 browser: ## Install Debian's chromium for the browser tests (root or sudo; skipped otherwise)
 	bash scripts/install-browser

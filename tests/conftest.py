@@ -11,6 +11,17 @@ from drugflows import build, paths, tables
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+#: Session fixtures that build every processed table or render reports: a test using one, directly
+#: or through another fixture, is slow (``make test-fast`` leaves it out).
+SLOW_FIXTURES = {"rebuilt", "rendered_catalog", "one_good_report"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES
@@ -98,3 +109,32 @@ def rendered_catalog(tmp_path_factory):
         timeout=1500,
     )
     return out, run
+
+
+# Parameters of its own: the whole-catalog render renders the catalog's us_demand/cocaine.
+ONE_GOOD_REPORT = (
+    "notebooks:\n  us_demand:\n    runs:\n      - name: cocaine\n"
+    "        parameters: {drug: cocaine, first_year: 2015}\n"
+)
+
+
+@pytest.fixture(scope="session")
+def one_good_report(tmp_path_factory) -> tuple[Path, Path]:
+    """(catalog, output folder) of one good report, ``us_demand/cocaine``, rendered once per test run by
+    ``drugflows render``: the earlier output that the bad-input, file-system and rerun tests copy
+    before they make trouble (so each of them does not render the same report again)."""
+    import subprocess
+    import sys
+
+    tmp = tmp_path_factory.mktemp("one-good-report")
+    cat = tmp / "catalog.yml"
+    cat.write_text(ONE_GOOD_REPORT, encoding="utf-8")
+    out = tmp / "reports"
+    run = subprocess.run(
+        [sys.executable, "-m", "drugflows", "render", "--catalog", str(cat), "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return cat, out

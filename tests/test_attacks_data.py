@@ -142,6 +142,7 @@ class TestNothingLostSilently:
         (raw / "published_figures" / "figures.csv").rename(raw / "published_figures" / "Figures.CSV")
         assert (paths.raw_source_dir("published_figures") / "figures.csv").name == "Figures.CSV"
 
+    @pytest.mark.slow
     def test_a_raw_root_that_does_not_exist_is_an_error(self, tmp_path, processed_copy):
         before = digest(processed_copy)
         with pytest.raises(FileNotFoundError, match=r"--raw .*nowhere: the raw folder does not exist"):
@@ -382,6 +383,7 @@ class TestProcessedFolderAlwaysWhole:
                 shutil.copytree(paths.PROCESSED_DIR, processed_copy)
         assert seen == ["old"] * (len(steps) - 1) + ["new"]
 
+    @pytest.mark.slow
     def test_a_build_killed_at_any_write_step_leaves_old_or_new(self, old_and_new, small_raw, processed_copy):
         old, new = old_and_new
         steps = build.publish_steps([f"{t}.csv" for t in SMALL])
@@ -409,6 +411,7 @@ class TestProcessedFolderAlwaysWhole:
         assert staging_leftovers(processed_copy) == []  # ... and the next build removes it
         assert assert_whole(processed_copy, old, new) == "new"
 
+    @pytest.mark.slow
     def test_a_real_sigkill_during_a_build(self, old_and_new, small_raw, processed_copy):
         old, new = old_and_new
         process = subprocess.Popen(
@@ -435,6 +438,7 @@ class TestProcessedFolderAlwaysWhole:
         assert process.returncode in (-signal.SIGKILL, 0)
         assert_whole(processed_copy, old, new)
 
+    @pytest.mark.slow
     def test_a_real_sigint_during_a_build(self, old_and_new, small_raw, processed_copy):
         old, new = old_and_new
         process = subprocess.Popen(
@@ -466,6 +470,7 @@ class TestProcessedFolderAlwaysWhole:
         assert assert_whole(processed_copy, old, new) in ("old", "new")
         assert staging_leftovers(processed_copy) == []  # Ctrl-C cleans up on the way out
 
+    @pytest.mark.slow
     def test_a_second_build_at_the_same_time_stops_with_a_clear_message(self, small_raw, processed_copy):
         before = digest(processed_copy)
         with build.lock(processed_copy):  # another build is writing
@@ -540,7 +545,8 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def server():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # A short poll: shutdown() waits up to one poll interval (0.5 s by default) per test.
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
@@ -618,6 +624,7 @@ def run_cli(capsys, *args) -> tuple[int, str]:
 
 
 class TestOSErrorsAreNamed:
+    @pytest.mark.slow
     def test_a_folder_where_a_raw_file_is_due(self, tmp_path, processed_copy):
         raw = tmp_path / "raw"
         (raw / "published_figures" / "figures.csv").mkdir(parents=True)
@@ -639,6 +646,7 @@ class TestOSErrorsAreNamed:
         )
         assert "Traceback" not in run.stderr and digest(processed_copy) == before
 
+    @pytest.mark.slow
     def test_a_symlink_loop(self, tmp_path, processed_copy):
         folder = tmp_path / "raw" / CBP
         folder.mkdir(parents=True)

@@ -913,21 +913,11 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-ONE_REPORT = (
-    "notebooks:\n  us_demand:\n    runs:\n      - name: cocaine\n        parameters: {drug: cocaine}\n"
-)
-
-
 @pytest.fixture(scope="module")
-def earlier_output(tmp_path_factory) -> tuple[Path, Path]:
-    """(catalog, output folder holding one good report rendered before the trouble)."""
-    tmp = tmp_path_factory.mktemp("earlier")
-    cat = tmp / "catalog.yml"
-    cat.write_text(ONE_REPORT)
-    out = tmp / "reports"
-    run = drugflows("render", "--catalog", str(cat), "--output", str(out))
-    assert run.returncode == 0, run.stdout + run.stderr
-    return cat, out
+def earlier_output(one_good_report) -> tuple[Path, Path]:
+    """(catalog, output folder holding one good report rendered before the trouble): the shared
+    render of conftest's ``one_good_report``, which the tests copy before changing anything."""
+    return one_good_report
 
 
 @pytest.mark.slow

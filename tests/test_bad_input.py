@@ -2,13 +2,15 @@
 input and the problem, a non-zero exit, and leaves earlier reports and processed tables untouched.
 
 Data cases run ``drugflows data build --raw <broken raw folder> --processed <copy>``; report cases
-run ``drugflows render`` on a one-report catalog into a folder that already holds a good report.
+run ``drugflows render`` into a folder that already holds a good report, the bad parameters as one
+catalog with a run per case (rendered once; each case asserts its own run), the others one by one.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -21,7 +23,6 @@ import yaml
 
 from drugflows import paths
 from drugflows._io import sha256_file
-from drugflows.render import catalog
 
 pytestmark = pytest.mark.slow
 
@@ -197,12 +198,10 @@ def test_new_cbp_vintage_with_an_extra_drug_type_is_accepted(tmp_path, processed
 
 
 @pytest.fixture(scope="module")
-def earlier(tmp_path_factory) -> Path:
-    """An output folder holding one good report, rendered before any bad input."""
-    out = tmp_path_factory.mktemp("earlier") / "reports"
-    run = drugflows("render", "--only", "us_demand/cocaine", "--output", str(out))
-    assert run.returncode == 0, run.stderr
-    return out
+def earlier(one_good_report) -> Path:
+    """An output folder holding one good report, rendered before any bad input (conftest's shared
+    ``one_good_report``; every test here works on a copy of it)."""
+    return one_good_report[1]
 
 
 def render_bad(
@@ -259,13 +258,35 @@ PARAMETER_CASES = {
 }
 
 
+def run_name(case: str) -> str:
+    """The catalog run of a parameter case in the batch: its id as a file name."""
+    return re.sub(r"[^a-z0-9]+", "-", case.lower()).strip("-")
+
+
+@pytest.fixture(scope="module")
+def bad_parameter_batch(tmp_path_factory, earlier) -> tuple[subprocess.CompletedProcess, Path]:
+    """Every case of PARAMETER_CASES as one run of a single catalog, rendered once by the command into
+    a copy of ``earlier``: (completed process, output folder). Each case asserts its own run."""
+    tmp = tmp_path_factory.mktemp("bad-parameters")
+    notebooks: dict[str, dict] = {}
+    for case, (notebook, parameters, _) in PARAMETER_CASES.items():
+        runs = notebooks.setdefault(notebook, {"runs": []})["runs"]
+        runs.append({"name": run_name(case), "parameters": parameters})
+    (tmp / "catalog.yml").write_text(yaml.safe_dump({"notebooks": notebooks}))
+    out = tmp / "reports"
+    shutil.copytree(earlier, out)
+    return drugflows("render", "--catalog", str(tmp / "catalog.yml"), "--output", str(out)), out
+
+
 @pytest.mark.parametrize("case", PARAMETER_CASES, ids=list(PARAMETER_CASES))
-def test_bad_parameter_fails_its_report_clearly(case, tmp_path, earlier):
-    notebook, parameters, message = PARAMETER_CASES[case]
-    run, out = render_bad(tmp_path, earlier, notebook, parameters)
+def test_bad_parameter_fails_its_report_clearly(case, bad_parameter_batch, earlier):
+    notebook, _, message = PARAMETER_CASES[case]
+    run, out = bad_parameter_batch
     assert run.returncode == 1
-    failed = [line for line in run.stdout.splitlines() if line.startswith("failed")]
-    assert len(failed) == 1 and f"{notebook}/bad" in failed[0] and "ParameterError" in failed[0]
+    key = f"{notebook}/{run_name(case)}"
+    lines = [line for line in run.stdout.splitlines() if line.split()[1:2] == [key]]
+    failed = [line for line in lines if line.startswith("failed")]
+    assert len(lines) == len(failed) == 1 and "ParameterError" in failed[0], run.stdout
     assert message in failed[0], failed[0]
     assert_earlier_kept(earlier, out)
 
@@ -330,10 +351,23 @@ def test_catalog_naming_a_missing_notebook_is_refused(tmp_path, earlier):
 
 
 def test_unreachable_dask_scheduler_is_reported(tmp_path, earlier):
-    run, out = render_bad(tmp_path, earlier, "us_demand", {"drug": "cocaine"}, "--dask", "tcp://127.0.0.1:9")
+    # Port 9 (discard) has no scheduler; a short connect timeout instead of the default 20 s.
+    dask = ("--dask", "tcp://127.0.0.1:9", "--dask-timeout", "1")
+    run, out = render_bad(tmp_path, earlier, "us_demand", {"drug": "cocaine"}, *dask)
     assert run.returncode != 0
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in run.stderr
+    assert "after 1 s" in run.stderr  # the timeout given, not the default
     assert_earlier_kept(earlier, out)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "nan"])
+def test_a_dask_timeout_that_is_not_a_positive_number_is_refused(value, capsys):
+    from drugflows import cli
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.parser().parse_args(["render", "--dask", "tcp://127.0.0.1:9", "--dask-timeout", value])
+    assert exit_.value.code == 2
+    assert f"--dask-timeout: must be a number of seconds above 0, got {value!r}" in capsys.readouterr().err
 
 
 def test_a_notebook_raising_inside_a_batch_fails_alone(tmp_path, earlier):
@@ -366,9 +400,26 @@ def test_sigterm_stops_a_parallel_render_and_keeps_what_finished(tmp_path, earli
     out = tmp_path / "reports"
     shutil.copytree(earlier, out)
     kernels_before = count_kernels()
-    batch = ["border_seizures", "partnership_outcomes"]
+    # Runs no other test renders (the default catalog's are rendered by the whole-catalog render).
+    coastal = "Coastal/Interior"
+    batch = {
+        "border_seizures": {
+            "runs": [
+                {"name": f"{drug.lower()}-coastal", "parameters": {"drug": drug, "region": coastal}}
+                for drug in ("Cocaine", "Methamphetamine", "Heroin", "Marijuana")
+            ]
+        },
+        "partnership_outcomes": {
+            "runs": [
+                {"name": "merida-2007", "parameters": {"program": "Merida Initiative", "start_year": 2007}},
+                {"name": "cbsi-2011", "parameters": {"program": "CBSI", "start_year": 2011}},
+            ]
+        },
+    }
+    (tmp_path / "catalog.yml").write_text(yaml.safe_dump({"notebooks": batch}))
     process = subprocess.Popen(
-        [sys.executable, "-m", "drugflows", "render", "--only", *batch, "--output", str(out), "--jobs", "2"],
+        [sys.executable, "-m", "drugflows", "render", "--catalog", str(tmp_path / "catalog.yml")]
+        + ["--output", str(out), "--jobs", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -389,7 +440,7 @@ def test_sigterm_stops_a_parallel_render_and_keeps_what_finished(tmp_path, earli
         assert (out / f"{key}.html").exists()
     manifest = json.loads((out / "manifest.json").read_text())["reports"]
     unfinished = [k for k, r in manifest.items() if (r["error"] or "").startswith("not finished")]
-    assert len(unfinished) == len(catalog.select(catalog.load_catalog(), batch)) - len(finished)
+    assert len(unfinished) == sum(len(entry["runs"]) for entry in batch.values()) - len(finished)
     assert "not finished: the render was stopped (SIGTERM)" in (out / "index.html").read_text()
     assert not list(out.glob("*/.work-*"))  # no scratch left behind
     assert_earlier_kept(earlier, out)

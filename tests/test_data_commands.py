@@ -61,6 +61,7 @@ def test_a_failing_source_writes_nothing(tmp_path, processed_copy, fixtures):
     assert {p.name: sha256_file(p) for p in processed_copy.iterdir()} == before
 
 
+@pytest.mark.slow
 def test_data_build_cli_takes_a_raw_folder_and_reports_a_bad_file(tmp_path, fixtures):
     raw = tmp_path / "raw"
     shutil.copytree(fixtures / "cbp_renamed_column" / "cbp_drug_seizures", raw / "cbp_drug_seizures")
@@ -69,6 +70,7 @@ def test_data_build_cli_takes_a_raw_folder_and_reports_a_bad_file(tmp_path, fixt
     assert "fixture-nationwide-drugs-fy25.csv: missing column(s) ['Drug Type']" in run.stderr
 
 
+@pytest.mark.slow
 def test_data_list_and_check_cli():
     listing = _run("data", "list")
     assert listing.returncode == 0

@@ -32,7 +32,8 @@ def mirror(tmp_path, shared_data):
     )
     handler = functools.partial(QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits up to one poll interval (0.5 s by default) per test.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -84,6 +85,7 @@ def test_missing_file_and_unknown_source(tmp_path, mirror):
         fetch(["cocaine_r_us"], raw_dir=tmp_path, progress=False)
 
 
+@pytest.mark.slow
 def test_fetch_cli(tmp_path, mirror):
     run = subprocess.run(
         [

@@ -13,6 +13,7 @@ import sys
 
 import nbformat
 import pytest
+import yaml
 
 from drugflows import paths, tables
 from drugflows.render import catalog, inputs, runner
@@ -140,11 +141,26 @@ def test_changing_one_table_rerenders_only_the_reports_that_read_it(tmp_path):
     shutil.copytree(paths.PROCESSED_DIR, copy)
     env = {**os.environ, paths.PROCESSED_DIR_ENV: str(copy)}
     out = tmp_path / "reports"
+    # Runs no other test renders: two that read the CBP table, one that does not.
+    doc = {
+        "notebooks": {
+            "border_seizures": {
+                "runs": [{"name": "heroin", "parameters": {"drug": "Heroin", "first_fy": 2020}}]
+            },
+            "source_countries": {
+                "runs": [{"name": "coca", "parameters": {"crop": "coca", "countries": ["BOL"]}}]
+            },
+            "us_demand": {
+                "runs": [{"name": "cocaine", "parameters": {"drug": "cocaine", "last_year": 2020}}]
+            },
+        }
+    }
+    (tmp_path / "catalog.yml").write_text(yaml.safe_dump(doc))
 
     def render() -> dict[str, str]:
         run = subprocess.run(
-            [sys.executable, "-m", "drugflows", "render", "--output", str(out), "--only"]
-            + ["border_seizures/heroin-southwest-border", "source_countries/coca", "us_demand/cocaine"],
+            [sys.executable, "-m", "drugflows", "render", "--output", str(out)]
+            + ["--catalog", str(tmp_path / "catalog.yml")],
             capture_output=True,
             text=True,
             timeout=300,
@@ -159,7 +175,7 @@ def test_changing_one_table_rerenders_only_the_reports_that_read_it(tmp_path):
     with open(copy / "cbp_seizures_monthly.csv", "a") as f:  # same rows, other bytes
         f.write("\n")
     assert render() == {
-        "border_seizures/heroin-southwest-border": "ok",
+        "border_seizures/heroin": "ok",
         "us_demand/cocaine": "ok",
         "source_countries/coca": "skip",
     }
@@ -167,7 +183,7 @@ def test_changing_one_table_rerenders_only_the_reports_that_read_it(tmp_path):
     entries["crop_estimates"]["notes"] += " Revised."
     (copy / tables.CATALOG_NAME).write_text(json.dumps(entries))
     assert render() == {
-        "border_seizures/heroin-southwest-border": "skip",
+        "border_seizures/heroin": "skip",
         "us_demand/cocaine": "skip",
         "source_countries/coca": "ok",
     }

@@ -3,6 +3,7 @@ REST API, starts the notebook's kernel and runs its first cells (imports, parame
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import secrets
 import socket
@@ -119,12 +120,14 @@ def execute(ws, code: str, timeout: float = 120) -> dict:
     raise TimeoutError(f"no reply within {timeout} s")
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_opens_and_its_first_cells_run_in_a_jupyter_server(server, name):
+def open_and_run_first_cells(server: Server, name: str) -> dict:
+    """Open ``name`` through the server, start its kernel in a session, run its code cells up to the
+    validating one and close the session: what the test asserts, as data."""
     import websocket  # websocket-client, a jupyter_server dependency
 
     model = server.request("GET", f"/api/contents/{name}?content=1")
-    assert model["type"] == "notebook"
+    if model["type"] != "notebook":
+        return {"type": model["type"], "replies": []}
     cells = [c for c in model["content"]["cells"] if c["cell_type"] == "code"]
     tagged = next(i for i, c in enumerate(cells) if "parameters" in c["metadata"].get("tags", []))
     first = [c["source"] for c in cells[: tagged + 2]]  # up to the validating cell
@@ -139,13 +142,40 @@ def test_notebook_opens_and_its_first_cells_run_in_a_jupyter_server(server, name
         },
     )
     kernel = session["kernel"]["id"]
+    replies = []
     ws = websocket.create_connection(
         f"ws://127.0.0.1:{server.port}/api/kernels/{kernel}/channels?token={server.token}", timeout=120
     )
     try:
         for source in first:
-            reply = execute(ws, source)
-            assert reply["status"] == "ok", f"{name}: {reply.get('ename')}: {reply.get('evalue')}"
+            replies.append(execute(ws, source))
+            if replies[-1]["status"] != "ok":
+                break
     finally:
         ws.close()
         server.request("DELETE", f"/api/sessions/{session['id']}")
+    return {"type": model["type"], "cells": len(first), "replies": replies}
+
+
+@pytest.fixture(scope="module")
+def opened(server, request):
+    """Every notebook of the selected tests opened and its first cells run, two at a time (two kernels
+    at once, each in a session of its own): {notebook: future of :func:`open_and_run_first_cells`}."""
+    names = [
+        item.callspec.params["name"]
+        for item in request.session.items
+        if getattr(item, "module", None) is request.module  # nbval cells have no module
+        and hasattr(item, "callspec")
+        and "name" in item.callspec.params
+    ]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        yield {name: pool.submit(open_and_run_first_cells, server, name) for name in names}
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_opens_and_its_first_cells_run_in_a_jupyter_server(opened, name):
+    result = opened[name].result(timeout=600)
+    assert result["type"] == "notebook"
+    for reply in result["replies"]:
+        assert reply["status"] == "ok", f"{name}: {reply.get('ename')}: {reply.get('evalue')}"
+    assert len(result["replies"]) == result["cells"] >= 2  # every cell up to the validation ran

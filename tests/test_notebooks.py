@@ -50,7 +50,8 @@ def test_every_notebook_is_in_the_report_catalog():
 
 @pytest.mark.slow
 def test_readme_papermill_cli_reruns_a_report(tmp_path):
-    """The README's by-hand recipe: plain papermill CLI from the environment."""
+    """The README's by-hand recipe: plain papermill CLI from the environment, with the README's
+    parameters (Cocaine at the Northern Border, which no other test renders)."""
     papermill = Path(sys.executable).parent / "papermill"
     out = tmp_path / "out.ipynb"
     run = subprocess.run(
@@ -61,6 +62,9 @@ def test_readme_papermill_cli_reruns_a_report(tmp_path):
             "-p",
             "drug",
             "Cocaine",
+            "-p",
+            "region",
+            "Northern Border",
             "--no-progress-bar",
         ],
         capture_output=True,
@@ -76,5 +80,5 @@ def test_readme_papermill_cli_reruns_a_report(tmp_path):
         if c.cell_type == "code"
         for o in c.outputs
     )
-    assert "Cocaine seized at the Southwest Border" in text
+    assert "Cocaine seized at the Northern Border" in text
     assert "In FY2025, CBP seized" in text

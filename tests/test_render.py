@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -123,9 +124,9 @@ def test_failed_run_keeps_the_last_good_report(batch):
     tmp, out, _ = batch
     good = out / "border_seizures" / "heroin-northern.html"
     before = good.read_bytes()
-    run = render(
-        GOOD_AND_BAD.replace("Heroin, region: Northern Border}", "Heroin, region: Atlantis}"), tmp, out
-    )
+    # The good run only, now failing: the broken run would be the batch's run again, unchanged.
+    one = GOOD_AND_BAD.split("      - name: broken")[0]
+    run = render(one.replace("Heroin, region: Northern Border}", "Heroin, region: Atlantis}"), tmp, out)
     assert run.returncode == 1
     assert good.read_bytes() == before
     assert (out / "border_seizures" / "heroin-northern.failed.html").exists()
@@ -226,6 +227,10 @@ def test_a_kernel_that_never_starts_is_tried_once_more(tmp_path, monkeypatch, st
 
     monkeypatch.setattr(papermill, "execute_notebook", flaky)
     spec = catalog.select(catalog.load_catalog(), ["us_demand/cocaine"])[0]
+    # A run of its own: no other test renders cocaine from 2000.
+    spec = dataclasses.replace(
+        spec, name="cocaine-from-2000", parameters={"drug": "cocaine", "first_year": 2000}
+    )
     result = runner.render_one(spec, tmp_path)
     assert (result.status, len(attempts)) == (status, calls)
     if status == "failed":

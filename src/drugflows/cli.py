@@ -21,6 +21,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
+    return value
+
+
 def _render(args: argparse.Namespace) -> int:
     from drugflows.render import runner
 
@@ -35,7 +45,7 @@ def _render_reports(args: argparse.Namespace) -> int:
 
     whole = catalog.load_catalog(args.catalog)
     specs = catalog.select(whole, args.only) if args.only else whole
-    with _dask_executor(args.dask) as executor:
+    with _dask_executor(args.dask, args.dask_timeout) as executor:
         summary = runner.render_all(
             specs,
             catalog=whole,
@@ -52,8 +62,9 @@ def _render_reports(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _dask_executor(address: str | None):
-    """A concurrent.futures executor on the Dask cluster at ``address`` (None: no executor)."""
+def _dask_executor(address: str | None, timeout_s: float = 20.0):
+    """A concurrent.futures executor on the Dask cluster at ``address`` (None: no executor); the
+    connection is given up after ``timeout_s`` seconds."""
     if address is None:
         yield None
         return
@@ -62,7 +73,7 @@ def _dask_executor(address: str | None):
     except ImportError:
         raise SystemExit("drugflows render --dask needs the dask extra: pip install -e '.[dask]'") from None
     try:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=f"{timeout_s}s")
     except OSError as exc:
         raise SystemExit(
             f"drugflows render --dask: cannot reach the Dask scheduler at {address} ({exc})"
@@ -153,6 +164,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="submit the reports to the Dask distributed scheduler at ADDRESS "
         "(e.g. tcp://127.0.0.1:8786; needs the dask extra)",
+    )
+    render.add_argument(
+        "--dask-timeout",
+        metavar="SECONDS",
+        type=_positive_seconds,
+        default=20.0,
+        help="give up connecting to the Dask scheduler after SECONDS (default: 20)",
     )
     render.add_argument(
         "--force",
