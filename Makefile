@@ -29,7 +29,7 @@ reports: $(STAMP) ## Render every report of reports.yml into reports/ (JOBS=n wo
 	$(BIN)/drugflows render $(if $(JOBS),--jobs $(JOBS))
 
 test: lint ## Lint and format check, then run the whole test suite, notebooks included
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --durations=15 tests notebooks
 
 test-fast: $(STAMP) ## Run the tests not marked slow: no kernel, render, browser, server or build (no nbval)
 	$(BIN)/python -m pytest -m "not slow" tests

@@ -336,10 +336,15 @@ def _stop_workers(executor: cf.Executor) -> None:
 def _remove_scratch(folder: Path, since: float) -> None:
     """Remove the scratch folders this render's killed workers left in ``folder``: those made since
     the render started whose worker is gone (another render's live scratch folder stays)."""
+    deadline = time.monotonic() + 5  # our workers were just sent SIGKILL: give them time to go
     for work in folder.glob(f"{workers.SCRATCH_PREFIX}*"):
         owner = workers.scratch_owner(work)
         with contextlib.suppress(OSError):
-            if work.stat().st_mtime >= since - 1 and not (owner and workers.pid_alive(owner)):
+            if work.stat().st_mtime < since - 1:
+                continue
+            while owner and workers.pid_alive(owner) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if not (owner and workers.pid_alive(owner)):
                 shutil.rmtree(work, ignore_errors=True)
 
 
