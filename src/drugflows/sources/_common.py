@@ -101,3 +101,15 @@ def one_file(folder, pattern: str) -> Path:
     if not matches:
         raise FileNotFoundError(f"{folder}: no file matching {pattern!r}")
     return matches[-1]
+
+
+def layout_error(path: Path, problem: str) -> RawLayoutError:
+    """The error a loader raises for a raw file it cannot use: the file, then the problem."""
+    return RawLayoutError(f"{path}: {problem}")
+
+
+def line_numbers(mask: pd.Series, limit: int = 5) -> str:
+    """File line numbers (the header is line 1) of the rows where ``mask`` holds, e.g. "3, 9 and 2 more"."""
+    lines = [str(i + 2) for i in mask[mask].index[:limit]]
+    more = int(mask.sum()) - len(lines)
+    return ", ".join(lines) + (f" and {more} more" if more > 0 else "")

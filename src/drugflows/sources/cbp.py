@@ -22,7 +22,7 @@ import pandas as pd
 from drugflows import paths
 from drugflows.fiscal import FISCAL_MONTHS, calendar_month
 from drugflows.sources import RawLayoutError
-from drugflows.sources._common import raw_file
+from drugflows.sources._common import layout_error, line_numbers, raw_file
 from drugflows.tables import TableMeta
 
 NATIONWIDE_SOURCE = "cbp_drug_seizures"
@@ -121,17 +121,6 @@ class SeizureFile:
         return f"{self.vintage:%Y-%m}"
 
 
-def _fail(path: Path, problem: str) -> RawLayoutError:
-    return RawLayoutError(f"{path}: {problem}")
-
-
-def _lines(mask: pd.Series, limit: int = 5) -> str:
-    """File line numbers (header is line 1) of the rows where ``mask`` holds."""
-    lines = [str(i + 2) for i in mask[mask].index[:limit]]
-    more = int(mask.sum()) - len(lines)
-    return ", ".join(lines) + (f" and {more} more" if more > 0 else "")
-
-
 def _short_lines(path: Path, fields: int) -> list[int]:
     """1-based numbers of the non-blank lines with fewer than ``fields`` fields."""
     with open(path, newline="", encoding="utf-8") as handle:
@@ -144,25 +133,25 @@ def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COL
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise _fail(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        raise layout_error(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except pd.errors.EmptyDataError as exc:
-        raise _fail(path, "the file is empty") from exc
+        raise layout_error(path, "the file is empty") from exc
     except pd.errors.ParserError as exc:
-        raise _fail(path, f"not a readable CSV ({exc})") from exc
+        raise layout_error(path, f"not a readable CSV ({exc})") from exc
 
     missing = [c for c in columns if c not in raw.columns]
     unexpected = [c for c in raw.columns if c not in columns]
     if missing:
-        raise _fail(
+        raise layout_error(
             path,
             f"missing column(s) {missing}; unexpected column(s) {unexpected}. "
             f"Expected the CBP layout: {list(columns)}",
         )
     if raw.empty:
-        raise _fail(path, "no data rows under the header")
+        raise layout_error(path, "no data rows under the header")
     short = _short_lines(path, len(raw.columns))
     if short:
-        raise _fail(
+        raise layout_error(
             path,
             f"line(s) {', '.join(map(str, short[:5]))} have fewer fields than the header (a truncated file?)",
         )
@@ -172,35 +161,40 @@ def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COL
     fy = frame["fy_raw"].str.extract(_FY_PATTERN)
     bad = fy[0].isna()
     if bad.any():
-        raise _fail(path, f"FY must look like 2023 or '2026 (FYTD)'; bad value on line(s) {_lines(bad)}")
+        raise layout_error(
+            path, f"FY must look like 2023 or '2026 (FYTD)'; bad value on line(s) {line_numbers(bad)}"
+        )
     frame["fiscal_year"] = fy[0].astype("int64")
     frame["fytd"] = fy[1].notna()
 
     frame["month_abbr"] = frame["month_abbr"].str.upper()
     bad = ~frame["month_abbr"].isin(FISCAL_MONTHS)
     if bad.any():
-        raise _fail(path, f"Month (abbv) must be one of {list(FISCAL_MONTHS)}; line(s) {_lines(bad)}")
+        raise layout_error(
+            path, f"Month (abbv) must be one of {list(FISCAL_MONTHS)}; line(s) {line_numbers(bad)}"
+        )
 
     for column, label in (("events", "Count of Event"), ("lbs", "Sum Qty (lbs)")):
         values = pd.to_numeric(frame[column], errors="coerce")
         bad = values.isna()
         if bad.any():
-            raise _fail(path, f"{label} is not a number on line(s) {_lines(bad)}")
+            raise layout_error(path, f"{label} is not a number on line(s) {line_numbers(bad)}")
         bad = values < 0
         if bad.any():
-            raise _fail(path, f"{label} is negative on line(s) {_lines(bad)}")
+            raise layout_error(path, f"{label} is negative on line(s) {line_numbers(bad)}")
         frame[column] = values
     bad = frame["events"] != frame["events"].round()
     if bad.any():
-        raise _fail(path, f"Count of Event is not a whole number on line(s) {_lines(bad)}")
+        raise layout_error(path, f"Count of Event is not a whole number on line(s) {line_numbers(bad)}")
     frame["events"] = frame["events"].astype("int64")
 
     key = [c for c in frame.columns if c not in ("fy_raw", "fytd", "events", "lbs")]
     dup = frame.duplicated(subset=key, keep="first")
     if dup.any():
-        raise _fail(
+        raise layout_error(
             path,
-            f"duplicated rows (same FY, month, component, region, place and drug) on line(s) {_lines(dup)}",
+            "duplicated rows (same FY, month, component, region, place and drug) on line(s) "
+            f"{line_numbers(dup)}",
         )
 
     frame["month"] = [

@@ -19,7 +19,7 @@ import pandas as pd
 
 from drugflows import paths, states
 from drugflows.sources import RawLayoutError
-from drugflows.sources._common import raw_file, read_csv
+from drugflows.sources._common import line_numbers, raw_file, read_csv
 from drugflows.tables import TableMeta
 
 TABLE = "us_overdose_deaths"
@@ -358,13 +358,6 @@ def _files_of(folder, layouts: tuple[str, ...]) -> list[tuple[Path, str]]:
     return found
 
 
-def _lines(mask: pd.Series, limit: int = 5) -> str:
-    """File line numbers (the header is line 1) of the rows where ``mask`` holds."""
-    lines = [str(i + 2) for i in mask[mask].index[:limit]]
-    more = int(mask.sum()) - len(lines)
-    return ", ".join(lines) + (f" and {more} more" if more > 0 else "")
-
-
 def _counts(path: Path, frame: pd.DataFrame, column: str) -> pd.Series:
     """Whole non-negative counts of a text column (empty: missing); RawLayoutError otherwise."""
     text = frame[column].str.strip()
@@ -372,7 +365,7 @@ def _counts(path: Path, frame: pd.DataFrame, column: str) -> pd.Series:
     bad = (values.isna() & (text != "")) | (values < 0) | (values.notna() & (values != values.round()))
     if bad.any():
         raise RawLayoutError(
-            f"{path}: {column} is not a whole number of deaths >= 0 on line(s) {_lines(bad)}"
+            f"{path}: {column} is not a whole number of deaths >= 0 on line(s) {line_numbers(bad)}"
         )
     return values.astype("Int64")
 
@@ -380,7 +373,7 @@ def _counts(path: Path, frame: pd.DataFrame, column: str) -> pd.Series:
 def _refuse_duplicates(path: Path, frame: pd.DataFrame, key: list[str], what: str) -> None:
     dup = frame.duplicated(key, keep="first")
     if dup.any():
-        raise RawLayoutError(f"{path}: duplicated rows (same {what}) on line(s) {_lines(dup)}")
+        raise RawLayoutError(f"{path}: duplicated rows (same {what}) on line(s) {line_numbers(dup)}")
 
 
 @dataclass(frozen=True)
@@ -471,7 +464,7 @@ def read_specific_drugs(path: Path) -> Release:
         )
     bad = frame["time_period"] != TWELVE_MONTHS
     if bad.any():
-        raise RawLayoutError(f"{path}: time_period must be {TWELVE_MONTHS!r}; line(s) {_lines(bad)}")
+        raise RawLayoutError(f"{path}: time_period must be {TWELVE_MONTHS!r}; line(s) {line_numbers(bad)}")
     ending = pd.to_datetime(frame["month_ending_date"], format="%m/%d/%Y", errors="coerce")
     year = pd.to_numeric(frame["death_year"], errors="coerce")
     month_number = pd.to_numeric(frame["death_month"], errors="coerce")
@@ -481,7 +474,7 @@ def read_specific_drugs(path: Path) -> Release:
     if bad.any():
         raise RawLayoutError(
             f"{path}: month_ending_date must be the last day (MM/DD/YYYY) of death_year/death_month; "
-            f"line(s) {_lines(bad)}"
+            f"line(s) {line_numbers(bad)}"
         )
     table = pd.DataFrame(
         {
@@ -497,7 +490,7 @@ def read_specific_drugs(path: Path) -> Release:
     bad = (table["jurisdiction"] == "") | (table["drug"] == "")
     if bad.any():
         raise RawLayoutError(
-            f"{path}: empty jurisdiction_occurrence or drug_involved on line(s) {_lines(bad)}"
+            f"{path}: empty jurisdiction_occurrence or drug_involved on line(s) {line_numbers(bad)}"
         )
     _refuse_duplicates(path, table, ["month", "jurisdiction", "drug"], "month, jurisdiction and drug")
     return Release(path, table, f"{as_of.iloc[0]:%Y-%m-%d}")
@@ -544,7 +537,7 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str) -> pd.Series:
     values = pd.to_numeric(text.where(text != ""), errors="coerce")
     bad = (values.isna() & (text != "")) | (values < 0)
     if bad.any():
-        raise RawLayoutError(f"{path}: {column} is not a number >= 0 on line(s) {_lines(bad)}")
+        raise RawLayoutError(f"{path}: {column} is not a number >= 0 on line(s) {line_numbers(bad)}")
     return values.astype("float64")
 
 
@@ -581,23 +574,23 @@ def read_vsrr(path: Path, layout: str = VSRR_LAYOUTS[0]) -> Release:
             raise RawLayoutError(f"{path}: no drug overdose death indicator in the file")
     bad = frame["period"] != TWELVE_MONTHS
     if bad.any():
-        raise RawLayoutError(f"{path}: period must be {TWELVE_MONTHS!r}; line(s) {_lines(bad)}")
+        raise RawLayoutError(f"{path}: period must be {TWELVE_MONTHS!r}; line(s) {line_numbers(bad)}")
     month_number = frame["month"].map(MONTHS)
     year = pd.to_numeric(frame["year"], errors="coerce")
     bad = month_number.isna() | year.isna()
     if bad.any():
         raise RawLayoutError(
-            f"{path}: year must be a year and month an English month name; line(s) {_lines(bad)}"
+            f"{path}: year must be a year and month an English month name; line(s) {line_numbers(bad)}"
         )
     unknown = ~frame["state"].isin(states.known_codes())
     if unknown.any():
         raise RawLayoutError(
             f"{path}: unknown state code(s) {sorted(frame.loc[unknown, 'state'].unique())[:5]} on "
-            f"line(s) {_lines(unknown)}"
+            f"line(s) {line_numbers(unknown)}"
         )
     bad = frame["indicator"] == ""
     if bad.any():
-        raise RawLayoutError(f"{path}: empty indicator on line(s) {_lines(bad)}")
+        raise RawLayoutError(f"{path}: empty indicator on line(s) {line_numbers(bad)}")
     table = pd.DataFrame(
         {
             "month": pd.to_datetime({"year": year.astype(int), "month": month_number.astype(int), "day": 1}),
@@ -671,7 +664,7 @@ def read_wonder(path: Path, layout: str) -> Release:
     bad = frame["Notes"] != ""
     if bad.any():
         raise RawLayoutError(
-            f"{path}: rows with Notes (WONDER totals or footnotes) on line(s) {_lines(bad)}; "
+            f"{path}: rows with Notes (WONDER totals or footnotes) on line(s) {line_numbers(bad)}; "
             "export without totals"
         )
     parts = frame["Month Code"].str.extract(WONDER_MONTH)
@@ -681,15 +674,17 @@ def read_wonder(path: Path, layout: str) -> Release:
         | ~parts[1].isin([f"{m:02d}" for m in range(1, 13)])
     )
     if bad.any():
-        raise RawLayoutError(f"{path}: Month Code must be YYYY/MM within Year Code; line(s) {_lines(bad)}")
+        raise RawLayoutError(
+            f"{path}: Month Code must be YYYY/MM within Year Code; line(s) {line_numbers(bad)}"
+        )
     state = frame[state_code].map(states.FIPS_TO_CODE)
     bad = state.isna()
     if bad.any():
-        raise RawLayoutError(f"{path}: {state_code} is not a state FIPS code on line(s) {_lines(bad)}")
+        raise RawLayoutError(f"{path}: {state_code} is not a state FIPS code on line(s) {line_numbers(bad)}")
     deaths = _counts(path, frame, "Deaths")
     bad = deaths.isna()
     if bad.any():
-        raise RawLayoutError(f"{path}: Deaths is empty on line(s) {_lines(bad)}")
+        raise RawLayoutError(f"{path}: Deaths is empty on line(s) {line_numbers(bad)}")
     table = pd.DataFrame(
         {
             "month": pd.to_datetime(parts[0] + "-" + parts[1], format="%Y-%m"),

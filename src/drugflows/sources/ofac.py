@@ -32,7 +32,7 @@ import pandas as pd
 
 from drugflows import countries, paths
 from drugflows.sources import RawLayoutError
-from drugflows.sources._common import raw_file, read_csv
+from drugflows.sources._common import layout_error, raw_file, read_csv
 from drugflows.tables import TableMeta
 
 SOURCE = "ofac_sdn"
@@ -122,10 +122,6 @@ class ListFile:
     vintage: str = ""
 
 
-def _fail(path: Path, problem: str) -> RawLayoutError:
-    return RawLayoutError(f"{path}: {problem}")
-
-
 def _blank(series: pd.Series) -> pd.Series:
     """OFAC's ``-0-`` (any spacing) -> empty; other values stripped."""
     series = series.str.strip()
@@ -137,7 +133,7 @@ def _whole_numbers(path: Path, values: pd.Series, label: str, first_line: int) -
     bad = numbers.isna() | (numbers != numbers.round()) | (numbers < 0)
     if bad.any():
         lines = [str(first_line + i) for i in list(bad[bad].index[:5])]
-        raise _fail(
+        raise layout_error(
             path,
             f"{label} must be a whole number on line(s) {', '.join(lines)} (found {values[bad].iloc[0]!r})",
         )
@@ -150,24 +146,24 @@ def read_sdn(path: Path) -> ListFile:
         with open(path, encoding="latin-1", newline="") as handle:
             rows = list(csv.reader(handle))
     except (OSError, csv.Error) as exc:
-        raise _fail(path, f"not a readable CSV ({exc})") from exc
+        raise layout_error(path, f"not a readable CSV ({exc})") from exc
     while rows and (not rows[-1] or rows[-1] == [EOF_MARK]):
         rows.pop()  # the end-of-file marker line, and blank lines
     if not rows:
-        raise _fail(path, "no data rows (an empty list file)")
+        raise layout_error(path, "no data rows (an empty list file)")
     wrong = [i + 1 for i, row in enumerate(rows) if len(row) != len(SDN_COLUMNS)]
     if wrong:
         width = len(rows[wrong[0] - 1])
         kind = "fewer" if width < len(SDN_COLUMNS) else "more"
         hint = " (a truncated file?)" if kind == "fewer" else ""
-        raise _fail(
+        raise layout_error(
             path,
             f"line(s) {', '.join(map(str, wrong[:5]))} have {kind} fields ({width}) than OFAC's "
             f"{len(SDN_COLUMNS)} columns {list(SDN_COLUMNS)}{hint}",
         )
     frame = pd.DataFrame(rows, columns=list(SDN_COLUMNS), dtype="string").astype(object)
     if not frame["ent_num"].iloc[0].strip().isdigit():
-        raise _fail(
+        raise layout_error(
             path,
             f"line 1 is not an entry (ent_num {frame['ent_num'].iloc[0]!r}): OFAC's sdn.csv has no "
             f"header row; expected the columns {list(SDN_COLUMNS)}",
@@ -177,10 +173,12 @@ def read_sdn(path: Path) -> ListFile:
         frame[column] = _blank(frame[column])
     dup = frame["ent_num"].duplicated()
     if dup.any():
-        raise _fail(path, f"duplicated ent_num {sorted(set(frame.loc[dup, 'ent_num']))[:5]}")
+        raise layout_error(path, f"duplicated ent_num {sorted(set(frame.loc[dup, 'ent_num']))[:5]}")
     unknown = sorted(set(frame["SDN_Type"]) - set(TYPES))
     if unknown:
-        raise _fail(path, f"SDN_Type must be one of individual, vessel, aircraft or -0-; found {unknown}")
+        raise layout_error(
+            path, f"SDN_Type must be one of individual, vessel, aircraft or -0-; found {unknown}"
+        )
     return ListFile(path, frame, int(frame["ent_num"].max()))
 
 
@@ -201,7 +199,7 @@ def read_addresses(path: Path) -> ListFile:
     dup = frame.duplicated(["ent_num", "Add_num "])
     if dup.any():
         first = frame.loc[dup].iloc[0]
-        raise _fail(
+        raise layout_error(
             path, f"duplicated address rows, e.g. ent_num {first['ent_num']}, Add_num {first['Add_num ']}"
         )
     for column in ADD_COLUMNS[2:]:
@@ -228,11 +226,11 @@ def read_history(path: Path) -> History:
     frame = read_csv(path, HISTORY_COLUMNS, dtype=str, keep_default_na=False, encoding="latin-1")
     frame["ent_num"] = _whole_numbers(path, frame["ent_num"], "ent_num", 2)
     if frame["ent_num"].duplicated().any():
-        raise _fail(path, "duplicated ent_num (one row per entry expected)")
+        raise layout_error(path, "duplicated ent_num (one row per entry expected)")
     for column in ("narcotics_program", "in_first_vintage", "present_in_last_vintage"):
         bad = ~frame[column].isin(["True", "False"])
         if bad.any():
-            raise _fail(
+            raise layout_error(
                 path, f"{column} must be True or False; line(s) {[int(i) + 2 for i in bad[bad].index[:5]]}"
             )
         frame[column] = frame[column] == "True"
@@ -240,12 +238,12 @@ def read_history(path: Path) -> History:
         stamps = pd.to_datetime(frame[column], utc=True, errors="coerce", format="ISO8601")
         if stamps.isna().any():
             bad = stamps.isna()
-            raise _fail(
+            raise layout_error(
                 path, f"{column} must be an ISO 8601 time; line(s) {[int(i) + 2 for i in bad[bad].index[:5]]}"
             )
         frame[column] = stamps
     if (frame["first_seen"] > frame["last_seen"]).any():
-        raise _fail(path, "first_seen after last_seen")
+        raise layout_error(path, "first_seen after last_seen")
     end = frame["last_seen"].max()
     return History(path, frame, f"{end.tz_convert(EASTERN):%Y-%m-%d}")
 

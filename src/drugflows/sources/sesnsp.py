@@ -30,7 +30,7 @@ import pandas as pd
 
 from drugflows import inegi, paths
 from drugflows.sources import RawLayoutError
-from drugflows.sources._common import raw_file, read_csv
+from drugflows.sources._common import layout_error, line_numbers, raw_file, read_csv
 from drugflows.tables import TableMeta
 
 SOURCE = "mexico_sesnsp"
@@ -148,24 +148,13 @@ class VictimsFile:
         return f"{self.vintage:%Y-%m}"
 
 
-def _fail(path: Path, problem: str) -> RawLayoutError:
-    return RawLayoutError(f"{path}: {problem}")
-
-
-def _lines(mask: pd.Series, limit: int = 5) -> str:
-    """File line numbers (the header is line 1) of the rows where ``mask`` holds."""
-    lines = [str(i + 2) for i in mask[mask].index[:limit]]
-    more = int(mask.sum()) - len(lines)
-    return ", ".join(lines) + (f" and {more} more" if more > 0 else "")
-
-
 def _unknown(path: Path, raw: pd.DataFrame, column: str, known) -> None:
     bad = ~raw[column].isin(known)
     if bad.any():
         values = sorted(raw.loc[bad, column].unique())[:10]
-        raise _fail(
+        raise layout_error(
             path,
-            f"{column} values not known to drugflows.sources.sesnsp: {values} (line(s) {_lines(bad)}). "
+            f"{column} values not known to drugflows.sources.sesnsp: {values} (line(s) {line_numbers(bad)}). "
             "Give each its English label in the loader before building.",
         )
 
@@ -179,34 +168,35 @@ def read_victims_file(path: str | Path) -> VictimsFile:
     date = raw["date_year_month"].str.extract(_DATE)
     bad = date[0].isna() | (date[0] != raw["n_year"]) | (date[1] != raw["n_month"])
     if bad.any():
-        raise _fail(
+        raise layout_error(
             path,
             "date_year_month must be YYYY-MM-15 and agree with n_year and n_month; "
-            f"bad line(s) {_lines(bad)}",
+            f"bad line(s) {line_numbers(bad)}",
         )
     month = pd.to_datetime(date[0] + "-" + date[1] + "-01", format="%Y-%m-%d", errors="coerce")
     bad = month.isna()
     if bad.any():
-        raise _fail(path, f"n_month must be 01 to 12; bad line(s) {_lines(bad)}")
+        raise layout_error(path, f"n_month must be 01 to 12; bad line(s) {line_numbers(bad)}")
     bad = month < FIRST_MONTH
     if bad.any():
-        raise _fail(
+        raise layout_error(
             path,
-            f"months before {FIRST_MONTH:%Y-%m} on line(s) {_lines(bad)}: the new-methodology series "
+            f"months before {FIRST_MONTH:%Y-%m} on line(s) {line_numbers(bad)}: the new-methodology series "
             "starts in January 2015 (an older-methodology file is another series)",
         )
 
     bad = ~raw["cve_ent"].isin(inegi.known_codes())
     if bad.any():
         found = sorted(raw.loc[bad, "cve_ent"].unique())[:5]
-        raise _fail(
-            path, f"cve_ent must be a 2-digit INEGI state code 01-32; found {found} on line(s) {_lines(bad)}"
+        raise layout_error(
+            path,
+            f"cve_ent must be a 2-digit INEGI state code 01-32; found {found} on line(s) {line_numbers(bad)}",
         )
     pairs = raw[["cve_ent", "nombre_estado"]].drop_duplicates()
     wrong = [(c, n) for c, n in pairs.itertuples(index=False) if not inegi.is_name_of(c, n)]
     if wrong:
         shown = ", ".join(f"{c} = {n!r} (INEGI: {inegi.STATES[c][0]})" for c, n in wrong[:5])
-        raise _fail(path, f"nombre_estado does not match the INEGI state code: {shown}")
+        raise layout_error(path, f"nombre_estado does not match the INEGI state code: {shown}")
 
     _unknown(path, raw, "subtipo_de_delito", CRIMES)
     _unknown(path, raw, "modalidad", set(MEANS) | OTHER_MODALITIES)
@@ -215,25 +205,27 @@ def read_victims_file(path: str | Path) -> VictimsFile:
     expected_type = raw["subtipo_de_delito"].map({k: v[0] for k, v in CRIMES.items()})
     bad = raw["tipo_de_delito"] != expected_type
     if bad.any():
-        raise _fail(path, f"tipo_de_delito is not the type of its subtipo_de_delito on line(s) {_lines(bad)}")
+        raise layout_error(
+            path, f"tipo_de_delito is not the type of its subtipo_de_delito on line(s) {line_numbers(bad)}"
+        )
 
     victims = pd.to_numeric(raw["n_victimas"], errors="coerce")
     bad = victims.isna() | (victims < 0) | (victims != victims.round())
     if bad.any():
-        raise _fail(path, f"n_victimas must be a whole number >= 0; bad line(s) {_lines(bad)}")
+        raise layout_error(path, f"n_victimas must be a whole number >= 0; bad line(s) {line_numbers(bad)}")
 
     cells = ["cve_ent", "subtipo_de_delito", "modalidad", "genero", "rango_de_edad"]
     frame = raw[cells].assign(month=month, n_victimas=victims.astype("int64"))
     dup = frame.duplicated([*cells, "month"], keep="first")
     if dup.any():
-        raise _fail(
+        raise layout_error(
             path,
             "duplicated rows (same month, state, subtype, modality, sex and age group) on line(s) "
-            f"{_lines(dup)}",
+            f"{line_numbers(dup)}",
         )
     summed = frame.groupby(["month", *cells[:-1]], as_index=False, sort=True)["n_victimas"].sum()
     if int(summed["n_victimas"].sum()) != int(frame["n_victimas"].sum()):  # pragma: no cover - a guard
-        raise _fail(path, "victims were lost summing over age groups")
+        raise layout_error(path, "victims were lost summing over age groups")
     return VictimsFile(path=path, frame=summed, raw_rows=len(raw), vintage=summed["month"].max())
 
 
