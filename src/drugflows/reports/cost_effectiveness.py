@@ -28,6 +28,7 @@ from drugflows.domain.assistance import GREENBOOK_SUM, INCLE_NOTE, greenbook_cou
 from drugflows.domain.colombia_panel import coca_avoided_by_spraying, national_totals
 from drugflows.domain.crops import complete_eradication, pick_vintage, yield_kg_per_ha
 from drugflows.domain.seizures import unodc_series
+from drugflows.periods import year_runs
 
 #: The processed tables the report reads, in the order its vintage table lists them.
 TABLES = ("us_assistance", "crop_estimates", "unodc_seizures", "colombia_municipal_coca")
@@ -82,17 +83,6 @@ def usd(amount: float, markdown: bool = True) -> str:
         if abs(amount) >= size:
             return f"{sign}{float(f'{amount / size:.2g}'):g}{word}"
     return f"{sign}{float(f'{amount:.2g}'):,.0f}"
-
-
-def years_text(years: list[int]) -> str:
-    """Years as runs: [2001, 2002, 2003, 2007] -> "2001-2003, 2007"."""
-    runs: list[list[int]] = []
-    for year in sorted(years):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return ", ".join(f"{r[0]}" if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs) or "none"
 
 
 def sprayed_years(estimates: pd.DataFrame, years: tuple[int, int]) -> pd.Series:
@@ -171,7 +161,7 @@ def colombia_links(
         [
             {
                 "policy": "eradication",
-                "years": years_text(spray_years),
+                "years": year_runs(spray_years, empty="none"),
                 "usd": state_erad,
                 "effort": sprayed.loc[spray_years].sum(),
                 "effort_unit": "ha sprayed from the air",
@@ -184,7 +174,7 @@ def colombia_links(
             },
             {
                 "policy": "interdiction",
-                "years": years_text(seize_years),
+                "years": year_runs(seize_years, empty="none"),
                 "usd": rest,
                 "effort": kg,
                 "effort_unit": "kg seized",
@@ -271,10 +261,10 @@ def accounting(
             {
                 "iso3": iso3,
                 "usd_constant": spent.sum(),
-                "eradication_years": years_text(ha_years),
+                "eradication_years": year_runs(ha_years, empty="none"),
                 "ha_eradicated": ha.loc[ha_years].sum() if ha_years else np.nan,
                 "usd_per_ha_eradicated": usd_ha / ha.loc[ha_years].sum() if ha_years else np.nan,
-                "seizure_years": years_text(kg_years),
+                "seizure_years": year_runs(kg_years, empty="none"),
                 "kg_seized": kg.loc[kg_years].sum() if kg_years else np.nan,
                 "usd_per_kg_seized": usd_kg / kg.loc[kg_years].sum() if kg_years else np.nan,
             }

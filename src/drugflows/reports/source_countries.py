@@ -24,6 +24,7 @@ from drugflows.domain.crops import (
     side_by_side,
     vintages,
 )
+from drugflows.periods import year_runs
 
 #: The processed tables the report reads.
 TABLES = ("crop_estimates",)
@@ -79,17 +80,6 @@ def comparable_intensity(eradicated_ha: pd.DataFrame, cultivated_ha: pd.DataFram
     return ratio
 
 
-def _years_text(years: list[int]) -> str:
-    """Years as runs: [2004, 2005, 2006, 2009] -> "2004-2006, 2009"."""
-    runs: list[list[int]] = []
-    for year in sorted(years):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return ", ".join(f"{r[0]}" if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
-
-
 def intensity_sentences(intensity_ratio: pd.DataFrame, label: str, names: dict[str, str]) -> list[str]:
     """One sentence per country of :func:`comparable_intensity`: the average over the years with
     a complete eradication figure and cultivation from the same family of estimators, given only
@@ -106,7 +96,7 @@ def intensity_sentences(intensity_ratio: pd.DataFrame, label: str, names: dict[s
                 f"{name} eradicated on average {ratio.mean():.2g} ha per hectare of {label} standing "
                 f"at the survey, over the {len(ratio)} years with a complete eradication figure "
                 f"(manual and aerial, where both are used) and a cultivation survey "
-                f"({_years_text(years)}; highest {ratio.max():.2g} in {int(ratio.idxmax())})."
+                f"({year_runs(years)}; highest {ratio.max():.2g} in {int(ratio.idxmax())})."
             )
         else:
             listed = " and ".join(f"{v:.2g} in {int(y)}" for y, v in ratio.items())

@@ -21,6 +21,7 @@ import pandas as pd
 
 from drugflows import paths
 from drugflows.fiscal import FISCAL_MONTHS, calendar_month
+from drugflows.periods import month_runs
 from drugflows.sources import RawLayoutError
 from drugflows.sources._common import layout_error, line_numbers, raw_file
 from drugflows.tables import TableMeta
@@ -206,18 +207,6 @@ def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COL
     return SeizureFile(path=path, frame=frame, vintage=frame["month"].max())
 
 
-def _month_runs(months) -> str:
-    """Months as runs: ``2018-10 to 2022-09, 2024-01``."""
-    months = sorted(pd.Timestamp(m) for m in months)
-    runs: list[list[pd.Timestamp]] = []
-    for month in months:
-        if runs and month == runs[-1][-1] + pd.DateOffset(months=1):
-            runs[-1].append(month)
-        else:
-            runs.append([month])
-    return ", ".join(f"{r[0]:%Y-%m}" if len(r) == 1 else f"{r[0]:%Y-%m} to {r[-1]:%Y-%m}" for r in runs)
-
-
 def _same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     columns = sorted(a.columns)
     a = a[columns].sort_values(columns, ignore_index=True)
@@ -253,9 +242,9 @@ def combine_vintages(files: list[SeizureFile], source: str = NATIONWIDE_SOURCE) 
         parts.append(part)
         replaced = months - new
         text = f"{f.path.name} (vintage {f.vintage_label}): "
-        text += f"months {_month_runs(new)} taken" if new else "no month taken"
+        text += f"months {month_runs(new)} taken" if new else "no month taken"
         if replaced:
-            text += f"; {_month_runs(replaced)} from newer files"
+            text += f"; {month_runs(replaced)} from newer files"
         paths.note(source, text)
     return pd.concat(parts, ignore_index=True)
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from drugflows import inegi, paths
+from drugflows.periods import month_runs
 from drugflows.sources import RawLayoutError
 from drugflows.sources._common import layout_error, line_numbers, raw_file, read_csv
 from drugflows.tables import TableMeta
@@ -229,18 +230,6 @@ def read_victims_file(path: str | Path) -> VictimsFile:
     return VictimsFile(path=path, frame=summed, raw_rows=len(raw), vintage=summed["month"].max())
 
 
-def _month_runs(months) -> str:
-    """Months as runs: ``2015-01 to 2025-06, 2026-01``."""
-    months = sorted(pd.Timestamp(m) for m in months)
-    runs: list[list[pd.Timestamp]] = []
-    for month in months:
-        if runs and month == runs[-1][-1] + pd.DateOffset(months=1):
-            runs[-1].append(month)
-        else:
-            runs.append([month])
-    return ", ".join(f"{r[0]:%Y-%m}" if len(r) == 1 else f"{r[0]:%Y-%m} to {r[-1]:%Y-%m}" for r in runs)
-
-
 def _month_rows(frame: pd.DataFrame, month) -> pd.DataFrame:
     rows = frame[frame["month"] == month]
     return rows.sort_values(list(rows.columns), ignore_index=True)
@@ -268,9 +257,9 @@ def combine_vintages(files: list[VictimsFile]) -> pd.DataFrame:
         parts.append(f.frame[f.frame["month"].isin(new)].assign(vintage=f.vintage_label))
         taken.update(dict.fromkeys(new, f))
         text = f"{f.path.name} (vintage {f.vintage_label}, {f.raw_rows:,} rows): "
-        text += f"months {_month_runs(new)} taken" if new else "no month taken"
+        text += f"months {month_runs(new)} taken" if new else "no month taken"
         if months - new:
-            text += f"; {_month_runs(months - new)} from newer files"
+            text += f"; {month_runs(months - new)} from newer files"
         paths.note(SOURCE, text)
     return pd.concat(parts, ignore_index=True)
 
