@@ -15,6 +15,8 @@ from drugflows.render.inputs import parameter_defaults
 PARAMETER = "related_reports"
 PROFILE_NOTEBOOK = "country_profile"
 REGION_NOTEBOOK = "region_profile"
+#: The report that links to every other report of the catalog (it picks, per claim, the ones it cites).
+STRATEGY_NOTEBOOK = "strategy_check"
 
 
 def covering_reports(
@@ -54,10 +56,18 @@ def covering_reports(
 
 def related_reports(specs: list[ReportSpec], catalog: list[ReportSpec]) -> dict[str, list[list[str]]]:
     """The links of every profile among ``specs`` to the reports of ``catalog`` that cover it, by
-    report key. A profile whose country or region the notebook will refuse gets none."""
+    report key. A profile whose country or region the notebook will refuse gets none. The strategy
+    check gets every report of ``catalog`` but itself."""
+    links = {
+        spec.key: [
+            [s.title, f"../{s.notebook}/{s.name}.html"] for s in catalog if s.notebook != STRATEGY_NOTEBOOK
+        ]
+        for spec in specs
+        if spec.notebook == STRATEGY_NOTEBOOK
+    }
     profiles_to_link = [s for s in specs if s.notebook in (PROFILE_NOTEBOOK, REGION_NOTEBOOK)]
     if not profiles_to_link:
-        return {}
+        return links
     from drugflows import params, tables
     from drugflows.countries import region_groups
     from drugflows.domain.crops import CROPS, crop_countries
@@ -69,7 +79,6 @@ def related_reports(specs: list[ReportSpec], catalog: list[ReportSpec]) -> dict[
     grown = {crop: set(crop_countries(estimates, crop)) for crop in CROPS}
     seized_by = {drug: set(unodc_series(unodc, drug)["iso3"]) for drug in DRUGS}
     region_of = countries.set_index("iso3")["region_group"]
-    links = {}
     for spec in profiles_to_link:
         chosen = {**parameter_defaults(spec.input_path), **spec.parameters}
         try:
