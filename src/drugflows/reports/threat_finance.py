@@ -102,6 +102,16 @@ class Selection:
             )
         return ""
 
+    def titled(self, title: str) -> str:
+        """A chart title with the selection: "..., placed in Mexico"; the programs where not all."""
+        programs = "" if len(self.programs) == len(PROGRAMS) else f", {self.program_text}"
+        return title + programs + (f", {self.where}" if self.where else "")
+
+    @property
+    def one_country(self) -> bool:
+        """True when one country is chosen (no ranking of countries to draw)."""
+        return self.countries is not None and len(self.countries) == 1
+
     @property
     def program_text(self) -> str:
         """ "the narcotics programs" or the chosen ones by short name."""
@@ -203,7 +213,7 @@ def reading(designations: pd.DataFrame, selection: Selection) -> list[str]:
     types = entries_by_type(rows)
     out.append("By type: " + _and([_type_count(label, n) for label, n in types.items()]) + ".")
     countries = entries_by_country(rows, selection.names)
-    if selection.countries is None or len(selection.countries) > 1:
+    if not selection.one_country:
         top = countries.head(TOP_COUNTRIES_HEADLINE)
         listed = [f"{r.country} {r.entries:,} ({_share(r.entries, len(rows))})" for r in top.itertuples()]
         unplaced = int(rows["iso3"].isna().sum())
