@@ -202,6 +202,26 @@ def test_the_pace_is_the_scrape_historys(default_reading, raw_history, raw_narco
     )
 
 
+def test_the_new_entries_programs_and_countries_are_the_raw_files(
+    default_reading, raw_history, raw_narcotics, raw_countries
+):
+    new = raw_history[raw_history["ent_num"].isin(raw_narcotics.index) & ~raw_history["in_first_vintage"]]
+    new = new.set_index("ent_num")
+    tags = raw_narcotics.loc[new.index, "tags"]
+    eastern = pd.to_datetime(new["first_seen"], utc=True).dt.tz_convert("America/New_York")
+    kingpin = tags.map(lambda t: "SDNTK" in t)
+    eo14059 = tags.map(lambda t: any(x.startswith("ILLICIT-DRUGS") for x in t))
+    assert (kingpin.sum(), eo14059.sum(), (kingpin & eo14059).sum()) == (20, 275, 0)
+    assert f"{eastern[kingpin].max():%Y-%m}" == "2021-10" and f"{eastern[eo14059].max():%Y-%m}" == "2024-03"
+    placed = raw_countries.reindex(new.index).value_counts().head(2).to_dict()
+    assert placed == {"MEX": 193, "CHN": 49}
+    assert default_reading[4] == (
+        "Of these 295 new entries: Kingpin Act (SDNTK) 20, the last first seen in October 2021; EO 14059, "
+        "global drug trade (ILLICIT-DRUGS) 275, the last first seen in March 2024. They are placed mostly "
+        "in Mexico (193) and China (49)."
+    )
+
+
 def test_the_delisted_count_in_the_narrative_is_the_scrape_historys(raw_history):
     h = raw_history
     delisted = int((h["narcotics_program"] & ~h["present_in_last_vintage"]).sum())
@@ -248,7 +268,7 @@ def test_front_companies_abroad_follow_the_raw_links_and_addresses(
     assert located == {("COL", "PAN"): 15, ("COL", "ISR"): 1, ("COL", "VEN"): 1, ("MEX", "DEU"): 1}
     linked = int(raw_narcotics["Remarks"].str.contains("Linked To:", regex=False).sum())
     assert linked == 238
-    assert default_reading[4] == (
+    assert default_reading[5] == (
         "Front companies abroad: 17 entities tied to Colombian networks (Panama 15, Israel 1 and "
         "Venezuela 1) and 1 entity tied to Mexican networks (Germany 1). An entity counts as tied to a "
         "network when the "
@@ -262,8 +282,8 @@ def test_front_companies_abroad_follow_the_raw_links_and_addresses(
 
 
 def test_the_headline_says_what_the_list_cannot_show(default_reading):
-    assert "cannot show how much money is blocked, arrests or convictions" in default_reading[5]
-    assert "any effect of a designation on drug flows" in default_reading[5]
+    assert "cannot show how much money is blocked, arrests or convictions" in default_reading[6]
+    assert "any effect of a designation on drug flows" in default_reading[6]
 
 
 # --- a selection: Mexico, a region, one program --------------------------------------------------
@@ -279,7 +299,9 @@ def test_the_mexico_run_counts_mexicos_entries(data, designations, raw_countries
         "the narcotics programs placed in Mexico: Kingpin Act (SDNTK) 661; EO 14059"
     )
     assert not any(line.startswith("Most are placed in") for line in lines)  # one country: no ranking
-    assert lines[3].startswith("Front companies abroad: 1 entity tied to Mexican networks (Germany 1).")
+    assert lines[2].startswith("193 entries were first seen in the scrape history")
+    assert lines[3].startswith("Of these 193 new entries: Kingpin Act (SDNTK) 14,")
+    assert lines[4].startswith("Front companies abroad: 1 entity tied to Mexican networks (Germany 1).")
 
 
 def test_one_program_and_a_region(data, designations, raw_countries, raw_narcotics):

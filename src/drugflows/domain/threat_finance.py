@@ -101,22 +101,26 @@ def program_by_type(designations: pd.DataFrame, programs: list[str] | None = Non
     return table.loc[:, table.sum() > 0]
 
 
+def first_seen_entries(designations: pd.DataFrame) -> pd.DataFrame:
+    """The entries first seen in the scrape history (after its first version of 18 Aug 2021)."""
+    return designations[designations["first_seen_status"] == DATED]
+
+
 def first_seen_months(designations: pd.DataFrame) -> pd.DataFrame:
     """Entries first seen in the scrape history, by month (US Eastern; every month from August 2021
     to May 2024, empty ones as 0) and type (columns, labels of :data:`TYPES`). August 2021 starts on
     the 18th and May 2024 ends on the 3rd; entries already on the first scrape are not dated."""
-    dated = designations[designations["first_seen_status"] == DATED]
+    dated = first_seen_entries(designations)
     months = pd.period_range(HISTORY_START[:7], HISTORY_END[:7], freq="M")
     month = pd.PeriodIndex(dated["first_seen_date"].astype(str), freq="M")
     table = pd.crosstab(month, dated["sdn_type"].astype(str)).reindex(months, fill_value=0)
     table = table[[t for t in TYPES if t in table.columns]].rename(columns=TYPES)
-    table.index = table.index.rename("month")
-    return table
+    return table.rename_axis(index="month", columns=None)
 
 
 def first_seen_years(designations: pd.DataFrame) -> pd.Series:
     """Entries first seen in the scrape history by calendar year (US Eastern dates)."""
-    dated = designations[designations["first_seen_status"] == DATED]
+    dated = first_seen_entries(designations)
     return dated["first_seen_date"].str[:4].astype(int).value_counts().sort_index().rename("entries")
 
 
@@ -213,7 +217,7 @@ def country_entries(designations: pd.DataFrame, iso3: str) -> CountryEntries | N
     rows = in_countries(designations, [iso3])
     if rows.empty:
         return None
-    dated = rows.loc[rows["first_seen_status"] == DATED, "first_seen_date"]
+    dated = first_seen_entries(rows)["first_seen_date"]
     return CountryEntries(
         iso3=iso3,
         entries=len(rows),

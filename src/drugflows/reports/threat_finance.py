@@ -24,6 +24,7 @@ from drugflows.domain.threat_finance import (
     entries_by_country,
     entries_by_program,
     entries_by_type,
+    first_seen_entries,
     first_seen_months,
     first_seen_years,
     front_companies,
@@ -224,6 +225,8 @@ def reading(designations: pd.DataFrame, selection: Selection) -> list[str]:
             + ". Where a company is registered or a person is a national is not where a network operates."
         )
     out.append(_pace(rows))
+    if new := _new_entries(rows, selection):
+        out.append(new)
     out.append(_fronts_sentence(selected_front_companies(designations, selection), rows))
     out.append(
         "The list cannot show how much money is blocked, arrests or convictions, when the entries "
@@ -275,6 +278,26 @@ def _pace(rows: pd.DataFrame) -> str:
     )
 
 
+def _new_entries(rows: pd.DataFrame, selection: Selection) -> str | None:
+    """Under which programs and where the entries first seen since the first scrape are (None
+    when there are none): each program's count and latest month first seen, the top countries."""
+    dated = first_seen_entries(rows)
+    if dated.empty:
+        return None
+    parts = []
+    for program in selection.programs:
+        mine = dated[dated[program]]
+        if not mine.empty:
+            latest = pd.Period(mine["first_seen_date"].max(), freq="M")
+            parts.append(f"{PROGRAMS[program]} {len(mine):,}, the last first seen in {_month(latest)}")
+    text = f"Of these {len(dated):,} new entries: " + "; ".join(parts)
+    if not selection.one_country:
+        top = dated["iso3"].value_counts().head(2)
+        names = [f"{selection.names.get(c, c)} ({n:,})" for c, n in top.items()]
+        text += f". They are placed mostly in {_and(names)}"
+    return text + "."
+
+
 def _fronts_sentence(fronts: pd.DataFrame, rows: pd.DataFrame) -> str:
     """The sentence on the companies abroad tied to Mexican or Colombian networks."""
     linked = int((rows["linked_to"] != "").sum())
@@ -324,7 +347,7 @@ def rest_of_countries(by_country: pd.DataFrame, shown: int) -> str:
 def month_table(rows: pd.DataFrame) -> pd.DataFrame:
     """:func:`first_seen_months` indexed by month labels ("Aug 2021") for the stacked bars."""
     months = first_seen_months(rows)
-    months.index = [m.strftime("%b %Y") for m in months.index]
+    months.index = pd.Index([m.strftime("%b %Y") for m in months.index], name="month")
     return months
 
 
