@@ -311,6 +311,7 @@ def test_one_program_and_a_region(data, designations, raw_countries, raw_narcoti
         == "OFAC's Specially Designated Nationals list of 3 May 2024 holds 216 entries under EO 12978."
     )
     assert sdnt[3].startswith("None of these entries was first seen in the scrape history")
+    assert "216 were on the list on 18 August 2021 already" in sdnt[3]
     andean = threat_finance.validate(None, None, "andean region", data)
     assert andean.region == "Andean region" and andean.countries == ["BOL", "COL", "ECU", "PER", "VEN"]
     in_region = raw_countries[raw_countries.isin(andean.countries)]
@@ -422,3 +423,13 @@ def test_first_seen_months_cover_the_history_with_empty_months_as_zero(designati
         and total[pd.Period("2024-04", "M")] == 0
         and total[pd.Period("2023-11", "M")] == 34
     )
+
+
+def test_entries_of_a_list_newer_than_the_history_are_counted_apart(data, designations):
+    # A newer sdn.csv dropped into data/raw would bring entries the scrape history never saw.
+    newer = designations.copy()
+    undated = newer.index[newer["first_seen_status"] == "on the first scrape"][:5]
+    newer.loc[undated, "first_seen_status"] = "not in the scrape history"
+    pace = threat_finance.reading(newer, threat_finance.validate(None, None, None, data))[3]
+    assert "The other 1,630 were on the list on 18 August 2021 already" in pace
+    assert "5 entries are not in the scrape history at all." in pace

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from drugflows.sources.ofac import DATED, NARCOTICS_FLAGS, TABLE
+from drugflows.sources.ofac import BEFORE_HISTORY, DATED, NARCOTICS_FLAGS, TABLE
 
 #: The processed table this module reads.
 DESIGNATIONS = TABLE
@@ -104,6 +104,11 @@ def program_by_type(designations: pd.DataFrame, programs: list[str] | None = Non
 def first_seen_entries(designations: pd.DataFrame) -> pd.DataFrame:
     """The entries first seen in the scrape history (after its first version of 18 Aug 2021)."""
     return designations[designations["first_seen_status"] == DATED]
+
+
+def on_first_scrape(designations: pd.DataFrame) -> int:
+    """How many entries were already on the first scraped version (18 Aug 2021): undated."""
+    return int((designations["first_seen_status"] == BEFORE_HISTORY).sum())
 
 
 def first_seen_months(designations: pd.DataFrame) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from drugflows.domain.threat_finance import (
     first_seen_years,
     front_companies,
     in_countries,
+    on_first_scrape,
     program_by_type,
     with_programs,
 )
@@ -247,8 +248,11 @@ def _pace(rows: pd.DataFrame) -> str:
     """The sentence on the entries first seen since the first scrape, by year and month."""
     years = first_seen_years(rows)
     start, end = pd.Timestamp(HISTORY_START), pd.Timestamp(HISTORY_END)
-    dated = int(years.sum())
-    undated = len(rows) - dated
+    dated, undated = int(years.sum()), on_first_scrape(rows)
+    unknown = len(rows) - dated - undated  # on a list file newer than the history: no date at all
+    outside = (
+        f" {_count(unknown, 'entry is', 'entries are')} not in the scrape history at all." if unknown else ""
+    )
     history = f"the scrape history of the list, which runs from {start:%-d %B %Y} to {end:%-d %B %Y}"
     caveat = (
         "First seen in a scrape is an upper bound on the date OFAC published an entry, not its "
@@ -256,8 +260,9 @@ def _pace(rows: pd.DataFrame) -> str:
     )
     if not dated:
         return (
-            f"None of these entries was first seen in {history}: all were on the list on "
-            f"{start:%-d %B %Y} already (designated then or earlier; the list gives no dates). {caveat}"
+            f"None of these entries was first seen in {history}: {undated:,} were on the list on "
+            f"{start:%-d %B %Y} already (designated then or earlier; the list gives no dates)."
+            f"{outside} {caveat}"
         )
     by_year = []
     for year, n in years.items():
@@ -274,7 +279,7 @@ def _pace(rows: pd.DataFrame) -> str:
     return (
         f"{_count(dated, 'entry was', 'entries were')} first seen in {history}: {_and(by_year)}; "
         f"{rate_text}, most in {_month(busiest)} ({int(months[busiest]):,}). The other {undated:,} "
-        f"were on the list on {start:%-d %B %Y} already (designated then or earlier). {caveat}"
+        f"were on the list on {start:%-d %B %Y} already (designated then or earlier).{outside} {caveat}"
     )
 
 
