@@ -15,6 +15,7 @@ from drugflows.countries import resolve_name
 from drugflows.domain import threat_finance as domain
 from drugflows.params import ParameterError
 from drugflows.reports import threat_finance
+from drugflows.sources.ofac import BEFORE_HISTORY, NOT_IN_HISTORY
 
 SOURCE = "ofac_sdn"
 SDN_COLUMNS = [
@@ -428,8 +429,8 @@ def test_first_seen_months_cover_the_history_with_empty_months_as_zero(designati
 def test_entries_of_a_list_newer_than_the_history_are_counted_apart(data, designations):
     # A newer sdn.csv dropped into data/raw would bring entries the scrape history never saw.
     newer = designations.copy()
-    undated = newer.index[newer["first_seen_status"] == "on the first scrape"][:5]
-    newer.loc[undated, "first_seen_status"] = "not in the scrape history"
+    undated = newer.index[newer["first_seen_status"] == BEFORE_HISTORY][:5]
+    newer.loc[undated, "first_seen_status"] = NOT_IN_HISTORY
     pace = threat_finance.reading(newer, threat_finance.validate(None, None, None, data))[3]
     assert "The other 1,630 were on the list on 18 August 2021 already" in pace
     assert "5 entries are not in the scrape history at all." in pace
