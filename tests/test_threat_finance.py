@@ -415,7 +415,10 @@ def test_a_country_without_entries_gets_nothing(designations):
     assert domain.country_entries(designations, "ISL") is None
 
 
-def test_first_seen_months_cover_the_history_with_empty_months_as_zero(designations):
+def test_first_seen_months_cover_the_history_with_empty_months_as_zero(designations, raw_history):
+    last = pd.to_datetime(raw_history["last_seen"], utc=True).dt.tz_convert("America/New_York").max()
+    assert domain.last_scrape(designations) == f"{last:%Y-%m-%d}" == "2024-05-03"
+    assert domain.list_date(designations) == "2024-05-03"
     months = domain.first_seen_months(designations)
     assert str(months.index[0]) == "2021-08" and str(months.index[-1]) == "2024-05" and len(months) == 34
     total = months.sum(axis=1)

@@ -4,9 +4,9 @@ Vocabulary (program and type labels, defined here once), counts by program, coun
 entries first seen in the scrape history by month, the companies abroad tied to Mexican or
 Colombian networks by the list's "Linked To:" remarks, and one country's entries for its profile.
 
-What the table is: the list of 3 May 2024, one row per entry; first seen is known only for entries
-added after 18 Aug 2021 (a six-hourly scrape, so an upper bound on the date OFAC published them) and
-is not a designation date; entries removed before May 2024 are not in it.
+What the table is: the newest list on file (3 May 2024), one row per entry; first seen is known only
+for entries added after 18 Aug 2021 (a six-hourly scrape, so an upper bound on the date OFAC
+published them) and is not a designation date; entries removed before the list's date are not in it.
 """
 
 from __future__ import annotations
@@ -47,8 +47,20 @@ TYPES = {
 NETWORK_ADJECTIVES = {"MEX": "Mexican", "COL": "Colombian"}
 NETWORK_COUNTRIES = tuple(NETWORK_ADJECTIVES)
 
-#: The scrape history's first and last versions (US Eastern dates), as printed.
-HISTORY_START, HISTORY_END = "2021-08-18", "2024-05-03"
+#: The first version of the scrape history (US Eastern date; SOURCE.md): entries already on it are
+#: undated. Its last version is read from the table (:func:`last_scrape`).
+FIRST_SCRAPE = "2021-08-18"
+
+
+def last_scrape(designations: pd.DataFrame) -> str:
+    """The date (US Eastern) of the last scraped version of the list holding any of the entries."""
+    dates = designations["last_seen_date"].astype(str)
+    return str(dates[dates != ""].max())
+
+
+def list_date(designations: pd.DataFrame) -> str:
+    """The vintage of the newest list file the table was built from (a date, or "after ...")."""
+    return str(designations.loc[designations["on_newest_list"], "list_vintage"].max())
 
 
 def with_programs(designations: pd.DataFrame, programs: list[str]) -> pd.DataFrame:
@@ -111,12 +123,14 @@ def on_first_scrape(designations: pd.DataFrame) -> int:
     return int((designations["first_seen_status"] == BEFORE_HISTORY).sum())
 
 
-def first_seen_months(designations: pd.DataFrame) -> pd.DataFrame:
-    """Entries first seen in the scrape history, by month (US Eastern; every month from August 2021
-    to May 2024, empty ones as 0) and type (columns, labels of :data:`TYPES`). August 2021 starts on
-    the 18th and May 2024 ends on the 3rd; entries already on the first scrape are not dated."""
+def first_seen_months(designations: pd.DataFrame, end: str | None = None) -> pd.DataFrame:
+    """Entries first seen in the scrape history, by month (US Eastern; every month from that of
+    :data:`FIRST_SCRAPE` to that of ``end``, by default :func:`last_scrape`, empty ones as 0) and
+    type (columns, labels of :data:`TYPES`). The first and last months are partial; entries already
+    on the first scrape are not dated."""
     dated = first_seen_entries(designations)
-    months = pd.period_range(HISTORY_START[:7], HISTORY_END[:7], freq="M")
+    end = end or last_scrape(designations)
+    months = pd.period_range(FIRST_SCRAPE[:7], end[:7], freq="M")
     month = pd.PeriodIndex(dated["first_seen_date"].astype(str), freq="M")
     table = pd.crosstab(month, dated["sdn_type"].astype(str)).reindex(months, fill_value=0)
     table = table[[t for t in TYPES if t in table.columns]].rename(columns=TYPES)
@@ -156,11 +170,10 @@ def front_companies(designations: pd.DataFrame, names: dict[str, str]) -> pd.Dat
     An entity is tied to a network of country C (:data:`NETWORK_COUNTRIES`) when the list links it
     ("Linked To:", in its own remarks or in the linked entry's) to an entry whose primary country is
     C; it is located elsewhere when it has a country and none of its countries (``countries_iso3``)
-    is C (an entity with no country is left out). One row per
-    entity and network: ``ent_num``, ``entity``, ``network_iso3``, ``network`` (its country's
-    name), ``located_in`` (the entity's
-    primary country's name), ``located_iso3``, ``tied_to`` (the
-    names of the linked entries of that network, joined by "; "), ``programs`` (labels)."""
+    is C (an entity with no country is left out). One row per entity and network: ``ent_num``,
+    ``entity``, ``network_iso3``, ``network`` (its country's name), ``located_in`` (the entity's
+    primary country's name), ``located_iso3``, ``tied_to`` (the names of the linked entries of that
+    network, joined by "; "), ``programs`` (short names)."""
     rows = designations.set_index("ent_num")
     tied = links(designations)
     tied = tied[tied["ent_num"].map(rows["sdn_type"]).eq("entity")]

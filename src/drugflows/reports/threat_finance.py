@@ -13,8 +13,7 @@ from drugflows import params, tables
 from drugflows.countries import members, names_by_code, region_groups
 from drugflows.domain.threat_finance import (
     DESIGNATIONS,
-    HISTORY_END,
-    HISTORY_START,
+    FIRST_SCRAPE,
     NETWORK_ADJECTIVES,
     PROGRAM_SHORT,
     PROGRAM_TAGS,
@@ -29,6 +28,8 @@ from drugflows.domain.threat_finance import (
     first_seen_years,
     front_companies,
     in_countries,
+    last_scrape,
+    list_date,
     on_first_scrape,
     program_by_type,
     with_programs,
@@ -83,12 +84,15 @@ def _pick(name: str, value: object, spellings: dict[str, str], shown: list[str])
 @dataclass(frozen=True)
 class Selection:
     """The validated parameters: program flag columns, ISO3 codes (None: every country), the
-    region group (None unless given), ISO3 -> name, and a phrase naming the selection."""
+    region group (None unless given), ISO3 -> name; the date of the list and of the last scrape
+    (from the table)."""
 
     programs: list[str]
     countries: list[str] | None
     region: str | None
     names: dict[str, str]
+    list_date: str
+    history_end: str
 
     @property
     def where(self) -> str:
@@ -148,7 +152,7 @@ def validate(programs: object, countries: object, region: object, data: dict[str
         ]
         region = _pick("region", region, {g: g for g in with_entries}, with_entries)
         codes = [c for c in members(region, country_table) if c in on_file]
-    return Selection(chosen, codes, region, names)
+    return Selection(chosen, codes, region, names, list_date(designations), last_scrape(designations))
 
 
 def selected(designations: pd.DataFrame, selection: Selection) -> pd.DataFrame:
@@ -184,17 +188,25 @@ def _month(period: pd.Period) -> str:
     return period.strftime("%B %Y")
 
 
-def months_covered() -> float:
-    """Months from the first to the last scraped version (18 Aug 2021 to 3 May 2024)."""
-    days = (pd.Timestamp(HISTORY_END) - pd.Timestamp(HISTORY_START)).days
+def months_covered(end: str) -> float:
+    """Months from the first scraped version (:data:`FIRST_SCRAPE`) to ``end`` (a date)."""
+    days = (pd.Timestamp(end) - pd.Timestamp(FIRST_SCRAPE)).days
     return days / (365.25 / 12)
+
+
+def _date(text: str) -> str:
+    """ "3 May 2024" for "2024-05-03"; other labels ("after 2024-05-03") as they are."""
+    try:
+        return pd.Timestamp(text).strftime("%-d %B %Y")
+    except ValueError:
+        return text
 
 
 def reading(designations: pd.DataFrame, selection: Selection) -> list[str]:
     """Headline findings, in plain words, from the entries of the selection."""
     rows = selected(designations, selection)
     where = f" {selection.where}" if selection.where else ""
-    vintage = pd.Timestamp(HISTORY_END).strftime("%-d %B %Y")
+    vintage = _date(selection.list_date)
     if rows.empty:
         return [
             f"No entry under {selection.program_text}{where} is on OFAC's SDN list of {vintage}. "
@@ -225,7 +237,7 @@ def reading(designations: pd.DataFrame, selection: Selection) -> list[str]:
             + (f"; {_count(unplaced, 'entry has', 'entries have')} no country" if unplaced else "")
             + ". Where a company is registered or a person is a national is not where a network operates."
         )
-    out.append(_pace(rows))
+    out.append(_pace(rows, selection.history_end))
     if new := _new_entries(rows, selection):
         out.append(new)
     out.append(_fronts_sentence(selected_front_companies(designations, selection), rows))
@@ -244,10 +256,11 @@ def _type_count(label: str, n: int) -> str:
     return f"{n:,} {name}" + (f" ({note}" if note else "")
 
 
-def _pace(rows: pd.DataFrame) -> str:
-    """The sentence on the entries first seen since the first scrape, by year and month."""
+def _pace(rows: pd.DataFrame, history_end: str) -> str:
+    """The sentence on the entries first seen between the first scrape and ``history_end``, by
+    year and month."""
     years = first_seen_years(rows)
-    start, end = pd.Timestamp(HISTORY_START), pd.Timestamp(HISTORY_END)
+    start, end = pd.Timestamp(FIRST_SCRAPE), pd.Timestamp(history_end)
     dated, undated = int(years.sum()), on_first_scrape(rows)
     unknown = len(rows) - dated - undated  # on a list file newer than the history: no date at all
     outside = (
@@ -256,7 +269,7 @@ def _pace(rows: pd.DataFrame) -> str:
     history = f"the scrape history of the list, which runs from {start:%-d %B %Y} to {end:%-d %B %Y}"
     caveat = (
         "First seen in a scrape is an upper bound on the date OFAC published an entry, not its "
-        "designation date, and entries removed from the list before May 2024 are not in the file."
+        f"designation date, and entries removed from the list before {end:%B %Y} are not in the file."
     )
     if not dated:
         return (
@@ -272,10 +285,12 @@ def _pace(rows: pd.DataFrame) -> str:
             by_year.append(f"{n:,} from January to {end:%-d %B %Y}")
         else:
             by_year.append(f"{n:,} in {year}")
-    months = first_seen_months(rows).sum(axis=1)
+    months = first_seen_months(rows, history_end).sum(axis=1)
     busiest = months.idxmax()
-    rate = dated / months_covered()
-    rate_text = f"about {rate:.0f} a month" if rate >= 1.5 else f"{dated:,} in {months_covered():.0f} months"
+    span = months_covered(history_end)
+    rate_text = (
+        f"about {dated / span:.0f} a month" if dated / span >= 1.5 else f"{dated:,} in {span:.0f} months"
+    )
     return (
         f"{_count(dated, 'entry was', 'entries were')} first seen in {history}: {_and(by_year)}; "
         f"{rate_text}, most in {_month(busiest)} ({int(months[busiest]):,}). The other {undated:,} "
@@ -349,9 +364,9 @@ def rest_of_countries(by_country: pd.DataFrame, shown: int) -> str:
     )
 
 
-def month_table(rows: pd.DataFrame) -> pd.DataFrame:
+def month_table(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     """:func:`first_seen_months` indexed by month labels ("Aug 2021") for the stacked bars."""
-    months = first_seen_months(rows)
+    months = first_seen_months(rows, selection.history_end)
     months.index = pd.Index([m.strftime("%b %Y") for m in months.index], name="month")
     return months
 
