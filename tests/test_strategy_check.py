@@ -178,7 +178,7 @@ def test_harm_matches_the_raw_vsrr_file(found):
 def test_threat_finance_counts_are_the_may_2024_list(found):
     evidence = found["threat_finance"].evidence
     # ../shared/data/ofac_sdn/SOURCE.md: entries by narcotics programme in the May 2024 file
-    for count in ("SDNTK) 1,439", "SDNT) 216", "ILLICIT-DRUGS) 293"):
+    for count in ("(SDNTK) 1,439", "(SDNT) 216", "(ILLICIT-DRUGS) 293"):
         assert count in evidence
     assert found["threat_finance"].verdict == sc.PARTLY  # designations only: no proceeds on file
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from drugflows import params, tables
+from drugflows.domain import threat_finance
 from drugflows.domain.crops import CROPS, ESTIMATORS, estimator_label, side_by_side
 from drugflows.domain.drugs import DRUGS
 from drugflows.domain.outcomes import OUTCOMES, PROGRAMS
@@ -560,26 +561,18 @@ THREAT_FINANCE = Claim(
     ("threat_finance/all-programs",),
 )
 
-#: The narcotics sanctions programmes (columns of ``ofac_narcotics_designations``) and their names.
-SANCTIONS_PROGRAMS = {
-    "sdntk": "Kingpin Act (SDNTK)",
-    "sdnt": "Colombian narcotics traffickers, EO 12978 (SDNT)",
-    "illicit_drugs_eo14059": "Illicit drugs, EO 14059 (ILLICIT-DRUGS)",
-}
-
 
 def check_threat_finance(designations: pd.DataFrame) -> Check:
-    dated = designations[designations["first_seen_status"] == "dated"]
-    seen = pd.to_datetime(dated["first_seen_date"])
-    years = range(int(seen.dt.year.min()), int(seen.dt.year.max()) + 1) if len(seen) else range(0)
-    per_year = seen.dt.year.value_counts().reindex(list(years), fill_value=0)
+    per_year = threat_finance.first_seen_years(designations)
+    per_year = per_year.reindex(range(per_year.index.min(), per_year.index.max() + 1), fill_value=0)
     designated = bool(len(per_year)) and bool((per_year > 0).all())
     verdict = PARTLY if designated else CONTRADICTED
-    counts = {label: int(designations[column].sum()) for column, label in SANCTIONS_PROGRAMS.items()}
+    counts = threat_finance.entries_by_program(designations)
     evidence = (
-        f"The SDN list on file holds {len(designations):,} entries under the narcotics programmes ("
-        + ", ".join(f"{label} {n:,}" for label, n in counts.items())
-        + f"); {len(dated):,} were first seen after the scrape history began ({seen.min():%B %Y}): "
+        f"OFAC's list on file holds {len(designations):,} entries under the narcotics programmes ("
+        + "; ".join(f"{label} {n:,}" for label, n in counts.items())
+        + f"; an entry can carry several); {int(per_year.sum()):,} were first seen after the scrape "
+        f"history began on {pd.Timestamp(threat_finance.FIRST_SCRAPE):%d %B %Y}: "
         + ", ".join(f"{n} in {y}" for y, n in per_year.items())
         + ". No table on file measures the proceeds blocked or seized, so the designations show "
         "activity, not what it took from the organizations."
