@@ -181,8 +181,10 @@ def test_default_catalog_lists_the_reports():
         "partnership_outcomes/peru",
         "partnership_outcomes/afghanistan",
         "cost_effectiveness/plan-colombia",
+        "mexico_violence/intentional-homicide",
+        "mexico_violence/extortion-corridor-states",
     ] + [s.key for s in specs if s.notebook in ("country_profile", "region_profile")]
-    assert len(specs) == 61
+    assert len(specs) == 63
     assert specs[0].title == "Drug seizures at the US border: fentanyl, Southwest Border"
 
 
