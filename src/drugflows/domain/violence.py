@@ -29,21 +29,29 @@ CRIME_LABELS = {
 #: The table's ``crime`` key -> SESNSP's own name of the subtype (``subtipo_de_delito``).
 CRIME_RAW = {key: raw for raw, (_type, key) in CRIMES.items() if key in CRIME_LABELS}
 
-#: The groups of states this report compares (INEGI codes). The six border states are the Mexican
-#: states on the US border (geography). The four producing and transit states are the Pacific
-#: states this report sets beside them, where the US drug threat assessments place opium poppy
-#: cultivation and synthetic-drug production and through which drugs move north; the grouping is
-#: the report's own convention, not an official list.
+#: The groups of states this report compares (INEGI codes); where they come from: GROUPS_BASIS.
 BORDER_STATES = ("02", "26", "08", "05", "19", "28")
 PRODUCING_TRANSIT_STATES = ("25", "16", "12", "14")
 BORDER_GROUP = "Six border states"
 PRODUCING_GROUP = "Four producing and transit states"
 REST_GROUP = "Other 22 states"
 STATE_GROUPS = {BORDER_GROUP: BORDER_STATES, PRODUCING_GROUP: PRODUCING_TRANSIT_STATES}
+#: Where the grouping comes from, in a sentence.
+GROUPS_BASIS = (
+    "The border states are the Mexican states on the US border; the producing and transit states are "
+    "this report's grouping of Pacific states that US threat assessments associate with opium poppy "
+    "cultivation, synthetic-drug production or the trafficking groups based there (not an official list)."
+)
+
+
+def _names(codes) -> str:
+    return ", ".join(inegi.short_name(c) for c in codes)
+
+
+#: The grouping as a figure caption.
 GROUPS_SOURCE = (
-    "Border states: the six Mexican states on the US border. Producing and transit states: "
-    "Sinaloa, Michoacán, Guerrero and Jalisco, this report's grouping of the Pacific states where "
-    "US threat assessments place poppy cultivation and synthetic-drug production (not an official list)."
+    f"Border states: {_names(BORDER_STATES)}. Producing and transit states: "
+    f"{_names(PRODUCING_TRANSIT_STATES)}. {GROUPS_BASIS}"
 )
 
 #: CBP Office of Field Operations field office (as in ``cbp_seizures_monthly.aor``) -> the Mexican

@@ -17,6 +17,7 @@ from drugflows.domain.violence import (
     CRIME_LABELS,
     CRIME_RAW,
     FACING_FIELD_OFFICES,
+    GROUPS_BASIS,
     GROUPS_SOURCE,
     PRODUCING_GROUP,
     PRODUCING_TRANSIT_STATES,
@@ -542,4 +543,26 @@ def firearm_lines(shares: pd.DataFrame) -> pd.DataFrame:
             + ["Share of victims whose means was recorded"] * len(complete),
             "pct": [*complete["firearm_pct"], *complete["firearm_pct_known"]],
         }
+    )
+
+
+def _names(codes) -> str:
+    names = [inegi.short_name(c) for c in codes]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def corridor_description(sel: Selection) -> str:
+    """The corridor section's opening paragraph, built from the groups and the field-office mapping
+    defined in ``domain.violence`` (never retyped)."""
+    offices = ", ".join(
+        f"{aor.removesuffix(' FIELD OFFICE').title()} ({_names(codes)})"
+        for aor, codes in FACING_FIELD_OFFICES.items()
+    )
+    return (
+        f"Two groups of states: the **{BORDER_GROUP.lower()}** ({_names(BORDER_STATES)}) and the "
+        f"**{PRODUCING_GROUP.lower()}** ({_names(PRODUCING_TRANSIT_STATES)}). {GROUPS_BASIS} This "
+        "section always uses both whole groups, whatever states the report selects. Beneath them, "
+        f"the {sel.seizure_label} CBP seized at the ports of entry (Office of Field Operations) of the "
+        f"field offices facing the border states: {offices}. Border Patrol seizures between the ports "
+        "are left out. The time axis is the months both tables cover."
     )
