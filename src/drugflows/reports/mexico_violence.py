@@ -5,6 +5,7 @@ seizures at the ports facing them, and the death-certificate series kept apart."
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -132,7 +133,10 @@ class Selection:
 
 
 def _plain(text: str) -> str:
-    return " ".join(inegi._plain(text).replace("_", " ").split())
+    """``text`` without accents, case, underscores or repeated spaces, for matching parameters."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(bare.replace("_", " ").split())
 
 
 def _did_you_mean(text: str, options: list[str]) -> str:
