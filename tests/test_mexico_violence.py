@@ -244,7 +244,20 @@ def test_a_state_selection_with_no_victims_says_so(victims, cbp, raw):
     kidnapping = raw[(raw["subtipo_de_delito"] == "Secuestro") & (raw["cve_ent"] == "31")]
     assert kidnapping.loc[kidnapping["month"].dt.year == 2024, "n_victimas"].sum() == 0
     sel = mv.select(victims, cbp, "kidnapping", ["Yucatán"], 2024, 2024, "fentanyl")
-    assert mv.reading(victims, sel) == ["No victims of kidnapping in Yucatán were registered in 2024-2024."]
+    assert mv.reading(victims, sel) == ["No victims of kidnapping in Yucatán were registered in 2024."]
+
+
+def test_small_counts_get_no_percentage_change(victims, cbp, raw):
+    # Feminicide in Sinaloa: a few dozen a year, below the gate of MIN_VICTIMS_FOR_CHANGE.
+    rows = raw[(raw["subtipo_de_delito"] == "Feminicidio") & (raw["cve_ent"] == "25")]
+    latest = rows.loc[rows["month"] >= "2024-07-01", "n_victimas"].sum()
+    prior = rows.loc[rows["month"].between("2023-07-01", "2024-06-01"), "n_victimas"].sum()
+    assert max(latest, prior) < mv.MIN_VICTIMS_FOR_CHANGE
+    sel = mv.select(victims, cbp, "feminicide", ["Sinaloa"], None, None, "fentanyl")
+    assert mv.reading(victims, sel)[0] == (
+        f"{latest} victims of feminicide in Sinaloa were registered from July 2024 to June 2025, against "
+        f"{prior} in the 12 months before: too few, under 100, to read a change."
+    )
 
 
 def test_rounding_says_what_the_data_support():

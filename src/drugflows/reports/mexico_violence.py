@@ -238,13 +238,24 @@ def about(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def _change(pct: float | None, noun: str = "") -> str:
-    """'7% fewer', '3% more', 'about the same (under 1% apart)'."""
-    if pct is None:
-        return "no comparison (no victims a year earlier)"
+#: A change between two 12-month counts is given in % only when both have at least this many
+#: victims: below, chance alone moves a count by a tenth or more (a Poisson count of 100 has a
+#: standard deviation of 10), so the two counts are given instead.
+MIN_VICTIMS_FOR_CHANGE = 100
+
+
+def _change(t: Trend, before: str) -> str:
+    """'7% fewer than {before}', 'about the same number as {before}', or, below
+    MIN_VICTIMS_FOR_CHANGE, 'against 26 {before}: too few, under 100, to read a change'."""
+    if t.prior_12m is None:
+        return ""
+    if min(t.latest_12m, t.prior_12m) < MIN_VICTIMS_FOR_CHANGE:
+        few = f"too few, under {MIN_VICTIMS_FOR_CHANGE}, to read a change"
+        return f"against {about(t.prior_12m)} {before}: {few}"
+    pct = t.change_pct
     if abs(pct) < 1:
-        return "about the same number (under 1% apart)"
-    return f"{abs(pct):.0f}% {'more' if pct > 0 else 'fewer'}{noun}"
+        return f"about the same number as {before} (under 1% apart)"
+    return f"{abs(pct):.0f}% {'more' if pct > 0 else 'fewer'} than {before}"
 
 
 def months_text(t: Trend) -> str:
@@ -259,8 +270,10 @@ def trend_sentences(t: Trend, what: str) -> list[str]:
     if t.latest_12m is not None:
         count = about(t.latest_12m)
         sentence = f"{count[:1].upper() + count[1:]} victims of {what} were registered from {months_text(t)}"
-        if t.prior_12m is not None:
-            sentence += f", {_change(t.change_pct)} than in the 12 months before ({about(t.prior_12m)})"
+        if t.prior_12m is not None and min(t.latest_12m, t.prior_12m) >= MIN_VICTIMS_FOR_CHANGE:
+            sentence += f", {_change(t, 'in the 12 months before')} ({about(t.prior_12m)})"
+        elif t.prior_12m is not None:
+            sentence += f", {_change(t, 'in the 12 months before')}"
         out.append(sentence + ".")
     if t.peak_year is not None:
         if t.peak_year == t.latest_year:
@@ -310,7 +323,7 @@ def corridor_sentences(panels: dict[str, pd.DataFrame], sel: Selection) -> list[
     for i, group in enumerate(groups.columns):
         t = trend(groups[group])
         count = f"{about(t.latest_12m)} victims of {sel.crime_label}" if i == 0 else about(t.latest_12m)
-        parts.append(f"the {group.lower()} registered {count} ({_change(t.change_pct)} than a year earlier)")
+        parts.append(f"the {group.lower()} registered {count} ({_change(t, 'a year earlier')})")
     total = seized.sum(axis=1)
     now, before = total.iloc[-12:].sum(), total.iloc[-24:-12].sum()
     pct = 100 * (now / before - 1) if before > 0 else None
@@ -320,8 +333,8 @@ def corridor_sentences(panels: dict[str, pd.DataFrame], sel: Selection) -> list[
         f"In the 12 months to {end:%B %Y}, {' and '.join(parts)}; CBP seized {pounds} of "
         f"{sel.seizure_label} at the ports of entry facing the border states{change}.",
         "That the two move together or apart over some months is an association, not a cause: "
-        "seizures measure enforcement as much as flows, killings have many causes, and neither "
-        "series says who killed whom or why.",
+        "seizures measure enforcement as much as flows, crime has many causes, and neither "
+        "series says who did what or why.",
     ]
 
 
@@ -376,7 +389,10 @@ def reading(victims: pd.DataFrame, sel: Selection) -> list[str]:
     t = trend(series)
     what = f"{sel.crime_label} {sel.where}"
     if series.sum() == 0:
-        return [f"No victims of {what} were registered in {sel.first_year}-{sel.last_year}."]
+        years = (
+            str(sel.first_year) if sel.first_year == sel.last_year else f"{sel.first_year}-{sel.last_year}"
+        )
+        return [f"No victims of {what} were registered in {years}."]
     out = trend_sentences(t, what)
     months = window(months_on_file(victims), sel)
     states = state_trends(victims_of(victims, sel.crime, sel.state_list), months)
