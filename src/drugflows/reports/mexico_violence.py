@@ -455,8 +455,15 @@ def span_short(t: Trend) -> str:
 YEARLY_FORMATS = {"Victims": "{:,.0f}", "Change on year before (%)": "{:+.1f}"}
 
 
+STATES_NOTE = (
+    f'The change is left blank ("–") where either 12 months holds fewer than '
+    f"{MIN_VICTIMS_FOR_CHANGE} victims: chance alone moves such counts by a tenth or more."
+)
+
+
 def states_table(states: pd.DataFrame, t: Trend) -> pd.DataFrame:
-    """State trends with reader-facing names and units."""
+    """State trends with reader-facing names and units; no change where either 12 months holds
+    fewer than MIN_VICTIMS_FOR_CHANGE victims."""
     span = span_short(t)
     return pd.DataFrame(
         {
@@ -464,7 +471,9 @@ def states_table(states: pd.DataFrame, t: Trend) -> pd.DataFrame:
             "Group": states["group"],
             f"Victims {span}": states["latest_12m"],
             "12 months before": states["prior_12m"],
-            "Change (%)": states["change_pct"],
+            "Change (%)": states["change_pct"].where(
+                states[["latest_12m", "prior_12m"]].min(axis=1) >= MIN_VICTIMS_FOR_CHANGE
+            ),
             "Share (%)": states["share_pct"],
             f"Victims {t.latest_year}": states["latest_year_victims"],
             "Peak complete year": states["peak_year"],
