@@ -183,8 +183,10 @@ def test_default_catalog_lists_the_reports():
         "cost_effectiveness/plan-colombia",
         "threat_finance/all-programs",
         "threat_finance/mexico",
+        "mexico_violence/intentional-homicide",
+        "mexico_violence/extortion-corridor-states",
     ] + [s.key for s in specs if s.notebook in ("country_profile", "region_profile")]
-    assert len(specs) == 63
+    assert len(specs) == 65
     assert specs[0].title == "Drug seizures at the US border: fentanyl, Southwest Border"
 
 
