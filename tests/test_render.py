@@ -183,9 +183,11 @@ def test_default_catalog_lists_the_reports():
         "cost_effectiveness/plan-colombia",
         "threat_finance/all-programs",
         "threat_finance/mexico",
+        "mexico_violence/intentional-homicide",
+        "mexico_violence/extortion-corridor-states",
         "strategy_check/latest",
     ] + [s.key for s in specs if s.notebook in ("country_profile", "region_profile")]
-    assert len(specs) == 64
+    assert len(specs) == 66
     assert specs[0].title == "Drug seizures at the US border: fentanyl, Southwest Border"
 
 

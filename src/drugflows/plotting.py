@@ -405,10 +405,14 @@ def ranked_bars(
     source: str,
     caveat: str | None = None,
     hue: pd.Series | None = None,
+    hue_order: list | None = None,
 ):
-    """Horizontal bars, largest on top; optional ``hue`` colours bars by a category."""
+    """Horizontal bars, largest on top; optional ``hue`` colours bars by a category (colours in
+    the order of ``hue_order`` if given, so that another chart can use the same ones)."""
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.3 * len(values) + 1.6))
     groups = list(dict.fromkeys(hue)) if hue is not None else [None]
+    if hue is not None and hue_order is not None:
+        groups = [g for g in hue_order if g in groups] + [g for g in groups if g not in hue_order]
     colors = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
     positions = range(len(values))[::-1]
     bar_colors = [colors[g] for g in hue] if hue is not None else PALETTE[0]
@@ -822,3 +826,36 @@ def _placebo_table(studies: dict[str, tuple[pd.Series, pd.DataFrame]]) -> pd.Dat
         )
         rows.append(long.assign(panel=name))
     return pd.concat(rows, ignore_index=True)[["panel", "relative_year", "unit", "effect"]]
+
+
+def time_panels(
+    panels: dict[str, pd.DataFrame],
+    ylabels: dict[str, str],
+    *,
+    title: str,
+    source: str,
+    caveat: str | None = None,
+    xlabel: str = "Month",
+):
+    """Panels stacked on one shared time axis, each with its own unit: ``panels`` maps a panel title
+    to a frame (index: months; one line per column, labelled by the column name), ``ylabels`` a
+    panel title to its axis label (with the unit). Two series on one time axis, never one scale."""
+    fig, axes = plt.subplots(
+        len(panels), 1, figsize=(WIDTH_IN, 2.6 * len(panels) + 1.2), sharex=True, squeeze=False
+    )
+    for ax, (name, frame) in zip(axes[:, 0], panels.items(), strict=True):
+        for i, column in enumerate(frame.columns):
+            ax.plot(
+                frame.index, frame[column].to_numpy(), color=PALETTE[i % len(PALETTE)], lw=1.6, label=column
+            )
+        ax.set_title(name, loc="left", fontsize=9)
+        ax.set_ylabel(ylabels[name], fontsize=8)
+        ax.set_ylim(bottom=0)
+        ax.tick_params(labelsize=8)
+        ax.legend(frameon=False, fontsize=7, loc="best", ncol=min(len(frame.columns), 2))
+        thousands(ax.yaxis)
+    axes[-1, 0].set_xlabel(xlabel)
+    fig.subplots_adjust(hspace=0.35)
+    data = pd.concat(panels, axis=1)
+    data.columns = [f"{panel}: {column}" for panel, column in data.columns]
+    return finish(fig, title, source, caveat, top=0.35, data=data)
