@@ -221,3 +221,10 @@ def test_headline_counts_the_verdicts(found):
     assert first.startswith(f"Of {len(checks)} claims")
     for verdict in sc.SCALE:
         assert f"{counts.get(verdict, 0)} {verdict}" in first
+
+
+def test_mexico_line_holds_the_sesnsp_known_values(found):
+    # ../shared/data/mexico_sesnsp/SOURCE.md: 34,723 victims of intentional homicide in 2019, the peak
+    evidence = found["violence"].evidence
+    assert "the peak complete year on file was 2019 (about 34,700)" in evidence
+    assert "registrations (SESNSP), not death certificates" in evidence

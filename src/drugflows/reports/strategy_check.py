@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from drugflows import params, tables
-from drugflows.domain import threat_finance
+from drugflows.domain import threat_finance, violence
 from drugflows.domain.crops import CROPS, ESTIMATORS, estimator_label, side_by_side
 from drugflows.domain.drugs import DRUGS
 from drugflows.domain.outcomes import OUTCOMES, PROGRAMS
@@ -501,11 +501,37 @@ def violence_claim(span: int) -> Claim:
         f"{span} years earlier; a move within ±{HOMICIDE_TOLERANCE:g} per 100,000 is none. Supported "
         "when at least two thirds fell, contradicted when at least two thirds rose. A trend, not an "
         "effect: the partnership_outcomes reports test effects against comparison countries.",
-        ("partnership_outcomes/merida-initiative", "partnership_outcomes/carsi"),
+        (
+            "partnership_outcomes/merida-initiative",
+            "partnership_outcomes/carsi",
+            "mexico_violence/intentional-homicide",
+        ),
     )
 
 
-def check_violence(indicators: pd.DataFrame, names: dict[str, str], span: int) -> Check:
+def _hundreds(value: int) -> str:
+    return f"about {round(value, -2):,.0f}"
+
+
+def mexico_sentence(victims: pd.DataFrame) -> str:
+    """Mexico's registered victims of intentional homicide (SESNSP): the latest 12 months against the
+    12 before, and the peak complete year; registrations, not death certificates."""
+    t = violence.national_homicide_trend(victims)
+    change = t.change_pct
+    direction_text = (
+        f"{abs(change):.0f}% {'fewer' if change < 0 else 'more'} than" if change is not None else "against"
+    )
+    return (
+        f"In Mexico, state prosecutors registered {_hundreds(t.latest_12m)} victims of intentional homicide "
+        f"in the 12 months to {t.last_month:%B %Y}, {direction_text} the 12 before "
+        f"({_hundreds(t.prior_12m)}); the peak complete year on file was {t.peak_year} "
+        f"({_hundreds(t.peak_victims)}). These are registrations (SESNSP), not death certificates."
+    )
+
+
+def check_violence(
+    indicators: pd.DataFrame, victims: pd.DataFrame, names: dict[str, str], span: int
+) -> Check:
     changes = partner_changes(indicators, "homicide_rate", span)
     verdict = direction(
         dict(zip(changes["iso3"], changes["change"], strict=True)), wanted=-1, tolerance=HOMICIDE_TOLERANCE
@@ -515,7 +541,7 @@ def check_violence(indicators: pd.DataFrame, names: dict[str, str], span: int) -
     evidence = (
         f"Of {len(changes)} partner countries, the homicide rate fell by more than "
         f"{HOMICIDE_TOLERANCE:g} per 100,000 in {fell} and rose by more in {rose} over about "
-        f"{span} years to the latest year on file."
+        f"{span} years to the latest year on file. " + mexico_sentence(victims)
     )
     return Check(violence_claim(span), verdict, evidence, _partner_table(changes, names, "per 100,000"))
 
@@ -666,7 +692,7 @@ def checks(data: dict[str, pd.DataFrame], setup: Setup) -> list[Check]:
         lambda: not_checkable("investigations"),
         lambda: check_threat_finance(data["ofac_narcotics_designations"]),
         lambda: check_leadership(data["ofac_narcotics_designations"], names),
-        lambda: check_violence(data["country_indicators"], names, span),
+        lambda: check_violence(data["country_indicators"], data["mexico_victims_monthly"], names, span),
         lambda: check_institutions(data["country_indicators"], names, span),
         lambda: not_checkable("leads"),
         lambda: not_checkable("prevention_abroad"),
