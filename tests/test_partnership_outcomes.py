@@ -710,3 +710,99 @@ def test_seizure_outcomes_come_from_one_unodc_vintage():
     ).set_index(["iso3", "year"])["value"]
     assert round(panel[("USA", 2018)]) == 254310
     assert panel.index.get_level_values("year").max() == 2019
+
+
+def _raw_lead_coefficients(first: int, last: int) -> pd.Series:
+    """Coca the year before on this year's spraying and manual eradication (own and elsewhere in
+    the department), municipality and year dummies, eradication years ``first``..``last``: an OLS
+    fitted here on the raw replication file, not through drugflows."""
+    raw = pd.read_csv(
+        paths.SHARED_DATA_DIR / "colombia" / "dataset_paper3_v2.csv",
+        encoding="mac_roman",
+        dtype={"idmun": str},
+        usecols=["idmun", "idstate", "year", "coca_", "asp_", "er_"],
+    ).sort_values(["idmun", "year"])
+    raw.loc[raw["year"] < 2004, "er_"] = np.nan
+    raw = raw[raw.groupby("idmun")["coca_"].transform("max") > 0].copy()
+    for own, other in (("asp_", "asp_else"), ("er_", "er_else")):
+        raw[other] = (raw.groupby(["idstate", "year"])[own].transform("sum") - raw[own]) / 1000
+    raw["before"] = raw.groupby("idmun")["coca_"].shift(1)
+    rows = raw[raw["year"].between(first, last)].dropna(
+        subset=["before", "asp_", "er_", "asp_else", "er_else"]
+    )
+    regressors = ["asp_", "er_", "asp_else", "er_else"]
+    design = pd.concat(
+        [
+            rows[regressors],
+            pd.get_dummies(rows["idmun"], dtype=float),
+            pd.get_dummies(rows["year"], prefix="y", drop_first=True, dtype=float),
+        ],
+        axis=1,
+    )
+    coef = np.linalg.lstsq(design.to_numpy(), rows["before"].to_numpy(), rcond=None)[0]
+    return pd.Series(coef[: len(regressors)], index=regressors)
+
+
+def test_lead_test_runs_on_the_estimates_window_and_says_when_the_window_matters():
+    """On the estimate's eradication years (2004-2016) manual eradication shows no sign of
+    targeting (+0.016 on the raw panel), on every year with the previous year's coca (2004-2017)
+    it does (+0.17): the headline gives the matched window first, says the result depends on the
+    window, never says the test "passes", and words an interval through zero as no sign that the
+    test cannot rule targeting out. The cost report's spraying note runs the lead test on the
+    same 2004-2016 as its estimate."""
+    matched, every = _raw_lead_coefficients(2004, 2016), _raw_lead_coefficients(2004, 2017)
+    assert matched["er_"] == pytest.approx(0.016, abs=0.001) and every["er_"] == pytest.approx(
+        0.17, abs=0.005
+    )
+    data = colombia_panel.analysis_panel(tables.load("colombia_municipal_coca"), lag=1)
+    lead_fits = colombia_eradication.leads(data, 2004, 2016)
+    assert list(lead_fits) == ["2004-2016", "2004-2017"]
+    lines = colombia_eradication.reading(colombia_panel.estimate(data, 2004, 2016), 1, 2004, 2016, lead_fits)
+    manual = next(line for line in lines if line.startswith("Manual eradication in the municipality"))
+    assert (
+        "Lead test on the estimate's eradication years, coca the year before on this eradication: " in manual
+    )
+    assert f"{matched['er_']:+#.2g} in 2004-2016" in manual and f"{every['er_']:+#.2g} in 2004-2017" in manual
+    assert "The result depends on the window" in manual and "cannot be read as an effect" in manual
+    aerial = next(line for line in lines if line.startswith("Aerial spraying in the municipality"))
+    assert f"{matched['asp_']:+#.2g} in 2004-2016" in aerial
+    assert (
+        "no sign that eradication followed earlier coca" in aerial and "cannot rule targeting out" in aerial
+    )
+    assert "The same on every year" in aerial
+    assert not any("passes" in line or "it fails" in line.lower() for line in lines)
+    note = colombia_panel.coca_avoided_by_spraying(tables.load("colombia_municipal_coca"))["note"]
+    assert f"{matched['asp_']:+#.2g} in 2004-2016" in note and "passes" not in note
+
+
+def test_merida_headline_and_design_notes_say_the_offensive_cannot_be_told_apart(countries):
+    """Mexico's homicide rate (raw OWID/UNODC file) is at its lowest of 2002-2018 in 2007 and rises
+    from 2008, the Merida start, the year after the military offensive began (December 2006): the
+    design notes and the last headline say a post-2007 change cannot be told apart from the
+    offensive. CARSI, in other partners, carries no such sentence."""
+    raw = pd.read_csv(f"{RAW}/owid/homicide-rate-unodc.csv").rename(columns={"Code": "iso3", "Year": "year"})
+    mexico = raw[(raw["iso3"] == "MEX") & raw["year"].between(2002, 2018)].set_index("year")[raw.columns[3]]
+    assert int(mexico.idxmin()) == 2007 and mexico[2008] > mexico[2007] and mexico[2010] > 2 * mexico[2007]
+    data = partnership_outcomes.load()
+    setup = partnership_outcomes.validate(
+        "Merida Initiative", None, None, ["homicide_rate"], None, countries, data["country_indicators"]
+    )
+    sentence = (
+        "The start year coincides with Mexico's military offensive against the cartels (troops deployed "
+        "from December 2006, under President Calderón): any change in homicides after 2007 cannot be "
+        "told apart from the offensive with this design."
+    )
+    names = dict(zip(countries["iso3"], countries["name"], strict=True))
+    assert sentence in partnership_outcomes.design_notes(setup, names)[0]
+    panels = partnership_outcomes.outcome_panels(setup, data)
+    studies = partnership_outcomes.run_studies(setup, panels)
+    lines = partnership_outcomes.reading(
+        "Mexico", 2008, studies, pd.DataFrame(), setup.treated, panels, [], setup.concurrent
+    )
+    assert lines[-1] == sentence
+    carsi = partnership_outcomes.validate(
+        "CARSI", None, None, ["homicide_rate"], None, countries, data["country_indicators"]
+    )
+    assert carsi.concurrent is None and "offensive" not in " ".join(
+        partnership_outcomes.design_notes(carsi, names)
+    )
