@@ -250,7 +250,8 @@ def test_cost_grid_shows_both_ends_of_each_assumption(data, chain, setup):
     low, high = float(f"{interval[0]:.2g}"), float(f"{interval[1]:.2g}")
     assert grid.index.min() == low < 0 < high and 0.0 in grid.index and high in grid.index
     assert grid.loc[low, "Row"] == "project's 95% interval, low end"
-    assert grid.loc[low, "retail share 0.01"] == grid.loc[0.0, "retail share 0.25"] == ce.NO_FINITE_COST
+    assert grid.loc[low, "retail share 0.01"] == ce.MORE_COCA
+    assert grid.loc[0.0, "retail share 0.25"] == ce.NO_FINITE_COST
     per_retail_kg = (0.5 * state / hectares) / (0.1 * yield_kg * 0.01)
     assert grid.loc[0.1, "retail share 0.01"] == f"{float(f'{per_retail_kg:.2g}'):,.0f}"
     ends = ce.budget_share_ends(links.reset_index(), 0.5).set_index(

@@ -288,6 +288,8 @@ BUDGET_SHARE_ENDS = (0.25, 0.75)
 
 #: What a cell of :func:`eradication_grid` says where no coca is avoided: no finite cost.
 NO_FINITE_COST = "no finite cost (no coca avoided)"
+#: ... and where spraying goes with more coca (the low end of the project's interval).
+MORE_COCA = "no finite cost (more coca after spraying)"
 
 
 def eradication_grid(
@@ -297,7 +299,8 @@ def eradication_grid(
     number of hectares avoided per hectare sprayed (rows) and each retail share (columns). The rows
     run over both ends of the range: :data:`AVOIDED_GRID`, zero, and where given the ends of the
     project's 95% ``interval`` for the hectares avoided (its low end below zero: spraying associated
-    with more coca); where no coca is avoided the cell reads :data:`NO_FINITE_COST`. Column
+    with more coca); where no coca is avoided the cell reads :data:`NO_FINITE_COST`, where more
+    coca follows :data:`MORE_COCA`. Column
     ``Row``: what the row is (an assumption, or an end of the interval)."""
     row = links.set_index("policy").loc["eradication"]
     rows = {a: "assumption" for a in (0.0, *AVOIDED_GRID)}
@@ -309,7 +312,7 @@ def eradication_grid(
 
     def cost(avoided: float, share: float) -> str:
         if avoided <= 0:
-            return NO_FINITE_COST
+            return MORE_COCA if avoided < 0 else NO_FINITE_COST
         return f"{_two_digits(row['usd_per_unit'] / (avoided * row['yield_kg_per_ha'] * share)):,.0f}"
 
     ordered = sorted(rows)
