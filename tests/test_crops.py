@@ -106,7 +106,7 @@ def test_no_chance_band_reads_too_few_years():
     )
     table = source_countries.correlations_table(correlations, {"A": "Aland", "B": "Bland", "C": "Cland"})
     assert table["Chance band (+/-), one pair"].tolist() == ["too few years", "0.59"]
-    assert table["Smallest size detected 4 times in 5"].tolist() == ["too few years", "0.72"]
+    assert table["Smallest size the adjusted test detects 4 times in 5"].tolist() == ["too few years", "0.72"]
     cultivated = pd.DataFrame({"A": [1.0, 2.0]}, index=[2000, 2001])
     lines = source_countries.reading("coca", cultivated, pd.DataFrame(), correlations, {})
     assert "None of the 1 country pairs with enough years (1 other pair: too few years)" in lines[-1]
@@ -196,8 +196,8 @@ def test_intensity_above_one_is_not_a_share_and_a_floor_is_left_out(estimates, f
     assert "more than 103,000" in stated_2021["quote"].iloc[0] and cultivation[2021] == 204_000
     floor_ratio = stated_2021["value"].iloc[0] / cultivation[2021]
     assert (
-        '2021 is left out of the average: its eradication figure was published as "more than", so its '
-        in colombia
+        '2021 is left out of the average: its eradication figure was published as "more than 103,000 ha", '
+        "so its " in colombia
     )
     assert f"ratio (at least {floor_ratio:.2f}) is a lower bound, not a complete figure." in colombia
     assert "hectares eradicated per hectare of coca bush standing at year end" in colombia

@@ -298,7 +298,8 @@ def intensity(eradicated_ha: pd.DataFrame, cultivated_ha: pd.DataFrame) -> pd.Da
     ``.attrs["bound"]``: per country, year -> "lower" where the eradication figure is a published
     lower bound ("more than N": the ratio can only be higher), "upper" where the cultivation figure is
     (the ratio can only be lower), "unknown" where both are (no direction); from the ``floor`` attrs
-    of :func:`eradication` and :func:`one_series`."""
+    of :func:`eradication` and :func:`one_series`. ``.attrs["bound_figures"]``: the same years ->
+    (hectares eradicated, hectares cultivated) behind the ratio."""
     common = eradicated_ha.columns.intersection(cultivated_ha.columns)
     ratio = eradicated_ha[common] / cultivated_ha[common].reindex(eradicated_ha.index)
     ratio = ratio.replace([np.inf, -np.inf], np.nan).dropna(how="all")
@@ -313,6 +314,16 @@ def intensity(eradicated_ha: pd.DataFrame, cultivated_ha: pd.DataFrame) -> pd.Da
         if marks:
             bounds[iso3] = dict(sorted(marks.items()))
     ratio.attrs["bound"] = bounds
+    ratio.attrs["bound_figures"] = {
+        iso3: {
+            y: (
+                float(eradicated_ha.loc[y, iso3]),
+                float(cultivated_ha.reindex(eradicated_ha.index).loc[y, iso3]),
+            )
+            for y in marks
+        }
+        for iso3, marks in bounds.items()
+    }
     return ratio
 
 

@@ -3,6 +3,7 @@ country, estimators side by side, eradication intensity, shares and correlated y
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from drugflows import params, tables
@@ -89,23 +90,32 @@ ABOVE_ONE = (
 )
 
 #: How a ratio resting on a published lower bound is bounded, by :func:`~drugflows.domain.crops.
-#: intensity`'s ``bound`` mark: the figure that is a floor, what the ratio is, and its prefix.
+#: intensity`'s ``bound`` mark: which figure is a floor (index into ``bound_figures``: 0 eradicated,
+#: 1 cultivated; None: both), what the ratio is, and its prefix.
 BOUND_WORDS = {
-    "lower": ("its eradication figure was", "a lower bound", "at least"),
-    "upper": ("its cultivation figure was", "an upper bound", "at most"),
-    "unknown": ("both its figures were", "a bound of unknown direction", "about"),
+    "lower": (0, "a lower bound", "at least"),
+    "upper": (1, "an upper bound", "at most"),
+    "unknown": (None, "a bound of unknown direction", "about"),
 }
 
 
-def _bound_sentence(years_marks: dict[int, str], ratio: pd.Series) -> str:
-    """Years left out of an average because a figure behind them is a published lower bound."""
+def _bound_sentence(years_marks: dict[int, str], ratio: pd.Series, figures: dict) -> str:
+    """Years left out of an average because a figure behind them is a published lower bound, with
+    the figure as published (``figures``: year -> (eradicated, cultivated) hectares)."""
     parts = []
     for year, mark in years_marks.items():
-        floor, what, prefix = BOUND_WORDS[mark]
+        which, what, prefix = BOUND_WORDS[mark]
+        erad, cult = figures.get(year, (np.nan, np.nan))
+        floor = (
+            f'its eradication figure was published as "more than {round_ha(erad):,.0f} ha"'
+            if which == 0
+            else f'its cultivation figure was published as "more than {round_ha(cult):,.0f} ha"'
+            if which == 1
+            else 'both its figures were published as "more than"'
+        )
         parts.append(
             f" {year} is left out{' of the average' if len(ratio) > len(years_marks) else ''}: "
-            f'{floor} published as "more than", so its ratio ({prefix} {ratio[year]:.2f}) is '
-            f"{what}, not a complete figure."
+            f"{floor}, so its ratio ({prefix} {ratio[year]:.2f}) is {what}, not a complete figure."
         )
     return "".join(parts)
 
@@ -148,7 +158,8 @@ def intensity_sentences(intensity_ratio: pd.DataFrame, label: str, names: dict[s
             )
         if above:
             line += f" Above 1 in {year_runs(above)}, {ABOVE_ONE}."
-        out.append(line + _bound_sentence(marks, every))
+        figures = intensity_ratio.attrs.get("bound_figures", {}).get(iso3, {})
+        out.append(line + _bound_sentence(marks, every, figures))
     for iso3, code in intensity_ratio.attrs.get("mixed", {}).items():
         out.append(
             f"{names.get(iso3, iso3)}: no eradication intensity, since its eradication is the "
@@ -370,7 +381,7 @@ def correlations_table(correlations: pd.DataFrame, names: dict) -> pd.DataFrame:
             "r": "Correlation of yearly changes",
             "chance_band": "Chance band (+/-), one pair",
             "adjusted_band": "Chance band (+/-), Bonferroni-adjusted",
-            "detectable": "Smallest size detected 4 times in 5",
+            "detectable": "Smallest size the adjusted test detects 4 times in 5",
         }
     )
 
