@@ -239,14 +239,64 @@ def left_out_text(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> s
     )
 
 
-def _two_digits(value: float) -> str:
-    """Two significant figures ("0.93", "24", "270")."""
+def _usd(value: float) -> str:
+    """US$ per gram as sentences give it ("$1.22", "$30.50")."""
+    return f"${value:,.2f}"
+
+
+def _years_note(table: pd.DataFrame) -> str:
+    """ "2021" when every price is of one year, else each country's year."""
+    years = sorted(table["year"].unique())
+    return f"{years[0]}" if len(years) == 1 else "years as shown"
+
+
+def _stage_prices_text(table: pd.DataFrame, place: str, basis: str, note: str = "") -> str:
+    """The prices of one stage on the ``basis`` of :func:`domain.prices.ratio_bounds`: the typical
+    prices from the cheapest to the dearest country ("typical"), else the one country's published
+    minimum to maximum with its typical price. ``note`` is added inside the parentheses."""
+    one_year = table["year"].nunique() == 1
+    note = f"; {note}" if note else ""
+
+    def who(row) -> str:
+        return row.country if one_year else f"{row.country}, {row.year}"
+
+    if len(table) >= 2:
+        low, high = table.iloc[0], table.iloc[-1]
+        listed = ", ".join(who(row) for row in table.itertuples())
+        return (
+            f"from {_usd(low.usd_per_gram)} ({who(low)}) to {_usd(high.usd_per_gram)} ({who(high)}) in "
+            f"{place} (typical prices of the {len(table)} countries on file: {listed}; "
+            f"{_years_note(table)}{note})"
+        )
+    row = table.iloc[0]
+    published = pd.notna(row.min_usd_per_gram) and pd.notna(row.max_usd_per_gram)
+    span = f"{_usd(row.min_usd_per_gram)}-{row.max_usd_per_gram:,.2f}" if published else ""
+    if basis == "typical" or not published:
+        also = f"; UNODC's published minimum and maximum {span}" if published else ""
+        return f"{_usd(row.usd_per_gram)} in {place} (its typical price, {row.year}{also}{note})"
+    return (
+        f"{span} in {place} (UNODC's published minimum and maximum; typical "
+        f"{_usd(row.usd_per_gram)}; {row.year}{note})"
+    )
+
+
+def _ends(table: pd.DataFrame, basis: str) -> tuple[float, float]:
+    """The lowest and highest price of a stage on the ``basis`` of the markup bounds."""
+    if basis == "typical":
+        return float(table["usd_per_gram"].min()), float(table["usd_per_gram"].max())
+    low = table["min_usd_per_gram"].fillna(table["usd_per_gram"]).min()
+    return float(low), float(table["max_usd_per_gram"].fillna(table["usd_per_gram"]).max())
+
+
+def _multiple(value: float) -> str:
+    """A multiple to two significant figures ("11", "2.5")."""
     return f"{float(f'{value:.2g}'):,g}"
 
 
 def markup_text(drug: str, found: dict | None) -> str:
-    """One sentence on :func:`domain.prices.markup`: the US price over the source price, at one
-    level of sale and in one form, with the year of each price."""
+    """One sentence on :func:`domain.prices.markup`: the source and US prices per gram side by side
+    at one level of sale and in one form, with their years, and how many times as much the US price
+    is, given as a range and only where every ratio the prices allow is above 1."""
     spec = DRUGS[drug]
     if spec.source is None:
         return f"No source stage is defined for {spec.label}, so no markup is computed."
@@ -257,45 +307,30 @@ def markup_text(drug: str, found: dict | None) -> str:
             "computed."
         )
     form = " hydrochloride" if spec.price_forms == ("hydrochloride",) else ""
-    where = found["source"]
-    years = (
-        f"both {found['us_year']}"
-        if found["us_year"] == found["source_year"]
-        else f"{found['us_year']} in the US, {found['source_year']} at the source: the closest years on file"
-    )
-    ratio = found["ratio"]
-    one_country = found["source_countries"] == 1
-    if one_country:  # one typical price: one significant digit
-        rounded = f"roughly {float(f'{ratio:.1g}'):,.0f}"
-    else:
-        rounded = "about " + (f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:,.1f}")
-    us_note = (
-        f"${found['us_usd']:,.2f}, a price UNODC files as retail but gives per kilogram, counted here "
-        "as wholesale"
+    basis = found["bounds_basis"]
+    source, us = found["source_prices"], found["us_prices"]
+    relabelled = (
+        "UNODC files it as retail but gives it per kilogram, so it is counted as wholesale"
         if found.get("us_relabelled")
-        else f"${found['us_usd']:,.2f}"
+        else ""
     )
-    if one_country:
-        source_note = f"${found['source_usd']:,.2f}, one country's typical price"
-    else:
-        source_note = f"${found['source_usd']:,.2f}, median of {found['source_countries']} countries"
-    low, high = found.get("source_min_usd"), found.get("source_max_usd")
-    range_note = ""
-    if low and high:
-        what = (
-            "UNODC's published range there is"
-            if one_country
-            else "UNODC's published minima and maxima there run"
-        )
-        range_note = (
-            f" {what} ${low:,.2f}-{high:,.2f} a gram (${1000 * low:,.0f}-{1000 * high:,.0f} a "
-            f"kilogram): against its ends the ratio would be {_two_digits(found['us_usd'] / high)} to "
-            f"{_two_digits(found['us_usd'] / low)}."
+    prices = (
+        f"At the {found['level']} level, a gram of {spec.label}{form} cost "
+        f"{_stage_prices_text(source, spec.source.place, basis)}, and "
+        f"{_stage_prices_text(us, 'the United States', basis, relabelled)}; nominal USD, purity "
+        "unknown."
+    )
+    kind = "typical prices" if basis == "typical" else "published ranges"
+    if found["low_ratio"] < 1:
+        us_low, source_high = _ends(us, basis)[0], _ends(source, basis)[1]
+        return (
+            f"{prices} The {kind} overlap (the lowest US price, {_usd(us_low)}, is below the highest "
+            f"in {spec.source.place}, {_usd(source_high)}), so they do not determine how many times as "
+            f"much {spec.label} costs in the United States: no multiple is given."
         )
     return (
-        f"At the {found['level']} level, a gram of {spec.label}{form} cost {rounded} times as "
-        f"much in the United States ({us_note}) as in {where} ({source_note}; {years}; nominal USD, "
-        f"purity unknown).{range_note}"
+        f"{prices} By these {kind}, a gram cost about {_multiple(found['low_ratio'])} to "
+        f"{_multiple(found['high_ratio'])} times as much in the United States."
     )
 
 
