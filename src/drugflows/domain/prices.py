@@ -144,8 +144,8 @@ def markup(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year: int) 
     (both years are returned). None if no level has both. Keys: level, ratio (US median over source
     median), source (the source stage's place), source_year, source_usd, source_countries, us_year,
     us_usd; source_prices and us_prices (:func:`country_prices` of each stage, nearest year to
-    source_year and us_year, with the country's name); low_ratio, high_ratio, bounds_basis (:func:`ratio_bounds`); and
-    us_relabelled (the US price is filed under another level of sale, e.g. "Retail" but per
+    source_year and us_year, with the country's name); low_ratio, high_ratio, bounds_basis
+    (:func:`ratio_bounds`); and us_relabelled (the US price is filed under another level of sale, e.g. "Retail" but per
     kilogram, and counted at ``level``)."""
     spec = DRUGS[drug]
     if spec.source is None:
