@@ -145,8 +145,8 @@ def markup(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year: int) 
     median), source (the source stage's place), source_year, source_usd, source_countries, us_year,
     us_usd; source_prices and us_prices (:func:`country_prices` of each stage, nearest year to
     source_year and us_year, with the country's name); low_ratio, high_ratio, bounds_basis
-    (:func:`ratio_bounds`); and us_relabelled (the US price is filed under another level of sale, e.g. "Retail" but per
-    kilogram, and counted at ``level``)."""
+    (:func:`ratio_bounds`); and us_relabelled (the US price is filed under another level of sale,
+    e.g. "Retail" but per kilogram, and counted at ``level``)."""
     spec = DRUGS[drug]
     if spec.source is None:
         return None
