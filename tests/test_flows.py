@@ -492,15 +492,62 @@ def test_border_headline_keeps_air_and_marine_apart(shared_data, drug):
     border_kg = by_component["Office of Field Operations"] + by_component["U.S. Border Patrol"]
     first, second = trafficking_flows.border_sentences(chain, 2022)
     ports = 100 * by_component["Office of Field Operations"] / border_kg
+    rounded = f"{float(f'{border_kg:.3g}'):,.0f}"
     assert first == (
-        f"CBP seized about {float(f'{border_kg:.3g}'):,.0f} kg at the US border (CBP at ports of entry "
-        f"and the Border Patrol between them) in fiscal year 2022, {ports:.0f}% of it at ports of entry."
+        f"CBP seized about {rounded} kg at the US border (CBP at ports of entry "
+        f"and the Border Patrol between them) in fiscal year 2022; of these {rounded} kg, {ports:.0f}% "
+        f"was seized at ports of entry and {100 - ports:.0f}% between them."
     )
-    assert second.startswith(f"A further {float(f'{amo_kg:.3g}'):,.0f} kg (fiscal year 2022, ")
+    assert second.startswith(f"A further {float(f'{amo_kg:.3g}'):,.0f} kg was seized by CBP Air and Marine")
     assert "not necessarily at the border" in second
+    total = f"{float(f'{border_kg + amo_kg:.3g}'):,.0f}"
+    assert (
+        f"of the {total} kg all of CBP seized that year, {100 * amo_kg / (border_kg + amo_kg):.0f}% was AMO's"
+        in second
+    )
     if drug == "cocaine":
         assert round(border_kg) == 31884 and round(amo_kg) == 82234 and round(ports) == 82
-        assert "about 31,900 kg" in first and "72% of all CBP seized" in second
+        assert "about 31,900 kg" in first and "72% was AMO's and 28% the border's" in second
+
+
+def test_border_cocaine_is_mostly_coastal_interior_from_the_raw_file(shared_data):
+    """About 63% of the cocaine CBP seized at the border in FY2022 was in its Coastal/Interior region
+    (airports, seaports, coastal Border Patrol sectors), not on a land border: summed here from CBP's
+    raw CSV by its Region column (OFO and USBP rows)."""
+    raw = pd.read_csv(shared_data / "cbp_drug_seizures" / "nationwide-drugs-fy19-fy22.csv", dtype={"FY": str})
+    raw = raw[(raw["FY"].str[:4].astype(int) == 2022) & (raw["Drug Type"] == "Cocaine")]
+    kg = raw.groupby("Region")["Sum Qty (lbs)"].sum() * 0.45359237
+    coastal = 100 * kg["Coastal/Interior"] / kg.sum()
+    assert round(coastal) == 63
+    data = trafficking_flows.load()
+    regions = trafficking_flows.us_border_regions("cocaine", 2022, data["cbp_seizures_monthly"])
+    assert list(regions.index) == ["Southwest Border", "Northern Border", "Coastal/Interior"]
+    assert regions.to_dict() == pytest.approx(kg.to_dict())
+    chain = trafficking_flows.supply_chain(
+        "cocaine",
+        2022,
+        data["unodc_seizures"],
+        data["countries"],
+        data["cbp_seizures_monthly"],
+        data["amo_seizures_monthly"],
+        data["crop_estimates"],
+    )
+    sentence = trafficking_flows.border_sentences(chain, 2022, regions)[1]
+    land = kg["Southwest Border"] + kg["Northern Border"]
+    assert sentence.startswith(
+        f"Of the same 31,900 kg, {coastal:.0f}% was seized in CBP's Coastal/Interior region (airports, "
+        "seaports"
+    )
+
+    def three(value: float) -> str:
+        return f"{float(f'{value:.3g}'):,.0f}"
+
+    southwest, northern = three(kg["Southwest Border"]), three(kg["Northern Border"])
+    assert (
+        f"and {100 * land / kg.sum():.0f}% ({three(land)} kg: Southwest Border {southwest} kg, "
+        f"Northern Border {northern} kg) on the land borders." in sentence
+    )
+    assert "37% (11,900 kg: Southwest Border 11,400 kg, Northern Border 476 kg)" in sentence
 
 
 def test_unodc_series_returns_the_vintage_of_each_row(shared_data):

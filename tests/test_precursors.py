@@ -114,3 +114,27 @@ def test_only_the_portal_export_holds_precursors(unodc):
     assert set(rows["source"]) == {PORTAL_SERIES}
     assert precursors.for_drug(precursors.precursor_seizures(unodc), "fentanyl").empty
     assert "4-AP" in precursors.FENTANYL_GAP and "PICS" in precursors.FENTANYL_GAP
+
+
+def test_the_flows_headline_on_heroin_precursors_from_the_raw_file(raw, unodc):
+    """Acetic anhydride 2022, summed here from the raw export: 9,759 kg in five countries, Pakistan
+    9,743 kg of it."""
+    from drugflows.reports import trafficking_flows
+
+    rows = raw[(raw["DrugName"] == "Acetic anhydride") & (raw["Reference year"] == 2022)]
+    assert rows["msCode"].nunique() == 5 and round(rows["Kilograms"].sum()) == 9759
+    assert rows.loc[rows["msCode"] == "PAK", "Kilograms"].sum() == 9743
+    countries = tables.load("countries")
+    seized = trafficking_flows.precursor_seizures(unodc)
+    heroin = trafficking_flows.precursor_rows("heroin", seized)
+    text = trafficking_flows.precursor_text("heroin", heroin, countries, seized)
+    assert "acetic anhydride 9,760 kg in 2022 (5 countries; Pakistan nearly all of it)" in text
+    assert "(sulphuric acid, hydrochloric acid, acetone)" in text  # toluene and MEK: not on file
+    assert "never added" in text
+    fentanyl = trafficking_flows.precursor_text(
+        "fentanyl", trafficking_flows.precursor_rows("fentanyl", seized), countries
+    )
+    assert fentanyl == precursors.FENTANYL_GAP
+    table = trafficking_flows.precursor_table(heroin, countries)
+    assert table.iloc[0].tolist() == ["Acetic anhydride", "Türkiye", 2020, "12,136", "kg"]
+    assert table.iloc[-1]["Amount seized"] == "0.0016"  # Kazakhstan 2022, 0.00157 kg

@@ -31,6 +31,25 @@ AMO_WHERE = (
     "the transit zone, not necessarily at the border"
 )
 
+#: CBP's regions (``cbp_seizures_monthly.region``) on the land borders, and the third region, away
+#: from them: the Coastal/Interior field offices (airports, seaports, mail and express facilities
+#: inland and on the coasts) and the Border Patrol's coastal sectors. A seizure "at the border" in
+#: the Coastal/Interior region is not on a land border.
+LAND_BORDER_REGIONS = ("Southwest Border", "Northern Border")
+COASTAL_INTERIOR = "Coastal/Interior"
+COASTAL_INTERIOR_WHERE = (
+    "in CBP's Coastal/Interior region (airports, seaports and mail facilities away from the land "
+    "borders, and the Border Patrol's coastal sectors)"
+)
+
+
+def border_regions(rows: pd.DataFrame, value: str = "kg") -> pd.Series:
+    """``value`` (kg or lbs) of CBP rows at the border (:data:`BORDER_COMPONENTS`) by region, land
+    borders first (:data:`LAND_BORDER_REGIONS`, then :data:`COASTAL_INTERIOR`); zeros where none."""
+    at = rows[rows["component"].isin(BORDER_COMPONENTS)]
+    order = [*LAND_BORDER_REGIONS, COASTAL_INTERIOR]
+    return at.groupby("region")[value].sum().reindex(order, fill_value=0.0)
+
 
 @dataclass(frozen=True)
 class Selection:

@@ -6,17 +6,23 @@ from __future__ import annotations
 import pandas as pd
 
 from drugflows import tables
+from drugflows.domain import precursors
 from drugflows.domain.crops import pick_vintage
 from drugflows.domain.demand import nflis_states
 from drugflows.domain.drugs import DRUGS, UNODC_DRUGS, report_drug
+from drugflows.domain.precursors import precursor_seizures
 from drugflows.domain.prices import inverted_chain_prices, markup, price_ladder
 from drugflows.domain.seizures import (
     AMO_WHERE,
     AT_THE_BORDER,
     BORDER_COMPONENTS,
+    COASTAL_INTERIOR,
+    COASTAL_INTERIOR_WHERE,
     FORM_LABELS,
+    LAND_BORDER_REGIONS,
     SERIES_BREAK_NOTE,
     SERIES_BREAK_YEAR,
+    border_regions,
     latest_year,
     region_shares,
     seized_label,
@@ -40,6 +46,7 @@ TABLES = (
 )
 __all__ = [
     "SERIES_BREAK_NOTE",
+    "precursor_seizures",
     "SERIES_BREAK_YEAR",
     "markup",
     "nflis_states",
@@ -339,21 +346,47 @@ def round_kg(kg: float) -> str:
     return f"{float(f'{kg:.3g}'):,.0f}"
 
 
-def border_sentences(chain: pd.DataFrame, year: int) -> list[str]:
-    """CBP's seizures at the border (ports of entry and between them) and, apart, by Air and Marine
-    Operations: one definition of "at the border" (:data:`domain.seizures.AT_THE_BORDER`)."""
+def us_border_regions(drug: str, year: int, cbp: pd.DataFrame) -> pd.Series:
+    """kg CBP seized at the border in fiscal year ``year`` by region: the land borders, then
+    Coastal/Interior (:func:`domain.seizures.border_regions`)."""
+    rows = cbp[(cbp["drug"] == DRUGS[drug].cbp) & (cbp["fiscal_year"] == year)]
+    return border_regions(rows)
+
+
+def border_sentences(chain: pd.DataFrame, year: int, regions: pd.Series | None = None) -> list[str]:
+    """CBP's seizures at the border (ports of entry and between them), the part of them in the
+    Coastal/Interior region and on the land borders (``regions``: :func:`us_border_regions`), and,
+    apart, by Air and Marine Operations: one definition of "at the border"
+    (:data:`domain.seizures.AT_THE_BORDER`). Every share names its total."""
     border = chain.loc[chain["kind"] == US_SEIZURE, "kg"].sum()
     amo = chain.loc[chain["kind"] == AMO_SEIZURE, "kg"].sum()
     out = []
     if border > 0:
         ports = chain.loc[chain["stage"] == PORTS_STAGE, "kg"].sum()
         out.append(
-            f"CBP seized about {round_kg(border)} kg {AT_THE_BORDER} in fiscal year {year}, "
-            f"{100 * ports / border:.0f}% of it at ports of entry."
+            f"CBP seized about {round_kg(border)} kg {AT_THE_BORDER} in fiscal year {year}; of these "
+            f"{round_kg(border)} kg, {100 * ports / border:.0f}% was seized at ports of entry and "
+            f"{100 * (border - ports) / border:.0f}% between them."
+        )
+    if border > 0 and regions is not None and regions.sum() > 0:
+        land = regions[list(LAND_BORDER_REGIONS)]
+        parts = ", ".join(f"{region} {round_kg(kg)} kg" for region, kg in land.items())
+        coastal_pct = 100 * regions[COASTAL_INTERIOR] / regions.sum()
+        out.append(
+            f"Of the same {round_kg(regions.sum())} kg, {coastal_pct:.0f}% "
+            f"was seized {COASTAL_INTERIOR_WHERE}, not on a land border, and "
+            f"{100 * land.sum() / regions.sum():.0f}% ({round_kg(land.sum())} kg: {parts}) on the land "
+            "borders."
         )
     if amo > 0:
-        share = f", {100 * amo / (amo + border):.0f}% of all CBP seized" if border > 0 else ""
-        out.append(f"A further {round_kg(amo)} kg (fiscal year {year}{share}) was seized {AMO_WHERE}.")
+        share = ""
+        if border > 0:
+            share = (
+                f"; of the {round_kg(amo + border)} kg all of CBP seized that year, "
+                f"{100 * amo / (amo + border):.0f}% was AMO's and {100 * border / (amo + border):.0f}% "
+                "the border's"
+            )
+        out.append(f"A further {round_kg(amo)} kg was seized {AMO_WHERE} (fiscal year {year}{share}).")
     return out
 
 
@@ -365,8 +398,12 @@ def reading(
     chain: pd.DataFrame,
     found_markup: dict | None,
     countries: pd.DataFrame,
+    regions: pd.Series | None = None,
+    precursor_line: str | None = None,
 ) -> list[str]:
-    """Plain sentences computed from the tables of the trafficking_flows report."""
+    """Plain sentences computed from the tables of the trafficking_flows report (``regions``: the
+    border seizures by CBP region, :func:`us_border_regions`; ``precursor_line``:
+    :func:`precursor_text`). Each share names its total."""
     names = countries.set_index("iso3")["name"]
     label = seized_label(drug)
     out = []
@@ -376,15 +413,15 @@ def reading(
         out.append(
             f"In {year}, {len(top[top > 0])} countries reported {label} seizures to UNODC, "
             f"{total / 1000:,.0f} tonnes in all (bulk weight); {names.get(top.index[0], top.index[0])} "
-            f"seized the most ({100 * top.iloc[0] / total:.0f}%)."
+            f"seized the most ({100 * top.iloc[0] / total:.0f}% of that world total)."
         )
     region = shares[shares["year"] == year].sort_values("share_pct", ascending=False)
     if not region.empty:
         out.append(
-            f"The region group with the largest share of the world's reported seizures is "
-            f"{region['region_group'].iloc[0]} ({region['share_pct'].iloc[0]:.0f}%)."
+            f"Of that world total, {region['share_pct'].iloc[0]:.0f}% was reported in the region group "
+            f"with the largest share: {region['region_group'].iloc[0]}."
         )
-    out.extend(border_sentences(chain, year))
+    out.extend(border_sentences(chain, year, regions))
     production = chain[chain["kind"] == PRODUCTION]
     if not production.empty:
         row = production.iloc[0]
@@ -395,4 +432,78 @@ def reading(
             "shown side by side and not subtracted: the data cannot say what share was not seized."
         )
     out.append(markup_text(drug, found_markup))
+    if precursor_line:
+        out.append(precursor_line)
     return out
+
+
+def precursor_rows(drug: str, seized: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`domain.precursors.precursor_seizures` (``seized``) of the chemicals that
+    mainly serve the report drug."""
+    return precursors.for_drug(seized, drug)
+
+
+def precursor_years(rows: pd.DataFrame) -> pd.DataFrame:
+    """Amount by chemical and year (:func:`domain.precursors.by_year`), for the figure."""
+    return precursors.by_year(rows)
+
+
+def _amount(value: float) -> str:
+    """An amount as tables give it: whole units from 1 up ("12,136"), two significant figures below
+    ("0.0016")."""
+    return f"{value:,.0f}" if value >= 1 else f"{float(f'{value:.2g}'):g}"
+
+
+def precursor_table(rows: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    """Each country's latest seizure of each chemical, reader-facing (largest first by chemical)."""
+    names = countries.set_index("iso3")["name"]
+    latest = precursors.latest_by_country(rows)
+    return pd.DataFrame(
+        {
+            "Chemical": latest["chemical_label"].str.capitalize(),
+            "Country": latest["iso3"].map(names).fillna(latest["iso3"]),
+            "Latest year": latest["year"],
+            "Amount seized": latest["amount"].map(_amount),
+            "Unit": latest["unit"],
+        }
+    )
+
+
+def precursor_text(
+    drug: str, rows: pd.DataFrame, countries: pd.DataFrame, seized: pd.DataFrame | None = None
+) -> str:
+    """One headline line on the precursors of the report drug: for each chemical, the latest year's
+    amount, how many countries reported it and the share of the one that seized most; for fentanyl,
+    what is missing. ``seized``: every precursor row on file, to name the chemicals of other drugs
+    that can serve this one too."""
+    label = DRUGS[drug].label
+    if drug == "fentanyl":
+        return precursors.FENTANYL_GAP
+    if rows.empty:
+        return f"No seizures of precursor chemicals of {label} are on file (UNODC, 2018-2022)."
+    names = countries.set_index("iso3")["name"]
+    parts = []
+    for chemical, own in rows.groupby("chemical_label"):
+        year = own["year"].max()
+        at = own[own["year"] == year].sort_values("amount", ascending=False)
+        top = at.iloc[0]
+        who = names.get(top["iso3"], top["iso3"])
+        share = 100 * top["amount"] / at["amount"].sum()
+        part = "nearly all" if share >= 99.5 else f"{share:.0f}%"
+        many = f"{len(at)} countries; {who} {part} of it" if len(at) > 1 else f"by {who} alone"
+        parts.append(f"{chemical} {round_kg(at['amount'].sum())} {top['unit']} in {year} ({many})")
+    also = precursors.also_serving(drug)
+    if seized is not None:
+        also = [label for label in also if label in set(seized["chemical_label"])]
+    also_note = (
+        f" Chemicals classed under another drug can serve {label} too ({', '.join(also)}); they are "
+        "not counted here."
+        if also
+        else ""
+    )
+    return (
+        f"Precursor chemicals of {label} reported seized to UNODC, latest year of each: "
+        + "; ".join(parts)
+        + ". Amounts are as published (kilograms), one chemical at a time, never added; a seizure of a "
+        "chemical says where enforcement met it, not how much reached a laboratory." + also_note
+    )
