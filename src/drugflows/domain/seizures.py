@@ -274,8 +274,9 @@ SPIKE_COLUMNS = [
 def one_event_spikes(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
     """Months whose pounds rest on one or two seizure events: more than :data:`SPIKE_RATIO` times the
     median month of the 12 before (at least six of them on file), with one cell of CBP's file (area of
-    responsibility, component, land filter) of at most :data:`SPIKE_MAX_EVENTS` events holding
-    :data:`SPIKE_SHARE` or more of the month's pounds. Returns :data:`SPIKE_COLUMNS` (median_lbs: the
+    responsibility, component, land filter) of at most :data:`SPIKE_MAX_EVENTS` events that holds
+    :data:`SPIKE_SHARE` or more of the month's pounds or is by itself more than :data:`SPIKE_RATIO`
+    times that median (the largest such cell is reported). Returns :data:`SPIKE_COLUMNS` (median_lbs: the
     median month before; events and event_lbs: that cell's; share_of_fy_pct: the cell's pounds over
     its fiscal year's, in the selection)."""
     series = monthly(rows, months)
@@ -284,8 +285,14 @@ def one_event_spikes(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFra
     out = []
     for month, row in high.iterrows():
         cells = rows[rows["month"] == month].groupby(["aor", "component", "land_filter"], as_index=False)
-        cell = cells[["lbs", "events"]].sum().sort_values("lbs").iloc[-1]
-        if cell["events"] <= SPIKE_MAX_EVENTS and cell["lbs"] >= SPIKE_SHARE * row["lbs"]:
+        cells = cells[["lbs", "events"]].sum()
+        few = cells[cells["events"] <= SPIKE_MAX_EVENTS].sort_values("lbs")
+        if few.empty:
+            continue
+        cell = few.iloc[-1]
+        # the load holds most of the month, or is by itself a spike (April 2025, Northern Border
+        # fentanyl: one Buffalo Sector event of 12 lb, 46% of a month whose largest cell has 3 events)
+        if cell["lbs"] >= SPIKE_SHARE * row["lbs"] or cell["lbs"] > SPIKE_RATIO * median[month]:
             fy = int(fiscal_year_of(pd.Series([month])).iloc[0])
             fy_lbs = series.loc[fiscal_year_of(series.index.to_series()).to_numpy() == fy, "lbs"].sum()
             out.append(
