@@ -250,9 +250,9 @@ def test_price_ladder_and_markup():
     # two Andean typical prices (1.00 Colombia, 3.00 Peru) against one US price (40.00): 13 to 40 times
     assert (found["low_ratio"], found["high_ratio"], found["bounds_basis"]) == (40 / 3, 40.0, "typical")
     assert trafficking_flows.markup_text("cocaine", found) == (
-        "At the wholesale level, a gram of cocaine hydrochloride cost from $1.00 (Colombia) to $3.00 "
+        "At the wholesale level, a gram of cocaine hydrochloride cost from US$1.00 (Colombia) to US$3.00 "
         "(Peru) in the Andean region (typical prices of the 2 countries on file: Colombia, Peru; 2020), "
-        "and $40.00 in the United States (its typical price, 2020); nominal USD, purity unknown. By "
+        "and US$40.00 in the United States (its typical price, 2020); nominal USD, purity unknown. By "
         "these typical prices, a gram cost about 13 to 40 times as much in the United States."
     )
     assert prices.inverted_prices(_prices().assign(form="hydrochloride")).values.tolist() == [
@@ -289,11 +289,11 @@ def test_markup_on_the_real_prices_names_every_andean_country_from_the_raw_file(
     assert found["low_ratio"] == pytest.approx(us / andes.max())
     assert found["high_ratio"] == pytest.approx(us / andes.min())
     text = trafficking_flows.markup_text("cocaine", found)
-    assert "cost from $1.22 (Colombia) to $2.80 (Peru) in the Andean region" in text
+    assert "cost from US$1.22 (Colombia) to US$2.80 (Peru) in the Andean region" in text
     assert "Colombia, Ecuador, Bolivia, Peru; 2021" in text
-    assert "$30.50 in the United States (its typical price, 2021" in text
+    assert "US$30.50 in the United States (its typical price, 2021" in text
     assert f"about {us / andes.max():.0f} to {us / andes.min():.0f} times as much" in text
-    assert "about 11 to 25 times" in text and "$2.00-2.60" not in text  # Bolivia's range alone: gone
+    assert "about 11 to 25 times" in text and "2.00-2.60" not in text  # Bolivia's range alone: gone
 
 
 def test_retail_is_never_below_wholesale_on_the_chain():
@@ -432,8 +432,10 @@ def test_heroin_markup_is_against_mexico_at_wholesale_from_the_raw_file(shared_d
     assert (mexico_rows["Minimum_USD"].min(), mexico_rows["Maximum_USD"].max()) == (1500, 38000)
     assert (us_rows["Minimum_USD"].min(), us_rows["Maximum_USD"].max()) == (27333, 43667)
     assert found["low_ratio"] == pytest.approx(27.333 / 38) and found["low_ratio"] < 1
-    assert "$1.50-38.00 in Mexico (UNODC's published minimum and maximum; typical $19.91; 2021)" in text
-    assert "$27.33-43.67 in the United States (UNODC's published minimum and maximum; typical $35.50" in text
+    assert "US$1.50-38.00 in Mexico (UNODC's published minimum and maximum; typical US$19.91; 2021)" in text
+    assert (
+        "US$27.33-43.67 in the United States (UNODC's published minimum and maximum; typical US$35.50" in text
+    )
     assert "no multiple is given" in text and "cost about" not in text
 
 
@@ -454,8 +456,8 @@ def test_methamphetamine_markup_is_not_headlined_when_the_ranges_overlap(shared_
     assert source["max_usd_per_gram"] == pytest.approx(mexico["Maximum_USD"].max() / 1000)
     assert found["low_ratio"] == pytest.approx(us["Minimum_USD"].min() / mexico["Maximum_USD"].max())
     text = trafficking_flows.markup_text("methamphetamine", found)
-    assert "$0.04-20.00 in Mexico" in text and "$6.00-15.00 in the United States" in text
-    assert "(the lowest US price, $6.00, is below the highest in Mexico, $20.00)" in text
+    assert "US$0.04-20.00 in Mexico" in text and "US$6.00-15.00 in the United States" in text
+    assert "(the lowest US price, US$6.00, is below the highest in Mexico, US$20.00)" in text
     assert "no multiple is given" in text and "cost about" not in text
 
 

@@ -247,8 +247,8 @@ def left_out_text(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> s
 
 
 def _usd(value: float) -> str:
-    """US$ per gram as sentences give it ("$1.22", "$30.50")."""
-    return f"${value:,.2f}"
+    """US$ per gram as sentences give it ("US$1.22", "US$30.50")."""
+    return f"US${value:,.2f}"
 
 
 def _years_note(table: pd.DataFrame) -> str:
