@@ -444,8 +444,11 @@ def precursor_rows(drug: str, seized: pd.DataFrame) -> pd.DataFrame:
 
 
 def precursor_years(rows: pd.DataFrame) -> pd.DataFrame:
-    """Amount by chemical and year (:func:`domain.precursors.by_year`), for the figure."""
-    return precursors.by_year(rows)
+    """Amount by chemical and year (:func:`domain.precursors.by_year`) of the chemicals published in
+    kilograms, for the figure, with ``tonnes`` (kg / 1,000)."""
+    years = precursors.by_year(rows)
+    years = years[years["unit"] == "kg"]
+    return years.assign(tonnes=years["amount"] / 1000)
 
 
 def _amount(value: float) -> str:
@@ -454,10 +457,11 @@ def _amount(value: float) -> str:
     return f"{value:,.0f}" if value >= 1 else f"{float(f'{value:.2g}'):g}"
 
 
-def precursor_table(rows: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
-    """Each country's latest seizure of each chemical, reader-facing (largest first by chemical)."""
+def precursor_table(rows: pd.DataFrame, countries: pd.DataFrame, top: int = 5) -> pd.DataFrame:
+    """Each country's latest seizure of each chemical, reader-facing: the ``top`` largest of each
+    chemical."""
     names = countries.set_index("iso3")["name"]
-    latest = precursors.latest_by_country(rows)
+    latest = precursors.latest_by_country(rows).groupby("chemical_label").head(top)
     return pd.DataFrame(
         {
             "Chemical": latest["chemical_label"].str.capitalize(),
