@@ -135,7 +135,13 @@ def test_components_places_and_reading(selected):
     text = " ".join(border_seizures.reading(sel, years, components, places))
     assert "In FY2024, CBP seized 110 lb of fentanyl (Southwest Border)." in text
     assert "So far in FY2025 (Oct-Dec, partial), 100 lb, 233% more than" in text
-    assert "100% of the pounds were seized at ports of entry (OFO)" in text
+    assert "Of FY2024's 110 lb, 100% was seized at ports of entry (OFO)" in text
+    share = 100 * 170 / 210  # San Diego's pounds over all pounds of the selection, by hand
+    span = f"FY{sel.first_fy}-FY{sel.last_fy}"
+    assert (
+        f"Of all the pounds seized in {span}, the San Diego Field Office (OFO) accounts for {share:.0f}%."
+        in text
+    )
 
 
 def test_reading_when_nothing_was_seized(table):

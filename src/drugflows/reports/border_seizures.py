@@ -201,8 +201,8 @@ def reading(
         shares = 100 * components.loc[last_fy] / components.loc[last_fy].sum()
         if OFO in shares:
             out.append(
-                f"In FY{last_fy}, {shares[OFO]:.0f}% of the pounds were seized at ports of "
-                f"entry (OFO) and {100 - shares[OFO]:.0f}% between the ports (USBP)."
+                f"Of FY{last_fy}'s {components.loc[last_fy].sum():,.0f} lb, {shares[OFO]:.0f}% was seized "
+                f"at ports of entry (OFO) and {100 - shares[OFO]:.0f}% between the ports (USBP)."
             )
     sized = complete["lbs_per_event"].dropna()
     if len(sized) >= 2:
@@ -213,8 +213,8 @@ def reading(
     if not places.empty:
         top = places.iloc[0]
         out.append(
-            f"The {top['aor'].title()} ({top['component']}) accounts for "
-            f"{top['share_pct']:.0f}% of the pounds over the period."
+            f"Of all the pounds seized in FY{sel.first_fy}-FY{sel.last_fy}, the "
+            f"{top['aor'].title()} ({top['component']}) accounts for {top['share_pct']:.0f}%."
         )
     return out
 
