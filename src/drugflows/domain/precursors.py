@@ -68,10 +68,11 @@ NOT_STATED = "not stated"
 #: Fentanyl precursors are not in any table on file: what is missing and what would fill it.
 FENTANYL_GAP = (
     "No public table on file covers fentanyl precursors (4-AP, 1-boc-4-AP, NPP, ANPP and related "
-    "chemicals, mostly shipped from China and India and routed through Mexico): UNODC's seizure "
-    "export lists none of them. Showing where they are seized and how they travel would need INCB's "
-    "precursor seizure reports (Form D), incidents from INCB's Precursors Incident Communication "
-    "System (PICS), or US import and seizure records of these chemicals."
+    "chemicals, which the DEA's National Drug Threat Assessment describes as coming mainly from "
+    "China, and also India, to laboratories in Mexico): UNODC's seizure export lists none of them. "
+    "Showing where they are seized and how they travel would need INCB's precursor seizure reports "
+    "(Form D), incidents from INCB's Precursors Incident Communication System (PICS), or US import "
+    "and seizure records of these chemicals."
 )
 
 

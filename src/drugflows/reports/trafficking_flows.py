@@ -464,7 +464,7 @@ def precursor_table(rows: pd.DataFrame, countries: pd.DataFrame, top: int = 5) -
     latest = precursors.latest_by_country(rows).groupby("chemical_label").head(top)
     return pd.DataFrame(
         {
-            "Chemical": latest["chemical_label"].str.capitalize(),
+            "Chemical": latest["chemical_label"].map(lambda label: label[:1].upper() + label[1:]),
             "Country": latest["iso3"].map(names).fillna(latest["iso3"]),
             "Latest year": latest["year"],
             "Amount seized": latest["amount"].map(_amount),
