@@ -586,3 +586,23 @@ def test_profile_seizure_charts_mark_the_series_break():
     for notebook in ("country_profile", "region_profile"):
         text = (paths.NOTEBOOKS_DIR / f"{notebook}.ipynb").read_text()
         assert "break_year=" in text and "SERIES_BREAK_NOTE" in text
+
+
+def test_a_source_country_without_the_year_gives_its_nearest_year_shown():
+    """Peru has no 2020 wholesale price here, only 2018 and 2019: its 2019 price stands, with its year
+    written beside it; the multiple is the US price over each country's."""
+    rows = [
+        ("COL", 2020, "Cocaine hydrochloride", "wholesale", 1.0),
+        ("PER", 2018, "Cocaine hydrochloride", "wholesale", 9.0),
+        ("PER", 2019, "Cocaine hydrochloride", "wholesale", 4.0),
+        ("USA", 2020, "Cocaine hydrochloride", "wholesale", 40.0),
+    ]
+    table = pd.DataFrame(rows, columns=["iso3", "year", "drug", "level", "usd_per_gram"])
+    found = prices.markup(table, COUNTRIES, "cocaine", 2020)
+    assert found["source_prices"][["iso3", "year", "usd_per_gram"]].values.tolist() == [
+        ["COL", 2020, 1.0],
+        ["PER", 2019, 4.0],
+    ]
+    text = trafficking_flows.markup_text("cocaine", found)
+    assert "from US$1.00 (Colombia, 2020) to US$4.00 (Peru, 2019) in the Andean region" in text
+    assert "years as shown" in text and "about 10 to 40 times as much" in text
