@@ -66,9 +66,34 @@ def test_raw_rows_all_kept_and_checksummed(real_table, shared_data):
         "daa0806c41367e478d12ed742ac4a55487361b52894f46316396667b9ed3847c"
     )
     assert files["nationwide-drugs-fy23-fy26-apr.csv"].rows == 8_673
-    assert table["kg"].sum() == pytest.approx(table["lbs"].sum() * 0.45359237, rel=1e-9)
     assert set(table["drug"]) >= {"Fentanyl", "Other Drugs", "Methamphetamine"}
     assert set(table["component"]) == {"OFO", "USBP"}
+
+
+#: The international avoirdupois pound, exactly (US and UK, 1959).
+KG_PER_LB = 0.45359237
+
+
+def test_kilograms_are_the_raw_pounds_times_the_exact_factor(real_table, shared_data):
+    """CBP publishes pounds only (``Sum Qty (lbs)``, SOURCE.md): the kilograms are held against the
+    raw files read here with pandas, pound for pound, times the exact 0.45359237, and against the
+    FY2023 fentanyl total SOURCE.md quotes (27,022.86 lbs, cross-checked by a public write-up)."""
+    table, _ = real_table
+    raw = pd.concat(
+        [
+            pd.read_csv(shared_data / "cbp_drug_seizures" / name, dtype={"FY": str})
+            for name in ("nationwide-drugs-fy19-fy22.csv", "nationwide-drugs-fy23-fy26-apr.csv")
+        ]
+    )
+    assert not any("kg" in column.lower() for column in raw.columns)  # no kilogram column to read
+    raw["fy"] = raw["FY"].str.extract(r"(\d{4})", expand=False).astype(int)
+    raw_kg = raw.groupby(["fy", "Drug Type"])["Sum Qty (lbs)"].sum() * KG_PER_LB
+    kg = table.groupby(["fiscal_year", "drug"])["kg"].sum()
+    # the loader rounds pounds and kilograms to 6 decimals a row: at most 1e-6 kg a row apart
+    assert kg.sum() == pytest.approx(raw["Sum Qty (lbs)"].sum() * KG_PER_LB, abs=1e-6 * len(raw))
+    assert kg[(2023, "Fentanyl")] == pytest.approx(raw_kg[(2023, "Fentanyl")], abs=1e-3)
+    assert kg[(2023, "Fentanyl")] == pytest.approx(27_022.86 * KG_PER_LB, abs=0.01)  # 12,257.3 kg
+    assert kg[(2019, "Methamphetamine")] == pytest.approx(raw_kg[(2019, "Methamphetamine")], abs=1e-3)
 
 
 def test_newer_vintage_wins_on_shared_months(fixtures):

@@ -121,7 +121,11 @@ def test_a_set_avoided_figure_has_no_interval_in_the_headline(data):
     )
     lines = ce.reading(links, avoided, note, setup)
     assert "without an interval" in lines[2] and "within the interval" not in " ".join(lines)
-    assert lines[1].startswith("Assuming (parameter 'coca_avoided_per_ha', not a finding)")
+    assert lines[1].startswith(
+        "Taking 0.10 hectares of coca avoided a year later per hectare sprayed (set as a parameter of "
+        "this report), an assumption and not a finding"
+    )
+    assert not any("coca_avoided_per_ha" in line for line in lines)  # no raw key in a headline
     assert lines[3].startswith("Side by side, not as a ratio") and "times as surely" not in " ".join(lines)
 
 
@@ -187,3 +191,80 @@ def test_a_spraying_interval_through_zero_gives_no_cost_per_kilogram(chain, setu
     assert "per kilogram less in Colombia" not in text and "times as surely" not in text
     assert "fiscal 2000, the Plan Colombia supplemental, is left out of both" in lines[0]
     assert set(ce.sensitivity_curves(links.reset_index(), [0.01])["policy"]) == {"interdiction"}
+
+
+def _raw_chain_inputs():
+    """State and Defense obligations to Colombia (Greenbook, constant US$), hectares sprayed (raw
+    municipal panel) and kg of cocaine-type drugs seized (UNODC), fiscal 2001-2008, and UNODC's
+    potential production over cultivation (kg/ha) from the published figures, all read directly."""
+    raw = pd.read_csv(
+        f"{SHARED}/foreign_assistance/greenbook_counternarcotics_accounts.csv", dtype={"Fiscal Year": str}
+    )
+    raw = raw[(raw["Country"] == "Colombia") & raw["Fiscal Year"].str.fullmatch(r"\d{4}")]
+    money = raw[raw["Fiscal Year"].astype(int).between(2001, 2008)]
+    constant = "Obligations (Constant Dollars)"
+    state = money[money["Funding Agency"].str.contains("State", na=False)][constant].sum()
+    defense = money[money["Funding Account Name"].str.contains("Defense", na=False)][constant].sum()
+    panel = pd.read_csv(
+        f"{SHARED}/colombia/dataset_paper3_v2.csv", encoding="mac_roman", usecols=["year", "asp_"]
+    )
+    sprayed = panel.groupby("year")["asp_"].sum()
+    figures = pd.read_csv(f"{SHARED}/published_figures/figures.csv")
+
+    def unodc(series):
+        rows = figures[
+            (figures["series"] == series)
+            & (figures["country_iso3"] == "COL")
+            & (figures["estimate_by"] == "UNODC")
+            & figures["year"].between(2001, 2008)
+        ]
+        return rows.sort_values("published_year").groupby("year")["value"].last()
+
+    production, cultivation = unodc("cocaine_production_potential_pure"), unodc("coca_cultivation")
+    yield_kg = production.sum() * 1000 / cultivation[production.index].sum()
+    kg = 1_379_094.8  # test_both_policies_use_one_window_and_say_their_kilograms, from the UNODC file
+    return state, defense, sprayed.loc[2001:2008].sum(), kg, yield_kg, sprayed
+
+
+def test_first_heading_names_the_chain_years_and_why(chain, setup):
+    """The panel has no spraying before 2001, so the chain runs on fiscal 2001-2008 of the 2000-2008
+    chosen: the first heading says so, as the headline does."""
+    sprayed = _raw_chain_inputs()[-1]
+    assert int(sprayed[sprayed > 0].index.min()) == 2001
+    assert ce.heading(chain[0].reset_index(), setup) == (
+        "## Plan Colombia, fiscal 2001-2008 (the years of 2000-2008 with spraying figures, "
+        "which start in 2001)"
+    )
+
+
+def test_cost_grid_shows_both_ends_of_each_assumption(data, chain, setup):
+    """The eradication grid runs from the low end of the project's spraying interval (more coca
+    after spraying: no finite cost) through zero to its high end and the assumed figures; a cell is
+    the raw Greenbook money over the raw panel's hectares, over hectares avoided x UNODC's yield x
+    retail share. The budget share is shown at a quarter and three quarters too, in the table and
+    the first headline."""
+    links, avoided, note, interval = chain
+    state, defense, hectares, kg, yield_kg, _ = _raw_chain_inputs()
+    assert yield_kg == pytest.approx(5.95, abs=0.005)
+    grid = ce.eradication_grid(links.reset_index(), [0.01, 0.25], interval)
+    low, high = float(f"{interval[0]:.2g}"), float(f"{interval[1]:.2g}")
+    assert grid.index.min() == low < 0 < high and 0.0 in grid.index and high in grid.index
+    assert grid.loc[low, "Row"] == "project's 95% interval, low end"
+    assert grid.loc[low, "retail share 0.01"] == ce.MORE_COCA
+    assert grid.loc[0.0, "retail share 0.25"] == ce.NO_FINITE_COST
+    per_retail_kg = (0.5 * state / hectares) / (0.1 * yield_kg * 0.01)
+    assert grid.loc[0.1, "retail share 0.01"] == f"{float(f'{per_retail_kg:.2g}'):,.0f}"
+    ends = ce.budget_share_ends(links.reset_index(), 0.5).set_index(
+        "Share of State's obligations counted as paying for spraying"
+    )
+    assert list(ends.index) == ["25% (assumption)", "50% (chosen)", "75% (assumption)"]
+    assert ends.loc["25% (assumption)", "US$ per ha sprayed"] == float(f"{0.25 * state / hectares:.2g}")
+    assert ends.loc["75% (assumption)", "US$ per kg seized (bulk)"] == float(
+        f"{(defense + 0.25 * state) / kg:.2g}"
+    )
+    line = ce.reading(links.reset_index(), avoided, note, setup)[0]
+    assert (
+        f"from 25% to 75% of State's obligations, a hectare sprayed costs {ce.usd(0.25 * state / hectares)} "
+        f"to {ce.usd(0.75 * state / hectares)} and a kilogram seized {ce.usd((defense + 0.75 * state) / kg)} "
+        f"to {ce.usd((defense + 0.25 * state) / kg)}" in line
+    )

@@ -5,6 +5,7 @@ value left out, and correlations without a chance band said to have too few year
 from __future__ import annotations
 
 import re
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -99,13 +100,16 @@ def test_no_chance_band_reads_too_few_years():
             "years": [7, 12],
             "r": [-0.9, 0.1],
             "chance_band": [np.nan, 0.59],
+            "adjusted_band": [np.nan, 0.59],
+            "detectable": [np.nan, 0.72],
         }
     )
     table = source_countries.correlations_table(correlations, {"A": "Aland", "B": "Bland", "C": "Cland"})
-    assert table["Chance band (+/-)"].tolist() == ["too few years", "0.59"]
+    assert table["Chance band (+/-), one pair"].tolist() == ["too few years", "0.59"]
+    assert table["Smallest size the adjusted test detects 4 times in 5"].tolist() == ["too few years", "0.72"]
     cultivated = pd.DataFrame({"A": [1.0, 2.0]}, index=[2000, 2001])
     lines = source_countries.reading("coca", cultivated, pd.DataFrame(), correlations, {})
-    assert "None of the 1 country pairs with enough years (1 other pairs: too few years)" in lines[-1]
+    assert "None of the 1 country pairs with enough years (1 other pair: too few years)" in lines[-1]
     none = source_countries.reading("coca", cultivated, pd.DataFrame(), correlations.iloc[:1], {})
     assert none[-1].startswith("Too few years")
 
@@ -142,8 +146,8 @@ def test_intensity_averages_only_complete_same_estimator_years_over_the_gate(est
     sheet's eradication over cultivation; Mexico's ONDCP cultivation is not divided into its
     government's eradication."""
     coca = coca_reading(estimates)
-    colombia = next(line for line in coca if line.startswith("Colombia eradicated on average"))
-    assert "(2004-2022;" in colombia
+    colombia = next(line for line in coca if line.startswith("Colombia: on average"))
+    assert "(2004-2020, 2022;" in colombia  # 2021 rests on a lower bound: out of the average
     poppy = coca_reading(estimates, "opium_poppy")
 
     def published(series, year):
@@ -158,10 +162,101 @@ def test_intensity_averages_only_complete_same_estimator_years_over_the_gate(est
     myanmar = next(line for line in poppy if line.startswith("Myanmar: hectares eradicated"))
     assert f"{ratios[0]:.2g} in 2011 and {ratios[1]:.2g} in 2012; no average" in myanmar
     assert "fewer than the 5 an average needs" in myanmar
-    assert not any(line.startswith("Mexico eradicated") for line in poppy)
+    assert not any(line.startswith("Mexico: on average") for line in poppy)
     assert any(line.startswith("Mexico: no eradication intensity") for line in poppy)
     first = published("opium_poppy_cultivation", 2000)
     assert first == 108_700
     assert any(
         "108,700 ha in 2000, the highest on file (UNODC; the series starts in 2000)" in line for line in poppy
     )
+
+
+def _latest_unodc_cultivation(figures, countries):
+    """Years x countries: UNODC coca cultivation from the published figures, read directly, the
+    latest publication of each year."""
+    rows = figures[
+        (figures["series"] == "coca_cultivation")
+        & figures["country_iso3"].isin(countries)
+        & (figures["estimate_by"] == "UNODC")
+    ]
+    wide = rows.sort_values("published_year").groupby(["country_iso3", "year"])["value"].last().unstack(0)
+    return wide.reindex(range(wide.index.min(), wide.index.max() + 1))
+
+
+def test_intensity_above_one_is_not_a_share_and_a_floor_is_left_out(estimates, figures):
+    """Colombia: 2008's ratio (the highest) from the published eradication and cultivation figures,
+    read directly; the headline says a ratio above 1 counts repeat spraying passes against a
+    year-end census and never calls it a share; 2021's eradication was published as "more than
+    103,000" ha, so its ratio is a lower bound, named as such and left out of the average."""
+    coca = coca_reading(estimates)
+    colombia = next(line for line in coca if line.startswith("Colombia: on average"))
+    cultivation = _latest_unodc_cultivation(figures, ["COL"])["COL"]
+    manual = figures[(figures["series"] == "coca_eradication_manual") & (figures["country_iso3"] == "COL")]
+    stated_2021 = manual[manual["year"] == 2021]
+    assert "more than 103,000" in stated_2021["quote"].iloc[0] and cultivation[2021] == 204_000
+    floor_ratio = stated_2021["value"].iloc[0] / cultivation[2021]
+    assert (
+        '2021 is left out of the average: its eradication figure was published as "more than 103,000 ha", '
+        "so its " in colombia
+    )
+    assert f"ratio (at least {floor_ratio:.2f}) is a lower bound, not a complete figure." in colombia
+    assert "hectares eradicated per hectare of coca bush standing at year end" in colombia
+    assert "so not a share" in colombia and "several times a year" in colombia and "31 December" in colombia
+    assert "share of" not in colombia
+    total = figures[(figures["series"] == "coca_eradication_total") & (figures["country_iso3"] == "COL")]
+    erad_2008 = total[total["year"] == 2008].sort_values("published_year")["value"].iloc[-1]
+    assert f"highest {erad_2008 / cultivation[2008]:.2g} in 2008" in colombia
+    # Peru and Bolivia (manual eradication only) never reach 1: no repeat-pass sentence
+    assert not any("so not a share" in line for line in coca if line.startswith(("Peru", "Bolivia")))
+
+
+def test_intensity_marks_each_kind_of_bound():
+    eradicated = pd.DataFrame({"A": [50.0, 60.0, 70.0]}, index=[2000, 2001, 2002])
+    cultivated = pd.DataFrame({"A": [100.0, 100.0, 100.0]}, index=[2000, 2001, 2002])
+    eradicated.index.name = cultivated.index.name = "year"
+    eradicated.attrs["floor"], cultivated.attrs["floor"] = {"A": {2000, 2002}}, {"A": {2001, 2002}}
+    ratio = domain_crops.intensity(eradicated, cultivated)
+    assert ratio.attrs["bound"] == {"A": {2000: "lower", 2001: "upper", 2002: "unknown"}}
+    line = source_countries.intensity_sentences(ratio, "coca", {"A": "Aland"})[0]
+    assert "Aland: no complete year" in line
+    assert "(at least 0.50) is a lower bound" in line and "(at most 0.60) is an upper bound" in line
+    rows = source_countries.intensity_rows(ratio, {"A": "Aland"})
+    assert rows["year"].tolist() == [2000] and rows["floor"].tolist() == [True]  # upper left out
+
+
+def test_balloon_headline_reports_bolivia_peru_and_what_the_test_could_detect(estimates, figures):
+    """Bolivia and Peru's yearly changes of UNODC cultivation, recomputed here from the published
+    figures: r = +0.67 over 14 years, beyond the band Bonferroni-adjusted for the three pairs; the
+    headline names it, and says how strong a negative correlation the test could have seen."""
+    wide = _latest_unodc_cultivation(figures, ["BOL", "PER"])
+    changes = wide.diff().dropna()
+    r = changes["BOL"].corr(changes["PER"])
+    assert len(changes) == 14 and r == pytest.approx(0.67, abs=0.005)
+    z_adjusted = NormalDist().inv_cdf(1 - 0.05 / 6)  # two-sided 5%, three pairs
+    band = z_adjusted / np.sqrt(len(changes) - 1)
+    assert abs(r) > band > 1.96 / np.sqrt(len(changes) - 1)
+    lines = coca_reading(estimates)
+    together = next(line for line in lines if line.startswith("Yearly changes move together"))
+    assert f"Bolivia and Peru (r = {r:+.2f}, 14 years, band +/-{band:.2f})" in together
+    null = next(line for line in lines if line.startswith("None of the 3 country pairs"))
+    assert "Bonferroni-adjusted for the 3 pairs tested" in null
+    assert "no evidence that there is none" in null and "no balloon effect is visible" not in null
+    detectable = np.tanh((z_adjusted + NormalDist().inv_cdf(0.8)) / np.sqrt(len(changes) - 3))
+    assert f"{detectable:.2f}" in null
+
+
+def test_detectable_correlation_is_detected_four_times_in_five():
+    """The size :func:`detectable_correlation` gives, checked by simulation: series correlated at
+    that size cross the (adjusted) chance band about 80% of the time."""
+    from drugflows.domain.statistics import chance_band, detectable_correlation
+
+    rng = np.random.default_rng(7)
+    for pairs, tests in ((14, 3), (20, 1)):
+        rho, band = detectable_correlation(pairs, tests), chance_band(pairs, tests)
+        draws = rng.multivariate_normal([0, 0], [[1, rho], [rho, 1]], size=(20_000, pairs))
+        x, y = (
+            draws[..., 0] - draws[..., 0].mean(1, keepdims=True),
+            draws[..., 1] - draws[..., 1].mean(1, keepdims=True),
+        )
+        r = (x * y).sum(1) / np.sqrt((x**2).sum(1) * (y**2).sum(1))
+        assert (np.abs(r) > band).mean() == pytest.approx(0.8, abs=0.04)

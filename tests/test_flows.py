@@ -247,9 +247,13 @@ def test_price_ladder_and_markup():
         2020,
         20.0,
     )
-    assert trafficking_flows.markup_text("cocaine", found).startswith(
-        "At the wholesale level, a gram of cocaine hydrochloride cost about 20 times as much in the "
-        "United States ($40.00) as in the Andean region ($2.00, median of 2 countries; both 2020"
+    # two Andean typical prices (1.00 Colombia, 3.00 Peru) against one US price (40.00): 13 to 40 times
+    assert (found["low_ratio"], found["high_ratio"], found["bounds_basis"]) == (40 / 3, 40.0, "typical")
+    assert trafficking_flows.markup_text("cocaine", found) == (
+        "At the wholesale level, a gram of cocaine hydrochloride cost from US$1.00 (Colombia) to US$3.00 "
+        "(Peru) in the Andean region (typical prices of the 2 countries on file: Colombia, Peru; 2020), "
+        "and US$40.00 in the United States (its typical price, 2020); nominal USD, purity unknown. By "
+        "these typical prices, a gram cost about 13 to 40 times as much in the United States."
     )
     assert prices.inverted_prices(_prices().assign(form="hydrochloride")).values.tolist() == [
         ["PER", 2019, "hydrochloride", 0.5, 2.0]
@@ -261,29 +265,35 @@ def test_price_ladder_and_markup():
     assert heroin.startswith("Prices per gram of heroin at the source (Mexico) and in the United States")
 
 
-def test_markup_on_the_real_prices_is_wholesale_2021_from_the_raw_file(shared_data):
+def test_markup_on_the_real_prices_names_every_andean_country_from_the_raw_file(shared_data):
     """Cocaine hydrochloride per gram, wholesale, 2021 (the latest year with US and Andean prices):
-    every per-kg or per-pound price counts as wholesale. Computed from UNODC's price JSON."""
+    every per-kg or per-pound price counts as wholesale. The source side is the typical price of each
+    Andean country on file (not one country's published range), read here from UNODC's price JSON:
+    Colombia 1.22, Ecuador 2.09, Bolivia 2.40, Peru 2.80 a gram; the US 30.50."""
     raw = pd.DataFrame(json.loads((shared_data / "unodc" / "Before_Prices_of_drugs.json").read_text()))
     raw = raw[(raw["Drug"] == "Cocaine hydrochloride") & (raw["Year"] == 2021)].dropna(subset=["Typical_USD"])
     grams = raw["Unit"].map({"g": 1.0, "kg": 1000.0, "pound": 453.59237})
     wholesale = raw[(raw["LevelOfSale"] == "Wholesale") | raw["Unit"].isin(["kg", "pound"])]
     wholesale = wholesale.assign(per_gram=wholesale["Typical_USD"] / grams).dropna(subset=["per_gram"])
-    us = wholesale.loc[wholesale["Country/Territory"] == "United States of America", "per_gram"].median()
-    andes = [
-        "Bolivia (Plurinational State of)",
-        "Colombia",
-        "Ecuador",
-        "Peru",
-        "Venezuela (Bolivarian Republic of)",
-    ]
-    source = wholesale.loc[wholesale["Country/Territory"].isin(andes), "per_gram"].median()
-    assert us == pytest.approx(30.5) and source == pytest.approx(2.24, abs=0.005)
+    by_country = wholesale.groupby("Country/Territory")["per_gram"].median()
+    us = by_country["United States of America"]
+    andes = by_country[
+        by_country.index.isin(["Bolivia (Plurinational State of)", "Colombia", "Ecuador", "Peru"])
+    ].sort_values()
+    assert len(andes) == 4 and us == pytest.approx(30.5)
+    assert (round(andes["Colombia"], 2), round(andes["Peru"], 2)) == (1.22, 2.8)
     data = trafficking_flows.load()
     found = trafficking_flows.markup(data["drug_prices"], data["countries"], "cocaine", 2022)
     assert (found["level"], found["us_year"], found["source_year"]) == ("wholesale", 2021, 2021)
-    assert found["us_usd"] == pytest.approx(us) and found["source_usd"] == pytest.approx(source)
-    assert "about 14 times" in trafficking_flows.markup_text("cocaine", found)
+    assert found["source_prices"]["usd_per_gram"].tolist() == pytest.approx(andes.tolist())
+    assert found["low_ratio"] == pytest.approx(us / andes.max())
+    assert found["high_ratio"] == pytest.approx(us / andes.min())
+    text = trafficking_flows.markup_text("cocaine", found)
+    assert "cost from US$1.22 (Colombia) to US$2.80 (Peru) in the Andean region" in text
+    assert "Colombia, Ecuador, Bolivia, Peru; 2021" in text
+    assert "US$30.50 in the United States (its typical price, 2021" in text
+    assert f"about {us / andes.max():.0f} to {us / andes.min():.0f} times as much" in text
+    assert "about 11 to 25 times" in text and "2.00-2.60" not in text  # Bolivia's range alone: gone
 
 
 def test_retail_is_never_below_wholesale_on_the_chain():
@@ -415,37 +425,40 @@ def test_heroin_markup_is_against_mexico_at_wholesale_from_the_raw_file(shared_d
         2021,
         2021,
     )
-    assert found["ratio"] == pytest.approx(us / mexico)
     text = trafficking_flows.markup_text("heroin", found)
-    assert "roughly 2 times as much in the United States ($35.50, a price UNODC files as retail" in text
-    assert "as in Mexico ($19.91, one country's typical price; both 2021" in text
-    # the published range at the source, from the raw file: 1,500-38,000 USD a kg
-    low = raw.loc[raw["Country/Territory"] == "Mexico", "Minimum_USD"].min()
-    high = raw.loc[raw["Country/Territory"] == "Mexico", "Maximum_USD"].max()
-    assert (low, high) == (1500, 38000)
-    assert "UNODC's published range there is $1.50-38.00 a gram ($1,500-38,000 a kilogram)" in text
-    assert f"the ratio would be {float(f'{35.5 / 38:.2g}'):g} to {float(f'{35.5 / 1.5:.2g}'):g}." in text
-    assert "1.8 times" not in text
+    # the published ranges, from the raw file: Mexico 1,500-38,000 USD a kg, the US 27,333-43,667
+    mexico_rows = raw[raw["Country/Territory"] == "Mexico"]
+    us_rows = raw[raw["Country/Territory"] == "United States of America"]
+    assert (mexico_rows["Minimum_USD"].min(), mexico_rows["Maximum_USD"].max()) == (1500, 38000)
+    assert (us_rows["Minimum_USD"].min(), us_rows["Maximum_USD"].max()) == (27333, 43667)
+    assert found["low_ratio"] == pytest.approx(27.333 / 38) and found["low_ratio"] < 1
+    assert "US$1.50-38.00 in Mexico (UNODC's published minimum and maximum; typical US$19.91; 2021)" in text
+    assert (
+        "US$27.33-43.67 in the United States (UNODC's published minimum and maximum; typical US$35.50" in text
+    )
+    assert "no multiple is given" in text and "cost about" not in text
 
 
-def test_methamphetamine_markup_is_rounded_and_gives_the_range_from_the_raw_file(shared_data):
+def test_methamphetamine_markup_is_not_headlined_when_the_ranges_overlap(shared_data):
     """One Mexican typical price (4,815.50 USD a kg, range 39.53-20,000) against the US per-kg price
-    UNODC files as "Retail" (10,500 USD): "roughly 2 times", not "2.2 times"."""
+    UNODC files as "Retail" (10,500 USD, range 6,000-15,000): the US low is below Mexico's high, so no
+    multiple is said."""
     raw = pd.DataFrame(json.loads((shared_data / "unodc" / "Before_Prices_of_drugs.json").read_text()))
     raw = raw[(raw["Drug"] == "Methamphetamine powder") & (raw["Year"] == 2021) & (raw["Unit"] == "kg")]
     mexico = raw[raw["Country/Territory"] == "Mexico"]
     us = raw[raw["Country/Territory"] == "United States of America"]
     assert set(us["LevelOfSale"]) == {"Retail"}
-    ratio = us["Typical_USD"].median() / mexico["Typical_USD"].median()
-    assert round(ratio, 1) == 2.2
     data = trafficking_flows.load()
     found = trafficking_flows.markup(data["drug_prices"], data["countries"], "methamphetamine", 2022)
-    assert found["ratio"] == pytest.approx(ratio) and found["us_relabelled"]
-    assert found["source_min_usd"] == pytest.approx(mexico["Minimum_USD"].min() / 1000)
-    assert found["source_max_usd"] == pytest.approx(mexico["Maximum_USD"].max() / 1000)
+    assert found["us_relabelled"]
+    source = found["source_prices"].iloc[0]
+    assert source["min_usd_per_gram"] == pytest.approx(mexico["Minimum_USD"].min() / 1000)
+    assert source["max_usd_per_gram"] == pytest.approx(mexico["Maximum_USD"].max() / 1000)
+    assert found["low_ratio"] == pytest.approx(us["Minimum_USD"].min() / mexico["Maximum_USD"].max())
     text = trafficking_flows.markup_text("methamphetamine", found)
-    assert "roughly 2 times" in text and "one country's typical price" in text
-    assert "($40-20,000 a kilogram)" in text and "2.2 times" not in text
+    assert "US$0.04-20.00 in Mexico" in text and "US$6.00-15.00 in the United States" in text
+    assert "(the lowest US price, US$6.00, is below the highest in Mexico, US$20.00)" in text
+    assert "no multiple is given" in text and "cost about" not in text
 
 
 def _raw_cbp_kg(shared_data, drug: str, fiscal_year: int) -> tuple[dict[str, float], float]:
@@ -481,15 +494,62 @@ def test_border_headline_keeps_air_and_marine_apart(shared_data, drug):
     border_kg = by_component["Office of Field Operations"] + by_component["U.S. Border Patrol"]
     first, second = trafficking_flows.border_sentences(chain, 2022)
     ports = 100 * by_component["Office of Field Operations"] / border_kg
+    rounded = f"{float(f'{border_kg:.3g}'):,.0f}"
     assert first == (
-        f"CBP seized about {float(f'{border_kg:.3g}'):,.0f} kg at the US border (CBP at ports of entry "
-        f"and the Border Patrol between them) in fiscal year 2022, {ports:.0f}% of it at ports of entry."
+        f"CBP seized about {rounded} kg at the US border (CBP at ports of entry "
+        f"and the Border Patrol between them) in fiscal year 2022; of these {rounded} kg, {ports:.0f}% "
+        f"was seized at ports of entry and {100 - ports:.0f}% between them."
     )
-    assert second.startswith(f"A further {float(f'{amo_kg:.3g}'):,.0f} kg (fiscal year 2022, ")
+    assert second.startswith(f"A further {float(f'{amo_kg:.3g}'):,.0f} kg was seized by CBP Air and Marine")
     assert "not necessarily at the border" in second
+    total = f"{float(f'{border_kg + amo_kg:.3g}'):,.0f}"
+    assert (
+        f"of the {total} kg all of CBP seized that year, {100 * amo_kg / (border_kg + amo_kg):.0f}% was AMO's"
+        in second
+    )
     if drug == "cocaine":
         assert round(border_kg) == 31884 and round(amo_kg) == 82234 and round(ports) == 82
-        assert "about 31,900 kg" in first and "72% of all CBP seized" in second
+        assert "about 31,900 kg" in first and "72% was AMO's and 28% the border's" in second
+
+
+def test_border_cocaine_is_mostly_coastal_interior_from_the_raw_file(shared_data):
+    """About 63% of the cocaine CBP seized at the border in FY2022 was in its Coastal/Interior region
+    (airports, seaports, coastal Border Patrol sectors), not on a land border: summed here from CBP's
+    raw CSV by its Region column (OFO and USBP rows)."""
+    raw = pd.read_csv(shared_data / "cbp_drug_seizures" / "nationwide-drugs-fy19-fy22.csv", dtype={"FY": str})
+    raw = raw[(raw["FY"].str[:4].astype(int) == 2022) & (raw["Drug Type"] == "Cocaine")]
+    kg = raw.groupby("Region")["Sum Qty (lbs)"].sum() * 0.45359237
+    coastal = 100 * kg["Coastal/Interior"] / kg.sum()
+    assert round(coastal) == 63
+    data = trafficking_flows.load()
+    regions = trafficking_flows.us_border_regions("cocaine", 2022, data["cbp_seizures_monthly"])
+    assert list(regions.index) == ["Southwest Border", "Northern Border", "Coastal/Interior"]
+    assert regions.to_dict() == pytest.approx(kg.to_dict())
+    chain = trafficking_flows.supply_chain(
+        "cocaine",
+        2022,
+        data["unodc_seizures"],
+        data["countries"],
+        data["cbp_seizures_monthly"],
+        data["amo_seizures_monthly"],
+        data["crop_estimates"],
+    )
+    sentence = trafficking_flows.border_sentences(chain, 2022, regions)[1]
+    land = kg["Southwest Border"] + kg["Northern Border"]
+    assert sentence.startswith(
+        f"Of the same 31,900 kg, {coastal:.0f}% was seized in CBP's Coastal/Interior region (airports, "
+        "seaports"
+    )
+
+    def three(value: float) -> str:
+        return f"{float(f'{value:.3g}'):,.0f}"
+
+    southwest, northern = three(kg["Southwest Border"]), three(kg["Northern Border"])
+    assert (
+        f"and {100 * land / kg.sum():.0f}% ({three(land)} kg: Southwest Border {southwest} kg, "
+        f"Northern Border {northern} kg) on the land borders." in sentence
+    )
+    assert "37% (11,900 kg: Southwest Border 11,400 kg, Northern Border 476 kg)" in sentence
 
 
 def test_unodc_series_returns_the_vintage_of_each_row(shared_data):
@@ -526,3 +586,23 @@ def test_profile_seizure_charts_mark_the_series_break():
     for notebook in ("country_profile", "region_profile"):
         text = (paths.NOTEBOOKS_DIR / f"{notebook}.ipynb").read_text()
         assert "break_year=" in text and "SERIES_BREAK_NOTE" in text
+
+
+def test_a_source_country_without_the_year_gives_its_nearest_year_shown():
+    """Peru has no 2020 wholesale price here, only 2018 and 2019: its 2019 price stands, with its year
+    written beside it; the multiple is the US price over each country's."""
+    rows = [
+        ("COL", 2020, "Cocaine hydrochloride", "wholesale", 1.0),
+        ("PER", 2018, "Cocaine hydrochloride", "wholesale", 9.0),
+        ("PER", 2019, "Cocaine hydrochloride", "wholesale", 4.0),
+        ("USA", 2020, "Cocaine hydrochloride", "wholesale", 40.0),
+    ]
+    table = pd.DataFrame(rows, columns=["iso3", "year", "drug", "level", "usd_per_gram"])
+    found = prices.markup(table, COUNTRIES, "cocaine", 2020)
+    assert found["source_prices"][["iso3", "year", "usd_per_gram"]].values.tolist() == [
+        ["COL", 2020, 1.0],
+        ["PER", 2019, 4.0],
+    ]
+    text = trafficking_flows.markup_text("cocaine", found)
+    assert "from US$1.00 (Colombia, 2020) to US$4.00 (Peru, 2019) in the Andean region" in text
+    assert "years as shown" in text and "about 10 to 40 times as much" in text

@@ -135,7 +135,13 @@ def test_components_places_and_reading(selected):
     text = " ".join(border_seizures.reading(sel, years, components, places))
     assert "In FY2024, CBP seized 110 lb of fentanyl (Southwest Border)." in text
     assert "So far in FY2025 (Oct-Dec, partial), 100 lb, 233% more than" in text
-    assert "100% of the pounds were seized at ports of entry (OFO)" in text
+    assert "Of FY2024's 110 lb, 100% was seized at ports of entry (OFO)" in text
+    share = 100 * 170 / 210  # San Diego's pounds over all pounds of the selection, by hand
+    span = f"FY{sel.first_fy}-FY{sel.last_fy}"
+    assert (
+        f"Of all the pounds seized in {span}, the San Diego Field Office (OFO) accounts for {share:.0f}%."
+        in text
+    )
 
 
 def test_reading_when_nothing_was_seized(table):
@@ -205,39 +211,60 @@ def test_no_spike_in_a_steady_series():
     assert spikes["month"].tolist() == [months[20]] and spikes["median_lbs"].iloc[0] == 100.0
 
 
-def test_a_change_carried_by_one_event_says_so_in_the_same_sentence(shared_data):
-    """Northern Border fentanyl, FY2025 against FY2024: +79%, but the May 2025 Detroit Sector
-    seizure (one event) is 40% of FY2025's pounds and a June 2024 one 13% of FY2024's. The change
-    sentence carries both and the change without them. Expected values from CBP's raw file."""
+def test_a_change_carried_by_one_event_loads_says_so_in_the_same_sentence(shared_data):
+    """Northern Border fentanyl, FY2025 against FY2024: +79%, but two one-event loads carry FY2025:
+    the Buffalo Sector seizure of April 2025 (12.4 lb, by itself over five median months, though under
+    half of its month) and the Detroit Sector one of May 2025 (30.8 lb, 40% of the year); a June 2024
+    one is 13% of FY2024's. Without them the change is a fall. Expected values from CBP's raw file."""
     raw = pd.read_csv(shared_data / "cbp_drug_seizures" / "nationwide-drugs-fy23-fy26-apr.csv")
     raw = raw[(raw["Region"] == "Northern Border") & (raw["Drug Type"] == "Fentanyl")]
     fy = raw["FY"].astype(str).str[:4].astype(int)
     total = raw.groupby(fy)["Sum Qty (lbs)"].sum()
-    may = raw[(fy == 2025) & (raw["Month (abbv)"] == "MAY")]
-    may_event = may.loc[may["Sum Qty (lbs)"].idxmax()]
-    june = raw[(fy == 2024) & (raw["Month (abbv)"] == "JUN")]
-    june_event = june.loc[june["Sum Qty (lbs)"].idxmax()]
-    assert may_event["Count of Event"] == 1 and june_event["Count of Event"] == 1
+
+    def biggest(year: int, month: str) -> pd.Series:
+        rows = raw[(fy == year) & (raw["Month (abbv)"] == month)]
+        return rows.loc[rows["Sum Qty (lbs)"].idxmax()]
+
+    april = raw[(fy == 2025) & (raw["Month (abbv)"] == "APR")]
+    buffalo = april[april["Area of Responsibility"] == "BUFFALO SECTOR"].iloc[0]
+    may_event, june_event = biggest(2025, "MAY"), biggest(2024, "JUN")
+    assert buffalo["Count of Event"] == may_event["Count of Event"] == june_event["Count of Event"] == 1
+    assert round(buffalo["Sum Qty (lbs)"], 2) == 12.37
+    assert buffalo["Sum Qty (lbs)"] < 0.5 * april["Sum Qty (lbs)"].sum()  # under half its month
+    loads_2025 = buffalo["Sum Qty (lbs)"] + may_event["Sum Qty (lbs)"]
     change = 100 * (total[2025] / total[2024] - 1)
-    without = 100 * (
-        (total[2025] - may_event["Sum Qty (lbs)"]) / (total[2024] - june_event["Sum Qty (lbs)"]) - 1
-    )
-    share = 100 * may_event["Sum Qty (lbs)"] / total[2025]
-    assert round(change) == 79 and round(share) == 40
+    without = 100 * ((total[2025] - loads_2025) / (total[2024] - june_event["Sum Qty (lbs)"]) - 1)
+    share = 100 * loads_2025 / total[2025]
+    assert round(change) == 79 and round(share) == 56 and without < 0
 
     table = tables.load("cbp_seizures_monthly")
     sel = border_seizures.select(table, "fentanyl", "Northern Border", None, None)
     rows, months = seizures.subset(table, sel), seizures.covered_months(table, sel)
+    spikes = seizures.one_event_spikes(rows, months)
+    april_spike = spikes.set_index("month").loc[pd.Timestamp("2025-04-01")]
+    assert april_spike["aor"] == "BUFFALO SECTOR" and april_spike["events"] == 1
+    assert april_spike["event_lbs"] == pytest.approx(buffalo["Sum Qty (lbs)"])
     lines = border_seizures.reading(
         sel,
         seizures.fiscal_years(rows, months),
         seizures.by_component(rows),
         seizures.top_places(rows),
-        seizures.one_event_spikes(rows, months),
+        spikes,
     )
     assert lines[0].startswith(
         f"In FY2025, CBP seized {total[2025]:,.0f} lb of fentanyl (Northern Border), {change:.0f}% more "
-        f"than in FY2024, but {share:.0f}% of FY2025's pounds rests on one seizure event (May 2025)"
+        f"than in FY2024, but {share:.0f}% of FY2025's pounds rests on two seizure events (April 2025, "
+        "May 2025)"
     )
-    assert lines[0].endswith(f": without them, {without:.0f}% more.")
-    assert lines[1] == "FY2025 is the highest complete fiscal year on file, with that one load counted."
+    assert lines[0].endswith(f": without them, {abs(without):.0f}% less.")
+    assert lines[1] == "FY2025 is the highest complete fiscal year on file, with those loads counted."
+    # the partial FY2026 is compared with October-April FY2025, which holds the April load
+    first_months = raw[
+        (fy == 2025) & raw["Month (abbv)"].isin(["OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR"])
+    ]
+    assert round(100 * buffalo["Sum Qty (lbs)"] / first_months["Sum Qty (lbs)"].sum()) == 32
+    assert "32% of the same months of FY2025 rests on one seizure event (April 2025)" in lines[2]
+    assert any(
+        line.startswith("April 2025 holds one seizure event at the Buffalo Sector (USBP) of 12 lb")
+        for line in lines
+    )

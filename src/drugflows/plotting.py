@@ -265,6 +265,8 @@ def lines_by_group(
         )
     _draw_breaks(ax, breaks, group, x, colors)
     _draw_floors(ax, floors, group, x, y, colors)
+    if pd.api.types.is_integer_dtype(frame[x]):  # years: no "2002.5" ticks
+        ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=8)

@@ -103,29 +103,77 @@ def lead_test(data: pd.DataFrame, first_year: int, last_year: int) -> Fit:
     return twfe(window, EARLIER_OUTCOME, list(REGRESSORS), unit="divipola", period="year")
 
 
+def excludes_zero(row: pd.Series) -> bool:
+    """Whether a coefficient (a row of a fit) has a 95% interval that excludes zero; for a
+    :func:`lead_test` coefficient: eradication went where coca had been high the year before."""
+    return bool(row["ci_low"] > 0 or row["ci_high"] < 0)
+
+
+def _signed(value: float) -> str:
+    return f"{value:+#.2g}".rstrip(".")
+
+
+def lead_text(row: pd.Series, years: str) -> str:
+    """A lead-test coefficient as printed: "+0.097 in 2004-2016 (-0.069 to +0.26)"."""
+    return f"{_signed(row['coef'])} in {years} ({_signed(row['ci_low'])} to {_signed(row['ci_high'])})"
+
+
+#: What a lead test whose interval includes zero shows: no sign of targeting, not its absence.
+NO_SIGN = (
+    "no sign that eradication followed earlier coca (the interval includes zero; the test cannot "
+    "rule targeting out)"
+)
+#: What a lead test whose interval excludes zero shows.
+TARGETING = "eradication went where coca had been high the year before (the interval excludes zero)"
+
+
+def lead_sentence(rows: dict[str, pd.Series]) -> str:
+    """The lead test of one regressor in words: ``rows`` maps eradication years (text) to the
+    regressor's row of :func:`lead_test`, the estimate's own years (the matched window) first, then
+    any other window. Says whether the result depends on the window."""
+    (matched, first), *others = rows.items()
+    out = (
+        f"Lead test on the estimate's eradication years, coca the year before on this eradication: "
+        f"{lead_text(first, matched)}: {TARGETING if excludes_zero(first) else NO_SIGN}."
+    )
+    for years, row in others:
+        if excludes_zero(row) == excludes_zero(first):
+            out += f" The same on every year with the previous year's coca on file: {lead_text(row, years)}."
+        else:
+            out += (
+                " The result depends on the window: on every year with the previous year's coca on "
+                f"file, {lead_text(row, years)}: {TARGETING if excludes_zero(row) else NO_SIGN}."
+            )
+    return out
+
+
 def coca_avoided_by_spraying(panel: pd.DataFrame) -> dict:
     """Hectares of coca avoided one year later per hectare sprayed from the air: minus the spraying
     coefficient of :func:`estimate` over every usable year, with its 95% interval, those years, a
     one-line description, whether the interval excludes zero (``distinguishable``) and the spraying
-    coefficient of :func:`lead_test` over every year it can use (``lead``: coefficient, 95% low,
-    high). An association, not an effect. ``panel``: the ``colombia_municipal_coca`` table."""
+    coefficient of :func:`lead_test` on the same eradication years (``lead``: coefficient, 95% low,
+    high) and on every year it can use (``lead_all``, with their ``lead_years``). An association,
+    not an effect. ``panel``: the ``colombia_municipal_coca`` table."""
     data = analysis_panel(panel, lag=1)
     years = usable_years(data)
     spraying = estimate(data, years[0], years[-1])["aerial_spraying_ha"]
     low, high = -spraying["ci_high"], -spraying["ci_low"]
-    lead = lead_test(data, *(lambda y: (y[0], y[-1]))(lead_years(data)))["aerial_spraying_ha"]
+    every = lead_years(data)
+    matched = lead_test(data, years[0], years[-1])["aerial_spraying_ha"]
+    widest = lead_test(data, every[0], every[-1])["aerial_spraying_ha"]
+    leads = {f"{years[0]}-{years[-1]}": matched}
+    leads.setdefault(f"{every[0]}-{every[-1]}", widest)
     return {
         "distinguishable": bool(low > 0 or high < 0),
-        "lead": (lead["coef"], lead["ci_low"], lead["ci_high"]),
+        "lead": (matched["coef"], matched["ci_low"], matched["ci_high"]),
+        "lead_all": (widest["coef"], widest["ci_low"], widest["ci_high"]),
+        "lead_years": (every[0], every[-1]),
         "ha_per_ha": -spraying["coef"],
         "ci": (low, high),
         "years": (years[0], years[-1]),
         "note": f"the project's estimate for aerial spraying, {years[0]}-{years[-1]}: coca one year "
         f"later {spraying['coef']:+#.2g} ha per hectare sprayed, 95% interval "
-        f"{spraying['ci_low']:+#.2g} to {spraying['ci_high']:+#.2g}; lead test on coca the year "
-        f"before {lead['coef']:+#.2g} ({lead['ci_low']:+#.2g} to {lead['ci_high']:+#.2g}, "
-        + ("fails: targeting" if lead["ci_low"] > 0 or lead["ci_high"] < 0 else "passes")
-        + ")",
+        f"{spraying['ci_low']:+#.2g} to {spraying['ci_high']:+#.2g}. " + lead_sentence(leads).rstrip("."),
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from drugflows.domain.statistics import chance_band
+from drugflows.domain.statistics import chance_band, detectable_correlation
 
 SERIES_KEY = ["iso3", "crop", "measure", "estimate_by", "year"]
 
@@ -290,11 +290,41 @@ def complete_eradication(estimates: pd.DataFrame, crop: str, countries: list[str
 
 
 def intensity(eradicated_ha: pd.DataFrame, cultivated_ha: pd.DataFrame) -> pd.DataFrame:
-    """Eradication intensity: hectares eradicated per hectare still standing at the survey (a ratio;
-    above 1 where the same fields are eradicated more than once or replanted within the year)."""
+    """Eradication intensity: hectares eradicated in the year per hectare standing at year end (the
+    cultivation survey is a census of what stands on 31 December, after eradication and replanting).
+    Not a share: above 1 where the same fields are counted more than once (aerial spraying passes over
+    a field several times a year, each pass counted) or replanted within the year.
+
+    ``.attrs["bound"]``: per country, year -> "lower" where the eradication figure is a published
+    lower bound ("more than N": the ratio can only be higher), "upper" where the cultivation figure is
+    (the ratio can only be lower), "unknown" where both are (no direction); from the ``floor`` attrs
+    of :func:`eradication` and :func:`one_series`. ``.attrs["bound_figures"]``: the same years ->
+    (hectares eradicated, hectares cultivated) behind the ratio."""
     common = eradicated_ha.columns.intersection(cultivated_ha.columns)
     ratio = eradicated_ha[common] / cultivated_ha[common].reindex(eradicated_ha.index)
-    return ratio.replace([np.inf, -np.inf], np.nan).dropna(how="all")
+    ratio = ratio.replace([np.inf, -np.inf], np.nan).dropna(how="all")
+    erad_floor = eradicated_ha.attrs.get("floor", {})
+    cult_floor = cultivated_ha.attrs.get("floor", {})
+    bounds = {}
+    for iso3 in common:
+        years = set(ratio[iso3].dropna().index.astype(int))
+        low, high = erad_floor.get(iso3, set()) & years, cult_floor.get(iso3, set()) & years
+        marks = {y: "lower" for y in low - high} | {y: "upper" for y in high - low}
+        marks |= {y: "unknown" for y in low & high}
+        if marks:
+            bounds[iso3] = dict(sorted(marks.items()))
+    ratio.attrs["bound"] = bounds
+    ratio.attrs["bound_figures"] = {
+        iso3: {
+            y: (
+                float(eradicated_ha.loc[y, iso3]),
+                float(cultivated_ha.reindex(eradicated_ha.index).loc[y, iso3]),
+            )
+            for y in marks
+        }
+        for iso3, marks in bounds.items()
+    }
+    return ratio
 
 
 def shares_of_total(wide: pd.DataFrame) -> pd.DataFrame:
@@ -305,10 +335,13 @@ def shares_of_total(wide: pd.DataFrame) -> pd.DataFrame:
 
 def change_correlations(wide: pd.DataFrame, min_years: int = 5) -> pd.DataFrame:
     """Pairwise Pearson correlation of year-on-year changes (ha) between countries, with the band
-    (+/- 1.96/sqrt(n-1)) that correlations of unrelated series stay within about 19 times in 20.
+    (+/- 1.96/sqrt(n-1)) that correlations of unrelated series stay within about 19 times in 20, the
+    same band Bonferroni-adjusted for the number of pairs with a band (one of several pairs tested
+    can cross the unadjusted band by chance), and the smallest correlation the adjusted test would
+    detect four times in five with that many years (:func:`detectable_correlation`).
 
     A "balloon effect" (cultivation pushed from one country to another) would show as a negative
-    correlation. Columns: country_a, country_b, years, r, chance_band.
+    correlation. Columns: country_a, country_b, years, r, chance_band, adjusted_band, detectable.
     """
     changes = wide.diff()
     rows = []
@@ -318,16 +351,19 @@ def change_correlations(wide: pd.DataFrame, min_years: int = 5) -> pd.DataFrame:
             pairs = changes[[a, b]].dropna()
             n = len(pairs)
             r = pairs[a].corr(pairs[b]) if n >= min_years else np.nan
-            rows.append(
-                {
-                    "country_a": a,
-                    "country_b": b,
-                    "years": n,
-                    "r": r,
-                    "chance_band": chance_band(n),
-                }
-            )
-    return pd.DataFrame(rows, columns=["country_a", "country_b", "years", "r", "chance_band"])
+            rows.append({"country_a": a, "country_b": b, "years": n, "r": r, "chance_band": chance_band(n)})
+    table = pd.DataFrame(rows, columns=["country_a", "country_b", "years", "r", "chance_band"])
+    tests = max(int((table["r"].notna() & table["chance_band"].notna()).sum()), 1)
+    banded = table["r"].notna() & table["chance_band"].notna()
+    table["adjusted_band"] = [
+        chance_band(n, tests) if ok else np.nan for n, ok in zip(table["years"], banded, strict=True)
+    ]
+    table["detectable"] = [
+        detectable_correlation(n, tests) if ok else np.nan
+        for n, ok in zip(table["years"], banded, strict=True)
+    ]
+    table.attrs["tests"] = tests
+    return table
 
 
 def yield_kg_per_ha(

@@ -12,6 +12,7 @@ One vocabulary for every table:
 - :data:`SPECIFIC_DRUG_NAMES`, :data:`VSRR_INDICATOR_NAMES`, :data:`WONDER_CAUSE_CODES`: the raw
   drug names of the fentanyl-era death tables (``overdose_deaths_12m_by_drug``,
   ``overdose_deaths_12m_by_state``, ``overdose_deaths_monthly_by_state``);
+- :data:`PRECURSOR_NAMES`: UNODC's precursor chemicals -> the chemical (``domain.precursors``);
 - :data:`DRUGS`: one entry per report drug (the lower-case names users pass as ``drug``) with its
   codes in each table and the stage where it is produced for the US market.
 
@@ -251,6 +252,25 @@ UNODC_NAMES = {
     "Total sedatives and tranquillizers (including the above, all other sedatives and tranquillizers, and any unspecified/undistinguished quantities of sedatives and tranquillizers)": RawName(
         "reported_total", None, True
     ),
+}
+
+#: Raw UNODC names of the precursor chemicals on file (``unodc_seizures`` rows of the drug group
+#: "Precursors"; their drug class stays "other": a chemical is not a drug) -> the chemical as
+#: :data:`drugflows.domain.precursors.CHEMICALS` keys it (which drug it serves is said there). The
+#: two residual names ("Non-specified precursors", "Other precursors") do not say which chemical.
+PRECURSOR_NAMES = {
+    "3,4-Methylenedioxyphenyl-2-propanone (3,4-MDP-2-P, PMK)": "pmk",
+    "Acetic anhydride": "acetic_anhydride",
+    "Acetone": "acetone",
+    "Ephedrine": "ephedrine",
+    "Hydrochloric acid": "hydrochloric_acid",
+    "Methylamine": "methylamine",
+    "Non-specified precursors": "unspecified",
+    "Other precursors": "unspecified",
+    "Phenylacetone (P-2-P)": "p2p",
+    "Potassium permanganate": "potassium_permanganate",
+    "Pseudoephedrine": "pseudoephedrine",
+    "Sulphuric acid": "sulphuric_acid",
 }
 
 #: CBP drug type (``cbp_seizures_monthly.drug``, ``amo_seizures_monthly.drug``) -> drug class.

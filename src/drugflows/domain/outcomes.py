@@ -24,7 +24,9 @@ from drugflows.domain.crops import crop_countries, one_series
 from drugflows.domain.seizures import unodc_series
 from drugflows.sources.unodc import HISTORIC_SERIES
 
-#: The default runs: programme -> partner countries (ISO3), start year and why that year.
+#: The default runs: programme -> partner countries (ISO3), start year and why that year, and
+#: (``concurrent``) an event that began with the programme in the same partner, which the design
+#: cannot tell apart from it (said in the design notes and the headline).
 PROGRAMS = {
     "Plan Colombia": {
         "countries": ["COL"],
@@ -35,6 +37,11 @@ PROGRAMS = {
         "countries": ["MEX"],
         "start_year": 2008,
         "why": "the first Merida Initiative appropriation, fiscal 2008",
+        "concurrent": (
+            "The start year coincides with Mexico's military offensive against the cartels (troops "
+            "deployed from December 2006, under President Calderón): any change in homicides after "
+            "2007 cannot be told apart from the offensive with this design"
+        ),
     },
     "CARSI": {
         "countries": ["GTM", "HND", "SLV"],

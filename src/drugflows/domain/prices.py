@@ -102,14 +102,51 @@ def price_ladder(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year:
     )
 
 
+def country_prices(rows: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each country's typical price per gram (median of its rows) in ``year``, else in its nearest
+    year on file (the later of two as near), with UNODC's published minimum and maximum that year
+    (None where not on file: :func:`published_range`). ``rows``: price rows of one stage, level and
+    form. Columns: iso3, year, usd_per_gram, min_usd_per_gram, max_usd_per_gram; cheapest first."""
+    out = []
+    for iso3, own in rows.groupby("iso3"):
+        years = sorted(own["year"].unique(), key=lambda y: (abs(y - year), -y))
+        at = own[own["year"] == years[0]]
+        low, high = published_range(at)
+        out.append((iso3, int(years[0]), float(at["usd_per_gram"].median()), low, high))
+    columns = ["iso3", "year", "usd_per_gram", "min_usd_per_gram", "max_usd_per_gram"]
+    return pd.DataFrame(out, columns=columns).sort_values("usd_per_gram", ignore_index=True)
+
+
+def ratio_bounds(source: pd.DataFrame, us: pd.DataFrame) -> tuple[float, float, str]:
+    """The lowest and highest US price over source price that two :func:`country_prices` tables
+    allow, and what they rest on: the typical prices of the source countries where there are two or
+    more ("typical"), else UNODC's published minimum and maximum on each side where given
+    ("published range"; a side without one counts its typical price)."""
+    if len(source) >= 2:
+        return (
+            float(us["usd_per_gram"].min() / source["usd_per_gram"].max()),
+            float(us["usd_per_gram"].max() / source["usd_per_gram"].min()),
+            "typical",
+        )
+
+    def ends(table: pd.DataFrame) -> tuple[float, float]:
+        low = table["min_usd_per_gram"].fillna(table["usd_per_gram"]).min()
+        high = table["max_usd_per_gram"].fillna(table["usd_per_gram"]).max()
+        return float(low), float(high)
+
+    (source_low, source_high), (us_low, us_high) = ends(source), ends(us)
+    return us_low / source_high, us_high / source_low, "published range"
+
+
 def markup(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year: int) -> dict | None:
     """The US price per gram over the source price, at one level of sale (wholesale first), in the
     latest year up to ``year`` in which both are on file; else the pair of years closest together
-    (both years are returned). None if no level has both. Keys: level, ratio, source, source_year,
-    source_usd, source_countries, us_year, us_usd (source: the source stage's place),
-    source_min_usd and source_max_usd (UNODC's published minimum and maximum per gram at the source
-    that year, None where not on file: :func:`published_range`) and us_relabelled (the US price is
-    filed under another level of sale, e.g. "Retail" but per kilogram, and counted at ``level``)."""
+    (both years are returned). None if no level has both. Keys: level, ratio (US median over source
+    median), source (the source stage's place), source_year, source_usd, source_countries, us_year,
+    us_usd; source_prices and us_prices (:func:`country_prices` of each stage, nearest year to
+    source_year and us_year, with the country's name); low_ratio, high_ratio, bounds_basis
+    (:func:`ratio_bounds`); and us_relabelled (the US price is filed under another level of sale,
+    e.g. "Retail" but per kilogram, and counted at ``level``)."""
     spec = DRUGS[drug]
     if spec.source is None:
         return None
@@ -124,12 +161,19 @@ def markup(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year: int) 
             continue
         pairs = [(abs(s - u), -max(s, u), s, u) for s in source_usd.index for u in us.index]
         _, _, source_year, us_year = min(pairs)
-        source_rows = at[(at["stage"] == spec.source.label) & (at["year"] == source_year)]
-        low, high = published_range(source_rows)
+        names = countries.set_index("iso3")["name"]
+        source_prices = country_prices(at[at["stage"] == spec.source.label], source_year)
+        us_prices = country_prices(at[at["stage"] == US_STAGE], us_year)
+        source_prices["country"] = source_prices["iso3"].map(names).fillna(source_prices["iso3"])
+        us_prices["country"] = us_prices["iso3"].map(names).fillna(us_prices["iso3"])
+        low_ratio, high_ratio, basis = ratio_bounds(source_prices, us_prices)
         us_rows = at[(at["stage"] == US_STAGE) & (at["year"] == us_year)]
         return {
-            "source_min_usd": low,
-            "source_max_usd": high,
+            "source_prices": source_prices,
+            "us_prices": us_prices,
+            "low_ratio": low_ratio,
+            "high_ratio": high_ratio,
+            "bounds_basis": basis,
             "us_relabelled": bool(
                 "level_published" in us_rows and (us_rows["level_published"] != us_rows["level"]).any()
             ),

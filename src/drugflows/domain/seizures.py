@@ -31,6 +31,25 @@ AMO_WHERE = (
     "the transit zone, not necessarily at the border"
 )
 
+#: CBP's regions (``cbp_seizures_monthly.region``) on the land borders, and the third region, away
+#: from them: the Coastal/Interior field offices (airports, seaports, mail and express facilities
+#: inland and on the coasts) and the Border Patrol's coastal sectors. A seizure "at the border" in
+#: the Coastal/Interior region is not on a land border.
+LAND_BORDER_REGIONS = ("Southwest Border", "Northern Border")
+COASTAL_INTERIOR = "Coastal/Interior"
+COASTAL_INTERIOR_WHERE = (
+    "in CBP's Coastal/Interior region (airports, seaports and mail facilities away from the land "
+    "borders, and the Border Patrol's coastal sectors)"
+)
+
+
+def border_regions(rows: pd.DataFrame, value: str = "kg") -> pd.Series:
+    """``value`` (kg or lbs) of CBP rows at the border (:data:`BORDER_COMPONENTS`) by region, land
+    borders first (:data:`LAND_BORDER_REGIONS`, then :data:`COASTAL_INTERIOR`); zeros where none."""
+    at = rows[rows["component"].isin(BORDER_COMPONENTS)]
+    order = [*LAND_BORDER_REGIONS, COASTAL_INTERIOR]
+    return at.groupby("region")[value].sum().reindex(order, fill_value=0.0)
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -255,8 +274,9 @@ SPIKE_COLUMNS = [
 def one_event_spikes(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
     """Months whose pounds rest on one or two seizure events: more than :data:`SPIKE_RATIO` times the
     median month of the 12 before (at least six of them on file), with one cell of CBP's file (area of
-    responsibility, component, land filter) of at most :data:`SPIKE_MAX_EVENTS` events holding
-    :data:`SPIKE_SHARE` or more of the month's pounds. Returns :data:`SPIKE_COLUMNS` (median_lbs: the
+    responsibility, component, land filter) of at most :data:`SPIKE_MAX_EVENTS` events that holds
+    :data:`SPIKE_SHARE` or more of the month's pounds or is by itself more than :data:`SPIKE_RATIO`
+    times that median (the largest such cell is reported). Returns :data:`SPIKE_COLUMNS` (median_lbs: the
     median month before; events and event_lbs: that cell's; share_of_fy_pct: the cell's pounds over
     its fiscal year's, in the selection)."""
     series = monthly(rows, months)
@@ -265,8 +285,14 @@ def one_event_spikes(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFra
     out = []
     for month, row in high.iterrows():
         cells = rows[rows["month"] == month].groupby(["aor", "component", "land_filter"], as_index=False)
-        cell = cells[["lbs", "events"]].sum().sort_values("lbs").iloc[-1]
-        if cell["events"] <= SPIKE_MAX_EVENTS and cell["lbs"] >= SPIKE_SHARE * row["lbs"]:
+        cells = cells[["lbs", "events"]].sum()
+        few = cells[cells["events"] <= SPIKE_MAX_EVENTS].sort_values("lbs")
+        if few.empty:
+            continue
+        cell = few.iloc[-1]
+        # the load holds most of the month, or is by itself a spike (April 2025, Northern Border
+        # fentanyl: one Buffalo Sector event of 12 lb, 46% of a month whose largest cell has 3 events)
+        if cell["lbs"] >= SPIKE_SHARE * row["lbs"] or cell["lbs"] > SPIKE_RATIO * median[month]:
             fy = int(fiscal_year_of(pd.Series([month])).iloc[0])
             fy_lbs = series.loc[fiscal_year_of(series.index.to_series()).to_numpy() == fy, "lbs"].sum()
             out.append(

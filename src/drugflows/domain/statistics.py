@@ -345,3 +345,21 @@ def chance_band(pairs: int, tests: int = 1) -> float:
         return np.nan
     z = 1.96 if tests == 1 else NormalDist().inv_cdf(1 - 0.05 / (2 * tests))
     return z / np.sqrt(pairs - 1)
+
+
+#: The power :func:`detectable_correlation` asks for: a true correlation of that size crosses the
+#: band four times in five.
+DETECTION_POWER = 0.8
+
+
+def detectable_correlation(pairs: int, tests: int = 1, power: float = DETECTION_POWER) -> float:
+    """The smallest true correlation (in size) that a two-sided test at the 5% level (Bonferroni-
+    adjusted over ``tests``) on ``pairs`` pairs detects with probability ``power``: tanh((z_alpha +
+    z_power) / sqrt(n - 3)), Fisher's z approximation. A correlation smaller than this can be there
+    and go unseen: a test that finds nothing is no evidence that nothing is there. NaN below
+    :data:`MIN_CHANCE_BAND_PAIRS` pairs."""
+    if pairs < MIN_CHANCE_BAND_PAIRS:
+        return np.nan
+    normal = NormalDist()
+    z_alpha = normal.inv_cdf(1 - 0.05 / (2 * tests))
+    return float(np.tanh((z_alpha + normal.inv_cdf(power)) / np.sqrt(pairs - 3)))

@@ -8,7 +8,10 @@ from drugflows import params, tables
 from drugflows.domain.drugs import CBP_DRUGS, DRUGS, report_drug
 from drugflows.domain.seizures import (
     ALL_REGIONS,
+    SPIKE_COLUMNS,
     SPIKE_HEADLINE_PCT,
+    SPIKE_RATIO,
+    SPIKE_SHARE,
     Selection,
     by_component,
     covered_months,
@@ -74,43 +77,71 @@ def headline_spikes(spikes: pd.DataFrame) -> pd.DataFrame:
     return spikes[spikes["share_of_fy_pct"] >= SPIKE_HEADLINE_PCT].reset_index(drop=True)
 
 
+#: Counts of seizure events as sentences say them.
+EVENT_COUNTS = {1: "one seizure event", 2: "two seizure events"}
+
+
+def _events(count: int) -> str:
+    return EVENT_COUNTS.get(count, f"{count} seizure events")
+
+
 def spike_text(spike) -> str:
-    """One sentence on a month that rests on one or two seizure events."""
-    events = "one seizure event" if spike.events == 1 else f"{spike.events} seizure events"
+    """One sentence on a month that rests on one or two seizure events (they hold most of it) or
+    holds one or two that are by themselves a spike, with their pounds against the month's."""
+    where = f"{_events(spike.events)} at the {spike.aor.title()} ({spike.component})"
+    median = f"a median month of {_lb(spike.median_lbs)} in the year before"
+    if spike.event_lbs >= 0.995 * spike.lbs:
+        what = f"rests on {where}: {_lb(spike.event_lbs)}, against {median}"
+    elif spike.event_lbs >= SPIKE_SHARE * spike.lbs:
+        what = f"rests on {where}: {_lb(spike.event_lbs)} of the month's {_lb(spike.lbs)}, against {median}"
+    else:
+        what = (
+            f"holds {where} of {_lb(spike.event_lbs)} (of the month's {_lb(spike.lbs)}), by itself "
+            f"more than {SPIKE_RATIO:.0f} times {median}"
+        )
     return (
-        f"{spike.month:%B %Y} rests on {events} at the {spike.aor.title()} ({spike.component}): "
-        f"{_lb(spike.event_lbs)}, against a median month of {_lb(spike.median_lbs)} in the "
-        f"year before, and {spike.share_of_fy_pct:.0f}% of FY{spike.fiscal_year}'s pounds; read that "
-        "year's total as one or two loads, not a trend."
+        f"{spike.month:%B %Y} {what}, and {spike.share_of_fy_pct:.0f}% of FY{spike.fiscal_year}'s "
+        "pounds; read that year's total as one or two loads, not a trend."
     )
 
 
-def _spike_carry(spikes: pd.DataFrame | None) -> dict[int, tuple[str, float]]:
-    """fiscal year -> ("40% of FY2025's pounds rests on one seizure event (May 2025)", the pounds of
-    those events) for the years whose headline spikes (:func:`headline_spikes`) hold a large share
-    of their pounds."""
+def _window_spikes(spikes: pd.DataFrame | None, fy: int, months_of_fy: int = 12) -> pd.DataFrame:
+    """The headline spikes (:func:`headline_spikes`) of fiscal year ``fy`` in its first
+    ``months_of_fy`` months (October = 1): those inside the months a change compares."""
     if spikes is None or spikes.empty:
-        return {}
-    out = {}
-    for fy, rows in headline_spikes(spikes).groupby("fiscal_year"):
-        events = int(rows["events"].sum())
-        months = ", ".join(f"{month:%B %Y}" for month in rows["month"])
-        count = "one seizure event" if events == 1 else f"{events} seizure events"
-        text = f"{rows['share_of_fy_pct'].sum():.0f}% of FY{int(fy)}'s pounds rests on {count} ({months})"
-        out[int(fy)] = (text, float(rows["event_lbs"].sum()))
-    return out
+        return pd.DataFrame(columns=SPIKE_COLUMNS)
+    big = headline_spikes(spikes)
+    month_of_fy = (big["month"].dt.month - 10) % 12 + 1
+    return big[(big["fiscal_year"] == fy) & (month_of_fy <= months_of_fy)]
 
 
-def _carry_clause(fy: int, lbs: float, prior_lbs: float, carried: dict) -> str:
+def _loads_text(rows: pd.DataFrame, window_lbs: float, window: str) -> str:
+    """'40% of FY2025's pounds rests on one seizure event (May 2025)'."""
+    months = ", ".join(f"{month:%B %Y}" for month in rows["month"])
+    count = _events(int(rows["events"].sum()))
+    return f"{100 * rows['event_lbs'].sum() / window_lbs:.0f}% of {window} rests on {count} ({months})"
+
+
+def _carry_clause(
+    fy: int, lbs: float, prior_lbs: float, spikes: pd.DataFrame | None, months: int = 12
+) -> str:
     """', but 40% of FY2025's pounds rests on one seizure event (May 2025): without it, 7% more' when
-    a one-event spike carries a large share of either year of a change (empty otherwise)."""
-    if fy not in carried and fy - 1 not in carried:
+    a one-event spike carries a large share of either side of a change: fiscal year ``fy``'s first
+    ``months`` months against the same months of the year before (empty otherwise)."""
+    now, before = _window_spikes(spikes, fy, months), _window_spikes(spikes, fy - 1, months)
+    if now.empty and before.empty:
         return ""
-    texts = [carried[year][0] for year in (fy, fy - 1) if year in carried]
-    now = lbs - carried.get(fy, ("", 0.0))[1]
-    before = prior_lbs - carried.get(fy - 1, ("", 0.0))[1]
-    them = "it" if len(texts) == 1 else "them"
-    without = f": without {them}, {_pct(100 * (now / before - 1))}" if before > 0 else ""
+    whole = months == 12
+    texts = []
+    if not now.empty:
+        texts.append(_loads_text(now, lbs, f"FY{fy}'s pounds" + ("" if whole else " so far")))
+    if not before.empty:
+        window = f"FY{fy - 1}'s pounds" if whole else f"the same months of FY{fy - 1}"
+        texts.append(_loads_text(before, prior_lbs, window))
+    rest_now = lbs - now["event_lbs"].sum()
+    rest_before = prior_lbs - before["event_lbs"].sum()
+    them = "it" if len(now) + len(before) == 1 else "them"
+    without = f": without {them}, {_pct(100 * (rest_now / rest_before - 1))}" if rest_before > 0 else ""
     return ", but " + " and ".join(texts) + without
 
 
@@ -128,7 +159,6 @@ def reading(
     if years["lbs"].sum() == 0:
         return [f"CBP recorded no seizures of {what} in FY{sel.first_fy}-FY{sel.last_fy}."]
     out = []
-    carried = _spike_carry(spikes)
     complete = years[~years["partial"]]
     if not complete.empty:
         peak_fy = int(complete["lbs"].idxmax())
@@ -137,13 +167,12 @@ def reading(
         sentence = f"In FY{latest_fy}, CBP seized {latest['lbs']:,.0f} lb of {what}"
         if pd.notna(latest["change_pct"]):
             sentence += f", {_pct(latest['change_pct'])} than in FY{latest_fy - 1}"
-            sentence += _carry_clause(latest_fy, latest["lbs"], latest["prior_lbs_same_months"], carried)
+            sentence += _carry_clause(latest_fy, latest["lbs"], latest["prior_lbs_same_months"], spikes)
         out.append(sentence + ".")
         if peak_fy == latest_fy:
-            out.append(
-                f"FY{peak_fy} is the highest complete fiscal year on file"
-                + (", with that one load counted." if peak_fy in carried else ".")
-            )
+            loads = len(_window_spikes(spikes, peak_fy))
+            counted = {0: ".", 1: ", with that one load counted."}.get(loads, ", with those loads counted.")
+            out.append(f"FY{peak_fy} is the highest complete fiscal year on file{counted}")
         else:
             share = 100 * latest["lbs"] / complete.loc[peak_fy, "lbs"]
             out.append(
@@ -157,9 +186,8 @@ def reading(
         sentence = f"So far in {row['label']}, {row['lbs']:,.0f} lb"
         if pd.notna(row["change_pct"]):
             sentence += f", {_pct(row['change_pct'])} than in the same months a year earlier"
-            fy = int(partial.index[-1])
-            if fy in carried:  # the prior year's spike may fall outside the months compared
-                sentence += ", but " + carried[fy][0]
+            fy, months = int(partial.index[-1]), int(row["months"])
+            sentence += _carry_clause(fy, row["lbs"], row["prior_lbs_same_months"], spikes, months)
         out.append(sentence + ".")
     named = set(years[years["partial"]].index[-1:])
     if not complete.empty:
@@ -173,8 +201,8 @@ def reading(
         shares = 100 * components.loc[last_fy] / components.loc[last_fy].sum()
         if OFO in shares:
             out.append(
-                f"In FY{last_fy}, {shares[OFO]:.0f}% of the pounds were seized at ports of "
-                f"entry (OFO) and {100 - shares[OFO]:.0f}% between the ports (USBP)."
+                f"Of FY{last_fy}'s {components.loc[last_fy].sum():,.0f} lb, {shares[OFO]:.0f}% was seized "
+                f"at ports of entry (OFO) and {100 - shares[OFO]:.0f}% between the ports (USBP)."
             )
     sized = complete["lbs_per_event"].dropna()
     if len(sized) >= 2:
@@ -185,8 +213,8 @@ def reading(
     if not places.empty:
         top = places.iloc[0]
         out.append(
-            f"The {top['aor'].title()} ({top['component']}) accounts for "
-            f"{top['share_pct']:.0f}% of the pounds over the period."
+            f"Of all the pounds seized in FY{sel.first_fy}-FY{sel.last_fy}, the "
+            f"{top['aor'].title()} ({top['component']}) accounts for {top['share_pct']:.0f}%."
         )
     return out
 

@@ -13,6 +13,8 @@ from drugflows.domain.colombia_panel import (
     Fit,
     analysis_panel,
     estimate,
+    excludes_zero,
+    lead_sentence,
     lead_test,
     lead_years,
     national_totals,
@@ -61,17 +63,13 @@ def _coef(value: float) -> str:
 
 
 def leads(data: pd.DataFrame, first_year: int, last_year: int) -> dict[str, Fit]:
-    """The lead tests (:func:`lead_test`): on the estimate's eradication years, and on every
-    eradication year with the previous year's coca on file (``"all years"``), keyed by their years
-    as text."""
+    """The lead tests (:func:`lead_test`): on the estimate's eradication years (the matched window,
+    first), and on every eradication year with the previous year's coca on file (where that is
+    another window), keyed by their years as text."""
     every = lead_years(data)
     out = {f"{first_year}-{last_year}": lead_test(data, first_year, last_year)}
     out.setdefault(f"{every[0]}-{every[-1]}", lead_test(data, every[0], every[-1]))
     return out
-
-
-def _clear(row) -> bool:
-    return bool(row["ci_low"] > 0 or row["ci_high"] < 0)
 
 
 def reading(
@@ -79,8 +77,10 @@ def reading(
 ) -> list[str]:
     """Plain sentences: each coefficient, an association, with its interval (two significant
     digits) and whether it is distinguishable from zero at the 95% level; with ``lead_fits``
-    (:func:`leads`), the lead test for each regressor, and where a lead's interval excludes zero
-    the association is said not to be readable as an effect. "No estimate" below the gate
+    (:func:`leads`), the lead test for each regressor on the estimate's years and on every year it
+    can use, whether the result depends on the window, and where a lead's interval excludes zero
+    the association is said not to be readable as an effect; an interval including zero is "no
+    sign" of targeting, never a pass. "No estimate" below the gate
     (:func:`enough_years`)."""
     later = "the next year" if lag == 1 else f"{lag} years later"
     if fit is None or not enough_years(first_year, last_year):
@@ -98,30 +98,21 @@ def reading(
     ]
     for name, label in REGRESSORS.items():
         row = fit[name]
-        verdict = "distinguishable from zero" if _clear(row) else "not distinguishable from zero"
+        verdict = "distinguishable from zero" if excludes_zero(row) else "not distinguishable from zero"
         line = (
             f"{label}: {_coef(row['coef'])} {UNITS[name]} {later} (95% interval "
             f"{_coef(row['ci_low'])} to {_coef(row['ci_high'])}; {verdict})."
         )
         if lead_fits:
-            tests = [
-                f"{_coef(f[name]['coef'])} in {years} ({_coef(f[name]['ci_low'])} to "
-                f"{_coef(f[name]['ci_high'])})"
-                for years, f in lead_fits.items()
-            ]
-            failed = [years for years, f in lead_fits.items() if _clear(f[name])]
-            line += f" Lead test, coca the year before on this eradication: {'; '.join(tests)}"
-            if failed:
+            line += " " + lead_sentence({years: f[name] for years, f in lead_fits.items()})
+            if any(excludes_zero(f[name]) for f in lead_fits.values()):
                 line += (
-                    f". It fails ({', '.join(failed)}: the interval excludes zero): eradication went "
-                    "where coca had been high, and mean reversion there alone can give a coefficient "
-                    "like this one, so the association cannot be read as an effect."
+                    " In a window where eradication went where coca had been high, mean reversion "
+                    "there alone can give a coefficient like this one: the association cannot be read "
+                    "as an effect."
                 )
             else:
-                line += (
-                    ": it passes (no sign that eradication followed last year's coca); still an "
-                    "association, since eradication may follow what the test cannot see."
-                )
+                line += " Still an association: eradication may follow what the test cannot see."
         out.append(line)
     return out
 
@@ -146,14 +137,16 @@ def effects_display(effects: pd.DataFrame) -> pd.DataFrame:
 
 def leads_display(lead_fits: dict[str, Fit]) -> pd.DataFrame:
     """The lead tests (:func:`leads`) as one readable table: eradication years, regressor, unit
-    (ha of coca the year before per ha), coefficient, standard error, 95% interval, and whether the
-    test fails (interval excludes zero)."""
+    (ha of coca the year before per ha), coefficient, standard error, 95% interval, and whether it
+    finds targeting (interval excludes zero) or no sign of it (which does not rule it out)."""
     parts = []
     for years, fit in lead_fits.items():
         table = effects_display(effects_table(fit))
         table["Unit"] = table["Unit"] + " (coca the year before)"
         table.insert(0, "Eradication years", years)
         clear = (table["95% low"] > 0) | (table["95% high"] < 0)
-        table["Targeting found"] = clear.map({True: "yes", False: "no"})
+        table["Targeting"] = clear.map(
+            {True: "found (interval excludes zero)", False: "no sign (not ruled out)"}
+        )
         parts.append(table)
     return pd.concat(parts, ignore_index=True)

@@ -272,24 +272,100 @@ def accounting(
     return pd.DataFrame(rows)
 
 
-#: Hectares avoided per hectare eradicated drawn in the eradication sensitivity table.
+#: Hectares avoided per hectare eradicated drawn in the eradication sensitivity table, besides
+#: zero and the ends of the project's spraying interval (:func:`eradication_grid`).
 AVOIDED_GRID = (0.02, 0.05, 0.1, 0.2, 0.3)
 
+#: The parameter ``coca_avoided_per_ha`` as a headline names it.
+AVOIDED_LABEL = (
+    "hectares of coca avoided a year later per hectare sprayed (set as a parameter of this report)"
+)
 
-def eradication_grid(links: pd.DataFrame, retail_shares: list[float]) -> pd.DataFrame:
-    """US$ per retail kg through eradication (two significant digits), for each of
-    :data:`AVOIDED_GRID` (rows, ha avoided per ha sprayed) and each retail share (columns)."""
+#: The ends of the budget-share range the report shows besides the share chosen: a quarter and
+#: three quarters of State's obligations counted as paying for spraying (assumptions; no table on
+#: file splits them).
+BUDGET_SHARE_ENDS = (0.25, 0.75)
+
+#: What a cell of :func:`eradication_grid` says where no coca is avoided: no finite cost.
+NO_FINITE_COST = "no finite cost (no coca avoided)"
+#: ... and where spraying goes with more coca (the low end of the project's interval).
+MORE_COCA = "no finite cost (more coca after spraying)"
+
+
+def eradication_grid(
+    links: pd.DataFrame, retail_shares: list[float], interval: tuple[float, float] | None = None
+) -> pd.DataFrame:
+    """US$ per retail kg through eradication (two significant digits, as text), for each assumed
+    number of hectares avoided per hectare sprayed (rows) and each retail share (columns). The rows
+    run over both ends of the range: :data:`AVOIDED_GRID`, zero, and where given the ends of the
+    project's 95% ``interval`` for the hectares avoided (its low end below zero: spraying associated
+    with more coca); where no coca is avoided the cell reads :data:`NO_FINITE_COST`, where more
+    coca follows :data:`MORE_COCA`. Column
+    ``Row``: what the row is (an assumption, or an end of the interval)."""
     row = links.set_index("policy").loc["eradication"]
+    rows = {a: "assumption" for a in (0.0, *AVOIDED_GRID)}
+    if interval is not None:
+        rows |= {
+            float(f"{interval[0]:.2g}"): "project's 95% interval, low end",
+            float(f"{interval[1]:.2g}"): "project's 95% interval, high end",
+        }
+
+    def cost(avoided: float, share: float) -> str:
+        if avoided <= 0:
+            return MORE_COCA if avoided < 0 else NO_FINITE_COST
+        return f"{_two_digits(row['usd_per_unit'] / (avoided * row['yield_kg_per_ha'] * share)):,.0f}"
+
+    ordered = sorted(rows)
+    table = pd.DataFrame(
+        {f"retail share {share:g}": [cost(a, share) for a in ordered] for share in retail_shares},
+        index=pd.Index(ordered, name="Ha avoided per ha sprayed"),
+    )
+    table.insert(0, "Row", [rows[a] for a in ordered])
+    return table
+
+
+def budget_share_ends(links: pd.DataFrame, share: float) -> pd.DataFrame:
+    """US$ per hectare sprayed and per kg seized (two significant digits) at each end of
+    :data:`BUDGET_SHARE_ENDS` and at the ``share`` chosen: State's obligations over the chain's
+    years move between the two policies (more to spraying makes a hectare dearer and a kilogram
+    seized cheaper), Defense's stay with interdiction."""
+    by_policy = links.set_index("policy")
+    erad, inter = by_policy.loc["eradication"], by_policy.loc["interdiction"]
+    state = erad["usd"] / share
+    defense = inter["usd"] - state * (1 - share)
+    shares = sorted({*BUDGET_SHARE_ENDS, share})
     return pd.DataFrame(
         {
-            share: [
-                float(f"{row['usd_per_unit'] / (a * row['yield_kg_per_ha'] * share):.2g}")
-                for a in AVOIDED_GRID
-            ]
-            for share in retail_shares
-        },
-        index=pd.Index(AVOIDED_GRID, name="Assumed ha avoided per ha sprayed"),
-    ).rename(columns=lambda s: f"retail share {s:g}")
+            "Share of State's obligations counted as paying for spraying": [
+                f"{s:.0%}" + (" (chosen)" if s == share else " (assumption)") for s in shares
+            ],
+            "US$ per ha sprayed": [_two_digits(state * s / erad["effort"]) for s in shares],
+            "US$ per kg seized (bulk)": [
+                _two_digits((defense + state * (1 - s)) / inter["effort"]) for s in shares
+            ],
+        }
+    )
+
+
+def _budget_range(links: pd.DataFrame, share: float) -> str:
+    """The first headline's range over :data:`BUDGET_SHARE_ENDS`: both ends of the assumption."""
+    ends = budget_share_ends(links, share).iloc[[0, -1]]
+    low, high = BUDGET_SHARE_ENDS
+    per_ha, per_kg = ends["US$ per ha sprayed"].tolist(), ends["US$ per kg seized (bulk)"].tolist()
+    return (
+        f"The share is an assumption: from {low:.0%} to {high:.0%} of State's obligations, a hectare "
+        f"sprayed costs {usd(per_ha[0])} to {usd(per_ha[1])} and a kilogram seized {usd(per_kg[0])} "
+        f"to {usd(per_kg[1])}."
+    )
+
+
+def heading(links: pd.DataFrame, setup: Setup) -> str:
+    """The report's first heading: the fiscal years the chain uses, and where they differ from the
+    years chosen, why (fiscal 2000, the Plan Colombia supplemental, has no spraying figure)."""
+    used = str(links.set_index("policy").loc["eradication", "years"])
+    chosen = f"{setup.years[0]}-{setup.years[1]}"
+    why = f" (the years of {chosen} with spraying figures, which start in 2001)" if used != chosen else ""
+    return f"## Plan Colombia, fiscal {used}{why}"
 
 
 @dataclass(frozen=True)
@@ -374,7 +450,7 @@ def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup
         f"Colombia counted as paying for aerial spraying, the US paid about "
         f"{usd(erad['usd_per_unit'])} per hectare sprayed and, with Defense's obligations, about "
         f"{usd(inter['usd_per_unit'])} per {SEIZED_UNIT.replace('kg', 'kilogram', 1)}; "
-        "constant dollars.",
+        f"constant dollars. {_budget_range(links, setup.eradication_budget_share)}",
     ]
     yield_kg = erad["yield_kg_per_ha"]
     if pd.isna(erad["upstream_kg_per_unit"]):
@@ -384,8 +460,7 @@ def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup
             f"{avoided_note[1:]}. The report "
             "needs a 95% interval wholly on the side of less coca; without it there is no cost per "
             "kilogram, no implied retail share and no comparison with seizures for spraying. The "
-            "chain runs only on a figure set as the parameter 'coca_avoided_per_ha', as an "
-            "assumption."
+            f"chain runs only on {AVOIDED_LABEL}, as an assumption."
         )
         out.append(
             "What the paper's numbers imply, worked backwards (not a finding of this report): for its "
@@ -401,8 +476,8 @@ def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup
     low, high = erad["upstream_low"], erad["upstream_high"]
     if set_by_hand:
         out.append(
-            f"Assuming (parameter 'coca_avoided_per_ha', not a finding) that a hectare sprayed means "
-            f"{avoided:#.2g} ha less coca a year later: at {yield_kg:#.2g} kg of pure cocaine per "
+            f"Taking {avoided:#.2g} {AVOIDED_LABEL}, an assumption and not a finding: at "
+            f"{yield_kg:#.2g} kg of pure cocaine per "
             f"hectare a year (potential production), that is {erad['upstream_kg_per_unit']:#.2g} kg "
             f"of pure cocaine less in Colombia per hectare sprayed, or {usd(per_kg)} per kilogram "
             "of pure cocaine."
@@ -410,10 +485,11 @@ def reading(links: pd.DataFrame, avoided: float, avoided_note: str, setup: Setup
     else:
         out.append(
             f"Coca a year later is {avoided:#.2g} ha lower per hectare sprayed ({avoided_note}): an "
-            "association within municipality, not a measured effect, and where its lead test fails "
-            "it cannot be read as hectares avoided. At {yield_kg:#.2g} kg of pure cocaine per hectare a year "
-            f"(potential production) that is {erad['upstream_kg_per_unit']:#.2g} kg of pure cocaine "
-            f"less per hectare sprayed (from {low:#.2g} to {high:#.2g} kg within the interval): "
+            "association within municipality, not a measured effect, and where its lead test finds "
+            f"targeting it cannot be read as hectares avoided. At {yield_kg:#.2g} kg of pure cocaine "
+            f"per hectare a year (potential production) that is {erad['upstream_kg_per_unit']:#.2g} "
+            f"kg of pure cocaine less per hectare sprayed (from {low:#.2g} to {high:#.2g} kg within the "
+            "interval): "
             f"{usd(per_kg)} per kilogram of pure cocaine, from {usd(erad['usd_per_unit'] / high)} to "
             f"{usd(erad['usd_per_unit'] / low)} within the interval."
         )

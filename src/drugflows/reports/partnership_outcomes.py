@@ -211,10 +211,12 @@ def reading(
     treated: list[str],
     panels: dict[str, pd.DataFrame],
     left_out: list[str] | None = None,
+    concurrent: str | None = None,
 ) -> list[str]:
     """Plain sentences: the partners ``left_out`` (names) for being under a million people, if
     any; money, then each outcome's levels, estimated change and how unusual it is
-    (:func:`outcome_sentence`)."""
+    (:func:`outcome_sentence`); last, ``concurrent`` (``Setup.concurrent``: an event that began
+    with the programme, which the design cannot tell apart from it), as a caveat."""
     out = []
     if left_out:
         out.append(
@@ -237,6 +239,8 @@ def reading(
         outcome_sentence(s, treated, treated_names, panels.get(s.outcome), family, synthetic_family)
         for s in studies
     ]
+    if concurrent:
+        out.append(f"{concurrent}.")
     return out
 
 
@@ -253,6 +257,7 @@ class Setup:
     comparison_is_default: bool
     dropped: dict[str, str]  # candidates left out of the pool -> why
     partners_dropped: dict[str, str]  # the programme's partners left out of the design -> why
+    concurrent: str | None = None  # an event that began with the programme (PROGRAMS), or None
 
 
 def validate(
@@ -322,6 +327,7 @@ def validate(
         if start_year in (None, spec.get("start_year"))
         else "chosen by the user"
     )
+    own = known is not None and set(partners) == set(spec["countries"]) and start == spec["start_year"]
     return Setup(
         known or program.strip(),
         treated,
@@ -332,6 +338,7 @@ def validate(
         comparison is None,
         pool.dropped,
         kept.dropped,
+        spec.get("concurrent") if own else None,
     )
 
 
@@ -518,7 +525,8 @@ def design_notes(setup: Setup, names: dict[str, str]) -> list[str]:
     left_out = "; ".join(f"{why}: {', '.join(who)}" for why, who in by_reason.items())
     small = [names.get(c, c) for c in setup.partners_dropped]
     return [
-        f"**Start year {setup.start_year}**: {setup.why}.",
+        f"**Start year {setup.start_year}**: {setup.why}."
+        + (f" {setup.concurrent}." if setup.concurrent else ""),
         f"**Partners**: {len(setup.treated)}: {', '.join(names.get(c, c) for c in setup.treated)}. "
         f"The same population rule as the comparison pool applies to partners: only those of "
         f"{MIN_POPULATION / 1e6:.0f} million people or more ({LAST_POPULATION_ESTIMATE} UN estimate) are "

@@ -3,6 +3,7 @@ country, estimators side by side, eradication intensity, shares and correlated y
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from drugflows import params, tables
@@ -80,32 +81,85 @@ def comparable_intensity(eradicated_ha: pd.DataFrame, cultivated_ha: pd.DataFram
     return ratio
 
 
+#: What a ratio above 1 counts, said wherever one is printed: the ratio is not a share.
+ABOVE_ONE = (
+    "so not a share: the ratio counts the same field more than once (aerial spraying passes over a "
+    "field several times a year, each pass counted, and a replanted field is eradicated again), "
+    "set against a survey of what stands at the end of the year (Colombia's census counts the coca "
+    "standing on 31 December)"
+)
+
+#: How a ratio resting on a published lower bound is bounded, by :func:`~drugflows.domain.crops.
+#: intensity`'s ``bound`` mark: which figure is a floor (index into ``bound_figures``: 0 eradicated,
+#: 1 cultivated; None: both), what the ratio is, and its prefix.
+BOUND_WORDS = {
+    "lower": (0, "a lower bound", "at least"),
+    "upper": (1, "an upper bound", "at most"),
+    "unknown": (None, "a bound of unknown direction", "about"),
+}
+
+
+def _bound_sentence(years_marks: dict[int, str], ratio: pd.Series, figures: dict) -> str:
+    """Years left out of an average because a figure behind them is a published lower bound, with
+    the figure as published (``figures``: year -> (eradicated, cultivated) hectares)."""
+    parts = []
+    for year, mark in years_marks.items():
+        which, what, prefix = BOUND_WORDS[mark]
+        erad, cult = figures.get(year, (np.nan, np.nan))
+        floor = (
+            f'its eradication figure was published as "more than {round_ha(erad):,.0f} ha"'
+            if which == 0
+            else f'its cultivation figure was published as "more than {round_ha(cult):,.0f} ha"'
+            if which == 1
+            else 'both its figures were published as "more than"'
+        )
+        parts.append(
+            f" {year} is left out{' of the average' if len(ratio) > len(years_marks) else ''}: "
+            f"{floor}, so its ratio ({prefix} {ratio[year]:.2f}) is {what}, not a complete figure."
+        )
+    return "".join(parts)
+
+
 def intensity_sentences(intensity_ratio: pd.DataFrame, label: str, names: dict[str, str]) -> list[str]:
-    """One sentence per country of :func:`comparable_intensity`: the average over the years with
-    a complete eradication figure and cultivation from the same family of estimators, given only
-    with at least :data:`MIN_INTENSITY_YEARS` years (else the years are listed); the countries
-    with cultivation from another estimator are named, without a ratio."""
+    """One sentence per country of :func:`comparable_intensity`: hectares eradicated per hectare
+    standing at year end, averaged over the years with a complete eradication figure and cultivation
+    from the same family of estimators, given only with at least :data:`MIN_INTENSITY_YEARS` years
+    (else the years are listed). A year whose ratio rests on a published lower bound (``bound``
+    attrs) is left out of the average and named with its direction; a ratio above 1 is said to
+    count repeat passes (:data:`ABOVE_ONE`). The countries with cultivation from another estimator
+    are named, without a ratio."""
     out = []
+    bounds = intensity_ratio.attrs.get("bound", {})
     for iso3 in intensity_ratio.columns:
-        ratio = intensity_ratio[iso3].dropna()
-        if ratio.empty:
+        every = intensity_ratio[iso3].dropna()
+        if every.empty:
             continue
+        marks = {y: m for y, m in bounds.get(iso3, {}).items() if y in every.index}
+        ratio = every.drop(index=list(marks))
         name, years = names.get(iso3, iso3), [int(y) for y in ratio.index]
-        if len(ratio) >= MIN_INTENSITY_YEARS:
-            out.append(
-                f"{name} eradicated on average {ratio.mean():.2g} ha per hectare of {label} standing "
-                f"at the survey, over the {len(ratio)} years with a complete eradication figure "
-                f"(manual and aerial, where both are used) and a cultivation survey "
-                f"({year_runs(years)}; highest {ratio.max():.2g} in {int(ratio.idxmax())})."
+        per = f"hectares eradicated per hectare of {label} standing at year end"
+        above = [int(y) for y in every.index[every > 1]]
+        if ratio.empty:
+            line = f"{name}: no complete year of {per}."
+        elif len(ratio) >= MIN_INTENSITY_YEARS:
+            line = (
+                f"{name}: on average {ratio.mean():.2g} {per}, over the {len(ratio)} years with a "
+                f"complete eradication figure (manual and aerial, where both are used) and a "
+                f"cultivation survey ({year_runs(years)}; highest {ratio.max():.2g} in "
+                f"{int(ratio.idxmax())})."
             )
         else:
             listed = " and ".join(f"{v:.2g} in {int(y)}" for y, v in ratio.items())
-            out.append(
-                f"{name}: hectares eradicated per hectare of {label} standing at the survey, "
-                f"{listed}; no average, since {len(ratio)} year{'s' if len(ratio) != 1 else ''} "
-                f"with both figures {'is' if len(ratio) == 1 else 'are'} fewer than the "
-                f"{MIN_INTENSITY_YEARS} an average needs."
+            line = (
+                f"{name}: {per}, {listed}; no average, since {len(ratio)} year"
+                f"{'s' if len(ratio) != 1 else ''} with both figures "
+                f"{'is' if len(ratio) == 1 else 'are'} fewer than the {MIN_INTENSITY_YEARS} an "
+                "average needs."
             )
+        if above:
+            line += f" Above 1 in {year_runs(above)}, {ABOVE_ONE}."
+        figures = intensity_ratio.attrs.get("bound_figures", {}).get(iso3, {})
+        out.append(line + _bound_sentence(marks, every, figures))
     for iso3, code in intensity_ratio.attrs.get("mixed", {}).items():
         out.append(
             f"{names.get(iso3, iso3)}: no eradication intensity, since its eradication is the "
@@ -113,6 +167,81 @@ def intensity_sentences(intensity_ratio: pd.DataFrame, label: str, names: dict[s
             f"{estimator_label(code)}: two estimators, not divided."
         )
     return out
+
+
+def _range(values: pd.Series) -> str:
+    """A band or size as printed: one value, or the lowest to the highest ("0.45-0.54")."""
+    low, high = values.min(), values.max()
+    return f"{low:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}-{high:.2f}"
+
+
+def _pairs(rows: pd.DataFrame, names: dict[str, str], band: str) -> str:
+    return "; ".join(
+        f"{names.get(r.country_a, r.country_a)} and {names.get(r.country_b, r.country_b)} "
+        f"(r = {r.r:+.2f}, {r.years} years, band +/-{getattr(r, band):.2f})"
+        for r in rows.itertuples()
+    )
+
+
+def balloon_sentences(correlations: pd.DataFrame, names: dict[str, str]) -> list[str]:
+    """The correlations of yearly changes (:func:`change_correlations`) in plain words: the pairs
+    beyond the Bonferroni-adjusted band, either sign (negative: consistent with displacement, not
+    proof; positive: moving together, the opposite); those beyond the unadjusted band only; and
+    where no negative pair crosses, the size of correlation the test could have detected with those
+    years, and that not finding one does not show there is none."""
+    banded = correlations.dropna(subset=["r", "chance_band"])
+    too_few = len(correlations) - len(banded)
+    if banded.empty:
+        return [
+            "Too few years: no pair of countries has enough common years of yearly changes for a "
+            "chance band, so no balloon effect can be tested."
+        ]
+    tests = len(banded)
+    note = f" ({too_few} other pair{'s' if too_few != 1 else ''}: too few years)" if too_few else ""
+    adjusted = (
+        f"the band unrelated series stay within 19 times in 20, Bonferroni-adjusted for the {tests} "
+        f"pairs tested (+/-{_range(banded['adjusted_band'])})"
+        if tests > 1
+        else f"the band unrelated series stay within 19 times in 20 (+/-{_range(banded['adjusted_band'])})"
+    )
+    beyond = banded[banded["r"].abs() > banded["adjusted_band"]]
+    loose = banded[(banded["r"].abs() > banded["chance_band"]) & ~banded.index.isin(beyond.index)]
+    out = []
+    negative, positive = beyond[beyond["r"] < 0], beyond[beyond["r"] > 0]
+    if not negative.empty:
+        out.append(
+            f"Yearly changes move in opposite directions beyond {adjusted} for: "
+            f"{_pairs(negative, names, 'adjusted_band')}{note}. This is consistent with displacement, "
+            "not proof of it (common shocks and each country's own policies move cultivation too)."
+        )
+    else:
+        out.append(
+            f"None of the {tests} country pairs with enough years{note} shows a negative correlation "
+            f"of yearly changes beyond {adjusted}. With "
+            f"{year_count(banded['years'])} of changes the test detects only a strong correlation: "
+            f"one of about {_range(banded['detectable'])} or more in size, four times in five; a "
+            "weaker displacement could be there and go unseen. Not finding a balloon effect here is "
+            "no evidence that there is none."
+        )
+    if not positive.empty:
+        out.append(
+            f"Yearly changes move together beyond that band for: {_pairs(positive, names, 'adjusted_band')}"
+            ": the opposite of displacement, as common shocks (prices, policy in both countries, "
+            "weather) would give; an association, not a cause."
+        )
+    if not loose.empty:
+        out.append(
+            f"Beyond the unadjusted band (one pair alone) but not the adjusted one: "
+            f"{_pairs(loose, names, 'chance_band')}: with {tests} pairs tested, one this far out "
+            "can be chance."
+        )
+    return out
+
+
+def year_count(years: pd.Series) -> str:
+    """Paired years as printed: "14 years" or "14-20 years"."""
+    low, high = int(years.min()), int(years.max())
+    return f"{low} years" if low == high else f"{low}-{high} years"
 
 
 #: The agency behind a country's national-government estimates, named in the headline.
@@ -181,33 +310,7 @@ def reading(
                 head += f"{start}, peak {_ha(series.max(), peak in floor)} in {peak} ({estimator})"
         out.append(head + ".")
     out.extend(intensity_sentences(intensity_ratio, label, names))
-    tested = correlations.dropna(subset=["r"])
-    banded = tested.dropna(subset=["chance_band"])
-    too_few = len(correlations) - len(banded)
-    if banded.empty:
-        out.append(
-            "Too few years: no pair of countries has enough common years of yearly changes for a "
-            "chance band, so no balloon effect can be tested."
-        )
-    else:
-        negative = banded[banded["r"] < -banded["chance_band"]]
-        note = f" ({too_few} other pairs: too few years)" if too_few else ""
-        if negative.empty:
-            out.append(
-                f"None of the {len(banded)} country pairs with enough years{note} shows a negative "
-                "correlation of yearly changes beyond chance: no balloon effect is visible at this scale."
-            )
-        else:
-            pairs = "; ".join(
-                f"{names.get(r.country_a, r.country_a)} and "
-                f"{names.get(r.country_b, r.country_b)} (r = {r.r:+.2f}, {r.years} "
-                "years)"
-                for r in negative.itertuples()
-            )
-            out.append(
-                f"Yearly changes move in opposite directions beyond chance for: {pairs}{note}. "
-                "This is consistent with displacement, not proof of it."
-            )
+    out.extend(balloon_sentences(correlations, names))
     return out
 
 
@@ -245,21 +348,40 @@ def by_country_long(wide: pd.DataFrame, value: str, names: dict) -> pd.DataFrame
     return long
 
 
+def intensity_rows(intensity_ratio: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """The ratios of :func:`comparable_intensity` as long rows (:func:`by_country_long`) for the
+    figure, with ``floor`` True where the ratio is a lower bound (drawn as a triangle); ratios that
+    are an upper bound or of unknown direction are left out of the figure (the headline names them)."""
+    long = by_country_long(intensity_ratio, "ratio", names)
+    marks = intensity_ratio.attrs.get("bound", {})
+    mark = [marks.get(c, {}).get(int(y)) for c, y in zip(long["iso3"], long["year"], strict=True)]
+    long["floor"] = [m == "lower" for m in mark]
+    return long[[m in (None, "lower") for m in mark]].reset_index(drop=True)
+
+
 def correlations_table(correlations: pd.DataFrame, names: dict) -> pd.DataFrame:
-    """The correlations of yearly changes with country names and reader-facing columns; the
-    chance band reads "too few years" where there is none (too few paired years)."""
-    band = correlations["chance_band"].map(lambda b: "too few years" if pd.isna(b) else f"{b:.2f}")
+    """The correlations of yearly changes with country names and reader-facing columns: the chance
+    band, the same Bonferroni-adjusted for the pairs tested, and the smallest correlation the
+    adjusted test detects four times in five; each reads "too few years" where there is none."""
+
+    def text(values: pd.Series) -> pd.Series:
+        return values.map(lambda b: "too few years" if pd.isna(b) else f"{b:.2f}")
+
     return correlations.assign(
         country_a=correlations["country_a"].map(names),
         country_b=correlations["country_b"].map(names),
-        chance_band=band,
+        chance_band=text(correlations["chance_band"]),
+        adjusted_band=text(correlations["adjusted_band"]),
+        detectable=text(correlations["detectable"]),
     ).rename(
         columns={
             "country_a": "Country",
             "country_b": "and",
             "years": "Years",
             "r": "Correlation of yearly changes",
-            "chance_band": "Chance band (+/-)",
+            "chance_band": "Chance band (+/-), one pair",
+            "adjusted_band": "Chance band (+/-), Bonferroni-adjusted",
+            "detectable": "Smallest size the adjusted test detects 4 times in 5",
         }
     )
 

@@ -6,17 +6,23 @@ from __future__ import annotations
 import pandas as pd
 
 from drugflows import tables
+from drugflows.domain import precursors
 from drugflows.domain.crops import pick_vintage
 from drugflows.domain.demand import nflis_states
 from drugflows.domain.drugs import DRUGS, UNODC_DRUGS, report_drug
+from drugflows.domain.precursors import precursor_seizures
 from drugflows.domain.prices import inverted_chain_prices, markup, price_ladder
 from drugflows.domain.seizures import (
     AMO_WHERE,
     AT_THE_BORDER,
     BORDER_COMPONENTS,
+    COASTAL_INTERIOR,
+    COASTAL_INTERIOR_WHERE,
     FORM_LABELS,
+    LAND_BORDER_REGIONS,
     SERIES_BREAK_NOTE,
     SERIES_BREAK_YEAR,
+    border_regions,
     latest_year,
     region_shares,
     seized_label,
@@ -40,6 +46,7 @@ TABLES = (
 )
 __all__ = [
     "SERIES_BREAK_NOTE",
+    "precursor_seizures",
     "SERIES_BREAK_YEAR",
     "markup",
     "nflis_states",
@@ -239,14 +246,64 @@ def left_out_text(prices: pd.DataFrame, countries: pd.DataFrame, drug: str) -> s
     )
 
 
-def _two_digits(value: float) -> str:
-    """Two significant figures ("0.93", "24", "270")."""
+def _usd(value: float) -> str:
+    """US$ per gram as sentences give it ("US$1.22", "US$30.50")."""
+    return f"US${value:,.2f}"
+
+
+def _years_note(table: pd.DataFrame) -> str:
+    """ "2021" when every price is of one year, else each country's year."""
+    years = sorted(table["year"].unique())
+    return f"{years[0]}" if len(years) == 1 else "years as shown"
+
+
+def _stage_prices_text(table: pd.DataFrame, place: str, basis: str, note: str = "") -> str:
+    """The prices of one stage on the ``basis`` of :func:`domain.prices.ratio_bounds`: the typical
+    prices from the cheapest to the dearest country ("typical"), else the one country's published
+    minimum to maximum with its typical price. ``note`` is added inside the parentheses."""
+    one_year = table["year"].nunique() == 1
+    note = f"; {note}" if note else ""
+
+    def who(row) -> str:
+        return row.country if one_year else f"{row.country}, {row.year}"
+
+    if len(table) >= 2:
+        low, high = table.iloc[0], table.iloc[-1]
+        listed = ", ".join(who(row) for row in table.itertuples())
+        return (
+            f"from {_usd(low.usd_per_gram)} ({who(low)}) to {_usd(high.usd_per_gram)} ({who(high)}) in "
+            f"{place} (typical prices of the {len(table)} countries on file: {listed}; "
+            f"{_years_note(table)}{note})"
+        )
+    row = table.iloc[0]
+    published = pd.notna(row.min_usd_per_gram) and pd.notna(row.max_usd_per_gram)
+    span = f"{_usd(row.min_usd_per_gram)}-{row.max_usd_per_gram:,.2f}" if published else ""
+    if basis == "typical" or not published:
+        also = f"; UNODC's published minimum and maximum {span}" if published else ""
+        return f"{_usd(row.usd_per_gram)} in {place} (its typical price, {row.year}{also}{note})"
+    return (
+        f"{span} in {place} (UNODC's published minimum and maximum; typical "
+        f"{_usd(row.usd_per_gram)}; {row.year}{note})"
+    )
+
+
+def _ends(table: pd.DataFrame, basis: str) -> tuple[float, float]:
+    """The lowest and highest price of a stage on the ``basis`` of the markup bounds."""
+    if basis == "typical":
+        return float(table["usd_per_gram"].min()), float(table["usd_per_gram"].max())
+    low = table["min_usd_per_gram"].fillna(table["usd_per_gram"]).min()
+    return float(low), float(table["max_usd_per_gram"].fillna(table["usd_per_gram"]).max())
+
+
+def _multiple(value: float) -> str:
+    """A multiple to two significant figures ("11", "2.5")."""
     return f"{float(f'{value:.2g}'):,g}"
 
 
 def markup_text(drug: str, found: dict | None) -> str:
-    """One sentence on :func:`domain.prices.markup`: the US price over the source price, at one
-    level of sale and in one form, with the year of each price."""
+    """One sentence on :func:`domain.prices.markup`: the source and US prices per gram side by side
+    at one level of sale and in one form, with their years, and how many times as much the US price
+    is, given as a range and only where every ratio the prices allow is above 1."""
     spec = DRUGS[drug]
     if spec.source is None:
         return f"No source stage is defined for {spec.label}, so no markup is computed."
@@ -257,45 +314,30 @@ def markup_text(drug: str, found: dict | None) -> str:
             "computed."
         )
     form = " hydrochloride" if spec.price_forms == ("hydrochloride",) else ""
-    where = found["source"]
-    years = (
-        f"both {found['us_year']}"
-        if found["us_year"] == found["source_year"]
-        else f"{found['us_year']} in the US, {found['source_year']} at the source: the closest years on file"
-    )
-    ratio = found["ratio"]
-    one_country = found["source_countries"] == 1
-    if one_country:  # one typical price: one significant digit
-        rounded = f"roughly {float(f'{ratio:.1g}'):,.0f}"
-    else:
-        rounded = "about " + (f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:,.1f}")
-    us_note = (
-        f"${found['us_usd']:,.2f}, a price UNODC files as retail but gives per kilogram, counted here "
-        "as wholesale"
+    basis = found["bounds_basis"]
+    source, us = found["source_prices"], found["us_prices"]
+    relabelled = (
+        "UNODC files it as retail but gives it per kilogram, so it is counted as wholesale"
         if found.get("us_relabelled")
-        else f"${found['us_usd']:,.2f}"
+        else ""
     )
-    if one_country:
-        source_note = f"${found['source_usd']:,.2f}, one country's typical price"
-    else:
-        source_note = f"${found['source_usd']:,.2f}, median of {found['source_countries']} countries"
-    low, high = found.get("source_min_usd"), found.get("source_max_usd")
-    range_note = ""
-    if low and high:
-        what = (
-            "UNODC's published range there is"
-            if one_country
-            else "UNODC's published minima and maxima there run"
-        )
-        range_note = (
-            f" {what} ${low:,.2f}-{high:,.2f} a gram (${1000 * low:,.0f}-{1000 * high:,.0f} a "
-            f"kilogram): against its ends the ratio would be {_two_digits(found['us_usd'] / high)} to "
-            f"{_two_digits(found['us_usd'] / low)}."
+    prices = (
+        f"At the {found['level']} level, a gram of {spec.label}{form} cost "
+        f"{_stage_prices_text(source, spec.source.place, basis)}, and "
+        f"{_stage_prices_text(us, 'the United States', basis, relabelled)}; nominal USD, purity "
+        "unknown."
+    )
+    kind = "typical prices" if basis == "typical" else "published ranges"
+    if found["low_ratio"] < 1:
+        us_low, source_high = _ends(us, basis)[0], _ends(source, basis)[1]
+        return (
+            f"{prices} The {kind} overlap (the lowest US price, {_usd(us_low)}, is below the highest "
+            f"in {spec.source.place}, {_usd(source_high)}), so they do not determine how many times as "
+            f"much {spec.label} costs in the United States: no multiple is given."
         )
     return (
-        f"At the {found['level']} level, a gram of {spec.label}{form} cost {rounded} times as "
-        f"much in the United States ({us_note}) as in {where} ({source_note}; {years}; nominal USD, "
-        f"purity unknown).{range_note}"
+        f"{prices} By these {kind}, a gram cost about {_multiple(found['low_ratio'])} to "
+        f"{_multiple(found['high_ratio'])} times as much in the United States."
     )
 
 
@@ -304,21 +346,47 @@ def round_kg(kg: float) -> str:
     return f"{float(f'{kg:.3g}'):,.0f}"
 
 
-def border_sentences(chain: pd.DataFrame, year: int) -> list[str]:
-    """CBP's seizures at the border (ports of entry and between them) and, apart, by Air and Marine
-    Operations: one definition of "at the border" (:data:`domain.seizures.AT_THE_BORDER`)."""
+def us_border_regions(drug: str, year: int, cbp: pd.DataFrame) -> pd.Series:
+    """kg CBP seized at the border in fiscal year ``year`` by region: the land borders, then
+    Coastal/Interior (:func:`domain.seizures.border_regions`)."""
+    rows = cbp[(cbp["drug"] == DRUGS[drug].cbp) & (cbp["fiscal_year"] == year)]
+    return border_regions(rows)
+
+
+def border_sentences(chain: pd.DataFrame, year: int, regions: pd.Series | None = None) -> list[str]:
+    """CBP's seizures at the border (ports of entry and between them), the part of them in the
+    Coastal/Interior region and on the land borders (``regions``: :func:`us_border_regions`), and,
+    apart, by Air and Marine Operations: one definition of "at the border"
+    (:data:`domain.seizures.AT_THE_BORDER`). Every share names its total."""
     border = chain.loc[chain["kind"] == US_SEIZURE, "kg"].sum()
     amo = chain.loc[chain["kind"] == AMO_SEIZURE, "kg"].sum()
     out = []
     if border > 0:
         ports = chain.loc[chain["stage"] == PORTS_STAGE, "kg"].sum()
         out.append(
-            f"CBP seized about {round_kg(border)} kg {AT_THE_BORDER} in fiscal year {year}, "
-            f"{100 * ports / border:.0f}% of it at ports of entry."
+            f"CBP seized about {round_kg(border)} kg {AT_THE_BORDER} in fiscal year {year}; of these "
+            f"{round_kg(border)} kg, {100 * ports / border:.0f}% was seized at ports of entry and "
+            f"{100 * (border - ports) / border:.0f}% between them."
+        )
+    if border > 0 and regions is not None and regions.sum() > 0:
+        land = regions[list(LAND_BORDER_REGIONS)]
+        parts = ", ".join(f"{region} {round_kg(kg)} kg" for region, kg in land.items())
+        coastal_pct = 100 * regions[COASTAL_INTERIOR] / regions.sum()
+        out.append(
+            f"Of the same {round_kg(regions.sum())} kg, {coastal_pct:.0f}% "
+            f"was seized {COASTAL_INTERIOR_WHERE}, not on a land border, and "
+            f"{100 * land.sum() / regions.sum():.0f}% ({round_kg(land.sum())} kg: {parts}) on the land "
+            "borders."
         )
     if amo > 0:
-        share = f", {100 * amo / (amo + border):.0f}% of all CBP seized" if border > 0 else ""
-        out.append(f"A further {round_kg(amo)} kg (fiscal year {year}{share}) was seized {AMO_WHERE}.")
+        share = ""
+        if border > 0:
+            share = (
+                f"; of the {round_kg(amo + border)} kg all of CBP seized that year, "
+                f"{100 * amo / (amo + border):.0f}% was AMO's and {100 * border / (amo + border):.0f}% "
+                "the border's"
+            )
+        out.append(f"A further {round_kg(amo)} kg was seized {AMO_WHERE} (fiscal year {year}{share}).")
     return out
 
 
@@ -330,8 +398,12 @@ def reading(
     chain: pd.DataFrame,
     found_markup: dict | None,
     countries: pd.DataFrame,
+    regions: pd.Series | None = None,
+    precursor_line: str | None = None,
 ) -> list[str]:
-    """Plain sentences computed from the tables of the trafficking_flows report."""
+    """Plain sentences computed from the tables of the trafficking_flows report (``regions``: the
+    border seizures by CBP region, :func:`us_border_regions`; ``precursor_line``:
+    :func:`precursor_text`). Each share names its total."""
     names = countries.set_index("iso3")["name"]
     label = seized_label(drug)
     out = []
@@ -341,15 +413,15 @@ def reading(
         out.append(
             f"In {year}, {len(top[top > 0])} countries reported {label} seizures to UNODC, "
             f"{total / 1000:,.0f} tonnes in all (bulk weight); {names.get(top.index[0], top.index[0])} "
-            f"seized the most ({100 * top.iloc[0] / total:.0f}%)."
+            f"seized the most ({100 * top.iloc[0] / total:.0f}% of that world total)."
         )
     region = shares[shares["year"] == year].sort_values("share_pct", ascending=False)
     if not region.empty:
         out.append(
-            f"The region group with the largest share of the world's reported seizures is "
-            f"{region['region_group'].iloc[0]} ({region['share_pct'].iloc[0]:.0f}%)."
+            f"Of that world total, {region['share_pct'].iloc[0]:.0f}% was reported in the region group "
+            f"with the largest share: {region['region_group'].iloc[0]}."
         )
-    out.extend(border_sentences(chain, year))
+    out.extend(border_sentences(chain, year, regions))
     production = chain[chain["kind"] == PRODUCTION]
     if not production.empty:
         row = production.iloc[0]
@@ -360,4 +432,82 @@ def reading(
             "shown side by side and not subtracted: the data cannot say what share was not seized."
         )
     out.append(markup_text(drug, found_markup))
+    if precursor_line:
+        out.append(precursor_line)
     return out
+
+
+def precursor_rows(drug: str, seized: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`domain.precursors.precursor_seizures` (``seized``) of the chemicals that
+    mainly serve the report drug."""
+    return precursors.for_drug(seized, drug)
+
+
+def precursor_years(rows: pd.DataFrame) -> pd.DataFrame:
+    """Amount by chemical and year (:func:`domain.precursors.by_year`) of the chemicals published in
+    kilograms, for the figure, with ``tonnes`` (kg / 1,000)."""
+    years = precursors.by_year(rows)
+    years = years[years["unit"] == "kg"]
+    return years.assign(tonnes=years["amount"] / 1000)
+
+
+def _amount(value: float) -> str:
+    """An amount as tables give it: whole units from 1 up ("12,136"), two significant figures below
+    ("0.0016")."""
+    return f"{value:,.0f}" if value >= 1 else f"{float(f'{value:.2g}'):g}"
+
+
+def precursor_table(rows: pd.DataFrame, countries: pd.DataFrame, top: int = 5) -> pd.DataFrame:
+    """Each country's latest seizure of each chemical, reader-facing: the ``top`` largest of each
+    chemical."""
+    names = countries.set_index("iso3")["name"]
+    latest = precursors.latest_by_country(rows).groupby("chemical_label").head(top)
+    return pd.DataFrame(
+        {
+            "Chemical": latest["chemical_label"].map(lambda label: label[:1].upper() + label[1:]),
+            "Country": latest["iso3"].map(names).fillna(latest["iso3"]),
+            "Latest year": latest["year"],
+            "Amount seized": latest["amount"].map(_amount),
+            "Unit": latest["unit"],
+        }
+    )
+
+
+def precursor_text(
+    drug: str, rows: pd.DataFrame, countries: pd.DataFrame, seized: pd.DataFrame | None = None
+) -> str:
+    """One headline line on the precursors of the report drug: for each chemical, the latest year's
+    amount, how many countries reported it and the share of the one that seized most; for fentanyl,
+    what is missing. ``seized``: every precursor row on file, to name the chemicals of other drugs
+    that can serve this one too."""
+    label = DRUGS[drug].label
+    if drug == "fentanyl":
+        return precursors.FENTANYL_GAP
+    if rows.empty:
+        return f"No seizures of precursor chemicals of {label} are on file (UNODC, 2018-2022)."
+    names = countries.set_index("iso3")["name"]
+    parts = []
+    for chemical, own in rows.groupby("chemical_label"):
+        year = own["year"].max()
+        at = own[own["year"] == year].sort_values("amount", ascending=False)
+        top = at.iloc[0]
+        who = names.get(top["iso3"], top["iso3"])
+        share = 100 * top["amount"] / at["amount"].sum()
+        part = "nearly all" if share >= 99.5 else f"{share:.0f}%"
+        many = f"{len(at)} countries; {who} {part} of it" if len(at) > 1 else f"by {who} alone"
+        parts.append(f"{chemical} {round_kg(at['amount'].sum())} {top['unit']} in {year} ({many})")
+    also = precursors.also_serving(drug)
+    if seized is not None:
+        also = [label for label in also if label in set(seized["chemical_label"])]
+    also_note = (
+        f" Chemicals classed under another drug can serve {label} too ({', '.join(also)}); they are "
+        "not counted here."
+        if also
+        else ""
+    )
+    return (
+        f"Precursor chemicals of {label} reported seized to UNODC, latest year of each: "
+        + "; ".join(parts)
+        + ". Amounts are as published (kilograms), one chemical at a time, never added; a seizure of a "
+        "chemical says where enforcement met it, not how much reached a laboratory." + also_note
+    )
