@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from drugflows import params, tables
-from drugflows.domain import threat_finance, violence
+from drugflows.domain import precursors, threat_finance, violence
 from drugflows.domain.crops import CROPS, ESTIMATORS, estimator_label, side_by_side
 from drugflows.domain.drugs import DRUGS
 from drugflows.domain.outcomes import OUTCOMES, PROGRAMS
@@ -228,6 +228,10 @@ def _flow_table(kg: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
 
 # --- the claims ----------------------------------------------------------------------------------
 
+#: Countries whose precursor seizures the trafficking claim looks for: the United States and Mexico,
+#: the last stop before it.
+PRECURSOR_COUNTRIES = ("USA", "MEX")
+
 #: Kilograms a drug must reach at the border in a fiscal year to count as "large-scale" trafficking.
 LARGE_SCALE_KG = 1000
 
@@ -237,7 +241,7 @@ TRAFFICKING = Claim(
     f"Supported when CBP seized at least {LARGE_SCALE_KG:,} kg of each of fentanyl, methamphetamine, "
     "heroin and cocaine at the border in the fiscal year chosen and precursor seizures by the "
     "United States or Mexico are on file; partly supported when only some of these hold.",
-    ("border_seizures/fentanyl-southwest-border", "trafficking_flows/fentanyl"),
+    ("border_seizures/fentanyl-southwest-border", "trafficking_flows/fentanyl", "trafficking_flows/cocaine"),
 )
 
 
@@ -245,8 +249,10 @@ def check_trafficking(cbp: pd.DataFrame, unodc: pd.DataFrame, fy: int) -> Check:
     kg = border_kg(cbp, fy)
     drugs = ("fentanyl", "methamphetamine", "heroin", "cocaine")
     flags = {d: kg.loc[d, "total"] >= LARGE_SCALE_KG for d in drugs}
-    precursors = unodc[(unodc["drug_group"] == "Precursors") & unodc["iso3"].isin(["USA", "MEX"])]
-    flags["precursors"] = not precursors.empty
+    seized = precursors.precursor_seizures(unodc)
+    flags["precursors"] = bool(seized["iso3"].isin(PRECURSOR_COUNTRIES).any())
+    latest_year = int(seized["year"].max()) if not seized.empty else None
+    reporting = seized.loc[seized["year"] == latest_year, "iso3"].nunique() if latest_year else 0
     amounts = ", ".join(f"{DRUGS[d].label} {_kg(kg.loc[d, 'total'])}" for d in drugs)
     short = [DRUGS[d].label for d in drugs if not flags[d]]
     evidence = (
@@ -255,8 +261,8 @@ def check_trafficking(cbp: pd.DataFrame, unodc: pd.DataFrame, fy: int) -> Check:
         + (
             "Precursor seizures by the United States or Mexico are on file."
             if flags["precursors"]
-            else "The UNODC seizure file has precursor seizures from other countries but none from the "
-            "United States or Mexico, and no public table on file covers fentanyl precursors."
+            else f"UNODC's seizure export has precursor seizures from {reporting} countries in {latest_year} "
+            "but none from the United States or Mexico. " + precursors.FENTANYL_GAP
         )
     )
     return Check(TRAFFICKING, all_or_some(flags), evidence, _flow_table(kg, fy))
