@@ -33,6 +33,7 @@ def test_the_default_catalog_gives_the_links_the_notebooks_computed_before(specs
         "../colombia_eradication/lag-2.html",
         "../partnership_outcomes/plan-colombia.html",
         "../cost_effectiveness/plan-colombia.html",
+        "../threat_finance/all-programs.html",  # OFAC's list places entries in Colombia
         "../region_profile/andean-region.html",
     ]
     assert hrefs(specs, "country_profile/mex") == [
@@ -47,6 +48,10 @@ def test_the_default_catalog_gives_the_links_the_notebooks_computed_before(specs
         "../trafficking_flows/heroin.html",
         "../source_countries/opium-poppy.html",
         "../partnership_outcomes/merida-initiative.html",
+        "../threat_finance/all-programs.html",
+        "../threat_finance/mexico.html",
+        "../mexico_violence/intentional-homicide.html",
+        "../mexico_violence/extortion-corridor-states.html",
         "../region_profile/mexico-and-north-america.html",
     ]
     assert hrefs(specs, "region_profile/central-america") == [
@@ -87,6 +92,11 @@ def test_profiles_get_their_links_as_a_runner_parameter_and_others_none(specs):
     assert col.parameters == {"country": "COL"}  # the header and index show the catalog's only
     assert [href for _, href in col.runner_parameters[links.PARAMETER]] == hrefs(specs, "country_profile/col")
     assert linked["us_demand/cocaine"].runner_parameters == {}
+    # The strategy check gets every other report of the catalog, and picks the ones it cites.
+    strategy = linked["strategy_check/latest"].runner_parameters[links.PARAMETER]
+    assert [href for _, href in strategy] == [
+        f"../{s.notebook}/{s.name}.html" for s in specs if s.notebook != "strategy_check"
+    ]
 
 
 def test_the_input_key_of_a_profile_changes_when_a_covering_run_is_added(specs):

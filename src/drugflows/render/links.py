@@ -20,10 +20,16 @@ STRATEGY_NOTEBOOK = "strategy_check"
 
 
 def covering_reports(
-    specs: list[ReportSpec], iso3: str | None, region: str | None, crops: list[str], seized: set[str]
+    specs: list[ReportSpec],
+    iso3: str | None,
+    region: str | None,
+    crops: list[str],
+    seized: set[str],
+    designated: bool = False,
 ) -> list[list[str]]:
     """[title, href] of the reports of ``specs`` that cover the country ``iso3`` (or, for ``iso3``
-    None, the region), given the crops grown there and the drugs it reported seizing."""
+    None, the region), given the crops grown there, the drugs it reported seizing and whether OFAC's
+    narcotics list places any entry there (``designated``)."""
     from drugflows.domain.outcomes import PROGRAMS
 
     covered = []
@@ -43,6 +49,14 @@ def covering_reports(
             )
         elif spec.notebook == "trafficking_flows":
             hit = p.get("drug") in seized
+        elif spec.notebook == "threat_finance":
+            chosen = p.get("countries")
+            if chosen is None and p.get("region") is None:
+                hit = designated
+            else:
+                hit = iso3 is not None and iso3 in ([chosen] if isinstance(chosen, str) else chosen or [])
+        elif spec.notebook == "mexico_violence":
+            hit = iso3 == "MEX"
         elif spec.notebook == REGION_NOTEBOOK:
             hit = region is not None and p.get("region") == region
         elif spec.notebook == PROFILE_NOTEBOOK:
@@ -79,6 +93,7 @@ def related_reports(specs: list[ReportSpec], catalog: list[ReportSpec]) -> dict[
     grown = {crop: set(crop_countries(estimates, crop)) for crop in CROPS}
     seized_by = {drug: set(unodc_series(unodc, drug)["iso3"]) for drug in DRUGS}
     region_of = countries.set_index("iso3")["region_group"]
+    designated_in = set(tables.load("ofac_narcotics_designations")["iso3"].dropna())
     for spec in profiles_to_link:
         chosen = {**parameter_defaults(spec.input_path), **spec.parameters}
         try:
@@ -93,7 +108,7 @@ def related_reports(specs: list[ReportSpec], catalog: list[ReportSpec]) -> dict[
             continue
         crops = [crop for crop in CROPS if iso3 in grown[crop]]
         seized = {drug for drug in DRUGS if iso3 and iso3 in seized_by[drug]}
-        links[spec.key] = covering_reports(catalog, iso3, region, crops, seized)
+        links[spec.key] = covering_reports(catalog, iso3, region, crops, seized, iso3 in designated_in)
     return links
 
 
