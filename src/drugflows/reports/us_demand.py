@@ -31,6 +31,8 @@ PANEL_LABELS = {
     COUNT_UNIT: "Deaths in the 12 months ending in the month",
 }
 SEIZURES_PANEL = "CBP seizures at the border, kg in the 12 months ending in the month"
+#: What a section says when the chosen years hold none of its data.
+NO_DATA = "No {what} on file for {first}-{last}: the section is left empty."
 PREDICTED = "predicted (adjusted for reporting delays)"
 __all__ = ["lagged_correlations"]
 
@@ -131,7 +133,9 @@ def heading(drug: str, view: Era, first_year: int, last_year: int) -> str:
     months = view.national["month"]
     if months.empty:
         return f"## {drug.capitalize()}, {first_year}-{last_year}"
-    return f"## {drug.capitalize()}: deaths {months.min():%Y} to {months.max():%B %Y}"
+    latest = view.national[months == months.max()]
+    end = f"{months.max():%Y}" if (latest["unit"] == RATE_UNIT).all() else f"{months.max():%B %Y}"
+    return f"## {drug.capitalize()}: deaths {months.min():%Y} to {end}"
 
 
 def _deaths_in(month: pd.Timestamp) -> str:
@@ -440,9 +444,8 @@ def overlap_table(view: Era) -> pd.DataFrame:
 
 def deaths_and_seizures_frame(view: Era) -> pd.DataFrame:
     """Deaths (reported and, where on file, predicted) and CBP seizures in 12 months, long format
-    for the two-panel figure (panel, month, value, series), over the months CBP covers."""
-    start = view.seizures["month"].min() if len(view.seizures) else None
-    deaths = view.deaths if start is None else view.deaths[view.deaths["month"] >= start]
+    for the two-panel figure (panel, month, value, series), each over all its months on file."""
+    deaths = view.deaths
     name = deaths["series"].iloc[0] if len(deaths) else ""
     parts = [
         pd.DataFrame(
