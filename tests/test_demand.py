@@ -304,6 +304,10 @@ def test_literal_text_headline_for_cocaine_and_heroin(shared_data):
     assert "literal text" in line
     meth, _ = _view("methamphetamine")
     assert meth.deaths_turn["latest"] == 30700
+    # literal text names methamphetamine itself, not the ICD-10 class of psychostimulants
+    assert us_demand.era_sentences("methamphetamine", meth)[0].startswith(
+        "Deaths involving methamphetamine (named on the death certificate) peaked"
+    )
     heroin = _raw_specific_drug_us(shared_data, "Heroin")
     assert heroin.idxmax() == heroin.index.min()  # highest in the first month on file
     view, _ = _view("heroin")

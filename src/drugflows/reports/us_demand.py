@@ -152,9 +152,11 @@ def era_sentences(drug: str, view: Era) -> list[str]:
     month on file, and the fall since (within one series); CBP's 12-month seizures likewise; and the
     months between the two peaks (an association in time, not a cause). Peaks are sought over the
     months both series cover, so that neither peak falls in months the other does not have."""
-    label = DRUGS[drug].deaths_label
     out = []
     turn, deaths = view.deaths_turn, view.deaths
+    literal = bool(len(deaths)) and bool((deaths["method"] == demand.LITERAL_PROVISIONAL).all())
+    # Literal text names the drug itself; the ICD-10 code names a class (T43.6, psychostimulants).
+    label = f"{DRUGS[drug].label} (named on the death certificate)" if literal else DRUGS[drug].deaths_label
     if turn:
         series = deaths["series"].iloc[0]
         latest = deaths.set_index("month").loc[turn["latest_month"]]
