@@ -381,3 +381,18 @@ def test_turning_point_and_lag_on_a_constructed_series():
     text = us_demand.lag_sentence(b, a, (months[0], months[-1]))
     assert "deaths peaked 4 months after seizures" in text and "not a cause" in text
     assert us_demand.lag_sentence(b, a, (months[0], months[4])).startswith("No lag")
+
+
+def test_nflis_is_read_as_reporting_not_presence():
+    """Referee: NFLIS counts describe which laboratories report and what police submit, not where
+    fentanyl is; the NFLIS panel's caveat and the caveats section say so."""
+    import json
+
+    from drugflows import paths
+
+    assert "not where fentanyl is" in us_demand.NFLIS_CAVEAT
+    notebook = json.loads((paths.NOTEBOOKS_DIR / "us_demand.ipynb").read_text())
+    code = " ".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    text = " ".join(" ".join("".join(c["source"]) for c in notebook["cells"]).split())
+    assert "us_demand.NFLIS_CAVEAT" in code
+    assert "describe testing and reporting, not where or how much fentanyl there is" in text

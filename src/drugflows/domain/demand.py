@@ -80,9 +80,18 @@ def lagged_correlations(
     return pd.DataFrame(rows)
 
 
+#: What NFLIS counts and shares can and cannot say, for every page that shows them.
+NFLIS_CAVEAT = (
+    "NFLIS counts drug reports of the laboratories that report to DEA, for what police and other "
+    "agencies submit: its counts and shares describe testing and reporting, not where fentanyl is "
+    "or how much."
+)
+
+
 def nflis_states(nflis: pd.DataFrame, drug: str, top: int = 12) -> pd.DataFrame:
     """Reports per state and year for the drug's NFLIS category, the ``top`` states by total
-    (empty if the drug's category is not on file). Returns state_name, year, reports."""
+    (empty if the drug's category is not on file). Returns state_name, year, reports. They say
+    which laboratories report and what is submitted to them (:data:`NFLIS_CAVEAT`)."""
     category = DRUGS[drug].nflis
     rows = nflis[nflis["category"] == category] if category else nflis.iloc[0:0]
     if rows.empty:

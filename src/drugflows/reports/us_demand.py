@@ -9,7 +9,13 @@ import pandas as pd
 
 from drugflows import params, tables
 from drugflows.domain import demand
-from drugflows.domain.demand import COUNT_UNIT, RATE_UNIT, annual_series, lagged_correlations
+from drugflows.domain.demand import (
+    COUNT_UNIT,
+    NFLIS_CAVEAT,
+    RATE_UNIT,
+    annual_series,
+    lagged_correlations,
+)
 from drugflows.domain.drugs import DEATHS_DRUGS, DRUGS, report_drug
 from drugflows.domain.seizures import AT_THE_BORDER
 from drugflows.domain.statistics import MIN_CHANCE_BAND_PAIRS
@@ -34,7 +40,7 @@ SEIZURES_PANEL = "CBP seizures at the border, kg in the 12 months ending in the 
 #: What a section says when the chosen years hold none of its data.
 NO_DATA = "No {what} on file for {first}-{last}: the section is left empty."
 PREDICTED = "predicted (adjusted for reporting delays)"
-__all__ = ["lagged_correlations"]
+__all__ = ["NFLIS_CAVEAT", "lagged_correlations"]
 
 
 @dataclass(frozen=True)
