@@ -312,7 +312,7 @@ def test_literal_text_headline_for_cocaine_and_heroin(shared_data):
     assert heroin.idxmax() == heroin.index.min()  # highest in the first month on file
     view, _ = _view("heroin")
     lines = us_demand.era_sentences("heroin", view)
-    assert "highest in the first month of this series on file" in lines[0]
+    assert "within 6 months of the first month of this series on file" in lines[0]
     assert "no peak month is given" in lines[0]
     assert lines[2].startswith("No lag between the two peaks is given")
 
@@ -331,10 +331,13 @@ def test_cbp_turning_point_and_lag_against_the_raw_cbp_files(shared_data):
     assert "deaths peaked in the same month as seizures" in lines[2]
     assert "association in time, not a cause" in lines[2]
     cocaine = _raw_cbp_kg_12m(shared_data, "Cocaine")
-    deaths = _raw_specific_drug_us(shared_data, "Cocaine")
-    lag = demand.months_between(cocaine.idxmax(), deaths.idxmax())
+    from_start = demand.months_between(cocaine.index.min(), cocaine.idxmax())
+    assert from_start < demand.EDGE_MONTHS  # Nov 2019, the third 12-month sum on file
     view, _ = _view("cocaine")
-    assert f"deaths peaked {lag} months after seizures" in us_demand.era_sentences("cocaine", view)[2]
+    assert view.seizures_turn["peak_is_edge"] == "start"
+    lines = us_demand.era_sentences("cocaine", view)
+    assert "so no peak month is given" in lines[1]
+    assert lines[2].startswith("No lag between the two peaks is given: the seizures")
 
 
 def test_long_series_keeps_each_method_apart(shared_data):
@@ -369,18 +372,21 @@ def test_latest_state_counts_against_the_raw_export(shared_data):
 
 
 def test_turning_point_and_lag_on_a_constructed_series():
-    months = pd.date_range("2020-01-01", periods=12, freq="MS")
-    rising = pd.Series(np.arange(12.0), index=months)
+    months = pd.date_range("2020-01-01", periods=30, freq="MS")
+    rising = pd.Series(np.arange(30.0), index=months)
     turn = demand.turning_point(rising)
-    assert turn["peak_is_edge"] and turn["fall_pct"] == 0
-    hump = pd.Series([1, 2, 5, 3, 2, 1, 1, 1, 1, 1, 1, 1.0], index=months)
-    later = hump.shift(4).fillna(0.5)
+    assert turn["peak_is_edge"] == "end" and turn["fall_pct"] == 0
+    hump = pd.Series(1.0, index=months)
+    hump.iloc[8:13] = [2, 3, 5, 3, 2]  # peak in month 10 (Nov 2020)
+    later = hump.shift(4).fillna(1.0)  # the same hump four months later
     a, b = demand.turning_point(hump), demand.turning_point(later)
-    assert a["peak_month"] == months[2] and b["peak_month"] == months[6]
-    assert a["fall_pct"] == pytest.approx(80.0)
+    assert a["peak_month"] == months[10] and b["peak_month"] == months[14]
+    assert a["peak_is_edge"] is None and a["fall_pct"] == pytest.approx(80.0)
     text = us_demand.lag_sentence(b, a, (months[0], months[-1]))
     assert "deaths peaked 4 months after seizures" in text and "not a cause" in text
-    assert us_demand.lag_sentence(b, a, (months[0], months[4])).startswith("No lag")
+    assert us_demand.lag_sentence(b, a, (months[0], months[12])).startswith("No lag")
+    early = hump.iloc[8:]  # the peak is now the third month on file: no turning point
+    assert demand.turning_point(early)["peak_is_edge"] == "start"
 
 
 def test_nflis_is_read_as_reporting_not_presence():

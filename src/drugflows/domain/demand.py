@@ -310,21 +310,31 @@ def twelve_month_seizures(drug: str, cbp: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: A peak within this many months of the first or the last month on file is not a turning point:
+#: the series may have been higher before its first month, or may still rise after its last.
+EDGE_MONTHS = 6
+
+
 def turning_point(values: pd.Series) -> dict:
     """The peak of a monthly series (indexed by month) and the fall since: peak_month, peak,
-    latest_month, latest, fall_pct (percent below the peak, 0 if the peak is the latest month),
-    peak_is_edge (the peak is the first or last month on file: the turning point may lie outside
-    them, and none is stated)."""
+    latest_month, latest, fall_pct (percent below the peak, 0 if the peak is the latest month) and
+    peak_is_edge: "start" or "end" when the peak lies within :data:`EDGE_MONTHS` of the first or
+    the last month on file (no turning point is stated), else None."""
     values = values.dropna()
     peak_month = values.idxmax()
-    latest_month = values.index.max()
+    first_month, latest_month = values.index.min(), values.index.max()
+    edge = None
+    if months_between(peak_month, latest_month) < EDGE_MONTHS:
+        edge = "end"
+    elif months_between(first_month, peak_month) < EDGE_MONTHS:
+        edge = "start"
     return {
         "peak_month": peak_month,
         "peak": float(values.max()),
         "latest_month": latest_month,
         "latest": float(values[latest_month]),
         "fall_pct": 100 * (1 - values[latest_month] / values.max()),
-        "peak_is_edge": peak_month in (values.index.min(), latest_month),
+        "peak_is_edge": edge,
     }
 
 

@@ -175,18 +175,18 @@ def era_sentences(drug: str, view: Era) -> list[str]:
             f"in {_deaths_in(turn['latest_month'])}, the latest on file, they were about "
             f"{round_count(turn['latest'])} reported{predicted}"
         )
-        if turn["peak_month"] == turn["latest_month"]:
+        if turn["peak_is_edge"] == "end":
             out.append(
-                f"Deaths involving {label} were at their highest in {_deaths_in(turn['latest_month'])}, "
-                f"the latest on file: about {round_count(turn['latest'])} reported{predicted} ({series}; "
-                "provisional): no fall is on file."
+                f"Deaths involving {label} were highest in {_deaths_in(turn['peak_month'])} (about "
+                f"{round_count(turn['peak'])}), within {demand.EDGE_MONTHS} months of the latest on file: "
+                f"too close to the end to call it a peak; {now} ({series}; provisional)."
             )
-        elif turn["peak_is_edge"]:
+        elif turn["peak_is_edge"] == "start":
             out.append(
-                f"Deaths involving {label} were highest in the first month of this series on file "
-                f"({_deaths_in(turn['peak_month'])}: about {round_count(turn['peak'])}), so no peak month "
-                f"is given (it may lie before); {now}, {turn['fall_pct']:.0f}% below that ({series}; "
-                "provisional)."
+                f"Deaths involving {label} were highest in {_deaths_in(turn['peak_month'])} (about "
+                f"{round_count(turn['peak'])}), within {demand.EDGE_MONTHS} months of the first month of "
+                f"this series on file, so no peak month is given (it may lie before); {now}, "
+                f"{turn['fall_pct']:.0f}% below that ({series}; provisional)."
             )
         else:
             out.append(
@@ -196,9 +196,10 @@ def era_sentences(drug: str, view: Era) -> list[str]:
             )
     seized = view.seizures_turn
     if seized:
+        end = "first" if seized["peak_is_edge"] == "start" else "last"
         peak = (
-            f"were highest at an end of the months on file ({_deaths_in(seized['peak_month'])}: about "
-            f"{round_kg(seized['peak'])} kg), so no peak month is given,"
+            f"were highest in {_deaths_in(seized['peak_month'])} (about {round_kg(seized['peak'])} kg), "
+            f"within {demand.EDGE_MONTHS} months of the {end} month on file, so no peak month is given,"
             if seized["peak_is_edge"]
             else f"peaked at about {round_kg(seized['peak'])} kg in {_deaths_in(seized['peak_month'])}"
         )
@@ -216,16 +217,17 @@ def lag_sentence(
     deaths_turn: dict, seizures_turn: dict, common: tuple[pd.Timestamp, pd.Timestamp] | None
 ) -> str:
     """The months between the seizure peak and the death peak, said as association in time; none
-    where either series is highest at an end of its months on file, or peaks outside the months
-    both cover (``common``)."""
+    where either series is highest within :data:`demand.EDGE_MONTHS` of an end of its months on
+    file, or peaks outside the months both cover (``common``)."""
     if common is None:
         return "No lag between the two peaks is given: the two series share no month."
     window = f"{common[0]:%B %Y} to {common[1]:%B %Y}"
     for which, turn in (("deaths", deaths_turn), ("seizures", seizures_turn)):
         if turn["peak_is_edge"]:
             return (
-                f"No lag between the two peaks is given: the {which} are highest at an end of their "
-                "months on file, so their turning point may lie outside them."
+                f"No lag between the two peaks is given: the {which} are highest within "
+                f"{demand.EDGE_MONTHS} months of an end of their months on file, so their turning point "
+                "may lie outside them."
             )
         if not common[0] <= turn["peak_month"] <= common[1]:
             return (
@@ -511,7 +513,10 @@ def turning_points_table(view: Era) -> pd.DataFrame:
                 "Latest 12 months end": f"{turn['latest_month']:%b %Y}",
                 "Latest": turn["latest"],
                 "Below the highest (%)": turn["fall_pct"],
-                "Highest at an end of the months on file": "yes" if turn["peak_is_edge"] else "no",
+                "Highest near an end (no turning point)": {
+                    "start": "near the first month",
+                    "end": "near the latest month",
+                }.get(turn["peak_is_edge"], "no"),
             }
         )
     return pd.DataFrame(rows)
