@@ -14,7 +14,7 @@ import pandas as pd
 from drugflows.domain.drugs import DRUGS, SPECIFIC_DRUG_NAMES, VSRR_INDICATOR_NAMES
 from drugflows.domain.seizures import BORDER_COMPONENTS, unodc_series
 from drugflows.domain.statistics import MIN_CHANCE_BAND_PAIRS, chance_band
-from drugflows.sources.cdc import ICD10, LITERAL_TEXT, WONDER_SERIES
+from drugflows.sources.cdc import BY_DRUG_TABLE, BY_STATE_TABLE, ICD10, LITERAL_TEXT, TABLE, WONDER_SERIES
 from drugflows.sources.unodc import HISTORIC_SERIES, PORTAL_SERIES
 
 
@@ -131,7 +131,7 @@ METHOD_SHORT = {
     VSRR_PROVISIONAL: "VSRR, ICD-10 code",
     LITERAL_PROVISIONAL: "literal text",
 }
-NATIONAL_COLUMNS = ["month", "series", "source", "method", "unit", "deaths", "deaths_predicted"]
+NATIONAL_COLUMNS = ["month", "series", "source", "method", "unit", "table", "deaths", "deaths_predicted"]
 
 
 def national_series(
@@ -140,8 +140,9 @@ def national_series(
     """Every national series on file of deaths involving ``drug``, one row per series and period,
     never spliced: ``month`` (the last month of the period: December for a calendar year),
     ``series`` (a label naming the source, release and method), ``source``, ``method``, ``unit``
-    (:data:`RATE_UNIT` or :data:`COUNT_UNIT`), ``deaths`` and ``deaths_predicted`` (VSRR's count
-    adjusted for reporting delays; missing elsewhere).
+    (:data:`RATE_UNIT` or :data:`COUNT_UNIT`), ``table`` (the processed table it comes from),
+    ``deaths`` and ``deaths_predicted`` (VSRR's count adjusted for reporting delays; missing
+    elsewhere).
 
     Sources: ``us_overdose_deaths`` (CDC WONDER rates 1999-2020 via Our World in Data; VSRR July 2019
     release, counts 2015-2018), ``overdose_deaths_12m_by_state`` (VSRR, synthetic opioids T40.4 only,
@@ -161,6 +162,7 @@ def national_series(
                 "month": pd.to_datetime(rate["period"].astype(str) + "-12-01"),
                 "series": f"CDC WONDER final, {ICD10} (rate)",
                 "source": WONDER_SERIES,
+                "table": TABLE,
                 "method": WONDER_FINAL,
                 "unit": RATE_UNIT,
                 "deaths": rate["value"].astype(float),
@@ -179,6 +181,7 @@ def national_series(
                     "month": recent["month"],
                     "series": f"VSRR provisional, data to {_month_name(vintage)}, {ICD10}",
                     "source": f"CDC/NCHS VSRR provisional counts (data to {_month_name(vintage)})",
+                    "table": BY_STATE_TABLE,
                     "method": VSRR_PROVISIONAL,
                     "unit": COUNT_UNIT,
                     "deaths": recent["deaths_12m"].astype(float),
@@ -198,6 +201,7 @@ def national_series(
                         "month": pd.to_datetime(wide.index + "-01"),
                         "series": f"VSRR provisional, {release}, {ICD10}",
                         "source": source,
+                        "table": TABLE,
                         "method": VSRR_PROVISIONAL,
                         "unit": COUNT_UNIT,
                         "deaths": wide["count"].to_numpy(float),
@@ -219,6 +223,7 @@ def national_series(
                     "month": literal["month"],
                     "series": f"CDC specific drugs, {LITERAL_TEXT}, data as of {as_of:%b %Y}",
                     "source": f"CDC/NCHS provisional counts for specific drugs (as of {as_of:%d %b %Y})",
+                    "table": BY_DRUG_TABLE,
                     "method": LITERAL_PROVISIONAL,
                     "unit": COUNT_UNIT,
                     "deaths": literal["deaths_12m"].astype(float),

@@ -566,3 +566,8 @@ def state_caveat(view: Era, data: dict[str, pd.DataFrame]) -> str:
         "Provisional and underreported in the latest months. No count shown (low data quality or "
         f"suppressed): {states_missing(view, data)}; Louisiana is not in the file."
     )
+
+
+def monthly_tables(view: Era) -> tuple[str, ...]:
+    """The processed tables behind the monthly figure: the deaths series' table and CBP's."""
+    return (*dict.fromkeys(view.deaths["table"]), "cbp_seizures_monthly")
