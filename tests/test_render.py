@@ -170,6 +170,7 @@ def test_default_catalog_lists_the_reports():
         "us_demand/fentanyl",
         "us_demand/methamphetamine",
         "us_demand/cocaine",
+        "us_demand/heroin",
         "source_countries/coca",
         "source_countries/opium-poppy",
         "colombia_eradication/lag-1",
@@ -186,7 +187,7 @@ def test_default_catalog_lists_the_reports():
         "mexico_violence/intentional-homicide",
         "mexico_violence/extortion-corridor-states",
     ] + [s.key for s in specs if s.notebook in ("country_profile", "region_profile")]
-    assert len(specs) == 65
+    assert len(specs) == 66
     assert specs[0].title == "Drug seizures at the US border: fentanyl, Southwest Border"
 
 
