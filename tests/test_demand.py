@@ -182,8 +182,10 @@ def test_cocaine_correlation_uses_the_national_series_alone(shared_data):
         2.394 / np.sqrt(20), rel=1e-3
     )
     text = us_demand.reading("cocaine", series, correlations)[-1]
-    assert "lag of 1 year (r = 0.56, 21 paired years)" in text
-    assert "+/-0.54" in text and "beyond it: an association, not a cause" in text
+    assert "lag of 1 year, seizures leading deaths by 1 year (r = 0.56, 21 paired years)" in text
+    assert "+/-0.54" in text and "seizures leading deaths by 1 year" in text
+    # 0.56 against 0.54 clears the band by less than us_demand.BARELY_MARGIN: said so
+    assert "barely beyond it (by 0.02, less than 0.05)" in text and "not a cause" in text
 
 
 def test_caveat_says_where_the_death_rates_end():
@@ -217,3 +219,186 @@ def test_fentanyl_seizures_are_only_in_the_portal_export(shared_data):
         "US seizures reported to UNODC are on file only in its portal export (2018-2022), the "
         "national series having none of this drug."
     ]
+
+
+# --- The fentanyl era: monthly 12-month deaths against CBP seizures -------------------------------
+
+
+def _raw_vsrr_us(shared_data) -> pd.DataFrame:
+    """The national rows of the raw VSRR API export (synthetic opioids, T40.4), by month."""
+    raw = pd.read_csv(shared_data / "cdc_overdose_recent" / "cdc_api_provisional_overdose_counts.csv")
+    us = raw[raw["state"] == "US"].copy()
+    us["month"] = pd.to_datetime(us["year"].astype(str) + " " + us["month"], format="%Y %B")
+    return us.set_index("month").sort_index()
+
+
+def _raw_specific_drug_us(shared_data, drug: str) -> pd.Series:
+    """12-month deaths in the United States by literal-text drug, from the raw CDC file."""
+    raw = pd.read_csv(
+        shared_data / "cdc_overdose_recent" / "Provisional_drug_overdose_death_counts_for_specific_drugs.csv"
+    )
+    rows = raw[(raw["jurisdiction_occurrence"] == "United States") & (raw["drug_involved"] == drug)]
+    months = pd.to_datetime(rows["month_ending_date"], format="%m/%d/%Y").dt.to_period("M").dt.to_timestamp()
+    return pd.Series(rows["drug_overdose_deaths"].to_numpy(float), index=months).sort_index()
+
+
+def _raw_cbp_kg_12m(shared_data, drug: str) -> pd.Series:
+    """CBP seizures of ``drug`` (OFO and USBP, every region) in the 12 months ending in each month,
+    kg, summed here from the two raw CBP files."""
+    frames = [pd.read_csv(path) for path in sorted((shared_data / "cbp_drug_seizures").glob("*.csv"))]
+    raw = pd.concat(frames, ignore_index=True)
+    raw = raw[raw["Drug Type"] == drug]
+    fy = raw["FY"].astype(str).str[:4].astype(int)
+    month = pd.to_datetime(raw["Month (abbv)"].str.title(), format="%b").dt.month
+    year = fy - (month >= 10)
+    when = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}))
+    lbs = raw.groupby(when)["Sum Qty (lbs)"].sum()
+    lbs = lbs.reindex(pd.date_range(lbs.index.min(), lbs.index.max(), freq="MS"), fill_value=0.0)
+    return (lbs * 0.45359237).rolling(12).sum().dropna()
+
+
+def _view(drug: str):
+    data = us_demand.load()
+    drug, series, first, last = us_demand.validate(drug, None, None, data)
+    return us_demand.era(drug, first, last, data), series
+
+
+def test_fentanyl_headline_gives_the_peak_and_the_latest_month(shared_data):
+    """The fentanyl headline no longer stops at 2020: peak 12 months and latest month from VSRR, as
+    read here from the raw CDC export (SOURCE.md: Dec 2023 74,091; Jan 2026 36,825 reported and
+    37,488 predicted)."""
+    raw = _raw_vsrr_us(shared_data)
+    assert raw.loc["2023-12-01", "data_value"] == 74091
+    latest = raw.index.max()
+    assert latest == pd.Timestamp("2026-01-01")
+    assert (raw.loc[latest, "data_value"], raw.loc[latest, "predicted_value"]) == (36825, 37488)
+    peak_month = raw["data_value"].idxmax()
+    peak = raw["data_value"].max()
+    assert peak_month == pd.Timestamp("2023-06-01") and peak == 77695
+    fall = 100 * (1 - 36825 / peak)
+    view, _ = _view("fentanyl")
+    assert view.deaths_turn["peak_month"] == peak_month and view.deaths_turn["peak"] == peak
+    assert view.deaths_turn["latest"] == 36825
+    assert view.deaths_turn["fall_pct"] == pytest.approx(fall)
+    line = us_demand.era_sentences("fentanyl", view)[0]
+    assert "peaked at about 77,700 in the 12 months ending June 2023" in line
+    assert "in the 12 months ending January 2026, the latest on file" in line
+    assert "about 36,800 reported (37,500 predicted" in line and f"{fall:.0f}% below the peak" in line
+    assert round(fall) == 53
+
+
+def test_literal_text_headline_for_cocaine_and_heroin(shared_data):
+    """Cocaine, methamphetamine and heroin have no VSRR count after 2018 on file: their monthly
+    deaths are CDC's literal-text counts (SOURCE.md: Jun 2024 cocaine 27,748, methamphetamine 30,700)."""
+    cocaine = _raw_specific_drug_us(shared_data, "Cocaine")
+    assert cocaine[pd.Timestamp("2024-06-01")] == 27748 and cocaine[pd.Timestamp("2023-12-01")] == 31506
+    view, _ = _view("cocaine")
+    turn = view.deaths_turn
+    assert turn["peak_month"] == cocaine.idxmax() and turn["peak"] == cocaine.max()
+    assert turn["latest"] == 27748
+    line = us_demand.era_sentences("cocaine", view)[0]
+    assert (
+        f"peaked at about {round(cocaine.max(), -2):,.0f} in the 12 months ending {cocaine.idxmax():%B %Y}"
+        in line
+    )
+    assert "literal text" in line
+    meth, _ = _view("methamphetamine")
+    assert meth.deaths_turn["latest"] == 30700
+    # literal text names methamphetamine itself, not the ICD-10 class of psychostimulants
+    assert us_demand.era_sentences("methamphetamine", meth)[0].startswith(
+        "Deaths involving methamphetamine (named on the death certificate) peaked"
+    )
+    heroin = _raw_specific_drug_us(shared_data, "Heroin")
+    assert heroin.idxmax() == heroin.index.min()  # highest in the first month on file
+    view, _ = _view("heroin")
+    lines = us_demand.era_sentences("heroin", view)
+    assert "within 6 months of the first month of this series on file" in lines[0]
+    assert "no peak month is given" in lines[0]
+    assert lines[2].startswith("No lag between the two peaks is given")
+
+
+def test_cbp_turning_point_and_lag_against_the_raw_cbp_files(shared_data):
+    """CBP's 12-month fentanyl seizures, summed here from the raw files, peak in the same month as
+    12-month deaths (June 2023): the lag sentence says so, as association."""
+    kg = _raw_cbp_kg_12m(shared_data, "Fentanyl")
+    view, _ = _view("fentanyl")
+    assert view.seizures_turn["peak_month"] == kg.idxmax() == pd.Timestamp("2023-06-01")
+    assert view.seizures_turn["peak"] == pytest.approx(kg.max(), rel=1e-6)
+    assert view.seizures_turn["latest_month"] == kg.index.max() == pd.Timestamp("2026-04-01")
+    assert view.seizures_turn["latest"] == pytest.approx(kg.iloc[-1], rel=1e-6)
+    lines = us_demand.era_sentences("fentanyl", view)
+    assert f"peaked at about {float(f'{kg.max():.3g}'):,.0f} kg in the 12 months ending June 2023" in lines[1]
+    assert "deaths peaked in the same month as seizures" in lines[2]
+    assert "association in time, not a cause" in lines[2]
+    cocaine = _raw_cbp_kg_12m(shared_data, "Cocaine")
+    from_start = demand.months_between(cocaine.index.min(), cocaine.idxmax())
+    assert from_start < demand.EDGE_MONTHS  # Nov 2019, the third 12-month sum on file
+    view, _ = _view("cocaine")
+    assert view.seizures_turn["peak_is_edge"] == "start"
+    lines = us_demand.era_sentences("cocaine", view)
+    assert "so no peak month is given" in lines[1]
+    assert lines[2].startswith("No lag between the two peaks is given: the seizures")
+
+
+def test_long_series_keeps_each_method_apart(shared_data):
+    """Every row keeps its series and method; the two count series are never joined; the years two
+    series cover are set side by side, with the literal-text gap (Dec 2023: 72,984 against 74,091)."""
+    view, _ = _view("fentanyl")
+    methods = view.national.groupby("series")["method"].nunique()
+    assert (methods == 1).all() and len(methods) == 3
+    assert view.national.groupby(["series", "month"]).size().max() == 1
+    assert view.national["month"].min() == pd.Timestamp("1999-12-01")
+    assert view.national["month"].max() == pd.Timestamp("2026-01-01")
+    gap = view.overlap.loc[2023, "gap_pct"]
+    assert gap == pytest.approx(100 * (72984 / 74091 - 1))
+    assert list(view.breaks["label"]) == ["literal text from Jan 2019", "literal text to Jun 2024"]
+    cocaine, _ = _view("cocaine")
+    vsrr = cocaine.national[cocaine.national["method"] == demand.VSRR_PROVISIONAL]
+    assert vsrr["month"].max() == pd.Timestamp("2018-11-01")  # the July 2019 release
+    assert vsrr.set_index("month").loc["2017-12-01", "deaths"] == 14069
+    assert cocaine.overlap["gap_pct"].isna().all()  # the count series do not overlap: no gap
+
+
+def test_latest_state_counts_against_the_raw_export(shared_data):
+    raw = pd.read_csv(shared_data / "cdc_overdose_recent" / "cdc_api_provisional_overdose_counts.csv")
+    latest = raw[(raw["year"] == 2026) & (raw["month"] == "January") & (raw["state"] != "US")]
+    latest = latest.dropna(subset=["data_value"]).sort_values("data_value", ascending=False)
+    view, _ = _view("fentanyl")
+    assert list(view.states["state"]) == list(latest["state"])
+    assert view.states["deaths_12m"].iloc[0] == latest["data_value"].iloc[0]  # California
+    bars = us_demand.state_bars(view)
+    assert "New York State without New York City" in bars.index and "LA" not in set(view.states["state"])
+    assert "counts, not rates" in us_demand.state_sentence(view)
+
+
+def test_turning_point_and_lag_on_a_constructed_series():
+    months = pd.date_range("2020-01-01", periods=30, freq="MS")
+    rising = pd.Series(np.arange(30.0), index=months)
+    turn = demand.turning_point(rising)
+    assert turn["peak_is_edge"] == "end" and turn["fall_pct"] == 0
+    hump = pd.Series(1.0, index=months)
+    hump.iloc[8:13] = [2, 3, 5, 3, 2]  # peak in month 10 (Nov 2020)
+    later = hump.shift(4).fillna(1.0)  # the same hump four months later
+    a, b = demand.turning_point(hump), demand.turning_point(later)
+    assert a["peak_month"] == months[10] and b["peak_month"] == months[14]
+    assert a["peak_is_edge"] is None and a["fall_pct"] == pytest.approx(80.0)
+    text = us_demand.lag_sentence(b, a, (months[0], months[-1]))
+    assert "deaths peaked 4 months after seizures" in text and "not a cause" in text
+    assert us_demand.lag_sentence(b, a, (months[0], months[12])).startswith("No lag")
+    early = hump.iloc[8:]  # the peak is now the third month on file: no turning point
+    assert demand.turning_point(early)["peak_is_edge"] == "start"
+
+
+def test_nflis_is_read_as_reporting_not_presence():
+    """Referee: NFLIS counts describe which laboratories report and what police submit, not where
+    fentanyl is; the NFLIS panel's caveat and the caveats section say so."""
+    import json
+
+    from drugflows import paths
+
+    assert "not where fentanyl is" in us_demand.NFLIS_CAVEAT
+    notebook = json.loads((paths.NOTEBOOKS_DIR / "us_demand.ipynb").read_text())
+    code = " ".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    text = " ".join(" ".join("".join(c["source"]) for c in notebook["cells"]).split())
+    assert "us_demand.NFLIS_CAVEAT" in code
+    assert "describe testing and reporting, not where or how much fentanyl there is" in text

@@ -170,6 +170,7 @@ def test_default_catalog_lists_the_reports():
         "us_demand/fentanyl",
         "us_demand/methamphetamine",
         "us_demand/cocaine",
+        "us_demand/heroin",
         "source_countries/coca",
         "source_countries/opium-poppy",
         "colombia_eradication/lag-1",

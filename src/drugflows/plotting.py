@@ -861,3 +861,61 @@ def time_panels(
     data = pd.concat(panels, axis=1)
     data.columns = [f"{panel}: {column}" for panel, column in data.columns]
     return finish(fig, title, source, caveat, top=0.35, data=data)
+
+
+def stacked_lines(
+    frame: pd.DataFrame,
+    panel: str,
+    x: str,
+    y: str,
+    group: str,
+    *,
+    title: str,
+    ylabels: dict[str, str],
+    source: str,
+    caveat: str | None = None,
+    xlabel: str = "Month",
+    breaks: pd.DataFrame | None = None,
+):
+    """Panels stacked one above the other on one shared time axis (``x``: dates), one per
+    ``panel`` value in the order of ``ylabels`` (panel -> y-axis label with its unit), each with
+    one line per ``group`` (its own colour and dash, in a legend per panel). ``breaks`` (rows
+    ``panel``, ``x``, ``label``): a change of source or method, drawn as a dotted vertical line in
+    its panel and labelled there. Never two y axes on one panel."""
+    names = [p for p in ylabels if (frame[panel] == p).any()]
+    groups = list(dict.fromkeys(frame[group]))
+    colors = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
+    dashes = {g: ("-", "--", "-.", ":")[i % 4] for i, g in enumerate(groups)}
+    fig, axes = plt.subplots(
+        len(names), 1, sharex=True, figsize=(WIDTH_IN, 2.6 * len(names) + 1.2), squeeze=False
+    )
+    for ax, name in zip(axes[:, 0], names, strict=True):
+        part = frame[frame[panel] == name]
+        for g, lines in part.groupby(group, sort=False):
+            lines = lines.sort_values(x)
+            marker = "o" if len(lines) < 40 else None
+            ax.plot(
+                lines[x], lines[y], color=colors[g], ls=dashes[g], marker=marker, ms=3, lw=1.6, label=str(g)
+            )
+        if breaks is not None and not breaks.empty:
+            for row in breaks[breaks[panel] == name].itertuples(index=False):
+                row = row._asdict()
+                ax.axvline(row[x], color="0.35", linestyle=":", linewidth=1.0)
+                ax.annotate(
+                    row["label"],
+                    (row[x], 0.02),
+                    xycoords=("data", "axes fraction"),
+                    rotation=90,
+                    fontsize=6.5,
+                    color="0.3",
+                    ha="right",
+                    va="bottom",
+                )
+        ax.set_ylabel("\n".join(textwrap.wrap(ylabels[name], 28)), fontsize=8)
+        ax.set_ylim(bottom=0)
+        ax.tick_params(labelsize=8)
+        thousands(ax.yaxis)
+        ax.legend(frameon=False, fontsize=7, loc="best")
+    axes[-1, 0].set_xlabel(xlabel)
+    fig.subplots_adjust(hspace=0.15)
+    return finish(fig, title, source, caveat, left=1.0, top=0.3, data=frame[[panel, group, x, y]])

@@ -1,17 +1,66 @@
-"""The us_demand report: overdose deaths involving a drug against US seizures and NFLIS reports."""
+"""The us_demand report: overdose deaths involving a drug, 1999 to the latest month on file, against
+US seizures and NFLIS reports (monthly 12-month sums and yearly changes)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
 from drugflows import params, tables
-from drugflows.domain.demand import annual_series, lagged_correlations
+from drugflows.domain import demand
+from drugflows.domain.demand import (
+    COUNT_UNIT,
+    NFLIS_CAVEAT,
+    RATE_UNIT,
+    annual_series,
+    lagged_correlations,
+)
 from drugflows.domain.drugs import DEATHS_DRUGS, DRUGS, report_drug
+from drugflows.domain.seizures import AT_THE_BORDER
 from drugflows.domain.statistics import MIN_CHANCE_BAND_PAIRS
 
 #: The processed tables the report reads, in the order its vintage table lists them.
-TABLES = ("us_overdose_deaths", "unodc_seizures", "cbp_seizures_monthly", "nflis_reports")
-__all__ = ["lagged_correlations"]
+TABLES = (
+    "us_overdose_deaths",
+    "overdose_deaths_12m_by_drug",
+    "overdose_deaths_12m_by_state",
+    "unodc_seizures",
+    "cbp_seizures_monthly",
+    "nflis_reports",
+)
+#: A correlation beyond its band by less than this (in r) is said to clear it "barely".
+BARELY_MARGIN = 0.05
+#: Panel names of the figures (the y-axis labels, with units).
+PANEL_LABELS = {
+    RATE_UNIT: "Deaths per 100,000 a year (age-adjusted, calendar year)",
+    COUNT_UNIT: "Deaths in the 12 months ending in the month",
+}
+SEIZURES_PANEL = "CBP seizures at the border, kg in the 12 months ending in the month"
+#: What a section says when the chosen years hold none of its data.
+NO_DATA = "No {what} on file for {first}-{last}: the section is left empty."
+PREDICTED = "predicted (adjusted for reporting delays)"
+__all__ = ["NFLIS_CAVEAT", "lagged_correlations"]
+
+
+@dataclass(frozen=True)
+class Era:
+    """The monthly view of one drug: every national death series (``national``, never spliced),
+    where it changes source or method (``breaks``), the years two series cover (``overlap``), the
+    12-month deaths that reach the latest month (``deaths``) and CBP's 12-month seizures
+    (``seizures``), with their turning points; and the latest 12-month synthetic-opioid deaths by
+    state (``states``)."""
+
+    drug: str
+    national: pd.DataFrame
+    breaks: pd.DataFrame
+    overlap: pd.DataFrame
+    deaths: pd.DataFrame
+    seizures: pd.DataFrame
+    deaths_turn: dict
+    seizures_turn: dict
+    common: tuple[pd.Timestamp, pd.Timestamp] | None
+    states: pd.DataFrame
 
 
 def load() -> dict[str, pd.DataFrame]:
@@ -21,7 +70,8 @@ def load() -> dict[str, pd.DataFrame]:
 
 def validate(drug: object, first_year: object, last_year: object, data: dict[str, pd.DataFrame]):
     """The report drug (one of :data:`DEATHS_DRUGS`), its annual series (:func:`annual_series`) and
-    the years chosen within those on file; ParameterError naming the parameter otherwise."""
+    the years chosen within those on file (the annual series' and the monthly deaths'); ParameterError
+    naming the parameter otherwise."""
     drug = report_drug(drug, DEATHS_DRUGS)
     series = annual_series(
         drug,
@@ -30,24 +80,212 @@ def validate(drug: object, first_year: object, last_year: object, data: dict[str
         data["cbp_seizures_monthly"],
         data["nflis_reports"],
     )
-    first, last = params.year_range("first_year", first_year, "last_year", last_year, series.index)
+    months = pd.concat(
+        [
+            national(drug, data)["month"],
+            demand.twelve_month_seizures(drug, data["cbp_seizures_monthly"])["month"],
+        ]
+    )
+    years = set(series.index) | set(months.dt.year)
+    first, last = params.year_range("first_year", first_year, "last_year", last_year, years)
     return drug, series, first, last
 
 
-def reading(drug: str, series: pd.DataFrame, correlations: pd.DataFrame) -> list[str]:
-    """Plain sentences from the annual series and the lagged correlations."""
-    label = DRUGS[drug].deaths_label
+def national(drug: str, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every national death series of ``drug`` on file (:func:`demand.national_series`)."""
+    return demand.national_series(
+        drug,
+        data["us_overdose_deaths"],
+        data["overdose_deaths_12m_by_drug"],
+        data["overdose_deaths_12m_by_state"],
+    )
+
+
+def era(drug: str, first_year: int, last_year: int, data: dict[str, pd.DataFrame]) -> Era:
+    """The monthly view of ``drug`` within the chosen years (:class:`Era`)."""
+    rows = national(drug, data)
+    rows = rows[rows["month"].dt.year.between(first_year, last_year)].reset_index(drop=True)
+    deaths = demand.twelve_month_deaths(rows)
+    seizures = demand.twelve_month_seizures(drug, data["cbp_seizures_monthly"])
+    seizures = seizures[seizures["month"].dt.year.between(first_year, last_year)].reset_index(drop=True)
+    by_state = data["overdose_deaths_12m_by_state"]
+    by_state = by_state[by_state["month"].dt.year.between(first_year, last_year)]
+    both = (
+        (
+            max(deaths["month"].min(), seizures["month"].min()),
+            min(deaths["month"].max(), seizures["month"].max()),
+        )
+        if len(deaths) and len(seizures)
+        else None
+    )
+    if both is not None and both[0] > both[1]:
+        both = None
+    return Era(
+        drug=drug,
+        national=rows,
+        breaks=demand.series_breaks(rows),
+        overlap=demand.overlap_years(rows),
+        deaths=deaths,
+        seizures=seizures,
+        deaths_turn=demand.turning_point(deaths.set_index("month")["deaths"]) if len(deaths) else {},
+        seizures_turn=demand.turning_point(seizures.set_index("month")["kg_12m"]) if len(seizures) else {},
+        common=both,
+        states=demand.latest_by_state(by_state) if not by_state.empty else by_state.iloc[0:0],
+    )
+
+
+def heading(drug: str, view: Era, first_year: int, last_year: int) -> str:
+    """The section title: the drug and the span its deaths cover, to the latest month on file."""
+    months = view.national["month"]
+    if months.empty:
+        return f"## {drug.capitalize()}, {first_year}-{last_year}"
+    latest = view.national[months == months.max()]
+    end = f"{months.max():%Y}" if (latest["unit"] == RATE_UNIT).all() else f"{months.max():%B %Y}"
+    return f"## {drug.capitalize()}: deaths {months.min():%Y} to {end}"
+
+
+def _deaths_in(month: pd.Timestamp) -> str:
+    return f"the 12 months ending {month:%B %Y}"
+
+
+def round_count(value: float) -> str:
+    """A provisional count to the nearest hundred ("77,700"), whole below 1,000."""
+    return f"{round(value, -2):,.0f}" if value >= 1000 else f"{value:,.0f}"
+
+
+def era_sentences(drug: str, view: Era) -> list[str]:
+    """The headline sentences of the monthly view: 12-month deaths at their peak and in the latest
+    month on file, and the fall since (within one series); CBP's 12-month seizures likewise; and the
+    months between the two peaks (an association in time, not a cause). Peaks are sought over the
+    months both series cover, so that neither peak falls in months the other does not have."""
     out = []
+    turn, deaths = view.deaths_turn, view.deaths
+    literal = bool(len(deaths)) and bool((deaths["method"] == demand.LITERAL_PROVISIONAL).all())
+    # Literal text names the drug itself; the ICD-10 code names a class (T43.6, psychostimulants).
+    label = f"{DRUGS[drug].label} (named on the death certificate)" if literal else DRUGS[drug].deaths_label
+    if turn:
+        series = deaths["series"].iloc[0]
+        latest = deaths.set_index("month").loc[turn["latest_month"]]
+        predicted = (
+            f" ({round_count(latest['deaths_predicted'])} predicted once late records arrive)"
+            if pd.notna(latest["deaths_predicted"])
+            else ""
+        )
+        now = (
+            f"in {_deaths_in(turn['latest_month'])}, the latest on file, they were about "
+            f"{round_count(turn['latest'])} reported{predicted}"
+        )
+        if turn["peak_is_edge"] == "end":
+            out.append(
+                f"Deaths involving {label} were highest in {_deaths_in(turn['peak_month'])} (about "
+                f"{round_count(turn['peak'])}), within {demand.EDGE_MONTHS} months of the latest on file: "
+                f"too close to the end to call it a peak; {now} ({series}; provisional)."
+            )
+        elif turn["peak_is_edge"] == "start":
+            out.append(
+                f"Deaths involving {label} were highest in {_deaths_in(turn['peak_month'])} (about "
+                f"{round_count(turn['peak'])}), within {demand.EDGE_MONTHS} months of the first month of "
+                f"this series on file, so no peak month is given (it may lie before); {now}, "
+                f"{turn['fall_pct']:.0f}% below that ({series}; provisional)."
+            )
+        else:
+            out.append(
+                f"Deaths involving {label} peaked at about {round_count(turn['peak'])} in "
+                f"{_deaths_in(turn['peak_month'])}; {now}, {turn['fall_pct']:.0f}% below the peak "
+                f"({series}; provisional, and the latest months are still incomplete)."
+            )
+    seized = view.seizures_turn
+    if seized:
+        end = "first" if seized["peak_is_edge"] == "start" else "last"
+        peak = (
+            f"were highest in {_deaths_in(seized['peak_month'])} (about {round_kg(seized['peak'])} kg), "
+            f"within {demand.EDGE_MONTHS} months of the {end} month on file, so no peak month is given,"
+            if seized["peak_is_edge"]
+            else f"peaked at about {round_kg(seized['peak'])} kg in {_deaths_in(seized['peak_month'])}"
+        )
+        out.append(
+            f"CBP's {DRUGS[drug].label} seizures {AT_THE_BORDER}, summed over 12 months, {peak} and "
+            f"were about {round_kg(seized['latest'])} kg in "
+            f"{_deaths_in(seized['latest_month'])}, {seized['fall_pct']:.0f}% lower."
+        )
+    if turn and seized:
+        out.append(lag_sentence(turn, seized, view.common))
+    return out
+
+
+def lag_sentence(
+    deaths_turn: dict, seizures_turn: dict, common: tuple[pd.Timestamp, pd.Timestamp] | None
+) -> str:
+    """The months between the seizure peak and the death peak, said as association in time; none
+    where either series is highest within :data:`demand.EDGE_MONTHS` of an end of its months on
+    file, or peaks outside the months both cover (``common``)."""
+    if common is None:
+        return "No lag between the two peaks is given: the two series share no month."
+    window = f"{common[0]:%B %Y} to {common[1]:%B %Y}"
+    for which, turn in (("deaths", deaths_turn), ("seizures", seizures_turn)):
+        if turn["peak_is_edge"]:
+            return (
+                f"No lag between the two peaks is given: the {which} are highest within "
+                f"{demand.EDGE_MONTHS} months of an end of their months on file, so their turning point "
+                "may lie outside them."
+            )
+        if not common[0] <= turn["peak_month"] <= common[1]:
+            return (
+                f"No lag between the two peaks is given: the {which} peak outside the months both series "
+                f"cover ({window})."
+            )
+    lag = demand.months_between(seizures_turn["peak_month"], deaths_turn["peak_month"])
+    if lag == 0:
+        when = "in the same month as seizures"
+    else:
+        when = f"{abs(lag)} month{'s' if abs(lag) != 1 else ''} {'after' if lag > 0 else 'before'} seizures"
+    return (
+        f"Both peaks fall within the months both series cover ({window}): deaths peaked {when}. That "
+        "is an association in time, not a cause: seizures rise and fall with trafficking and with "
+        "enforcement, deaths with supply, potency, mixing with other drugs, treatment and naloxone."
+    )
+
+
+def state_sentence(view: Era) -> str | None:
+    """The states with the most synthetic-opioid deaths in the latest 12 months on file (counts)."""
+    states = view.states
+    if states.empty:
+        return None
+    top = "; ".join(
+        f"{state_label(r.state, r.state_name)} {r.deaths_12m:,.0f}" for r in states.head(3).itertuples()
+    )
+    return (
+        f"By state, in {_deaths_in(states['month'].iloc[0])}, the most deaths involving synthetic opioids "
+        f"were reported in {top} (counts, not rates: no state population is on file; provisional and "
+        "underreported in the latest months)."
+    )
+
+
+def state_label(state: str, name: str) -> str:
+    """A jurisdiction's name as VSRR counts it: its ``NY`` is the state without New York City."""
+    return "New York State without New York City" if state == "NY" else name
+
+
+def reading(
+    drug: str, series: pd.DataFrame, correlations: pd.DataFrame, view: Era | None = None
+) -> list[str]:
+    """Plain sentences: the monthly view first (``view``: peaks, latest month, lag), then the annual
+    series and the lagged correlations."""
+    label = DRUGS[drug].deaths_label
+    out = era_sentences(drug, view) if view is not None else []
     rate = series["death_rate"].dropna()
     if not rate.empty:
         first, last = rate.index[0], rate.index[-1]
+        final = ", CDC WONDER final data" if view is not None else ""
         out.append(
             f"Deaths involving {label} rose from {rate.iloc[0]:.1f} to "
-            f"{rate.iloc[-1]:.1f} per 100,000 between {first} and {last} (age-adjusted)."
+            f"{rate.iloc[-1]:.1f} per 100,000 between {first} and {last} (age-adjusted{final})."
             if rate.iloc[-1] >= rate.iloc[0]
             else f"Deaths involving {label} fell from {rate.iloc[0]:.1f} to "
-            f"{rate.iloc[-1]:.1f} per 100,000 between {first} and {last} (age-adjusted)."
+            f"{rate.iloc[-1]:.1f} per 100,000 between {first} and {last} (age-adjusted{final})."
         )
+    if view is not None and (line := state_sentence(view)) and drug == "fentanyl":
+        out.append(line)
     out.extend(seizure_sentences(series))
     usable = correlations.dropna(subset=["r", "chance_band_best"])
     if usable.empty and series["us_seizures_kg"].isna().all():
@@ -70,15 +308,25 @@ def reading(drug: str, series: pd.DataFrame, correlations: pd.DataFrame) -> list
         best = usable.iloc[usable["r"].abs().argmax()]
         band = best["chance_band_best"]
         lags = len(correlations)
-        verdict = (
-            "beyond it: an association, not a cause"
-            if abs(best["r"]) > band
-            else "within it: no association beyond chance is shown"
+        lag = int(best["lag"])
+        if abs(best["r"]) <= band:
+            verdict = "within it: no association beyond chance is shown"
+        elif abs(best["r"]) - band < BARELY_MARGIN:
+            verdict = (
+                f"barely beyond it (by {abs(best['r']) - band:.2f}, less than {BARELY_MARGIN:.2f}): a weak "
+                "association, not a cause, that one year more or less of data could undo"
+            )
+        else:
+            verdict = "beyond it: an association, not a cause"
+        leads = (
+            "changes in the same year, so neither series leads"
+            if lag == 0
+            else f"seizures leading deaths by {lag} year{'s' if lag != 1 else ''}"
         )
         out.append(
             f"Of the {lags} lags tried, year-on-year changes in deaths and in US seizures (national "
             f"series only, to {int(series['us_seizures_kg'].last_valid_index())}) move most "
-            f"closely at a lag of {int(best['lag'])} year{'s' if int(best['lag']) != 1 else ''} "
+            f"closely at a lag of {lag} year{'s' if lag != 1 else ''}, {leads} "
             f"(r = {best['r']:.2f}, {int(best['years'])} paired years). Picked as the best of {lags}, it "
             f"is held against the Bonferroni-adjusted band of +/-{band:.2f} that unrelated series stay "
             f"within 19 times in 20, and is {verdict}."
@@ -166,3 +414,160 @@ def correlations_table(correlations: pd.DataFrame) -> pd.DataFrame:
             "chance_band_best": "Chance band, best of the lags (+/-)",
         }
     )
+
+
+def long_series_frame(view: Era) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The long national series for the figure (panel, month, deaths, series) and its breaks
+    (panel, month, label)."""
+    rows = view.national.assign(panel=view.national["unit"])
+    breaks = view.breaks.assign(panel=view.breaks["unit"])
+    return rows[["panel", "month", "deaths", "series"]], breaks[["panel", "month", "label"]]
+
+
+def series_spans(view: Era) -> pd.DataFrame:
+    """One row per series of the long national series: its source, method, unit, first and last
+    period and the number of periods."""
+    spans = view.national.groupby(["series", "source", "method", "unit"], as_index=False, sort=False)[
+        "month"
+    ].agg(["min", "max", "count"])
+    spans = spans.sort_values("min", ignore_index=True)
+    return pd.DataFrame(
+        {
+            "Series": spans["series"],
+            "Source": spans["source"],
+            "Method": spans["method"],
+            "Unit": spans["unit"],
+            "First period ends": spans["min"].dt.strftime("%b %Y"),
+            "Last period ends": spans["max"].dt.strftime("%b %Y"),
+            "Periods": spans["count"],
+        }
+    )
+
+
+def overlap_table(view: Era) -> pd.DataFrame:
+    """The years two or more series cover, one column per series, and the literal-text count against
+    the VSRR count where both are on file."""
+    overlap = view.overlap.dropna(axis=1, how="all")
+    out = overlap.rename(columns={"gap_pct": "Literal text against VSRR (%)"}).reset_index()
+    return out.rename(columns={"year": "Year (12 months ending December)"})
+
+
+def deaths_and_seizures_frame(view: Era) -> pd.DataFrame:
+    """Deaths (reported and, where on file, predicted) and CBP seizures in 12 months, long format
+    for the two-panel figure (panel, month, value, series), each over all its months on file."""
+    deaths = view.deaths
+    name = deaths["series"].iloc[0] if len(deaths) else ""
+    parts = [
+        pd.DataFrame(
+            {
+                "panel": PANEL_LABELS[COUNT_UNIT],
+                "month": deaths["month"],
+                "value": deaths["deaths"],
+                "series": f"{name}, reported",
+            }
+        )
+    ]
+    if deaths["deaths_predicted"].notna().any():
+        parts.append(
+            pd.DataFrame(
+                {
+                    "panel": PANEL_LABELS[COUNT_UNIT],
+                    "month": deaths["month"],
+                    "value": deaths["deaths_predicted"],
+                    "series": PREDICTED,
+                }
+            )
+        )
+    parts.append(
+        pd.DataFrame(
+            {
+                "panel": SEIZURES_PANEL,
+                "month": view.seizures["month"],
+                "value": view.seizures["kg_12m"],
+                "series": f"CBP seizures {AT_THE_BORDER}",
+            }
+        )
+    )
+    return pd.concat(parts, ignore_index=True).dropna(subset=["value"])
+
+
+def turning_points_table(view: Era) -> pd.DataFrame:
+    """Peak and latest 12 months of deaths and of seizures, and the fall since the peak."""
+    rows = []
+    for what, turn, unit in (
+        (
+            f"Deaths ({view.deaths['series'].iloc[0]})" if len(view.deaths) else "Deaths",
+            view.deaths_turn,
+            "deaths",
+        ),
+        ("CBP seizures at the border", view.seizures_turn, "kg"),
+    ):
+        if not turn:
+            continue
+        rows.append(
+            {
+                "Series": what,
+                "Unit": unit,
+                "Highest 12 months end": f"{turn['peak_month']:%b %Y}",
+                "Highest": turn["peak"],
+                "Latest 12 months end": f"{turn['latest_month']:%b %Y}",
+                "Latest": turn["latest"],
+                "Below the highest (%)": turn["fall_pct"],
+                "Highest near an end (no turning point)": {
+                    "start": "near the first month",
+                    "end": "near the latest month",
+                }.get(turn["peak_is_edge"], "no"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def state_bars(view: Era) -> pd.Series:
+    """Latest 12-month synthetic-opioid deaths by jurisdiction (reported counts), labelled by name."""
+    states = view.states
+    return pd.Series(
+        states["deaths_12m"].to_numpy(float),
+        index=[state_label(s, n) for s, n in zip(states["state"], states["state_name"], strict=True)],
+        name="deaths_12m",
+    )
+
+
+def states_missing(view: Era, data: dict[str, pd.DataFrame]) -> str:
+    """The jurisdictions without a count in the latest month: low data quality, suppressed, or not
+    in the file (Louisiana)."""
+    on_file = set(data["overdose_deaths_12m_by_state"]["state_name"])
+    shown = set(view.states["state_name"]) | {"United States"}
+    quiet = sorted(on_file - shown)
+    return ", ".join(quiet) if quiet else "none"
+
+
+#: Formats of :func:`turning_points_table`.
+TURNING_POINT_FORMATS = {"Highest": "{:,.0f}", "Latest": "{:,.0f}", "Below the highest (%)": "{:.0f}"}
+
+
+def overlap_formats(view: Era) -> dict[str, str]:
+    """Formats of :func:`overlap_table`: rates to one decimal, counts whole, the gap to one decimal."""
+    units = view.national.drop_duplicates("series").set_index("series")["unit"]
+    formats = {name: "{:.1f}" if unit == RATE_UNIT else "{:,.0f}" for name, unit in units.items()}
+    formats["Literal text against VSRR (%)"] = "{:+.1f}"
+    return formats
+
+
+def state_title(view: Era) -> str:
+    """The state chart's title, with its 12 months."""
+    if view.states.empty:
+        return "Synthetic-opioid deaths by state: none on file for these years"
+    return f"Synthetic-opioid deaths by state, 12 months ending {view.states['month'].iloc[0]:%B %Y}"
+
+
+def state_caveat(view: Era, data: dict[str, pd.DataFrame]) -> str:
+    """The state chart's caveat: provisional counts, and the jurisdictions without one."""
+    return (
+        "Provisional and underreported in the latest months. No count shown (low data quality or "
+        f"suppressed): {states_missing(view, data)}; Louisiana is not in the file."
+    )
+
+
+def monthly_tables(view: Era) -> tuple[str, ...]:
+    """The processed tables behind the monthly figure: the deaths series' table and CBP's."""
+    return (*dict.fromkeys(view.deaths["table"]), "cbp_seizures_monthly")
