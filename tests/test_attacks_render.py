@@ -198,7 +198,7 @@ class TestNoCodeFromTheCatalog:
 
     def test_the_default_catalog_still_loads_with_timeouts(self):
         specs = catalog.load_catalog()
-        assert len(specs) == 66
+        assert len(specs) == 67
         assert {s.timeout_seconds for s in specs} == {catalog.DEFAULT_TIMEOUT_S}
 
     def test_a_good_catalog_loads(self, tmp_path):

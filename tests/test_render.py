@@ -188,7 +188,7 @@ def test_default_catalog_lists_the_reports():
         "mexico_violence/extortion-corridor-states",
         "strategy_check/latest",
     ] + [s.key for s in specs if s.notebook in ("country_profile", "region_profile")]
-    assert len(specs) == 66
+    assert len(specs) == 67
     assert specs[0].title == "Drug seizures at the US border: fentanyl, Southwest Border"
 
 
