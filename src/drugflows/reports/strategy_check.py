@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from drugflows import params, tables
-from drugflows.domain import precursors, threat_finance, violence
+from drugflows.domain import demand, precursors, threat_finance, violence
 from drugflows.domain.crops import CROPS, ESTIMATORS, estimator_label, side_by_side
 from drugflows.domain.drugs import DRUGS
 from drugflows.domain.outcomes import OUTCOMES, PROGRAMS
@@ -661,7 +661,7 @@ HARM = Claim(
 
 
 def check_harm(deaths_by_state: pd.DataFrame) -> Check:
-    us = deaths_by_state[deaths_by_state["state"] == "US"].dropna(subset=["deaths_12m"])
+    us = deaths_by_state[deaths_by_state["state"] == demand.NATIONAL_STATE].dropna(subset=["deaths_12m"])
     us = us.assign(month=pd.to_datetime(us["month"])).set_index("month")["deaths_12m"].sort_index()
     peak_month, peak = us.idxmax(), us.max()
     latest_month, latest = us.index.max(), us.iloc[-1]
