@@ -199,6 +199,13 @@ def test_front_page_order_strategy_check_and_one_vintage_table():
     assert without.find(id="strategy-check") is None
 
 
+def test_list_parameters_show_as_a_reader_writes_them():
+    manifest = _manifest([])
+    manifest["reports"]["border_seizures/heroin"]["parameters"] = {"country": ["GTM", "HND"], "year": None}
+    cells = [c.get_text("|") for c in _page(manifest).select("#by-theme ~ section td:nth-of-type(2)")]
+    assert "country=GTM, HND|year=None" in cells
+
+
 def test_the_filter_hides_empty_groups_and_says_when_nothing_matches():
     page = _page(_manifest([]))
     assert page.find(id="key-findings") is None  # no front page declared: no section

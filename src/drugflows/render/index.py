@@ -127,6 +127,13 @@ def _inline_markdown(text: str) -> Markup:
     return Markup(rendered)  # noqa: S704 - escaped by the safe renderer, and the page is cleaned
 
 
+def plain_value(value) -> str:
+    """A parameter value as a reader writes it: a list as ``GTM, HND, SLV``, None as ``None``."""
+    if isinstance(value, list):
+        return ", ".join(plain_value(v) for v in value)
+    return str(value)
+
+
 def key_findings(front_page, reports: dict[str, dict]) -> tuple[list[dict], list[str]]:
     """The front page's findings that can be shown ({sentence, title, html}) and a note for each
     that cannot (report not in the manifest, failed, without findings, finding no longer there or no
@@ -196,6 +203,7 @@ def render_index(manifest: dict, output_dir: Path | None = None) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["plain"] = plain_value
     reports, skipped = [], []
     for key, entry in manifest["reports"].items():
         problem = entry_problem(key, entry)
