@@ -125,7 +125,7 @@ def _manifest(front_page, strategy=False):
     }
     if strategy:
         reports["strategy_check/default"] = _entry(
-            "strategy_check/default", "Strategy check", ["3 of 5 goals met."], theme="Strategy"
+            "strategy_check/default", "Strategy check", ["**3 of 5** goals met."], theme="Strategy"
         )
     return {
         "generated": "2026-12-01T00:00:00+00:00",
@@ -179,6 +179,10 @@ def test_front_page_order_strategy_check_and_one_vintage_table():
     order = [h.get("id") for h in page.find_all("h2")]
     assert order == ["key-findings", "strategy-check", "by-theme", "vintages"]
     assert page.select_one("#strategy-check + p a")["href"] == "strategy_check/default.html"
+    assert (
+        str(page.select_one("#strategy-check ~ ul.findings li"))
+        == "<li><strong>3 of 5</strong> goals met.</li>"
+    )
     rows = [
         [td.get_text(strip=True) for td in tr.find_all("td")] for tr in page.select("table.vintages tbody tr")
     ]

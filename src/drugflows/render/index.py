@@ -221,7 +221,9 @@ def render_index(manifest: dict, output_dir: Path | None = None) -> str:
     map_uri = profile_map(profiled, output_dir / ".cache" if output_dir else None) if profiled else None
     findings, finding_notes = key_findings(manifest.get("front_page"), {r["key"]: r for r in reports})
     strategy = [
-        r for r in reports if r["notebook"] == STRATEGY_NOTEBOOK and r["status"] == "ok" and r.get("html")
+        {**r, "findings": [_inline_markdown(f) for f in r.get("findings") or []]}
+        for r in reports
+        if r["notebook"] == STRATEGY_NOTEBOOK and r["status"] == "ok" and r.get("html")
     ]
     page = env.get_template("index.html.j2").render(
         findings=findings,
