@@ -187,10 +187,11 @@ def test_front_page_order_strategy_check_and_one_vintage_table():
         [td.get_text(strip=True) for td in tr.find_all("td")] for tr in page.select("table.vintages tbody tr")
     ]
     # Each (table, vintage) once, with the number of reports that read it; nowhere else.
+    cbp = json.loads((paths.PROCESSED_DIR / "catalog.json").read_text())["cbp_seizures_monthly"]["source"]
     assert rows == [
-        ["cbp_seizures_monthly", "2026-09", "1"],
-        ["cbp_seizures_monthly", "2026-10", "4"],
-        ["cdc_deaths", "2025", "1"],
+        ["cbp_seizures_monthly", cbp, "2026-09", "1"],
+        ["cbp_seizures_monthly", cbp, "2026-10", "4"],
+        ["cdc_deaths", "", "2025", "1"],  # no longer on file: no source named
     ]
     assert page.get_text().count("2026-10") == 1
     assert [th.get_text() for th in page.select("#by-theme ~ section table thead th")][:4] == [

@@ -102,7 +102,7 @@ def test_index_and_manifest_mark_the_failure(batch):
     assert "Unknown drug 'Unobtainium'" in index  # escaped text, quotes need no entity
     assert "1 failed" in index
     vintage = good["vintages"]["cbp_seizures_monthly"]
-    assert f"<tr><td><code>cbp_seizures_monthly</code></td><td>{vintage}</td>" in index  # one table
+    assert f"<td>{vintage}</td>" in index.split("<code>cbp_seizures_monthly</code>")[-1]  # one table
 
 
 def test_html_is_self_contained(batch):

@@ -172,14 +172,25 @@ def key_findings(front_page, reports: dict[str, dict]) -> tuple[list[dict], list
     return shown, notes
 
 
-def vintage_table(reports: list[dict]) -> list[tuple[str, str, int]]:
-    """(table, vintage, number of reports) over every report: each vintage once; a table read at
-    two vintages (reports rendered at different times) has a row for each."""
+def vintage_table(reports: list[dict]) -> list[tuple[str, str, str, int]]:
+    """(table, its publisher, vintage, number of reports) over every report: each vintage once; a
+    table read at two vintages (reports rendered at different times) has a row for each. The
+    publisher is the processed table's source as catalogued now ("" for a table no longer on file)."""
     counts: dict[tuple[str, str], int] = {}
     for r in reports:
         for table, vintage in r["vintages"].items():
             counts[(str(table), str(vintage))] = counts.get((str(table), str(vintage)), 0) + 1
-    return [(t, v, n) for (t, v), n in sorted(counts.items())]
+    sources = _table_sources() if counts else {}
+    return [(t, sources.get(t, ""), v, n) for (t, v), n in sorted(counts.items())]
+
+
+def _table_sources() -> dict[str, str]:
+    from drugflows import tables
+
+    try:
+        return {name: meta.source for name, meta in tables.read_catalog().items()}
+    except Exception:  # noqa: BLE001 - an unreadable catalog costs only the source names
+        return {}
 
 
 def by_region(reports: list[dict]) -> list[tuple[str, dict | None, list[dict]]]:
