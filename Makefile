@@ -37,8 +37,14 @@ test-fast: $(STAMP) ## Run the tests not marked slow: no kernel, render, browser
 browser: ## Install Debian's chromium for the browser tests (root or sudo; skipped otherwise)
 	bash scripts/install-browser
 
-lab: $(STAMP) ## Open the notebooks in JupyterLab on the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+# JupyterLab refuses to run as root without --allow-root (a container, a CI box): add it only then.
+USER_ID ?= $(shell id -u)
+LAB_FLAGS := --notebook-dir=notebooks$(if $(filter 0,$(USER_ID)), --allow-root)
+LAB_ROOT_NOTE := make lab: running as root, so JupyterLab is started with --allow-root
+
+lab: $(STAMP) ## Open the notebooks in JupyterLab on the project's kernel (--allow-root when run as root)
+	@$(if $(filter 0,$(USER_ID)),echo "$(LAB_ROOT_NOTE)",true)
+	$(BIN)/jupyter lab $(LAB_FLAGS)
 
 data: $(STAMP) ## Rebuild data/processed/ from the raw files (data/raw/ added to ../shared/data/)
 	$(BIN)/drugflows data build

@@ -106,7 +106,17 @@ def test_index_loads_offline_and_every_link_resolves(browser, site):
             "tr[data-search]:not(.hidden)", "rows => rows.map(r => r.textContent)"
         )
         assert shown and all("olombia" in row or "COL" in row for row in shown)
+        # Groups left without a matching report are hidden; the note shows only when nothing matches.
+        empty = visit.page.eval_on_selector_all(
+            "section.group", "gs => gs.filter(g => !g.querySelector('[data-search]:not(.hidden)')).length"
+        )
+        hidden = visit.page.eval_on_selector_all("section.group.hidden", "gs => gs.length")
+        assert empty == hidden >= 1 and not visit.page.is_visible("#no-match")
+        visit.page.fill("#filter", "no such report zzz")
+        assert visit.page.is_visible("#no-match")
+        assert visit.page.eval_on_selector_all("section.group:not(.hidden)", "gs => gs.length") == 0
         visit.page.fill("#filter", "")
+        assert not visit.page.is_visible("#no-match")
         visit.page.screenshot(path=str(ARTIFACTS / "index.png"), full_page=True)
     finally:
         visit.close()

@@ -44,7 +44,12 @@ def _render_reports(args: argparse.Namespace) -> int:
     from drugflows.render import catalog, runner, workers
 
     whole = catalog.load_catalog(args.catalog)
-    specs = catalog.select(whole, args.only) if args.only else whole
+    if args.parameter and not args.notebook:
+        raise catalog.CatalogError("drugflows render: -p sets a parameter of a NOTEBOOK; name the notebook")
+    if args.notebook:
+        specs = _one_report(args, whole)
+    else:
+        specs = catalog.select(whole, args.only) if args.only else whole
     with _dask_executor(args.dask, args.dask_timeout) as executor:
         summary = runner.render_all(
             specs,
@@ -57,8 +62,34 @@ def _render_reports(args: argparse.Namespace) -> int:
             # Kernels are forked from a zygote in this process; Dask workers run elsewhere.
             fork_kernels=not args.no_fork_kernels and executor is None,
             force=args.force,
+            front_page=catalog.load_front_page(args.catalog, whole),
         )
+    if args.notebook:
+        for result in summary.results:
+            if result.html:
+                print(f"Report: {Path(args.output).absolute() / result.html}")
     return 0 if summary.all_ok else 1
+
+
+def _one_report(args: argparse.Namespace, whole: list) -> list:
+    """``drugflows render NOTEBOOK -p name=value ...``: the one report, checked as the catalog's
+    runs are (the catalog's run if one has these parameters; see ``catalog.spec_for``)."""
+    from drugflows.render import catalog
+
+    if args.only:
+        raise catalog.CatalogError("drugflows render: give a notebook or --only, not both")
+    notebook_dir = whole[0].notebook_dir if whole else paths.NOTEBOOKS_DIR
+    where = f"drugflows render {args.notebook}"
+    if not catalog.is_identifier(args.notebook) or not (notebook_dir / f"{args.notebook}.ipynb").is_file():
+        from drugflows.params import did_you_mean
+
+        names = sorted(p.stem for p in notebook_dir.glob("*.ipynb"))
+        raise catalog.CatalogError(
+            f"{where}: no notebook {args.notebook!r}.{did_you_mean(args.notebook, names)} "
+            f"Notebooks: {', '.join(names)}"
+        )
+    parameters = catalog.cli_parameters(args.parameter or [], notebook_dir / f"{args.notebook}.ipynb", where)
+    return [catalog.spec_for(args.notebook, parameters, whole, args.catalog)]
 
 
 @contextlib.contextmanager
@@ -145,7 +176,26 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="drugflows", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
 
-    render = sub.add_parser("render", help="execute the report catalog and write HTML reports")
+    render = sub.add_parser(
+        "render",
+        help="execute the report catalog (or one notebook with -p name=value) and write HTML reports",
+        description="Render every report of the catalog, or, given NOTEBOOK, one report of it with "
+        "the parameters given by -p (typed as in the catalog: numbers, true/false, None, lists as "
+        "a,b,c or [a, b]). The index and manifest are updated either way.",
+    )
+    render.add_argument(
+        "notebook",
+        nargs="?",
+        metavar="NOTEBOOK",
+        help="render only this notebook (e.g. border_seizures) with the -p parameters",
+    )
+    render.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a parameter of NOTEBOOK (repeatable), e.g. -p drug=cocaine -p country=GTM,HND",
+    )
     render.add_argument(
         "--catalog", type=Path, default=paths.REPORT_CATALOG, help="catalog file (default: reports.yml)"
     )

@@ -39,6 +39,20 @@ def bullets(lines: list[str]) -> None:
     show("\n".join(f"- {line}" for line in lines))
 
 
+#: MIME type of the headline findings a report emits with :func:`findings` (a JSON list of
+#: sentences). The HTML shows the bullets; the runner reads this into the manifest.
+FINDINGS_MIME = "application/vnd.drugflows.findings+json"
+
+
+def findings(sentences: list[str]) -> None:
+    """Display the report's headline findings as a bullet list (as :func:`bullets`) and emit them
+    as JSON (:data:`FINDINGS_MIME`, ``{"findings": [sentence, ...]}``) for the runner's manifest
+    and the front page of the index; the HTML report shows only the bullets."""
+    sentences = [str(s) for s in sentences]
+    bullets(sentences)
+    display({FINDINGS_MIME: {"findings": sentences}}, raw=True)
+
+
 def source_line(*names: str) -> str:
     """Short citation of the given processed tables, for figure source lines."""
     return "; ".join(tables.info(n).citation() for n in names)

@@ -12,8 +12,19 @@ class ParameterError(ValueError):
     """A notebook parameter with a wrong value or type; the message names it and the valid values."""
 
 
+def did_you_mean(value: str, valid: Iterable[str]) -> str:
+    """`` Did you mean: a, b?`` for the entries of ``valid`` that start with ``value`` or are close to
+    it (case ignored), or ""."""
+    by_key = {v.casefold(): v for v in valid}
+    key = value.strip().casefold()
+    starting = [k for k in by_key if len(key) >= 3 and k.startswith(key)]  # "Merida" -> "Merida Initiative"
+    close = list(dict.fromkeys(starting + difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.75)))[:3]
+    return f" Did you mean: {', '.join(by_key[c] for c in close)}?" if close else ""
+
+
 def choose(name: str, value: object, valid: Iterable[str]) -> str:
-    """The entry of ``valid`` equal to ``value`` ignoring case; ParameterError listing them if none."""
+    """The entry of ``valid`` equal to ``value`` ignoring case; ParameterError listing them, with
+    the close ones first ("Did you mean"), if none."""
     valid = list(valid)
     if not isinstance(value, str):
         raise ParameterError(
@@ -22,7 +33,9 @@ def choose(name: str, value: object, valid: Iterable[str]) -> str:
         )
     matches = [v for v in valid if v.casefold() == value.strip().casefold()]
     if not matches:
-        raise ParameterError(f"Unknown {name} {value!r}. Valid values: {', '.join(valid)}")
+        raise ParameterError(
+            f"Unknown {name} {value!r}.{did_you_mean(value, valid)} Valid values: {', '.join(valid)}"
+        )
     return matches[0]
 
 

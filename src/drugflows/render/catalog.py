@@ -8,6 +8,7 @@ run), titles only name parameters, and YAML's aliases, anchors and duplicate key
 from __future__ import annotations
 
 import ast
+import difflib
 import functools
 import json
 import keyword
@@ -30,6 +31,7 @@ FAILED_SUFFIX = ".failed"
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 #: Longer titles are refused: a title heads a page and an index row.
 MAX_TITLE_CHARS = 300
+TOP_KEYS = {"notebooks", "front_page"}
 NOTEBOOK_KEYS = {"title", "theme", "runs", "show_code", "timeout_seconds"}
 RUN_KEYS = {"name", "title", "parameters", "region", "show_code", "timeout_seconds"}
 
@@ -203,8 +205,11 @@ def check_parameters(parameters: dict, notebook: Path, where: str) -> None:
     unknown = [k for k in parameters if k not in (names or [])]
     if unknown:
         valid = ", ".join(names) if names else "none (the notebook has no cell tagged 'parameters')"
+        close = difflib.get_close_matches(unknown[0], names or [], n=1, cutoff=0.6)
+        hint = f". Did you mean {close[0]!r}?" if close else ""
         raise CatalogError(
-            f"{where}.parameters: {unknown[0]!r} is not a parameter of {notebook.name}; valid names: {valid}"
+            f"{where}.parameters: {unknown[0]!r} is not a parameter of {notebook.name}; "
+            f"valid names: {valid}{hint}"
         )
 
 
@@ -307,7 +312,7 @@ def load_catalog(
     doc = read_yaml(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("notebooks"), dict):
         raise CatalogError(f"{path}: expected a top-level 'notebooks:' mapping")
-    _mapping(doc, str(path), "the catalog", {"notebooks"})
+    _mapping(doc, str(path), "the catalog", TOP_KEYS)
     specs: list[ReportSpec] = []
     for notebook, entry in doc["notebooks"].items():
         where = f"{path}: notebooks.{notebook}"
@@ -372,3 +377,148 @@ def select(specs: list[ReportSpec], wanted: list[str]) -> list[ReportSpec]:
         keys = ", ".join(s.key for s in specs)
         raise CatalogError(f"No report {missing} in the catalog; reports: {keys}")
     return chosen
+
+
+# --- the front page: which report's which finding the index opens with ------------------------------
+
+FRONT_PAGE_KEYS = {"report", "finding", "contains"}
+#: At most this many key findings open the index.
+MAX_FRONT_PAGE = 10
+
+
+@dataclass(frozen=True)
+class FrontPageItem:
+    """One key finding of the index: finding number ``finding`` (1 = first) of report ``report``
+    (``notebook/run``); with ``contains``, that sentence must contain this text, or it is left out
+    (the report's findings changed: the front page never shows another sentence in its place)."""
+
+    report: str
+    finding: int
+    contains: str | None = None
+
+
+def load_front_page(path: str | Path, specs: list[ReportSpec]) -> list[FrontPageItem]:
+    """The catalog's ``front_page:`` list, checked against its reports ``specs`` ([] if it has
+    none); CatalogError names the file and the entry (``front_page[i]``)."""
+    path = Path(path)
+    doc = read_yaml(path)
+    entries = doc.get("front_page") if isinstance(doc, dict) else None
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise CatalogError(f"{path}: front_page: expected a list of findings, got {type(entries).__name__}")
+    if len(entries) > MAX_FRONT_PAGE:
+        raise CatalogError(f"{path}: front_page: {len(entries)} findings; at most {MAX_FRONT_PAGE}")
+    keys = {s.key for s in specs}
+    items: list[FrontPageItem] = []
+    for i, entry in enumerate(entries):
+        here = f"{path}: front_page[{i}]"
+        if not isinstance(entry, dict):
+            raise CatalogError(
+                f"{here}: expected a mapping with report and finding, got {type(entry).__name__}"
+            )
+        entry = _mapping(entry, here, "a front-page finding", FRONT_PAGE_KEYS)
+        for key in ("report", "finding"):
+            if key not in entry:
+                raise CatalogError(f"{here}: no {key!r}")
+        report = _text(entry["report"], here, "report")
+        if report not in keys:
+            close = difflib.get_close_matches(report, sorted(keys), n=3)
+            hint = (
+                f"; did you mean {', '.join(close)}?" if close else "; it must be notebook/run of the catalog"
+            )
+            raise CatalogError(f"{here}: report {report!r} is not in the catalog{hint}")
+        finding = entry["finding"]
+        if isinstance(finding, bool) or not isinstance(finding, int) or finding < 1:
+            raise CatalogError(
+                f"{here}: finding must be the finding's position in the report (1 = first), got {finding!r}"
+            )
+        contains = entry.get("contains")
+        if contains is not None and not _text(contains, here, "contains").strip():
+            raise CatalogError(f"{here}: contains must be non-empty text")
+        item = FrontPageItem(report, finding, contains)
+        if any((o.report, o.finding) == (report, finding) for o in items):
+            raise CatalogError(f"{here}: finding {finding} of {report} is listed twice")
+        items.append(item)
+    return items
+
+
+# --- one report from the command line: drugflows render NOTEBOOK -p name=value ... --------------------
+
+
+def typed_value(text: str):
+    """A ``-p name=value`` value typed as the catalog types it (YAML, without aliases or tags): a
+    number, ``true``/``false``, ``null`` (or ``None``), a list in flow syntax (``[GTM, HND]``) or
+    with commas (``GTM,HND,SLV``); anything else is text. YAML 1.1's other booleans (``yes``,
+    ``no``, ``on``, ``off``) stay text: ``NO`` is a country code, not false."""
+    stripped = text.strip()
+    if stripped == "None":
+        return None
+    if stripped.startswith("[") and stripped.endswith("]") and "[" not in stripped[1:-1]:
+        return [typed_value(item) for item in stripped[1:-1].split(",") if item.strip()]
+    if "," in stripped and not stripped.startswith(("[", "{", '"', "'")):
+        return [typed_value(item) for item in stripped.split(",") if item.strip()]
+    try:
+        value = yaml.load(stripped, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except (_Refused, yaml.YAMLError):
+        return text
+    if isinstance(value, bool) and stripped.lower() not in ("true", "false"):
+        return text
+    return value if _plain(value) else text
+
+
+def cli_parameters(pairs: list[str], notebook: Path, where: str) -> dict:
+    """``["name=value", ...]`` as parameters (each value as :func:`typed_value`), checked as the
+    catalog's are (:func:`check_parameters`: names from the notebook's parameters cell)."""
+    parameters: dict = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name.strip():
+            raise CatalogError(f"{where}: -p {pair!r}: expected name=value")
+        name = name.strip()
+        if name in parameters:
+            raise CatalogError(f"{where}: -p {name}= is given twice")
+        parameters[name] = typed_value(text)
+    check_parameters(parameters, notebook, where)
+    return parameters
+
+
+def spec_for(
+    notebook: str, parameters: dict, whole: list[ReportSpec], path: str | Path = paths.REPORT_CATALOG
+) -> ReportSpec:
+    """The report of ``notebook`` with ``parameters``: the catalog's run when one has exactly these
+    parameters (same name, title and options), else a new run named after the values, titled with
+    the notebook's catalog title where its placeholders are all given (a name a catalog run of
+    other parameters has gets ``-custom``)."""
+    for spec in whole:
+        if spec.notebook == notebook and spec.parameters == parameters:
+            return spec
+    notebook_dir = whole[0].notebook_dir if whole else paths.NOTEBOOKS_DIR
+    where = f"{path}: notebooks.{notebook}"
+    _notebook_path(notebook, notebook_dir, where)
+    doc = read_yaml(Path(path))
+    entry = (doc.get("notebooks") or {}).get(notebook) or {}
+    template = entry.get("title") if isinstance(entry.get("title"), str) else None
+    try:
+        title = format_title(template, parameters, where) if template else None
+    except CatalogError:
+        title = None
+    if title is None:
+        values = ", ".join(f"{k}={v}" for k, v in parameters.items())
+        title = f"{notebook.replace('_', ' ').capitalize()}" + (f": {values}" if values else "")
+    name = slug(parameters)
+    if name.endswith(FAILED_SUFFIX) or not NAME_RE.fullmatch(name):
+        name = "default"
+    taken = {s.name for s in whole if s.notebook == notebook}
+    if name in taken:  # the catalog's run of that name has other parameters: never overwrite it
+        name = f"{name[:90]}-custom"
+    return ReportSpec(
+        notebook=notebook,
+        name=name,
+        title=title[:MAX_TITLE_CHARS],
+        parameters=parameters,
+        theme=entry.get("theme", "") if isinstance(entry.get("theme"), str) else "",
+        show_code=entry.get("show_code") is True,
+        notebook_dir=notebook_dir,
+        timeout_seconds=_timeout(entry.get("timeout_seconds", DEFAULT_TIMEOUT_S), where),
+    )

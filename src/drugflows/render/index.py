@@ -1,5 +1,6 @@
-"""``reports/index.html``: every report by theme and by region, with a map of the country profiles,
-a filter box, and each report's parameters, status, duration and data vintages."""
+"""``reports/index.html``: the key findings (declared in the catalog's ``front_page:``, taken from the
+reports' collected findings), the strategy check if it was rendered, every report by theme and by
+region (with a map of the country profiles), a filter box, and the data vintages in one table."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import re
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from drugflows.render.html import TEMPLATES_DIR
 from drugflows.render.links import PROFILE_NOTEBOOK, REGION_NOTEBOOK
@@ -60,6 +62,11 @@ def entry_problem(key, entry) -> str | None:
         link = entry.get(name)
         if link is not None and not (isinstance(link, str) and _LINK.fullmatch(link)):
             return f"{name!r} = {link!r:.60} is not a report file in the output folder"
+    findings = entry.get("findings")
+    if findings is not None and not (
+        isinstance(findings, list) and all(isinstance(f, str) for f in findings)
+    ):
+        return f"'findings' is not a list of sentences: {findings!r:.60}"
     for name in ("region", "error", "key"):
         if entry.get(name) is not None and not isinstance(entry[name], str):
             return f"{name!r} is {type(entry[name]).__name__}"
@@ -106,6 +113,86 @@ def profile_map(countries: list[str], cache_dir: Path | None = None) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
+#: The notebook whose report, if the manifest has it, is featured right after the key findings.
+STRATEGY_NOTEBOOK = "strategy_check"
+
+
+def _inline_markdown(text: str) -> Markup:
+    """A finding's Markdown as inline HTML, without raw HTML or unsafe links (as in the reports)."""
+    from drugflows.render.sanitize import markdown_output_to_html
+
+    rendered = markdown_output_to_html(text).strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        rendered = rendered[3:-4]
+    return Markup(rendered)  # noqa: S704 - escaped by the safe renderer, and the page is cleaned
+
+
+def plain_value(value) -> str:
+    """A parameter value as a reader writes it: a list as ``GTM, HND, SLV``, None as ``None``."""
+    if isinstance(value, list):
+        return ", ".join(plain_value(v) for v in value)
+    return str(value)
+
+
+def key_findings(front_page, reports: dict[str, dict]) -> tuple[list[dict], list[str]]:
+    """The front page's findings that can be shown ({sentence, title, html}) and a note for each
+    that cannot (report not in the manifest, failed, without findings, finding no longer there or no
+    longer saying what ``contains`` expects): a missing finding is left out, never replaced."""
+    shown, notes = [], []
+    if not isinstance(front_page, list):
+        return shown, ["the manifest's front page is not a list"] if front_page is not None else []
+    for item in front_page:
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("report"), str)
+            and isinstance(item.get("finding"), int)
+            and not isinstance(item.get("finding"), bool)
+            and isinstance(item.get("contains"), str | type(None))
+        ):
+            notes.append(f"an unreadable front-page entry {item!r:.60}")
+            continue
+        key, number, contains = item["report"], item["finding"], item.get("contains")
+        entry = reports.get(key)
+        what = f"finding {number} of {key}"
+        if entry is None:
+            notes.append(f"{what}: the report has not been rendered")
+        elif entry["status"] != "ok" or not entry.get("html"):
+            notes.append(f"{what}: the report failed")
+        elif not entry.get("findings"):
+            notes.append(f"{what}: the report recorded no findings")
+        elif not 1 <= number <= len(entry["findings"]):
+            notes.append(f"{what}: the report has {len(entry['findings'])} findings")
+        elif contains is not None and contains.casefold() not in entry["findings"][number - 1].casefold():
+            notes.append(f"{what}: it no longer mentions {contains!r}")
+        else:
+            sentence = entry["findings"][number - 1]
+            shown.append(
+                {"sentence": _inline_markdown(sentence), "title": entry["title"], "html": entry["html"]}
+            )
+    return shown, notes
+
+
+def vintage_table(reports: list[dict]) -> list[tuple[str, str, str, int]]:
+    """(table, its publisher, vintage, number of reports) over every report: each vintage once; a
+    table read at two vintages (reports rendered at different times) has a row for each. The
+    publisher is the processed table's source as catalogued now ("" for a table no longer on file)."""
+    counts: dict[tuple[str, str], int] = {}
+    for r in reports:
+        for table, vintage in r["vintages"].items():
+            counts[(str(table), str(vintage))] = counts.get((str(table), str(vintage)), 0) + 1
+    sources = _table_sources() if counts else {}
+    return [(t, sources.get(t, ""), v, n) for (t, v), n in sorted(counts.items())]
+
+
+def _table_sources() -> dict[str, str]:
+    from drugflows import tables
+
+    try:
+        return {name: meta.source for name, meta in tables.read_catalog().items()}
+    except Exception:  # noqa: BLE001 - an unreadable catalog costs only the source names
+        return {}
+
+
 def by_region(reports: list[dict]) -> list[tuple[str, dict | None, list[dict]]]:
     """(region, its region profile or None, its country profiles) for every region with any."""
     regional = [r for r in reports if r.get("region")]
@@ -127,6 +214,7 @@ def render_index(manifest: dict, output_dir: Path | None = None) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["plain"] = plain_value
     reports, skipped = [], []
     for key, entry in manifest["reports"].items():
         problem = entry_problem(key, entry)
@@ -142,7 +230,17 @@ def render_index(manifest: dict, output_dir: Path | None = None) -> str:
     failed = sum(r["status"] != "ok" for r in reports)
     profiled = _profile_countries(reports)
     map_uri = profile_map(profiled, output_dir / ".cache" if output_dir else None) if profiled else None
+    findings, finding_notes = key_findings(manifest.get("front_page"), {r["key"]: r for r in reports})
+    strategy = [
+        {**r, "findings": [_inline_markdown(f) for f in r.get("findings") or []]}
+        for r in reports
+        if r["notebook"] == STRATEGY_NOTEBOOK and r["status"] == "ok" and r.get("html")
+    ]
     page = env.get_template("index.html.j2").render(
+        findings=findings,
+        finding_notes=finding_notes,
+        strategy=strategy,
+        vintages=vintage_table(reports),
         groups=groups,
         regions=by_region(reports),
         total=len(reports),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -60,6 +61,7 @@ class Result:
     input_key: str = ""  # digest of its notebook, parameters, code and the tables it read (input_key)
     skipped: bool = False  # unchanged since its last success: not rerun
     tables: list[str] | None = None  # processed tables the report read (recorded by its kernel)
+    findings: list[str] | None = None  # headline sentences (display.findings); None: none emitted
 
     @property
     def ok(self) -> bool:
@@ -104,6 +106,33 @@ def vintages_of(nb) -> dict:
         for output in cell.get("outputs", []):
             found.update(output.get("metadata", {}).get(METADATA_KEY, {}).get("vintages", {}))
     return found
+
+
+def findings_of(nb) -> list[str] | None:
+    """The headline findings a report emitted with ``drugflows.display.findings``, in order (None if
+    it emitted none). Only lists of text are taken: anything else in that output is ignored."""
+    from drugflows.display import FINDINGS_MIME
+
+    found = None
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}).get(FINDINGS_MIME)
+            sentences = data.get("findings") if isinstance(data, dict) else None
+            if isinstance(sentences, list) and all(isinstance(s, str) for s in sentences):
+                found = (found or []) + list(sentences)
+    return found
+
+
+def without_findings(nb):
+    """A copy of ``nb`` without the findings' JSON outputs (the bullets beside them stay): the HTML
+    page shows the findings once, as text."""
+    from drugflows.display import FINDINGS_MIME
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if FINDINGS_MIME not in o.get("data", {})]
+    return nb
 
 
 def stable_cell_ids(nb) -> None:
@@ -249,6 +278,7 @@ def render_one(
             stable_cell_ids(nb)
             nbformat.write(nb, executed)
             result.vintages = vintages_of(nb)
+            result.findings = findings_of(nb)
             header = {
                 "title": spec.title,
                 "parameters": spec.parameters,
@@ -259,7 +289,9 @@ def render_one(
                 "error": error,
             }
             html = notebook_to_html(
-                nb, show_code=(spec.show_code if show_code is None else show_code) or not ok, header=header
+                without_findings(nb),
+                show_code=(spec.show_code if show_code is None else show_code) or not ok,
+                header=header,
             )
             (Path(work) / f"{stem}.html").write_text(html, encoding="utf-8")
             if not ok:
@@ -358,6 +390,7 @@ def render_all(
     force: bool = False,
     echo=print,
     catalog: list[ReportSpec] | None = None,
+    front_page: list | None = None,
 ) -> Summary:
     """Render every spec (in parallel), print a line per report, write the manifest and index.
 
@@ -365,6 +398,7 @@ def render_all(
     ``force``. ``executor``: any concurrent.futures executor (default: ``jobs`` worker processes).
     ``fork_kernels``: fork kernels from a preloaded zygote instead of starting a new Python each.
     ``catalog``: the whole catalog the profiles link into (default: ``specs``; see ``links``).
+    ``front_page``: the key findings the index opens with (``catalog.load_front_page``).
     """
     from drugflows.render import links
 
@@ -388,7 +422,7 @@ def render_all(
     if not to_run:
         output_dir.mkdir(parents=True, exist_ok=True)
         summary = Summary(kept, round(time.perf_counter() - start, 2))
-        write_manifest_and_index(kept, output_dir, git_commit())
+        write_manifest_and_index(kept, output_dir, git_commit(), front_page)
         echo(
             f"{len(kept)} reports unchanged, none rendered ({summary.seconds:.1f} s). "
             f"Index: {output_dir / INDEX}"
@@ -398,7 +432,7 @@ def render_all(
 
     forkserver.warn_if_plain(echo)
     with forkserver.zygote() if fork_kernels else contextlib.nullcontext():
-        summary = _render_all(to_run, output_dir, jobs, executor, show_code, echo, width)
+        summary = _render_all(to_run, output_dir, jobs, executor, show_code, echo, width, front_page)
     if kept:
         echo(f"{len(kept)} unchanged reports skipped (--force reruns them).")
     results = kept + summary.results
@@ -431,7 +465,7 @@ def _preflight(specs, output_dir, jobs, executor, previous, echo) -> tuple[int, 
     return jobs, usable
 
 
-def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Summary:
+def _render_all(specs, output_dir, jobs, executor, show_code, echo, width, front_page=None) -> Summary:
     import papermill  # noqa: F401 - imported once here so forked workers inherit it
 
     import drugflows.render.html
@@ -491,7 +525,7 @@ def _render_all(specs, output_dir, jobs, executor, show_code, echo, width) -> Su
     order = {s.key: i for i, s in enumerate(specs)}
     results.sort(key=lambda r: order[r.key])
     summary = Summary(results, round(time.perf_counter() - start, 2))
-    write_manifest_and_index(results, output_dir, commit)
+    write_manifest_and_index(results, output_dir, commit, front_page)
     echo(
         f"{len(results)} reports in {summary.seconds:.1f} s: "
         f"{len(results) - len(summary.failed)} ok, {len(summary.failed)} failed. "
@@ -510,8 +544,11 @@ def read_manifest(output_dir: Path) -> dict[str, dict]:
     return guard.read_manifest(Path(output_dir) / MANIFEST)
 
 
-def write_manifest_and_index(results: list[Result], output_dir: Path, commit: str | None) -> None:
-    """Merge the results into the manifest (other reports keep their last entry), rewrite the index."""
+def write_manifest_and_index(
+    results: list[Result], output_dir: Path, commit: str | None, front_page: list | None = None
+) -> None:
+    """Merge the results into the manifest (other reports keep their last entry), rewrite the index.
+    ``front_page``: the catalog's key findings (``catalog.FrontPageItem``), kept in the manifest."""
     from drugflows.render.index import render_index
 
     reports = read_manifest(output_dir)
@@ -521,6 +558,8 @@ def write_manifest_and_index(results: list[Result], output_dir: Path, commit: st
         "commit": commit,
         "reports": dict(sorted(reports.items())),
     }
+    if front_page:
+        manifest["front_page"] = [asdict(item) for item in front_page]
     try:  # the manifest first: it records the reports even if the index cannot be written
         atomic_write_text(output_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
         atomic_write_text(output_dir / INDEX, render_index(manifest, output_dir))

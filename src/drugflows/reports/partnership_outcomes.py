@@ -285,8 +285,8 @@ def validate(
     spec = PROGRAMS.get(known, {})
     if known is None and (country is None or start_year is None):
         raise params.ParameterError(
-            f"Unknown program {program!r}: give 'country' and 'start_year' for a programme of your "
-            f"own, or one of: {', '.join(PROGRAMS)}"
+            f"Unknown program {program!r}.{params.did_you_mean(program, PROGRAMS)} Give 'country' and "
+            f"'start_year' for a programme of your own, or one of: {', '.join(PROGRAMS)}"
         )
     partners = params.country_list("country", spec["countries"] if country is None else country, countries)
     kept = partner_pool(partners, indicators)
