@@ -606,3 +606,11 @@ def test_a_source_country_without_the_year_gives_its_nearest_year_shown():
     text = trafficking_flows.markup_text("cocaine", found)
     assert "from US$1.00 (Colombia, 2020) to US$4.00 (Peru, 2019) in the Andean region" in text
     assert "years as shown" in text and "about 10 to 40 times as much" in text
+
+
+def test_country_names_that_take_the_article_get_it_mid_sentence():
+    from drugflows.countries import in_sentence
+
+    assert in_sentence("United States") == "the United States"
+    assert in_sentence("Philippines") == "the Philippines"
+    assert in_sentence("Colombia") == "Colombia"
