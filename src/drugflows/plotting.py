@@ -839,28 +839,32 @@ def time_panels(
     caveat: str | None = None,
     xlabel: str = "Month",
 ):
-    """Panels stacked on one shared time axis, each with its own unit: ``panels`` maps a panel title
-    to a frame (index: months; one line per column, labelled by the column name), ``ylabels`` a
-    panel title to its axis label (with the unit). Two series on one time axis, never one scale."""
-    fig, axes = plt.subplots(
-        len(panels), 1, figsize=(WIDTH_IN, 2.6 * len(panels) + 1.2), sharex=True, squeeze=False
+    """:func:`stacked_lines` for wide frames: ``panels`` maps a panel title to a frame (index:
+    months; one line per column, labelled by the column name), ``ylabels`` a panel title to its
+    axis label (with the unit); each panel is titled."""
+    long = pd.concat(
+        [
+            frame.rename_axis("month")
+            .reset_index()
+            .melt("month", var_name="series", value_name="value")
+            .assign(panel=name)
+            for name, frame in panels.items()
+        ],
+        ignore_index=True,
     )
-    for ax, (name, frame) in zip(axes[:, 0], panels.items(), strict=True):
-        for i, column in enumerate(frame.columns):
-            ax.plot(
-                frame.index, frame[column].to_numpy(), color=PALETTE[i % len(PALETTE)], lw=1.6, label=column
-            )
-        ax.set_title(name, loc="left", fontsize=9)
-        ax.set_ylabel(ylabels[name], fontsize=8)
-        ax.set_ylim(bottom=0)
-        ax.tick_params(labelsize=8)
-        ax.legend(frameon=False, fontsize=7, loc="best", ncol=min(len(frame.columns), 2))
-        thousands(ax.yaxis)
-    axes[-1, 0].set_xlabel(xlabel)
-    fig.subplots_adjust(hspace=0.35)
-    data = pd.concat(panels, axis=1)
-    data.columns = [f"{panel}: {column}" for panel, column in data.columns]
-    return finish(fig, title, source, caveat, top=0.35, data=data)
+    return stacked_lines(
+        long,
+        "panel",
+        "month",
+        "value",
+        "series",
+        title=title,
+        ylabels=ylabels,
+        source=source,
+        caveat=caveat,
+        xlabel=xlabel,
+        panel_titles=True,
+    )
 
 
 def stacked_lines(
@@ -876,12 +880,14 @@ def stacked_lines(
     caveat: str | None = None,
     xlabel: str = "Month",
     breaks: pd.DataFrame | None = None,
+    panel_titles: bool = False,
 ):
     """Panels stacked one above the other on one shared time axis (``x``: dates), one per
     ``panel`` value in the order of ``ylabels`` (panel -> y-axis label with its unit), each with
     one line per ``group`` (its own colour and dash, in a legend per panel). ``breaks`` (rows
     ``panel``, ``x``, ``label``): a change of source or method, drawn as a dotted vertical line in
-    its panel and labelled there. Never two y axes on one panel."""
+    its panel and labelled there; ``panel_titles`` writes each ``panel`` value above its panel.
+    Never two y axes on one panel."""
     names = [p for p in ylabels if (frame[panel] == p).any()]
     groups = list(dict.fromkeys(frame[group]))
     colors = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
@@ -911,11 +917,13 @@ def stacked_lines(
                     ha="right",
                     va="bottom",
                 )
+        if panel_titles:
+            ax.set_title(name, loc="left", fontsize=9)
         ax.set_ylabel("\n".join(textwrap.wrap(ylabels[name], 28)), fontsize=8)
         ax.set_ylim(bottom=0)
         ax.tick_params(labelsize=8)
         thousands(ax.yaxis)
         ax.legend(frameon=False, fontsize=7, loc="best")
     axes[-1, 0].set_xlabel(xlabel)
-    fig.subplots_adjust(hspace=0.15)
+    fig.subplots_adjust(hspace=0.35 if panel_titles else 0.15)
     return finish(fig, title, source, caveat, left=1.0, top=0.3, data=frame[[panel, group, x, y]])
