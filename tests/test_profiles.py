@@ -15,9 +15,7 @@ import yaml
 from drugflows import countries as country_groups
 from drugflows import params, paths, tables
 from drugflows.render import catalog
-from drugflows.reports import country_profile
-
-EXTRA_COUNTRIES = {"CAN", "CHN", "ECU", "PAN", "CRI", "DOM", "AFG"}
+from drugflows.reports import country_profile, region_profile
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +27,114 @@ def specs_of(notebook: str) -> list[catalog.ReportSpec]:
     return [s for s in catalog.load_catalog() if s.notebook == notebook]
 
 
-def test_catalog_profiles_every_majors_list_country_the_extras_and_every_region(countries):
-    majors = tables.load("majors_list")
-    wanted = set(majors.loc[majors["on_list"], "iso3"]) | EXTRA_COUNTRIES
-    profiled = {s.parameters["country"] for s in specs_of("country_profile")}
-    assert profiled == wanted
+PROCESSED = paths.PROJECT_ROOT / "data" / "processed"
+#: The sections' data, as the issue names them, read from the processed files directly.
+REPORT_DRUGS = {"cocaine", "heroin", "methamphetamine", "fentanyl"}
+OUTCOME_NAMES = {
+    "homicide_rate",
+    "wgi_rule_of_law_estimate",
+    "wgi_control_of_corruption_estimate",
+    "corruption_perceptions_index",
+    "goc_criminality",
+    "goc_resilience",
+    "goc_cocaine_trade",
+    "goc_heroin_trade",
+    "goc_synthetic_drug_trade",
+    "goc_cannabis_trade",
+}
+
+
+def countries_with_two_sections() -> pd.DataFrame:
+    """The countries table's rows with data in at least two of crops, seizures, prices, US
+    drug-control assistance and outcomes, computed from the processed files with pandas alone."""
+    table = pd.read_csv(PROCESSED / "countries.csv", keep_default_na=False, na_values=[""])
+    crops = pd.read_csv(PROCESSED / "crop_estimates.csv")
+    crops = crops[(crops["measure"] == "cultivation_ha") & crops["crop"].isin(["coca", "opium_poppy"])]
+    seized = pd.read_parquet(PROCESSED / "unodc_seizures.parquet")
+    portal = seized["source"].str.contains("portal")
+    seized = seized[seized["drug_class"].isin(REPORT_DRUGS) & (portal == (seized["year"] >= 2018))]
+    prices = pd.read_csv(PROCESSED / "drug_prices.csv", keep_default_na=False, na_values=[""])
+    money = pd.read_parquet(PROCESSED / "us_assistance.parquet")
+    money = money[~money["is_aggregate"]]
+    drug_money = (
+        ((money["source"] == "USAID Greenbook") & (money["transaction_type"] == "obligations"))
+        | (
+            (money["account_or_sector"] == "Counter-Narcotics")
+            & (money["transaction_type"] == "disbursements")
+        )
+        | ((money["source"] == "State Department CBJ") & (money["account_or_sector"] == "INCLE"))
+    )
+    indicators = pd.read_parquet(PROCESSED / "country_indicators.parquet")
+    sections = [
+        set(crops["iso3"]) - {"WLD"},
+        set(seized["iso3"]),
+        set(prices.loc[prices["usd_per_gram"].notna(), "iso3"]),
+        set(money.loc[drug_money, "iso3"]),
+        set(indicators.loc[indicators["indicator"].isin(OUTCOME_NAMES), "iso3"]),
+    ]
+    count = sum(table["iso3"].isin(s).astype(int) for s in sections)
+    return table[count >= 2]
+
+
+def test_the_catalog_profiles_every_country_with_data_in_two_sections_and_every_region(countries):
+    expected = countries_with_two_sections()
+    generated = specs_of("country_profile")
+    assert len(generated) == len(expected) >= 150
+    by_code = expected.set_index("iso3")
+    assert {s.parameters["country"] for s in generated} == set(by_code.index)
+    for spec in generated:
+        iso3 = spec.parameters["country"]
+        assert spec.name == iso3.lower()  # stable run names, as before the generation
+        assert spec.title == f"Country profile: {by_code.loc[iso3, 'name']}"
+        assert spec.region == by_code.loc[iso3, "region_group"], spec.key  # the index groups by it
+    for iso3 in ("BRA", "ECU", "ARG", "CHL", "URY", "PRY", "COL", "MEX", "CHN", "AFG"):
+        assert iso3 in by_code.index
+    assert {"ARG", "BRA", "CHL", "PRY", "URY"} <= {
+        s.parameters["country"] for s in generated if s.region == "Southern Cone and Brazil"
+    }
+    assert "TUV" not in by_code.index  # outcomes only: one section
     regions = {s.parameters["region"] for s in specs_of("region_profile")}
     assert regions == set(country_groups.region_groups(countries))
-    by_code = countries.set_index("iso3")["region_group"]
-    for spec in specs_of("country_profile"):  # the index groups profiles by these
-        assert spec.region == by_code[spec.parameters["country"]], spec.key
+    assert [s.key for s in catalog.select(catalog.load_catalog(), ["country_profile/bra"])] == [
+        "country_profile/bra"
+    ]
+
+
+def write_catalog(tmp_path, entry: str):
+    path = tmp_path / "catalog.yml"
+    path.write_text(f"notebooks:\n  country_profile:\n{entry}", encoding="utf-8")
+    return path
+
+
+def test_an_explicit_run_overrides_a_generated_one(tmp_path):
+    path = write_catalog(
+        tmp_path,
+        '    title: "Country profile: {country}"\n    generate: countries\n    runs:\n'
+        '      - name: col\n        title: "Colombia, by hand"\n        region: Andean region\n'
+        "        parameters: {country: COL}\n"
+        "      - name: tuv\n        region: Oceania\n        parameters: {country: TUV}\n",
+    )
+    specs = catalog.load_catalog(path)
+    generated = countries_with_two_sections()
+    assert len(specs) == len(generated) + 1  # col replaced, tuv added
+    by_name = {s.name: s for s in specs}
+    assert by_name["col"].title == "Colombia, by hand"
+    assert by_name["bra"].title == "Country profile: Brazil"
+    assert by_name["tuv"].title == "Country profile: TUV"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("planets", r"generate: 'planets' is not a generator; valid: countries"),
+        ("[countries]", r"generate: \['countries'\] is not a generator"),
+        ("{countries: true}", r"generate: \{'countries': True\} is not a generator"),
+    ],
+)
+def test_a_generator_that_does_not_exist_is_refused(tmp_path, value, message):
+    path = write_catalog(tmp_path, f"    generate: {value}\n")
+    with pytest.raises(catalog.CatalogError, match=message):
+        catalog.load_catalog(path)
 
 
 @pytest.mark.parametrize(
@@ -104,9 +200,11 @@ def tuvalu(tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_every_profile_renders(rendered_catalog):
+def test_every_profile_of_the_test_catalog_renders(rendered_catalog, rendered_specs):
     out, run = rendered_catalog
-    for spec in specs_of("country_profile") + specs_of("region_profile"):
+    profiles = [s for s in rendered_specs if s.notebook in ("country_profile", "region_profile")]
+    assert 0 < len([s for s in profiles if s.notebook == "country_profile"]) <= 6  # a handful, not 200
+    for spec in profiles:
         assert re.search(rf"^ok\s+{re.escape(spec.key)}\s", run.stdout, re.M), spec.key
         assert (out / spec.notebook / f"{spec.name}.html").exists()
 
@@ -202,7 +300,6 @@ def test_region_money_is_in_millions_named_for_its_accounts_with_deobligations_n
     """Region tables print Greenbook money in US$ millions to one decimal, under the accounts'
     names (INCLE is more than counter-narcotics money), and say what a negative sum is."""
     from drugflows.domain.assistance import GREENBOOK_SUM
-    from drugflows.reports import region_profile
 
     data = region_profile.load()
     raw = raw_greenbook()
