@@ -47,9 +47,11 @@ from drugflows.domain.seizures import (
     SERIES_BREAK_NOTE,
     SERIES_BREAK_YEAR,
     SERIES_LABELS,
+    drawable,
     seized_label,
     seizures_by_drug,
     series_break_rows,
+    single_years,
     spans_series_break,
     unodc_series,
 )
@@ -67,6 +69,8 @@ TABLES = (
 )
 
 __all__ = [
+    "drawable",
+    "single_years",
     "assistance_title",
     "checked_links",
     "CRIME_SCORE_FORMATS",

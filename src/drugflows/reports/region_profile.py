@@ -28,9 +28,11 @@ from drugflows.domain.seizures import (
     SERIES_BREAK_NOTE,
     SERIES_BREAK_YEAR,
     SERIES_LABELS,
+    drawable,
     seized_label,
     seizures_by_drug,
     series_break_rows,
+    single_years,
     spans_series_break,
     unodc_series,
     world_shares,
@@ -41,6 +43,8 @@ from drugflows.params import links as checked_links
 TABLES = ("countries", "country_indicators", "unodc_seizures", "us_assistance", "majors_list")
 
 __all__ = [
+    "drawable",
+    "single_years",
     "assistance_title",
     "checked_links",
     "counternarcotics_assistance",
