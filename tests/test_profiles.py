@@ -382,3 +382,131 @@ def test_a_price_below_a_cent_per_gram_is_printed_per_kilogram():
     assert text == f"{leaf['Typical_USD'].iloc[0] / 1000:#.2g} ({leaf['Typical_USD'].iloc[0]:#.2g} per kg)"
     assert text == "0.00062 (0.62 per kg)"
     assert country_profile.price_text(1.2234) == "1.22" and country_profile.price_text(0.0941) == "0.094"
+
+
+@pytest.fixture(scope="module")
+def profile_data():
+    return country_profile.load()
+
+
+def raw_homicide() -> pd.DataFrame:
+    raw = pd.read_csv(paths.SHARED_DATA_DIR / "owid" / "homicide-rate-unodc.csv")
+    return raw.rename(columns={raw.columns[3]: "rate"})
+
+
+def test_colombia_findings_hold_the_cited_seizures_and_the_raw_assistance_files(profile_data):
+    lines = country_profile.reading("COL", profile_data)
+    # unodc/SOURCE.md: Colombia's DrugSubGroup Cocaine total, 457,454 kg (2018) and 767,319 kg (2022)
+    up = round(100 * (767_319 / 457_454 - 1))
+    assert (
+        "Cocaine (hydrochloride, base and paste) seized: 767,000 kg in 2022 according to the UNODC data "
+        f"portal export (2018-2022), up {up}% from 457,000 kg in 2018" in lines[0]
+    )
+    raw = pd.read_csv(paths.SHARED_DATA_DIR / "foreign_assistance" / "us_foreign_aid_country.csv")
+    total = raw[
+        (raw["Country Code"] == "COL")
+        & (raw["Transaction Type Name"] == "Obligations")
+        & (raw["Fiscal Year"].astype(str) == "2024")
+    ]["current_amount"].sum()
+    # foreign_assistance/SOURCE.md, Colombia's counter-narcotics sector: US$68.2 million obligated in FY2024
+    sector = 68.2e6
+    line = next(x for x in lines if x.startswith("US assistance"))
+    assert line == (
+        f"US assistance obligated in fiscal 2024: US${total / 1e6:,.0f} million across all sectors, of which "
+        f"US${sector / 1e6:,.0f} million in the counter-narcotics sector ({100 * sector / total:.0f}%) "
+        "(ForeignAssistance.gov, current dollars)."
+    )
+    assert "On the Majors List in fiscal 2025 (on every list on file, fiscal 2022-2025)." in lines
+
+
+def test_ecuador_homicide_against_its_region_on_the_same_year_from_the_raw_file(profile_data):
+    raw = raw_homicide()
+    ecuador = raw[raw["Code"] == "ECU"].set_index("Year")["rate"]
+    year = int(ecuador.index.max())
+    peers = raw[(raw["Year"] == year) & raw["Code"].isin(["BOL", "COL", "PER", "VEN"])]["rate"]
+    ten_before = float(ecuador[year - 10])
+    line = next(x for x in country_profile.reading("ECU", profile_data) if x.startswith("Homicide"))
+    assert line.startswith(f"Homicide rate: {ecuador[year]:.1f} per 100,000 people in {year} (")
+    assert f"{ten_before:.1f} in {year - 10})" in line
+    assert line.endswith(
+        f"the median of the {len(peers)} other members of the Andean region with a rate that year is "
+        f"{peers.median():.1f}."
+    )
+
+
+@pytest.mark.parametrize(
+    ("people", "text"),
+    [
+        (1_397_028_553, "1.40 billion"),
+        (48_228_704, "48 million"),
+        (5_200_000, "5.2 million"),
+        (386_838, "387 thousand"),
+    ],
+)
+def test_populations_are_rounded_to_what_an_estimate_supports(people, text):
+    from drugflows import wording
+
+    assert wording.people_text(people) == text
+
+
+def test_china_population_finding_from_the_raw_file(profile_data):
+    raw = pd.read_csv(
+        paths.SHARED_DATA_DIR / "owid" / "Population by country, 1800 to 2100 (Gapminder & UN).csv"
+    )
+    china = raw[(raw["Entity"] == "China") & (raw["Year"] == 2015)].iloc[0, 2]
+    lines = country_profile.reading("CHN", profile_data)
+    assert f"Population: {china / 1e9:.2f} billion in 2015 (UN estimate)." in lines
+    assert not any(re.search(r"\d\.0 million|\d{1,3},\d{3}\.\d million", line) for line in lines)
+
+
+@pytest.mark.parametrize("iso3", ["FJI", "BRB", "ARG", "AFG", "USA"])
+def test_findings_read_well_for_countries_with_little_data(iso3, profile_data):
+    lines = country_profile.reading(iso3, profile_data)
+    assert lines and all(line.endswith(".") and not line.endswith("..") for line in lines)
+    text = " ".join(lines)
+    assert not re.search(r"\bnan\b|\bNone\b|e-0\d|\(\)|  ", text)
+    assert text.count("Population:") == 1
+
+
+def test_fiji_says_plainly_what_is_missing(profile_data):
+    assert (
+        "No coca or opium poppy cultivation estimates, seizures of cocaine, heroin, methamphetamine or "
+        "fentanyl reported to UNODC and drug prices on file for Fiji."
+    ) in country_profile.reading("FJI", profile_data)
+
+
+def test_the_finding_builders_are_one_list_each():
+    assert country_profile.seizure_findings in country_profile.FINDING_BUILDERS
+    assert region_profile.homicide_region_findings in region_profile.REGION_FINDING_BUILDERS
+
+
+def test_region_homicide_finding_uses_one_common_year_from_the_raw_file():
+    data = region_profile.load()
+    args = (data["countries"], data["country_indicators"], data["unodc_seizures"], data["us_assistance"])
+    table = region_profile.member_comparison("Southern Cone and Brazil", *args)
+    lines = region_profile.reading("Southern Cone and Brazil", data, table)
+    raw = raw_homicide()
+    members = raw[raw["Code"].isin(["ARG", "BRA", "CHL", "FLK", "PRY", "SGS", "URY"])]
+    counts = members.groupby("Year")["Code"].nunique()
+    year = int(counts[counts >= members["Code"].nunique() / 2].index.max())
+    that = members[members["Year"] == year].set_index("Entity")["rate"].sort_values()
+    assert (
+        f"Homicide rate in {year}, the latest year most members report: median {that.median():.1f} per "
+        f"100,000 people across the {len(that)} members with a rate; highest {that.index[-1]} "
+        f"({that.iloc[-1]:.1f}), lowest {that.index[0]} ({that.iloc[0]:.1f})."
+    ) in lines
+
+
+def test_region_table_values_carry_their_years_and_headings_their_units():
+    data = region_profile.load()
+    args = (data["countries"], data["country_indicators"], data["unodc_seizures"], data["us_assistance"])
+    shown = region_profile.comparison_table(region_profile.member_comparison("Andean region", *args))
+    raw = raw_homicide()
+    colombia = raw[raw["Code"] == "COL"].set_index("Year")["rate"]
+    cell = shown.set_index("Country").loc["Colombia", "Homicides per 100,000 people"]
+    assert cell == f"{colombia.iloc[-1]:.1f} ({colombia.index[-1]})"
+    for column in shown.columns[1:-1]:
+        assert shown[column].str.fullmatch(r"–|[-+]?[\d,.]+ \(\d{4}\)").all(), column
+    assert region_profile.COCAINE_HEADING.endswith(", kg")
+    ranking = region_profile.homicide_ranking(region_profile.member_comparison("Andean region", *args))
+    assert all(re.search(r" \(\d{4}\)$", label) for label in ranking.index)
