@@ -105,3 +105,8 @@ def in_sentence(name: str) -> str:
             following = name[i + 1 : i + 2]
             return name[:i] + char.lower() + name[i + 1 :] if not following.isupper() else name
     return name
+
+
+def country_text(name: str) -> str:
+    """A country's short name as a sentence says it: "the United States", "Colombia"."""
+    return f"the {name}" if name.startswith("United ") else name

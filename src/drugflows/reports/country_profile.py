@@ -228,9 +228,7 @@ def peer_text(against: pd.DataFrame, countries: pd.DataFrame, name: str) -> str:
     }
     out = peer_caveat(against, countries)
     for members in sorted(few):
-        who = " and ".join(
-            ("the " if names.get(c, c).startswith("United ") else "") + names.get(c, c) for c in members
-        )
+        who = " and ".join(wording.country_text(names.get(c, c)) for c in members)
         out += (
             f" {name}'s regional peers here are only {who}: the peer line is "
             f"{'its' if len(members) == 1 else 'their'} mean, not a norm for the region."
@@ -344,8 +342,7 @@ def seizure_findings(s: Subject) -> list[str]:
         same_year = series[(series["year"] == year) & series["iso3"].isin(s.peers)]
         if len(same_year) >= MIN_REGION_PEERS:
             text += (
-                f"; median of the {len(same_year)} other members of {wording.region_text(s.region)} "
-                "reporting it that year: "
+                f"; median of {_others(s, list(same_year['iso3']))} reporting it that year: "
                 f"{wording.kg_text(float(same_year['kg'].median()))}"
             )
         out.append(text + ".")
@@ -354,6 +351,21 @@ def seizure_findings(s: Subject) -> list[str]:
 
 #: A regional median in the findings needs at least this many other members with a figure that year.
 MIN_REGION_PEERS = 2
+
+
+#: Up to this many other members, a regional median names them (two values' median is their mean).
+NAMED_PEERS = 3
+
+
+def _others(s: Subject, codes: list[str]) -> str:
+    """ "the 4 other members of the Andean region", naming them when they are few."""
+    text = f"the {len(codes)} other members of {wording.region_text(s.region)}"
+    if len(codes) <= NAMED_PEERS:
+        names = names_by_code(s.data["countries"])
+        text += (
+            f" ({wording.list_text([wording.country_text(names[c]) for c in sorted(codes, key=names.get)])})"
+        )
+    return text
 
 
 def crop_findings(s: Subject) -> list[str]:
@@ -395,14 +407,10 @@ def homicide_findings(s: Subject) -> list[str]:
     if not earlier.empty:
         before, first = float(earlier.iloc[-1]), int(earlier.index[-1])
         text += f" ({wording.change_text(rate, before)} {before:.1f} in {first})"
-    peers = rows[(rows["year"] == year) & rows["iso3"].isin(s.peers)]["value"]
+    peers = rows[(rows["year"] == year) & rows["iso3"].isin(s.peers)]
     if len(peers) >= MIN_REGION_PEERS:
-        median = float(peers.median())
-        text += (
-            f"; the median of the {len(peers)} other members of {wording.region_text(s.region)} "
-            "with a rate that year is "
-            f"{median:.1f}"
-        )
+        median = float(peers["value"].median())
+        text += f"; the median of {_others(s, list(peers['iso3']))} with a rate that year is {median:.1f}"
     return [text + "."]
 
 
