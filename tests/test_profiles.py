@@ -129,6 +129,7 @@ def test_an_explicit_run_overrides_a_generated_one(tmp_path):
         ("planets", r"generate: 'planets' is not a generator; valid: countries"),
         ("[countries]", r"generate: \['countries'\] is not a generator"),
         ("{countries: true}", r"generate: \{'countries': True\} is not a generator"),
+        ("", r"generate: None is not a generator"),
     ],
 )
 def test_a_generator_that_does_not_exist_is_refused(tmp_path, value, message):

@@ -3,6 +3,11 @@
 Nothing in the catalog is code: notebook keys, run names and parameter names are plain identifiers,
 every parameter must be one the notebook's ``parameters`` cell defines (read with ``ast``, never
 run), titles only name parameters, and YAML's aliases, anchors and duplicate keys are refused.
+
+A notebook entry may also say ``generate: <name>`` (one of :data:`GENERATORS`): its runs are then
+listed from a processed table (``countries``: one country profile per country the profile's rule
+keeps), each held to the same checks as a written run; a run under ``runs:`` with the same name
+overrides the generated one.
 """
 
 from __future__ import annotations
@@ -318,7 +323,7 @@ def load_catalog(
             runs = [] if "generate" in entry else [{}]
         if not isinstance(runs, list):
             raise CatalogError(f"{where}.runs: expected a list of runs, got {type(runs).__name__}")
-        seen: dict[str, int] = {}
+        seen: dict[str, int | str] = {}
         for i, here, run in with_generated_runs(entry, where, runs):
             # a generated run fills the title with values of its own (a country's name for its code)
             title_values = run.pop("title_values", {}) if isinstance(i, str) else {}
@@ -414,8 +419,8 @@ def with_generated_runs(entry: dict, where: str, runs: list):
     """(index, place, run) of a notebook entry's runs: those its ``generate:`` names first (place
     ``generate[<i>]``; the index a string, so an explicit run of the same name overrides it), then
     the explicit ``runs:``. CatalogError for a generator that is not one of :data:`GENERATORS`."""
-    generator = entry.get("generate")
-    if generator is not None:
+    if "generate" in entry:
+        generator = entry["generate"]
         if not isinstance(generator, str) or generator not in GENERATORS:
             raise CatalogError(
                 f"{where}.generate: {generator!r} is not a generator; valid: {', '.join(sorted(GENERATORS))}"
