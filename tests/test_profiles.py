@@ -512,3 +512,22 @@ def test_region_table_values_carry_their_years_and_headings_their_units():
     assert region_profile.COCAINE_HEADING.endswith(", kg")
     ranking = region_profile.homicide_ranking(region_profile.member_comparison("Andean region", *args))
     assert all(re.search(r" \(\d{4}\)$", label) for label in ranking.index)
+
+
+def test_mexico_price_finding_from_the_raw_unodc_prices(profile_data):
+    raw = pd.read_json(paths.SHARED_DATA_DIR / "unodc" / "Before_Prices_of_drugs.json")
+    retail = raw[
+        (raw["Country/Territory"] == "Mexico")
+        & (raw["Year"] == 2021)
+        & (raw["LevelOfSale"] == "Retail")
+        & (raw["Unit"] == "g")
+    ]
+    per_gram = retail.groupby("Drug")["Typical_USD"].median()
+    line = next(x for x in country_profile.reading("MEX", profile_data) if x.startswith("Prices"))
+    cocaine = float(f"{per_gram['Cocaine hydrochloride']:.3g}")
+    heroin = float(f"{per_gram['Heroin']:.3g}")
+    assert line.startswith(
+        f"Prices in 2021: cocaine hydrochloride US${cocaine:g} per gram (retail), heroin US${heroin:g} per "
+        "gram (retail)"
+    )
+    assert "cannabis" not in line and line.endswith("1 more drug in the price table below.")

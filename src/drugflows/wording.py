@@ -110,3 +110,10 @@ def in_sentence(name: str) -> str:
 def country_text(name: str) -> str:
     """A country's short name as a sentence says it: "the United States", "Colombia"."""
     return f"the {name}" if name.startswith("United ") else name
+
+
+def price_usd_text(usd: float) -> str:
+    """A price to three significant figures, as medians of published prices support: "US$188",
+    "US$14.5", "US$1.22", "US$0.091"."""
+    rounded = float(f"{usd:.3g}")
+    return f"US${rounded:,.0f}" if rounded >= 100 else f"US${rounded:g}"

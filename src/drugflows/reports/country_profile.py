@@ -415,26 +415,31 @@ def homicide_findings(s: Subject) -> list[str]:
 
 
 def price_findings(s: Subject) -> list[str]:
-    """The latest year's prices, retail where on file, else wholesale (US$; level said), the
-    drugs the profile follows first (:data:`PROFILE_DRUGS`)."""
+    """The latest year's prices of the drugs the profile follows (:data:`PROFILE_DRUGS`; where it
+    has none of those, the first :data:`OTHER_PRICES_IN_FINDINGS` others), retail where on file,
+    else wholesale (US$; level said); the rest are counted and left to the table."""
     table = latest_prices(s.data["drug_prices"], s.iso3)
     if table.empty:
         return []
     followed = table["drug"].str.lower().str.contains("|".join(PROFILE_DRUGS))
+    shown = table[followed] if followed.any() else table.head(OTHER_PRICES_IN_FINDINGS)
+    shown = shown.head(MAX_PRICES_IN_FINDINGS)
     parts = []
-    for row in table.assign(followed=followed).sort_values("followed", ascending=False).itertuples():
+    for row in shown.itertuples():
         level, price = ("retail", row.retail) if pd.notna(row.retail) else ("wholesale", row.wholesale)
-        cost = f"US${price * 1000:#.2g} per kg" if price < 0.01 else f"US${price_text(price)} per gram"
+        per_kg = price < 0.01  # coca leaf, sold by the kilogram
+        cost = f"{wording.price_usd_text(price * 1000 if per_kg else price)} per {'kg' if per_kg else 'gram'}"
         parts.append(f"{wording.in_sentence(row.drug)} {cost} ({level})")
-    shown = parts[:MAX_PRICES_IN_FINDINGS]
-    more = len(parts) - len(shown)
+    more = len(table) - len(shown)
     return [
-        f"Prices in {int(table['year'].iloc[0])}: {wording.list_text(shown)}"
-        + (f", and {more} more in the table below" if more else "")
+        f"Prices in {int(table['year'].iloc[0])}: {wording.list_text(parts)}"
+        + (f"; {more} more drug{'s' if more != 1 else ''} in the price table below" if more else "")
         + "."
     ]
 
 
+#: Where none of the profile's drugs has a price, the findings name this many others.
+OTHER_PRICES_IN_FINDINGS = 2
 #: At most this many drugs' prices in the findings (the table has them all).
 MAX_PRICES_IN_FINDINGS = 4
 
