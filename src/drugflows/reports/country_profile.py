@@ -330,8 +330,9 @@ def seizure_findings(s: Subject) -> list[str]:
             continue
         year = int(mine.index.max())
         kg, vintage = float(mine.loc[year, "kg"]), mine.loc[year, "series"]
+        amount = wording.kg_text(kg) if kg > 0 else "none (a reported 0 kg)"
         text = (
-            f"{wording.sentence_start(seized_label(drug))} seized: {wording.kg_text(kg)} in {year} "
+            f"{wording.sentence_start(seized_label(drug))} seized: {amount} in {year} "
             f"according to the {SERIES_LABELS[vintage]}"
         )
         earlier = mine[(mine["series"] == vintage) & (mine.index < year) & (mine.index >= year - TREND_YEARS)]
