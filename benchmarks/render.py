@@ -8,6 +8,9 @@
 (e) the size of the report HTML files (median and largest);
 (f) a partial rerun on (a)'s output after one CBP table (``cbp_seizures_monthly``) changed: only the
     reports that read it are rendered again.
+(g) ``--full-catalog OUTPUT``: instead of (a)-(f), one fresh render (``--force``) of the whole catalog,
+    the generated country profiles included, into OUTPUT: its wall time, and how many profiles the
+    catalog generates under the rule of :func:`drugflows.reports.country_profile.profiled_countries`.
 Every run reads a copy of ``data/processed`` ($DRUGFLOWS_PROCESSED_DIR), which (f) changes; the
 repository's tables are never touched.
 Targets (issue 2, on a 2-core machine): a/b <= 0.4, and a <= 1.5 x c / cores; (issue 7) d <= 3 s,
@@ -113,6 +116,34 @@ def floor_seconds() -> float:
     return time.perf_counter() - start
 
 
+def generated_profiles_line() -> str:
+    """How many country profiles the catalog generates, and the rule."""
+    from drugflows.reports.country_profile import MIN_SECTIONS, SECTIONS
+
+    n = sum(1 for s in load_catalog() if s.notebook == "country_profile")
+    return (
+        f"{n} country profiles generated: countries with data in at least {MIN_SECTIONS} of the "
+        f"{len(SECTIONS)} sections ({', '.join(SECTIONS)})"
+    )
+
+
+def full_catalog(out: Path) -> None:
+    """(g): the whole catalog rendered once from scratch into ``out``; prints its wall time."""
+    cores = os.cpu_count() or 1
+    start = time.perf_counter()
+    run = subprocess.run(
+        [str(BIN / "drugflows"), "render", "--output", str(out), "--force"], capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - start
+    ok = len(re.findall(r"^ok ", run.stdout, re.M))
+    failed = len(re.findall(r"^failed ", run.stdout, re.M))
+    print(f"machine: {cores} cores; {generated_profiles_line()}")
+    print(
+        f"(g) full catalog, drugflows render --force: {seconds:6.1f} s = {seconds / 60:.1f} min "
+        f"({ok} ok, {failed} failed of {len(load_catalog())} reports)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of (a) and (c); best is kept")
@@ -124,7 +155,16 @@ def main() -> None:
     parser.add_argument(
         "--only", nargs="+", default=[], help="time only these notebooks or notebook/name reports"
     )
+    parser.add_argument(
+        "--full-catalog",
+        metavar="OUTPUT",
+        type=Path,
+        help="instead of (a)-(f): render the whole catalog once, from scratch, into OUTPUT, and time it",
+    )
     args = parser.parse_args()
+    if args.full_catalog:
+        full_catalog(args.full_catalog)
+        return
     ONLY.extend(args.only)
     n = len(specs())
     cores = os.cpu_count() or 1
@@ -148,7 +188,7 @@ def main() -> None:
     floor = statistics.median(floor_runs)
     c = floor * n
     scope = f"{', '.join(ONLY)} from {paths.REPORT_CATALOG.name}" if ONLY else paths.REPORT_CATALOG.name
-    print(f"machine: {cores} cores; {n} reports: {scope}")
+    print(f"machine: {cores} cores; {n} reports: {scope}; {generated_profiles_line()}")
     print(f"(a) drugflows render:           {a:6.1f} s  (runs: {', '.join(f'{x:.1f}' for x in a_runs)})")
     print(
         f"    same, --no-fork-kernels:    {min(plain_runs):6.1f} s  "

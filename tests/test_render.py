@@ -189,7 +189,8 @@ def test_default_catalog_lists_the_reports():
         "mexico_violence/extortion-corridor-states",
         "strategy_check/latest",
     ] + [s.key for s in specs if s.notebook in ("country_profile", "region_profile")]
-    assert len(specs) == 67
+    # 43 listed runs, 13 of them region profiles; the country profiles are generated (test_profiles)
+    assert len([s for s in specs if s.notebook != "country_profile"]) == 43
     assert specs[0].title == "Drug seizures at the US border: fentanyl, Southwest Border"
 
 

@@ -19,10 +19,12 @@ from drugflows.sources.assistance import (
     CBJ_INCLE,
     COUNTERNARCOTICS_ACCOUNTS,
     COUNTERNARCOTICS_SECTOR,
+    FA_COUNTRY,
     FA_SECTOR,
     GREENBOOK,
     STATE_CBJ,
 )
+from drugflows.wording import money_text, share_text
 
 #: What the sum of the Greenbook accounts (:func:`greenbook_counternarcotics`) is, as printed.
 GREENBOOK_SUM = "INCLE, Andean Counterdrug Initiative, DoD counter-drug and DEA obligations"
@@ -105,3 +107,45 @@ def greenbook_counternarcotics(assistance: pd.DataFrame, iso3: str | None = None
     return rows.pivot_table(index=index, columns="agency_group", values="usd_constant", aggfunc="sum").fillna(
         0.0
     )
+
+
+#: ForeignAssistance.gov's last complete fiscal year in the download on file (its SOURCE.md: an
+#: early-2025 download with partial FY2025 rows; sector obligations run to FY2024).
+LAST_COMPLETE_FY = 2024
+
+
+def counternarcotics_share(
+    assistance: pd.DataFrame, iso3s: list[str]
+) -> tuple[int, float, float | None] | None:
+    """(fiscal year, all-sector obligations, counter-narcotics-sector obligations or None where the
+    sector has no row) to ``iso3s`` (summed), current US$, ForeignAssistance.gov, in the latest
+    complete fiscal year (:data:`LAST_COMPLETE_FY` at most) with all-sector obligations; None if
+    there is none. Both figures from the same publisher, year and transaction type."""
+    rows = assistance[
+        assistance["iso3"].isin(iso3s)
+        & (assistance["transaction_type"] == "obligations")
+        & (assistance["fiscal_year"] <= LAST_COMPLETE_FY)
+        & ~assistance["is_aggregate"]
+    ]
+    total = rows[rows["source"] == FA_COUNTRY].groupby("fiscal_year")["usd_current"].sum()
+    if total.empty:
+        return None
+    year = int(total.index.max())
+    sector = rows[
+        (rows["source"] == FA_SECTOR)
+        & (rows["account_or_sector"] == COUNTERNARCOTICS_SECTOR)
+        & (rows["fiscal_year"] == year)
+    ]
+    return year, float(total[year]), float(sector["usd_current"].sum()) if not sector.empty else None
+
+
+def counternarcotics_share_text(year: int, total_usd: float, sector_usd: float | None) -> str:
+    """One sentence of :func:`counternarcotics_share`'s figures, money in sensible units."""
+    text = f"US assistance obligated in fiscal {year}: {money_text(total_usd)} across all sectors"
+    if sector_usd is None:
+        text += "; no counter-narcotics-sector obligations recorded that year"
+    else:
+        text += f", of which {money_text(sector_usd)} in the counter-narcotics sector"
+        if total_usd > 0 and 0 <= sector_usd <= total_usd:
+            text += f" ({share_text(sector_usd, total_usd)})"
+    return text + " (ForeignAssistance.gov, current dollars)."

@@ -465,3 +465,27 @@ def world_shares(unodc: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
         if region.sum() > 0:
             out[drug] = share
     return pd.DataFrame(out).rename_axis("year").sort_index()
+
+
+#: A seizure panel is drawn for a drug with figures in at least this many years (one point draws
+#: no line and an axis of nothing); the others are said in a sentence (:func:`single_years`).
+MIN_PANEL_YEARS = 2
+
+
+def drawable(wide: pd.DataFrame) -> pd.DataFrame:
+    """The columns of a years x drug table (:func:`seizures_by_drug`) with figures in at least
+    :data:`MIN_PANEL_YEARS` years."""
+    return wide[[d for d in wide.columns if wide[d].notna().sum() >= MIN_PANEL_YEARS]]
+
+
+def single_years(wide: pd.DataFrame) -> list[str]:
+    """ "fentanyl: 0.012 kg in 2022" for each column of a years x drug table with fewer figures than
+    a panel needs (:func:`drawable`)."""
+    from drugflows.wording import kg_text
+
+    out = []
+    for drug in wide.columns:
+        values = wide[drug].dropna()
+        if 0 < len(values) < MIN_PANEL_YEARS:
+            out.append(f"{seized_label(drug)}: {kg_text(float(values.iloc[0]))} in {int(values.index[0])}")
+    return out

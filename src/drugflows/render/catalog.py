@@ -3,6 +3,11 @@
 Nothing in the catalog is code: notebook keys, run names and parameter names are plain identifiers,
 every parameter must be one the notebook's ``parameters`` cell defines (read with ``ast``, never
 run), titles only name parameters, and YAML's aliases, anchors and duplicate keys are refused.
+
+A notebook entry may also say ``generate: <name>`` (one of :data:`GENERATORS`): its runs are then
+listed from a processed table (``countries``: one country profile per country the profile's rule
+keeps), each held to the same checks as a written run; a run under ``runs:`` with the same name
+overrides the generated one.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 #: Longer titles are refused: a title heads a page and an index row.
 MAX_TITLE_CHARS = 300
 TOP_KEYS = {"notebooks", "front_page"}
-NOTEBOOK_KEYS = {"title", "theme", "runs", "show_code", "timeout_seconds"}
+NOTEBOOK_KEYS = {"title", "theme", "runs", "generate", "show_code", "timeout_seconds"}
 RUN_KEYS = {"name", "title", "parameters", "region", "show_code", "timeout_seconds"}
 
 
@@ -320,12 +325,13 @@ def load_catalog(
         entry = _mapping(entry, where, "a notebook entry", NOTEBOOK_KEYS)
         runs = entry.get("runs")
         if runs is None:
-            runs = [{}]
+            runs = [] if "generate" in entry else [{}]
         if not isinstance(runs, list):
             raise CatalogError(f"{where}.runs: expected a list of runs, got {type(runs).__name__}")
-        seen: dict[str, int] = {}
-        for i, run in enumerate(runs):
-            here = f"{where}.runs[{i}]"
+        seen: dict[str, int | str] = {}
+        for i, here, run in with_generated_runs(entry, where, runs):
+            # a generated run fills the title with values of its own (a country's name for its code)
+            title_values = run.pop("title_values", {}) if isinstance(i, str) else {}
             run = _mapping(run, here, "a run", RUN_KEYS)
             parameters = run.get("parameters")
             parameters = {} if parameters is None else parameters
@@ -346,7 +352,9 @@ def load_catalog(
                         else ""
                     )
                 )
-            if name in seen:
+            if name in seen and not isinstance(seen[name], int):  # an explicit run overrides a generated one
+                specs = [s for s in specs if (s.notebook, s.name) != (notebook, name)]
+            elif name in seen:
                 raise CatalogError(f"{here}: duplicate name {name!r} (also runs[{seen[name]}])")
             seen[name] = i
             title_template = run.get("title", entry.get("title"))
@@ -355,7 +363,7 @@ def load_catalog(
                 ReportSpec(
                     notebook=notebook,
                     name=name,
-                    title=format_title(title_template, parameters, here),
+                    title=format_title(title_template, {**parameters, **title_values}, here),
                     parameters=parameters,
                     theme=_text(entry.get("theme", ""), where, "theme"),
                     region=_text(run.get("region", ""), here, "region"),
@@ -367,6 +375,65 @@ def load_catalog(
                 )
             )
     return specs
+
+
+# --- runs generated from a table (``generate:``) -------------------------------------------------------
+
+
+def _country_runs() -> list[dict]:
+    """One country_profile run per country the profile's rule keeps
+    (:func:`drugflows.reports.country_profile.profiled_countries`): name the lowercase ISO3 code,
+    parameter ``country`` the code, title filled with the country's name, region its report region
+    group (the index groups profiles by it)."""
+    from drugflows.reports.country_profile import profiled_countries
+
+    return [
+        {
+            "name": row.iso3.lower(),
+            "parameters": {"country": row.iso3},
+            "title_values": {"country": row.name},
+            "region": row.region_group or "",
+        }
+        for row in profiled_countries().itertuples()
+    ]
+
+
+#: What ``generate:`` may name, and the function that lists its runs.
+GENERATORS = {"countries": _country_runs}
+
+
+@functools.lru_cache(maxsize=8)
+def _generated(generator: str, _processed: str, _catalog_mtime_ns: int) -> tuple[dict, ...]:
+    return tuple(GENERATORS[generator]())
+
+
+def generated_runs(generator: str) -> list[dict]:
+    """The runs of a generator of :data:`GENERATORS`, computed once per processed-tables folder
+    and state (the tables' catalog file)."""
+    folder = paths.processed_dir()
+    try:
+        stamp = (Path(folder) / "catalog.json").stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return [
+        {**run, "parameters": dict(run["parameters"])} for run in _generated(generator, str(folder), stamp)
+    ]
+
+
+def with_generated_runs(entry: dict, where: str, runs: list):
+    """(index, place, run) of a notebook entry's runs: those its ``generate:`` names first (place
+    ``generate[<i>]``; the index a string, so an explicit run of the same name overrides it), then
+    the explicit ``runs:``. CatalogError for a generator that is not one of :data:`GENERATORS`."""
+    if "generate" in entry:
+        generator = entry["generate"]
+        if not isinstance(generator, str) or generator not in GENERATORS:
+            raise CatalogError(
+                f"{where}.generate: {generator!r} is not a generator; valid: {', '.join(sorted(GENERATORS))}"
+            )
+        for i, run in enumerate(generated_runs(generator)):
+            yield f"generate[{i}]", f"{where}.generate[{i}] ({run['name']})", run
+    for i, run in enumerate(runs):
+        yield i, f"{where}.runs[{i}]", run
 
 
 def select(specs: list[ReportSpec], wanted: list[str]) -> list[ReportSpec]:

@@ -6,18 +6,36 @@ notebook then prints one "no data" line instead of a chart.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from drugflows import params, tables
+from drugflows import params, tables, wording
 from drugflows.countries import names_by_code, peers
-from drugflows.domain.assistance import assistance_title, counternarcotics_assistance
-from drugflows.domain.crops import CROPS, break_marks, crops_on_file, estimator_label, side_by_side
+from drugflows.domain.assistance import (
+    ASSISTANCE_SERIES,
+    assistance_title,
+    counternarcotics_assistance,
+    counternarcotics_share,
+    counternarcotics_share_text,
+)
+from drugflows.domain.crops import (
+    CROPS,
+    break_marks,
+    crop_countries,
+    crops_on_file,
+    edition_label,
+    estimator_label,
+    side_by_side,
+)
 from drugflows.domain.outcomes import (
     CRIME_SCORE_FORMATS,
+    CRIME_SCORES,
     LAST_POPULATION_ESTIMATE,
     MAJOR_FAILED,
     MIN_POPULATION,
     NOT_LISTED,
+    PEER_OUTCOMES,
     crime_scores,
     latest_value,
     majors_status,
@@ -25,11 +43,17 @@ from drugflows.domain.outcomes import (
 )
 from drugflows.domain.prices import latest_prices
 from drugflows.domain.seizures import (
+    PROFILE_DRUGS,
     SERIES_BREAK_NOTE,
     SERIES_BREAK_YEAR,
+    SERIES_LABELS,
+    drawable,
+    seized_label,
     seizures_by_drug,
     series_break_rows,
+    single_years,
     spans_series_break,
+    unodc_series,
 )
 from drugflows.params import links as checked_links
 
@@ -45,6 +69,8 @@ TABLES = (
 )
 
 __all__ = [
+    "drawable",
+    "single_years",
     "assistance_title",
     "checked_links",
     "CRIME_SCORE_FORMATS",
@@ -89,9 +115,10 @@ def at_a_glance(
         out.append("No population figure on file.")
     else:
         people, year = population
-        size = f"{people / 1e6:,.1f} million" if people >= 1e6 else f"about {people / 1e3:,.0f} thousand"
+        size = wording.people_text(people)
         out.append(
-            f"Population {size} in {year} (UN estimate, 2017 revision; later years on file are projections)."
+            f"Population {'about ' if people < 1e6 else ''}{size} in {year} "
+            "(UN estimate, 2017 revision; later years on file are projections)."
         )
     status = majors_status(majors, [iso3])[iso3]
     listed = status[status != NOT_LISTED]
@@ -201,11 +228,287 @@ def peer_text(against: pd.DataFrame, countries: pd.DataFrame, name: str) -> str:
     }
     out = peer_caveat(against, countries)
     for members in sorted(few):
-        who = " and ".join(
-            ("the " if names.get(c, c).startswith("United ") else "") + names.get(c, c) for c in members
-        )
+        who = " and ".join(wording.country_text(names.get(c, c)) for c in members)
         out += (
             f" {name}'s regional peers here are only {who}: the peer line is "
             f"{'its' if len(members) == 1 else 'their'} mean, not a norm for the region."
         )
     return out
+
+
+# --- which countries get a profile -------------------------------------------------------------------
+
+#: The sections of a profile that draw on data, by the words a sentence names them with.
+SECTIONS = {
+    "crops": "coca or opium poppy cultivation estimates",
+    "seizures": "seizures of cocaine, heroin, methamphetamine or fentanyl reported to UNODC",
+    "prices": "drug prices",
+    "assistance": "US INCLE, counter-drug or counter-narcotics-sector assistance",
+    "outcomes": "homicide, governance, corruption or organized crime figures",
+}
+#: The rule of the catalog: a country gets a profile when at least this many of :data:`SECTIONS`
+#: have data for it (:func:`profiled_countries`).
+MIN_SECTIONS = 2
+#: The indicators behind the "outcomes" section: the peer chart's and the organized crime scores.
+OUTCOME_INDICATORS = (*PEER_OUTCOMES, *CRIME_SCORES)
+
+
+def sections_on_file(data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Countries (rows: every ISO3 of the ``countries`` table) x :data:`SECTIONS`: whether the
+    tables have data for that section of the country's profile."""
+    codes = data["countries"]["iso3"]
+    estimates, indicators = data["crop_estimates"], data["country_indicators"]
+    seized = set().union(*(set(unodc_series(data["unodc_seizures"], d)["iso3"]) for d in PROFILE_DRUGS))
+    prices = data["drug_prices"]
+    on_file = {
+        "crops": set().union(*(crop_countries(estimates, c) for c in CROPS)),
+        "seizures": seized,
+        "prices": set(prices.loc[prices["usd_per_gram"].notna(), "iso3"]),
+        "assistance": assisted_countries(data["us_assistance"]),
+        "outcomes": set(indicators.loc[indicators["indicator"].isin(OUTCOME_INDICATORS), "iso3"]),
+    }
+    return pd.DataFrame({s: codes.isin(on_file[s]).to_numpy() for s in SECTIONS}, index=codes.to_numpy())
+
+
+def profiled_countries(data: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """iso3, name and region_group of every country the catalog profiles: data in at least
+    :data:`MIN_SECTIONS` of the profile's :data:`SECTIONS`, in ISO3 order."""
+    data = load() if data is None else data
+    counts = sections_on_file(data).sum(axis=1)
+    chosen = counts[counts >= MIN_SECTIONS].index
+    countries = data["countries"]
+    return countries.loc[countries["iso3"].isin(chosen), ["iso3", "name", "region_group"]].reset_index(
+        drop=True
+    )
+
+
+def assisted_countries(assistance: pd.DataFrame) -> set[str]:
+    """ISO3 codes with any row of a series the assistance chart draws (:data:`ASSISTANCE_SERIES`)."""
+    rows = assistance[~assistance["is_aggregate"]]
+    found: set[str] = set()
+    for series in ASSISTANCE_SERIES.values():
+        part = rows[
+            (rows["source"] == series.source)
+            & rows["account_or_sector"].isin(series.accounts)
+            & rows["transaction_type"].isin(series.transactions)
+        ]
+        found |= set(part["iso3"].dropna())
+    return found
+
+
+# --- headline findings -------------------------------------------------------------------------------------
+
+
+#: Years back a trend in the findings compares with (the nearest earlier year on file in the same
+#: series, at most this far back).
+TREND_YEARS = 5
+#: Years back the homicide trend compares with (the latest year on file at least this far back).
+HOMICIDE_TREND_YEARS = 10
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What every finding builder receives: the country, its region group, its region's other
+    members and the report's tables (:func:`load`)."""
+
+    iso3: str
+    name: str
+    region: str
+    peers: list[str]
+    data: dict[str, pd.DataFrame]
+
+
+def seizure_findings(s: Subject) -> list[str]:
+    """Latest year and kilograms of each profile drug seized, with the UNODC vintage, the change
+    from about :data:`TREND_YEARS` years earlier in the same vintage, and the median of the region's
+    other members reporting that drug in that year (same vintage: one per year)."""
+    out = []
+    for drug in PROFILE_DRUGS:
+        series = unodc_series(s.data["unodc_seizures"], drug)
+        mine = series[series["iso3"] == s.iso3].set_index("year").sort_index()
+        if mine.empty:
+            continue
+        year = int(mine.index.max())
+        kg, vintage = float(mine.loc[year, "kg"]), mine.loc[year, "series"]
+        amount = wording.kg_text(kg) if kg > 0 else "none (a reported 0 kg)"
+        text = (
+            f"{wording.sentence_start(seized_label(drug))} seized: {amount} in {year} "
+            f"according to the {SERIES_LABELS[vintage]}"
+        )
+        earlier = mine[(mine["series"] == vintage) & (mine.index < year) & (mine.index >= year - TREND_YEARS)]
+        if not earlier.empty:
+            first = int(earlier.index.min())
+            before = float(earlier.loc[first, "kg"])
+            text += f", {wording.change_text(kg, before)} {wording.kg_text(before)} in {first}"
+        same_year = series[(series["year"] == year) & series["iso3"].isin(s.peers)]
+        if len(same_year) >= MIN_REGION_PEERS:
+            text += (
+                f"; median of {_others(s, list(same_year['iso3']))} reporting it that year: "
+                f"{wording.kg_text(float(same_year['kg'].median()))}"
+            )
+        out.append(text + ".")
+    return out
+
+
+#: A regional median in the findings needs at least this many other members with a figure that year.
+MIN_REGION_PEERS = 2
+
+
+#: Up to this many other members, a regional median names them (two values' median is their mean).
+NAMED_PEERS = 3
+
+
+def _others(s: Subject, codes: list[str]) -> str:
+    """ "the 4 other members of the Andean region", naming them when they are few."""
+    text = f"the {len(codes)} other members of {wording.region_text(s.region)}"
+    if len(codes) <= NAMED_PEERS:
+        names = names_by_code(s.data["countries"])
+        text += (
+            f" ({wording.list_text([wording.country_text(names[c]) for c in sorted(codes, key=names.get)])})"
+        )
+    return text
+
+
+def crop_findings(s: Subject) -> list[str]:
+    """Latest cultivation and potential production of each crop by each estimator, with its
+    edition (publication year)."""
+    out = []
+    estimates = s.data["crop_estimates"]
+    for crop in crops_on_file(estimates, s.iso3):
+        spec = CROPS[crop]
+        for measure, what, unit in (
+            ("cultivation_ha", "cultivation", "ha"),
+            ("production_t", "potential production", f"metric tons of {spec['product']}"),
+        ):
+            rows = side_by_side(estimates, crop, [s.iso3], measure)
+            parts = []
+            for estimator, own in rows.groupby("estimate_by"):
+                last = own.loc[own["year"].idxmax()]
+                floor = "more than " if last["floor"] else ""
+                parts.append(
+                    f"{floor}{wording.sig_text(last['value'])} {unit} in {int(last['year'])} "
+                    f"({estimator_label(estimator)}, {edition_label(last['published_year'])})"
+                )
+            if parts:
+                out.append(f"{wording.sentence_start(spec['label'])} {what}: " + "; ".join(parts) + ".")
+    return out
+
+
+def homicide_findings(s: Subject) -> list[str]:
+    """Latest homicide rate, the change from about ten years earlier, and the median of the
+    region's other members in the same year."""
+    indicators = s.data["country_indicators"]
+    rows = indicators[indicators["indicator"] == "homicide_rate"]
+    mine = rows[rows["iso3"] == s.iso3].set_index("year")["value"].sort_index()
+    if mine.empty:
+        return []
+    year, rate = int(mine.index.max()), float(mine.iloc[-1])
+    text = f"Homicide rate: {rate:.1f} per 100,000 people in {year}"
+    earlier = mine[(mine.index <= year - HOMICIDE_TREND_YEARS)]
+    if not earlier.empty:
+        before, first = float(earlier.iloc[-1]), int(earlier.index[-1])
+        text += f" ({wording.change_text(rate, before)} {before:.1f} in {first})"
+    peers = rows[(rows["year"] == year) & rows["iso3"].isin(s.peers)]
+    if len(peers) >= MIN_REGION_PEERS:
+        median = float(peers["value"].median())
+        text += f"; the median of {_others(s, list(peers['iso3']))} with a rate that year is {median:.1f}"
+    return [text + "."]
+
+
+def price_findings(s: Subject) -> list[str]:
+    """The latest year's prices of the drugs the profile follows (:data:`PROFILE_DRUGS`; where it
+    has none of those, the first :data:`OTHER_PRICES_IN_FINDINGS` others), retail where on file,
+    else wholesale (US$; level said); the rest are counted and left to the table."""
+    table = latest_prices(s.data["drug_prices"], s.iso3)
+    if table.empty:
+        return []
+    followed = table["drug"].str.lower().str.contains("|".join(PROFILE_DRUGS))
+    shown = table[followed] if followed.any() else table.head(OTHER_PRICES_IN_FINDINGS)
+    shown = shown.head(MAX_PRICES_IN_FINDINGS)
+    parts = []
+    for row in shown.itertuples():
+        level, price = ("retail", row.retail) if pd.notna(row.retail) else ("wholesale", row.wholesale)
+        per_kg = price < 0.01  # coca leaf, sold by the kilogram
+        cost = f"{wording.price_usd_text(price * 1000 if per_kg else price)} per {'kg' if per_kg else 'gram'}"
+        parts.append(f"{wording.in_sentence(row.drug)} {cost} ({level})")
+    more = len(table) - len(shown)
+    return [
+        f"Prices in {int(table['year'].iloc[0])}: {wording.list_text(parts)}"
+        + (f"; {more} more drug{'s' if more != 1 else ''} in the price table below" if more else "")
+        + "."
+    ]
+
+
+#: Where none of the profile's drugs has a price, the findings name this many others.
+OTHER_PRICES_IN_FINDINGS = 2
+#: At most this many drugs' prices in the findings (the table has them all).
+MAX_PRICES_IN_FINDINGS = 4
+
+
+def assistance_findings(s: Subject) -> list[str]:
+    """US obligations in the latest complete fiscal year on file (ForeignAssistance.gov, current
+    US$): all sectors and the counter-narcotics sector, and the sector's share of the total."""
+    found = counternarcotics_share(s.data["us_assistance"], [s.iso3])
+    return [] if found is None else [counternarcotics_share_text(*found)]
+
+
+def majors_findings(s: Subject) -> list[str]:
+    """Majors List status in the latest fiscal year on file, and the years listed."""
+    status = majors_status(s.data["majors_list"], [s.iso3])[s.iso3]
+    latest = int(status.index.max())
+    years = f"fiscal {status.index.min()}-{latest}"
+    listed = status[status != NOT_LISTED]
+    if listed.empty:
+        return [f"Not on the Majors List of drug transit or producing countries in {years}."]
+    now = status[latest]
+    text = (
+        f"On the Majors List in fiscal {latest}"
+        + (" and designated as having failed demonstrably" if now == MAJOR_FAILED else "")
+        if now != NOT_LISTED
+        else f"Not on the Majors List in fiscal {latest}"
+    )
+    times = "on every list" if len(listed) == len(status) else f"on {len(listed)} of the {len(status)} lists"
+    return [text + f" ({times} on file, {years})."]
+
+
+def missing_findings(s: Subject) -> list[str]:
+    """The sections the tables do not cover for the country, said plainly."""
+    sections = sections_on_file(
+        {**s.data, "countries": s.data["countries"][s.data["countries"]["iso3"] == s.iso3]}
+    )
+    missing = [SECTIONS[c] for c in SECTIONS if not sections.loc[s.iso3, c]]
+    if not missing:
+        return []
+    return [wording.sentence_end(f"No {wording.list_text(missing)} on file for {s.name}")]
+
+
+def population_findings(s: Subject) -> list[str]:
+    """The latest UN population estimate on file, rounded (:func:`people_text`)."""
+    found = latest_value(s.data["country_indicators"], s.iso3, "population", until=LAST_POPULATION_ESTIMATE)
+    if found is None:
+        return [f"No population figure on file for {s.name}."]
+    people, year = found
+    return [f"Population: {wording.people_text(people)} in {year} (UN estimate)."]
+
+
+#: The headline findings, in the order they are printed: each builder takes a :class:`Subject` and
+#: returns its sentences (none where its table has nothing for the country). Findings from new
+#: tables (threat finance, Mexico's violence, precursor seizures) are added to this list.
+FINDING_BUILDERS = [
+    seizure_findings,
+    crop_findings,
+    homicide_findings,
+    price_findings,
+    assistance_findings,
+    majors_findings,
+    missing_findings,
+    population_findings,
+]
+
+
+def reading(iso3: str, data: dict[str, pd.DataFrame]) -> list[str]:
+    """The profile's headline findings: every builder of :data:`FINDING_BUILDERS` in turn."""
+    countries = data["countries"]
+    name, region = names_by_code(countries)[iso3], countries.set_index("iso3").loc[iso3, "region_group"]
+    subject = Subject(iso3, name, region or "no region", peers(iso3, countries), data)
+    return [line for build in FINDING_BUILDERS for line in build(subject)]
