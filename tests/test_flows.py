@@ -609,8 +609,8 @@ def test_a_source_country_without_the_year_gives_its_nearest_year_shown():
 
 
 def test_country_names_that_take_the_article_get_it_mid_sentence():
-    from drugflows.countries import in_sentence
+    from drugflows.wording import country_text
 
-    assert in_sentence("United States") == "the United States"
-    assert in_sentence("Philippines") == "the Philippines"
-    assert in_sentence("Colombia") == "Colombia"
+    assert country_text("United States") == "the United States"
+    assert country_text("Philippines") == "the Philippines"
+    assert country_text("Colombia") == "Colombia"

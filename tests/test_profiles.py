@@ -531,3 +531,34 @@ def test_mexico_price_finding_from_the_raw_unodc_prices(profile_data):
         "gram (retail)"
     )
     assert "cannabis" not in line and line.endswith("1 more drug in the price table below.")
+
+
+def test_mexico_profile_gives_its_ofac_entries_and_registered_homicides(profile_data):
+    data = {**profile_data, **country_profile.country_tables("MEX")}
+    lines = country_profile.reading("MEX", data)
+    ofac = next(x for x in lines if x.startswith("OFAC"))
+    designations = profile_data["ofac_narcotics_designations"]
+    mexico = designations[designations["iso3"] == "MEX"]
+    assert f"places {len(mexico):,} entries in Mexico" in ofac and "3 May 2024" in ofac
+    assert f"Kingpin Act (SDNTK) {int(mexico['sdntk'].sum()):,}" in ofac
+    assert f"{int((mexico['sdn_type'] == 'individual').sum()):,} individuals" in ofac
+    # ../shared/data/mexico_sesnsp/SOURCE.md: 34,723 victims of intentional homicide in 2019, the peak
+    sesnsp = next(x for x in lines if x.startswith("Mexico's state prosecutors"))
+    assert "the peak complete year on file was 2019 (about 34,700)" in sesnsp
+    assert "not death certificates" in sesnsp
+    # Only Mexico's profile reads the SESNSP table
+    assert country_profile.tables_for("COL") == country_profile.TABLES
+    assert "mexico_victims_monthly" in country_profile.tables_for("MEX")
+
+
+def test_colombia_profile_names_its_precursor_seizures_from_the_raw_file(profile_data):
+    raw = pd.read_excel(paths.SHARED_DATA_DIR / "unodc" / "drug_seizures_2018_2022.xlsx", header=1)
+    acetone = raw[(raw["msCode"] == "COL") & (raw["DrugName"] == "Acetone") & (raw["Reference year"] == 2022)]
+    kg = float(f"{acetone['Kilograms'].sum():.3g}")  # 877,996 kg, to three significant figures
+    line = next(x for x in country_profile.reading("COL", profile_data) if x.startswith("Precursor"))
+    assert f"acetone {kg:,.0f} kg in 2022 (cocaine, also heroin and methamphetamine)" in line
+
+
+def test_a_country_without_designations_or_precursors_gets_no_such_line(profile_data):
+    lines = country_profile.reading("FJI", profile_data)
+    assert not any(x.startswith(("OFAC", "Precursor", "Mexico's state")) for x in lines)

@@ -383,29 +383,3 @@ def country_table() -> pd.DataFrame:
     ]
     frame["un_member"] = data["UNmember"].notna()
     return frame.sort_values("iso3", ignore_index=True)
-
-
-#: Country names that take "the" in a sentence ("the United States seized the most").
-NAMES_WITH_THE = frozenset(
-    {
-        "Bahamas",
-        "Central African Republic",
-        "Comoros",
-        "Czech Republic",
-        "Dominican Republic",
-        "Gambia",
-        "Maldives",
-        "Marshall Islands",
-        "Netherlands",
-        "Philippines",
-        "Solomon Islands",
-        "United Arab Emirates",
-        "United Kingdom",
-        "United States",
-    }
-)
-
-
-def in_sentence(name: str) -> str:
-    """A country name as a sentence writes it mid-sentence: "the United States", "Colombia"."""
-    return f"the {name}" if name in NAMES_WITH_THE else name

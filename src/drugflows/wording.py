@@ -3,6 +3,8 @@ in sensible units ("US$90 million", "1.40 billion", "253,000 kg")."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 
 def people_text(people: float) -> str:
     """A population rounded to what a UN estimate supports: "1.40 billion", "51 million",
@@ -107,9 +109,31 @@ def in_sentence(name: str) -> str:
     return name
 
 
+#: Country names that take "the" in a sentence ("the United States seized the most").
+NAMES_WITH_THE = frozenset(
+    {
+        "Bahamas",
+        "Central African Republic",
+        "Comoros",
+        "Czech Republic",
+        "Dominican Republic",
+        "Gambia",
+        "Maldives",
+        "Marshall Islands",
+        "Netherlands",
+        "Philippines",
+        "Solomon Islands",
+        "United Arab Emirates",
+        "United Kingdom",
+        "United States",
+    }
+)
+
+
 def country_text(name: str) -> str:
-    """A country's short name as a sentence says it: "the United States", "Colombia"."""
-    return f"the {name}" if name.startswith("United ") else name
+    """A country's short name as a sentence says it: "the United States", "the Philippines",
+    "Colombia"."""
+    return f"the {name}" if name in NAMES_WITH_THE else name
 
 
 def price_usd_text(usd: float) -> str:
@@ -117,3 +141,20 @@ def price_usd_text(usd: float) -> str:
     "US$14.5", "US$1.22", "US$0.091"."""
     rounded = float(f"{usd:.3g}")
     return f"US${rounded:,.0f}" if rounded >= 100 else f"US${rounded:g}"
+
+
+def about(value: float) -> str:
+    """A count rounded to what registrations that are revised every release support: to the
+    hundred from 10,000, to the ten from 1,000, as it is below ("about 27,700", "852")."""
+    value = float(value)
+    if abs(value) >= 10_000:
+        return f"about {round(value, -2):,.0f}"
+    if abs(value) >= 1_000:
+        return f"about {round(value, -1):,.0f}"
+    return f"{value:,.0f}"
+
+
+def date_text(date: object) -> str:
+    """A date as sentences write it: "3 May 2024"."""
+    day = pd.Timestamp(date)
+    return f"{day.day} {day:%B %Y}"

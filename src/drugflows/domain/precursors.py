@@ -76,6 +76,14 @@ FENTANYL_GAP = (
 )
 
 
+def uses_text(label: str) -> str:
+    """What a chemical (by its label) is used to make, as a sentence says it: "heroin", "cocaine,
+    also heroin and methamphetamine"; "not stated" for precursors not named."""
+    chemical = next(c for c in CHEMICALS.values() if c.label == label)
+    also = f", also {' and '.join(chemical.also)}" if chemical.also else ""
+    return served_label(chemical.serves) + also
+
+
 def served_label(drug: str | None) -> str:
     """The drug a chemical serves as sentences name it ("heroin", "not stated")."""
     return DRUGS[drug].label if drug else NOT_STATED

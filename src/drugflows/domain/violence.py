@@ -17,6 +17,7 @@ import pandas as pd
 from drugflows import inegi
 from drugflows.sources.cbp import OFO
 from drugflows.sources.sesnsp import CRIMES
+from drugflows.wording import about
 
 #: The crimes a report can choose (the table's ``crime`` key -> the label sentences print).
 #: Feminicide is counted apart from intentional homicide in SESNSP's file.
@@ -161,6 +162,22 @@ def national_homicide_trend(table: pd.DataFrame) -> Trend:
     """National victims of intentional homicide (Homicidio doloso, feminicide not included; every
     state, month on file): for the Mexico country profile."""
     return trend(monthly(victims_of(table, "intentional_homicide"), months_on_file(table)))
+
+
+def national_homicide_sentence(table: pd.DataFrame) -> str:
+    """One sentence on :func:`national_homicide_trend`: the latest 12 months against the 12
+    before and the peak complete year, said to be registrations (SESNSP), not death certificates."""
+    t = national_homicide_trend(table)
+    change = t.change_pct
+    against = (
+        f"{abs(change):.0f}% {'fewer' if change < 0 else 'more'} than" if change is not None else "against"
+    )
+    return (
+        f"Mexico's state prosecutors registered {about(t.latest_12m)} victims of intentional homicide "
+        f"in the 12 months to {t.last_month:%B %Y}, {against} the 12 before ({about(t.prior_12m)}); "
+        f"the peak complete year on file was {t.peak_year} ({about(t.peak_victims)}). These are "
+        "registrations (SESNSP), not death certificates."
+    )
 
 
 def by_state_year(rows: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from drugflows import params, tables, wording
 from drugflows.countries import names_by_code, peers
+from drugflows.domain import precursors, threat_finance, violence
 from drugflows.domain.assistance import (
     ASSISTANCE_SERIES,
     assistance_title,
@@ -66,6 +67,7 @@ TABLES = (
     "drug_prices",
     "us_assistance",
     "country_indicators",
+    threat_finance.DESIGNATIONS,
 )
 
 __all__ = [
@@ -88,9 +90,20 @@ __all__ = [
 ]
 
 
+def tables_for(iso3: str | None = None) -> tuple[str, ...]:
+    """The tables a profile of ``iso3`` reads: :data:`TABLES` and the country's own
+    (:data:`COUNTRY_TABLES`), in the order its vintage table lists them."""
+    return TABLES + COUNTRY_TABLES.get(iso3, ())
+
+
 def load() -> dict[str, pd.DataFrame]:
-    """The report's tables, by name."""
+    """The report's tables, by name (:data:`TABLES`)."""
     return {name: tables.load(name) for name in TABLES}
+
+
+def country_tables(iso3: str) -> dict[str, pd.DataFrame]:
+    """The tables only the profile of ``iso3`` reads (:data:`COUNTRY_TABLES`), by name."""
+    return {name: tables.load(name) for name in COUNTRY_TABLES.get(iso3, ())}
 
 
 def select(country: object, countries: pd.DataFrame) -> tuple[str, str, str]:
@@ -494,13 +507,73 @@ def population_findings(s: Subject) -> list[str]:
 #: The headline findings, in the order they are printed: each builder takes a :class:`Subject` and
 #: returns its sentences (none where its table has nothing for the country). Findings from new
 #: tables (threat finance, Mexico's violence, precursor seizures) are added to this list.
+def designation_findings(s: Subject) -> list[str]:
+    """OFAC's narcotics sanctions entries placed in the country (:mod:`domain.threat_finance`):
+    how many, by type and programme, and how many the scrape history saw added; nothing when none."""
+    designations = s.data[threat_finance.DESIGNATIONS]
+    found = threat_finance.country_entries(designations, s.iso3)
+    if found is None:
+        return []
+    types = wording.list_text([f"{n:,} {label.split(' (')[0].lower()}" for label, n in found.by_type.items()])
+    programs = "; ".join(f"{label} {n:,}" for label, n in found.by_program.items())
+    added = (
+        f"{found.first_seen_since_history:,} were first seen after 18 August 2021, the latest on "
+        f"{wording.date_text(found.latest_first_seen)}"
+        if found.latest_first_seen
+        else "none was first seen after 18 August 2021"
+    )
+    return [
+        f"OFAC's narcotics sanctions list of {wording.date_text(threat_finance.list_date(designations))} "
+        f"places {found.entries:,} entries in {wording.country_text(s.name)} ({types}; by programme, "
+        f"which overlap: {programs}); {added}. The list counts designations, not money blocked."
+    ]
+
+
+#: The most precursor chemicals a profile's finding names.
+PRECURSORS_NAMED = 3
+
+
+def precursor_findings(s: Subject) -> list[str]:
+    """The precursor chemicals the country reported seizing to UNODC, largest first, each with its
+    latest year and the drug it mainly serves; nothing when none."""
+    seized = precursors.country_precursor_seizures(s.data["unodc_seizures"], s.iso3)
+    seized = seized[seized["drug_served"] != precursors.NOT_STATED]
+    if seized.empty:
+        return []
+    parts = [
+        f"{row.chemical} {wording.kg_text(row.amount)} in {row.latest_year} "
+        f"({precursors.uses_text(row.chemical)})"
+        for row in seized.head(PRECURSORS_NAMED).itertuples()
+    ]
+    more = len(seized) - PRECURSORS_NAMED
+    return [
+        "Precursor chemicals seized, reported to UNODC (the latest year of each; what it is used for): "
+        + "; ".join(parts)
+        + (f"; and {more} more chemical{'s' if more > 1 else ''}." if more > 0 else ".")
+    ]
+
+
+#: Tables only some profiles read, by ISO3: Mexico's registered victims of violent crime.
+COUNTRY_TABLES = {"MEX": ("mexico_victims_monthly",)}
+
+
+def violence_findings(s: Subject) -> list[str]:
+    """Registered victims of intentional homicide (SESNSP), for the countries with such a table."""
+    if "mexico_victims_monthly" not in s.data:
+        return []
+    return [violence.national_homicide_sentence(s.data["mexico_victims_monthly"])]
+
+
 FINDING_BUILDERS = [
     seizure_findings,
     crop_findings,
+    precursor_findings,
     homicide_findings,
+    violence_findings,
     price_findings,
     assistance_findings,
     majors_findings,
+    designation_findings,
     missing_findings,
     population_findings,
 ]

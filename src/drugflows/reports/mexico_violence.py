@@ -37,6 +37,7 @@ from drugflows.domain.violence import (
     victims_of,
     yearly,
 )
+from drugflows.wording import about
 
 #: The processed tables the report reads, in the order its vintage table lists them.
 TABLES = ("mexico_victims_monthly", "cbp_seizures_monthly", "country_indicators")
@@ -225,17 +226,6 @@ def window(months: pd.DatetimeIndex, sel: Selection) -> pd.DatetimeIndex:
 def selected_monthly(victims: pd.DataFrame, sel: Selection) -> pd.Series:
     """Victims of the selected crime and states per month, over the selected years."""
     return monthly(victims_of(victims, sel.crime, sel.state_list), window(months_on_file(victims), sel))
-
-
-def about(value: float) -> str:
-    """A count rounded to what registrations that are revised every release support: to the
-    hundred from 10,000, to the ten from 1,000, as it is below ("about 27,700", "852")."""
-    value = float(value)
-    if abs(value) >= 10_000:
-        return f"about {round(value, -2):,.0f}"
-    if abs(value) >= 1_000:
-        return f"about {round(value, -1):,.0f}"
-    return f"{value:,.0f}"
 
 
 #: A change between two 12-month counts is given in % only when both have at least this many

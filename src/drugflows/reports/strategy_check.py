@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from drugflows import params, tables
+from drugflows import params, tables, wording
 from drugflows.domain import demand, precursors, threat_finance, violence
 from drugflows.domain.crops import CROPS, ESTIMATORS, estimator_label, side_by_side
 from drugflows.domain.drugs import DRUGS
@@ -187,11 +187,6 @@ def _kg(value: float) -> str:
     if value >= 1000:
         return f"{value / 1000:,.1f} t"
     return f"{float(f'{value:.2g}'):,.0f} kg"
-
-
-def _lower_first(label: str) -> str:
-    """A label for mid-sentence: "national government", but "UNODC" and "US government" as they are."""
-    return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
 def _pct(value: float) -> str:
@@ -396,7 +391,7 @@ def check_eradication(estimates: pd.DataFrame, crop: str, names: dict[str, str],
     parts = [
         f"{names.get(r.iso3, r.iso3)} {'+' if r.change > 0 else ''}{100 * r.change:.0f}% "
         f"({r.first_year}-{r.last_year}{', latest a floor' if r.last_is_floor else ''}; "
-        f"{_lower_first(estimator_label(r.estimator))})"
+        f"{wording.in_sentence(estimator_label(r.estimator))})"
         for r in changes.itertuples()
     ]
     table = pd.DataFrame(
@@ -515,26 +510,6 @@ def violence_claim(span: int) -> Claim:
     )
 
 
-def _hundreds(value: int) -> str:
-    return f"about {round(value, -2):,.0f}"
-
-
-def mexico_sentence(victims: pd.DataFrame) -> str:
-    """Mexico's registered victims of intentional homicide (SESNSP): the latest 12 months against the
-    12 before, and the peak complete year; registrations, not death certificates."""
-    t = violence.national_homicide_trend(victims)
-    change = t.change_pct
-    direction_text = (
-        f"{abs(change):.0f}% {'fewer' if change < 0 else 'more'} than" if change is not None else "against"
-    )
-    return (
-        f"In Mexico, state prosecutors registered {_hundreds(t.latest_12m)} victims of intentional homicide "
-        f"in the 12 months to {t.last_month:%B %Y}, {direction_text} the 12 before "
-        f"({_hundreds(t.prior_12m)}); the peak complete year on file was {t.peak_year} "
-        f"({_hundreds(t.peak_victims)}). These are registrations (SESNSP), not death certificates."
-    )
-
-
 def check_violence(
     indicators: pd.DataFrame, victims: pd.DataFrame, names: dict[str, str], span: int
 ) -> Check:
@@ -547,7 +522,7 @@ def check_violence(
     evidence = (
         f"Of {len(changes)} partner countries, the homicide rate fell by more than "
         f"{HOMICIDE_TOLERANCE:g} per 100,000 in {fell} and rose by more in {rose} over about "
-        f"{span} years to the latest year on file. " + mexico_sentence(victims)
+        f"{span} years to the latest year on file. " + violence.national_homicide_sentence(victims)
     )
     return Check(violence_claim(span), verdict, evidence, _partner_table(changes, names, "per 100,000"))
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from drugflows import tables
-from drugflows.countries import in_sentence
+from drugflows import tables, wording
 from drugflows.domain import precursors
 from drugflows.domain.crops import pick_vintage
 from drugflows.domain.demand import nflis_states
@@ -411,7 +410,7 @@ def reading(
     total = this_year.sum()
     if total > 0:
         top = this_year.sort_values(ascending=False)
-        leader = in_sentence(names.get(top.index[0], top.index[0]))
+        leader = wording.country_text(names.get(top.index[0], top.index[0]))
         out.append(
             f"In {year}, {len(top[top > 0])} countries reported {label} seizures to UNODC, "
             f"{total / 1000:,.0f} tonnes in all (bulk weight); {leader} "
