@@ -220,6 +220,59 @@ class TestNothingLostSilently:
             in lines
         )
 
+    def test_a_newer_file_that_drops_rows_of_a_covered_month_is_refused(self, tmp_path, processed_copy):
+        """Same rows or more and every month still covered, yet one row of December is gone: the
+        check compares the keys of each month, not the totals (r08)."""
+        raw = tmp_path / "raw"
+        put(raw, CBP, VINTAGES / NOV, VINTAGES / DEC)
+        build.build_all(raw=raw, processed_dir=processed_copy, only=[cbp.NATIONWIDE_TABLE], allow_shrink=True)
+        jan = FIXTURES / "cbp_dropped_key" / CBP / "fixture-nationwide-drugs-fy24-fy25-jan.csv"
+        put(raw, CBP, jan)
+
+        # Independently: the keys of December in the December file that the January file lacks.
+        def december(path):
+            with open(path, newline="", encoding="utf-8") as f:
+                return {
+                    (r["Region"], r["Area of Responsibility"], r["Drug Type"])
+                    for r in csv.DictReader(f)
+                    if r["Month (abbv)"] == "DEC"
+                }
+
+        gone = december(VINTAGES / DEC) - december(jan)
+        assert gone == {("Northern Border", "DETROIT FIELD OFFICE", "Cocaine")}
+        old_rows = tables.info(cbp.NATIONWIDE_TABLE, processed_copy).rows
+        before = digest(processed_copy)
+        with pytest.raises(build.BuildError) as err:
+            build.build_all(raw=raw, processed_dir=processed_copy, only=[cbp.NATIONWIDE_TABLE])
+        message = str(err.value)
+        assert "rows fewer (" not in message and "no longer covered" not in message  # totals hold
+        assert "1 rows of the previous build no longer present in 1 month value(s): 2024-12 (1)" in message
+        assert "region=Northern Border" in message and "aor=DETROIT FIELD OFFICE" in message
+        assert digest(processed_copy) == before
+        lines = []
+        build.build_all(
+            raw=raw,
+            processed_dir=processed_copy,
+            only=[cbp.NATIONWIDE_TABLE],
+            allow_shrink=True,
+            echo=lines.append,
+        )
+        assert tables.info(cbp.NATIONWIDE_TABLE, processed_copy).rows == old_rows + 1
+        assert any("shrinks (allowed): cbp_seizures_monthly: 1 rows" in line for line in lines)
+
+    def test_a_table_without_a_key_is_compared_by_rows_per_year(self, processed_copy, monkeypatch):
+        name = "crop_estimates"
+        old = tables.load(name, processed_copy)
+        year = int(old["year"].max())
+        dropped = old[old["year"] == year].head(1)
+        # keep the total: the dropped row of the last year comes back as a copy of an earlier row
+        attacked = pd.concat([old.drop(dropped.index), old[old["year"] < year].head(1)], ignore_index=True)
+        meta = tables.info(name, processed_copy)
+        monkeypatch.setitem(build.BUILDERS, name, lambda raw: (attacked, meta))
+        with pytest.raises(build.BuildError) as err:
+            build.build_all(processed_dir=processed_copy, only=[name])
+        assert f"1 rows fewer in 1 year value(s): {year} (1)" in str(err.value)
+
     @pytest.mark.parametrize(
         "attack, problem",
         [

@@ -4,8 +4,9 @@ What a build guarantees:
 
 - Every table is built in memory and passes the checks of ``drugflows data check``
   (:func:`drugflows.check.check_frame`) before anything is written.
-- A table with fewer rows, or missing months or years, against the previous build is refused
-  unless ``allow_shrink`` (``--allow-shrink``), with what it would lose.
+- A table with fewer rows, missing months or years, or missing rows of the previous build (by
+  key, or by row count per month or year) is refused unless ``allow_shrink``
+  (``--allow-shrink``), with what it would lose.
 - The tables and ``catalog.json`` are written into a staging folder beside ``data/processed/``
   (``data/.processed.staging-*``, ignored by git, outside what a render keys on), checked again
   as files, and swapped in as one step (an atomic exchange of the two folders), under a lock
@@ -246,8 +247,62 @@ def _periods(frame: pd.DataFrame) -> tuple[str, set] | None:
     return None
 
 
+def _shown(values: list, limit: int = 12) -> str:
+    return ", ".join(map(str, values[:limit])) + (
+        f" and {len(values) - limit} more" if len(values) > limit else ""
+    )
+
+
+def _period_labels(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column == "month":
+        return pd.to_datetime(frame[column]).dt.strftime("%Y-%m")
+    return frame[column].astype("string")
+
+
+def _key_text(keys: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Key columns as text (months as YYYY-MM), to compare a new table with the previous one."""
+    out = keys.copy()
+    for column, kind in columns.items():
+        out[column] = out[column].dt.strftime("%Y-%m") if kind == "month" else out[column].astype("string")
+    return out.astype("string").fillna("<missing>")
+
+
+def _lost_rows(
+    frame: pd.DataFrame, old_frame: pd.DataFrame, meta: tables.TableMeta, old_key: list[str]
+) -> str:
+    """The rows of the previous table the new one no longer has, by key (or, for a table without
+    a key, by row count per period), grouped by month or year: empty when nothing is lost."""
+    period = next((c for c in ("month", "year", "fiscal_year") if c in frame and c in old_frame), None)
+    if meta.key and meta.key == old_key and set(meta.key) <= set(old_frame.columns):
+        columns = {c: meta.columns[c] for c in meta.key}
+        new_keys, old_keys = (_key_text(tables.typed(f, columns), columns) for f in (frame, old_frame))
+        merged = old_keys.merge(new_keys.drop_duplicates(), how="left", on=meta.key, indicator=True)
+        lost = old_keys[(merged["_merge"] == "left_only").to_numpy()]
+        if lost.empty:
+            return ""
+        example = ", ".join(f"{c}={lost.iloc[0][c]}" for c in meta.key)
+        where = ""
+        if period in meta.key:
+            counts = lost[period].value_counts().sort_index()
+            where = f" in {len(counts)} {period} value(s): " + _shown(
+                [f"{p} ({n:,})" for p, n in counts.items()]
+            )
+        return f"{len(lost):,} rows of the previous build no longer present{where} (e.g. {example})"
+    if period is None:
+        return ""
+    old_counts = _period_labels(old_frame, period).value_counts()
+    new_counts = _period_labels(frame, period).value_counts().reindex(old_counts.index, fill_value=0)
+    fewer = (old_counts - new_counts)[lambda d: d > 0].sort_index()
+    if fewer.empty:
+        return ""
+    return f"{int(fewer.sum()):,} rows fewer in {len(fewer)} {period} value(s): " + _shown(
+        [f"{p} ({n:,})" for p, n in fewer.items()]
+    )
+
+
 def shrinkage(built, previous: dict[str, tables.TableMeta], processed_dir: Path) -> list[str]:
-    """What the new tables lose against the previous build: rows, and months or years."""
+    """What the new tables lose against the previous build: rows (by key, per month or year),
+    and months or years."""
     found = []
     for frame, meta in built:
         old = previous.get(meta.name)
@@ -257,13 +312,16 @@ def shrinkage(built, previous: dict[str, tables.TableMeta], processed_dir: Path)
         if len(frame) < old.rows:
             losses.append(f"{old.rows - len(frame):,} rows fewer ({old.rows:,} -> {len(frame):,})")
         new_periods = _periods(frame)
-        if new_periods and (processed_dir / old.file).exists():
+        if (processed_dir / old.file).exists():
             try:
-                old_periods = _periods(tables.load(meta.name, processed_dir))
+                old_frame = tables.load(meta.name, processed_dir)
+                old_periods = _periods(old_frame)
             except Exception as exc:  # noqa: BLE001 - an unreadable old table cannot be compared
                 losses.append(f"the previous table cannot be read to compare ({type(exc).__name__}: {exc})")
-                old_periods = None
-            if old_periods and old_periods[0] == new_periods[0]:
+                old_frame = old_periods = None
+            if old_frame is not None and (rows := _lost_rows(frame, old_frame, meta, old.key)):
+                losses.append(rows)
+            if new_periods and old_periods and old_periods[0] == new_periods[0]:
                 lost = sorted(old_periods[1] - new_periods[1])
                 if lost:
                     shown = ", ".join(map(str, lost[:12])) + (
