@@ -479,6 +479,40 @@ class TestNoScriptFromAParameter:
         assert "evil" not in cleaned
         assert "<p>kept &amp; shown</p>" in cleaned
 
+    @pytest.mark.parametrize(
+        "payload, gone",
+        [
+            ("<style>p{}</style x><img src=x onerror=alert(1)></style>", "onerror"),
+            ("<style>p{}</STYLE/><img src=x onerror=alert(1)></style>", "onerror"),
+            ('<img src="a.png" srcset="https://evil.example/x.png 2x">', "srcset"),
+            ('<input type="image" src="https://evil.example/x.png">', "<input"),
+            ('<input type=IMAGE src="a.png">', "<input"),
+            ('<a download="x.html" href="data:text/csv;base64,YQo=">a</a>', "download"),
+        ],
+        ids=[
+            "style-end-tag-with-attribute",
+            "style-end-tag-slash",
+            "srcset",
+            "input-image",
+            "input-image-upper",
+            "download-html",
+        ],
+    )
+    def test_the_page_pass_drops_what_a_browser_reads_differently(self, payload, gone):
+        """A browser ends a style element at `</style x>` (Python's parser does not); srcset,
+        an image input and a download under a non-CSV name carry addresses or files the
+        allow-list does not check."""
+        from bs4 import BeautifulSoup
+
+        from drugflows.render.sanitize import clean_page
+
+        cleaned = clean_page("<html><head></head><body>" + payload + "<p>after</p></body></html>")
+        assert gone not in cleaned.split("</head>", 1)[1]
+        soup = BeautifulSoup(cleaned, "html.parser")  # as a browser: the style ends where it ends
+        assert not soup.find_all("img", attrs={"onerror": True})
+        assert not soup.find_all("input") and not soup.find_all(attrs={"srcset": True})
+        assert "after" in soup.get_text()
+
     def test_the_page_pass_keeps_what_the_template_emits(self):
         from drugflows.render.sanitize import clean_page
 
