@@ -6,7 +6,9 @@ Each test states what is refused or guaranteed and fails if it is not.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -255,6 +257,13 @@ class TestNoCodeFromTheCatalog:
 ATTACKS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))")
 ATTACK = " ".join(ATTACKS) + ' "><b onmouseover=alert(1)>q'
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset")
+#: A value of a data file carrying a bare address, a script, a javascript: link, a link and an image.
+DATA_ATTACK = (
+    "SAN DIEGO http://evil.example <script>alert(1)</script> [x](javascript:alert(1)) "
+    "[y](https://evil.example/phish) ![p](data:image/png;base64,iVBORw0KGgo=) FIELD OFFICE"
+)
+#: One short enough for a figure's axis labels.
+SHORT_DATA_ATTACK = "SD [y](https://evil.example) <script>alert(1)</script> [x](javascript:alert(1))"
 
 
 def dangers(page: str, allowed_scripts: tuple[str, ...] = ()) -> list[str]:
@@ -550,6 +559,78 @@ class TestNoScriptFromAParameter:
         assert '<a href="https://www.cbp.gov">CBP</a>' in html and '<a href="../x/y.html">r</a>' in html
         assert "<br>next" in html
         assert "a – b &amp; c &lt;script&gt;" in markdown_output_to_html("a &ndash; b &amp; c &lt;script&gt;")
+
+    def test_findings_show_link_image_and_html_syntax_as_text(self, monkeypatch):
+        """display.bullets (every report's headline findings) and display.links (the profiles'
+        lists of reports): a value composed into the text never becomes a link or an element."""
+        from bs4 import BeautifulSoup
+
+        from drugflows import display
+        from drugflows.render.sanitize import markdown_output_to_html
+
+        shown = []
+        monkeypatch.setattr(display, "display", lambda obj, **_: shown.append(obj.data))
+        value = (
+            DATA_ATTACK
+            + " "
+            + display.literal("[z](https://evil.example/z)")
+            + " \\\\[w](http://evil.example/w)"
+        )
+        display.bullets([f"The {value} accounts for **40%** of the pounds (US\\$9 million)."])
+        display.links([[DATA_ATTACK, "../border_seizures/fent.html"], ["Evil", "https://evil.example/x"]])
+        for markdown in shown:
+            soup = BeautifulSoup(markdown_output_to_html(markdown), "html.parser")
+            assert [a["href"] for a in soup.find_all("a")] in ([], ["../border_seizures/fent.html"])
+            assert not soup.find_all(["img", "script", "iframe"]) and dangers(str(soup)) == []
+        findings = BeautifulSoup(markdown_output_to_html(shown[0]), "html.parser")
+        assert findings.find("strong").get_text() == "40%" and "US$9 million" in findings.get_text()
+        assert DATA_ATTACK in findings.get_text() and "[z](https://evil.example/z)" in findings.get_text()
+        listed = BeautifulSoup(markdown_output_to_html(shown[1]), "html.parser")
+        assert listed.find("a").get_text() == DATA_ATTACK and "Evil" in listed.get_text()
+
+    @pytest.mark.slow
+    def test_a_data_value_from_a_raw_file_shows_as_text_in_the_headline_findings(self, tmp_path):
+        """r09: a place name (CBP's Area of Responsibility) carrying a link, an image and a script
+        is named in the border seizures report's findings: as text, parsed from the page."""
+        import subprocess
+        import sys
+
+        import pandas as pd
+        from bs4 import BeautifulSoup
+
+        from drugflows import paths
+
+        processed = tmp_path / "processed"
+        shutil.copytree(paths.PROCESSED_DIR, processed)
+        table = processed / "cbp_seizures_monthly.csv"
+        seizures = pd.read_csv(table, keep_default_na=False, dtype=str)
+        place = "SAN DIEGO FIELD OFFICE"  # the largest Southwest Border fentanyl place on file
+        assert (seizures["aor"] == place).any()
+        seizures["aor"] = seizures["aor"].replace(place, SHORT_DATA_ATTACK)
+        seizures.to_csv(table, index=False, lineterminator="\n")
+        catalog = tmp_path / "catalog.yml"
+        catalog.write_text(
+            "notebooks:\n  border_seizures:\n    runs:\n      - name: fent\n"
+            "        parameters: {drug: fentanyl, region: Southwest Border}\n"
+        )
+        out = tmp_path / "out"
+        run = subprocess.run(
+            [sys.executable, "-m", "drugflows", "render", "--catalog", str(catalog), "--output", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "DRUGFLOWS_PROCESSED_DIR": str(processed)},
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        page = (out / "border_seizures" / "fent.html").read_text()
+        soup = BeautifulSoup(page, "html.parser")
+        assert dangers(page) == []
+        assert not [a for a in soup.find_all("a") if "evil" in a.get("href", "").lower()]
+        assert not [i for i in soup.find_all("img") if not i.get("alt", "").startswith("Chart")]
+        finding = next(
+            li.get_text() for li in soup.find_all("li") if "of the pounds over the period" in li.get_text()
+        )
+        assert SHORT_DATA_ATTACK.title() in finding  # the report title-cases place names
 
     def test_report_table_escapes_cells_and_column_names(self, monkeypatch):
         import pandas as pd
