@@ -783,6 +783,30 @@ def test_a_link_in_the_processed_folder_is_never_followed_into_a_build(tmp_path,
     )
 
 
+def test_a_processed_folder_given_as_a_link_is_built_at_its_target(tmp_path, shared_data):
+    """r17: --processed given as a symbolic link: the real folder gets the new tables, the link
+    stays a link, and no staging folder or lock is left beside the link."""
+    import shutil
+
+    from drugflows import build, paths
+
+    real = tmp_path / "disk" / "processed"
+    shutil.copytree(paths.PROCESSED_DIR, real)
+    (real / "majors_list.csv").write_text((real / "majors_list.csv").read_text() + "\n")  # stale bytes
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    lines = []
+    build.build_all(raw=shared_data, processed_dir=link, only=["majors_list"], echo=lines.append)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert (real / "majors_list.csv").read_bytes() == (paths.PROCESSED_DIR / "majors_list.csv").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["disk", "link"]
+    assert f"{link} is a symbolic link: building its target {real}" in lines
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    with pytest.raises(build.BuildError, match="the processed folder is a symbolic link loop"):
+        build.build_all(raw=shared_data, processed_dir=loop, only=["majors_list"])
+
+
 def test_months_and_fiscal_years_after_today_are_refused():
     """A typo row ("2099 (FYTD)") must not become a file's vintage: no month after this month and
     no fiscal year after the current one passes the checks a build runs before writing."""

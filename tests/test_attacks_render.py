@@ -1070,6 +1070,44 @@ class TestFileSystemTroubleOnTheRenderSide:
         )
         assert tree(out) == before
 
+    def test_a_notebook_folder_that_is_a_link_is_refused_and_nothing_outside_is_touched(
+        self, tmp_path, earlier_output
+    ):
+        """r05: <output>/us_demand linking outside the output folder: the render would write the
+        report there and its clean-up would remove a dead render's scratch folder there."""
+        import shutil
+
+        cat, earlier = earlier_output
+        out, elsewhere = tmp_path / "reports", tmp_path / "elsewhere"
+        shutil.copytree(earlier, out)
+        shutil.rmtree(out / "us_demand")
+        (elsewhere / ".work-999999-keepme").mkdir(parents=True)
+        (elsewhere / ".work-999999-keepme" / "precious.txt").write_text("precious")
+        (out / "us_demand").symlink_to(elsewhere)
+        before, outside = tree(out), tree(elsewhere)
+        self.refused(
+            drugflows("render", "--catalog", str(cat), "--output", str(out), "--force"),
+            f"{out / 'us_demand'}: is a symbolic link (to {elsewhere})",
+        )
+        assert tree(out) == before and tree(elsewhere) == outside
+        from drugflows.render import workers
+
+        workers.clean_leftovers(out, older_than_s=0)  # the next render's clean-up: not through a link
+        assert (elsewhere / ".work-999999-keepme" / "precious.txt").read_text() == "precious"
+
+    def test_a_notebook_folder_that_is_a_fifo_is_called_a_named_pipe(self, tmp_path, earlier_output):
+        import shutil
+
+        cat, earlier = earlier_output
+        out = tmp_path / "reports"
+        shutil.copytree(earlier, out)
+        shutil.rmtree(out / "us_demand")
+        os.mkfifo(out / "us_demand")
+        self.refused(
+            drugflows("render", "--catalog", str(cat), "--output", str(out), "--force"),
+            f"{out / 'us_demand'}: is a named pipe (FIFO), not a folder",
+        )
+
     def test_output_folder_is_a_symlink_loop(self, tmp_path, earlier_output):
         cat, _ = earlier_output
         (tmp_path / "a").symlink_to(tmp_path / "b")

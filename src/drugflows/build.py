@@ -333,6 +333,28 @@ def shrinkage(built, previous: dict[str, tables.TableMeta], processed_dir: Path)
     return found
 
 
+def _real_folder(processed_dir: Path, echo: Callable[[str], None]) -> Path:
+    """The folder a build writes: a ``processed_dir`` that is a symbolic link is built at its target
+    (the lock, the staging folder and the swap beside the real folder, never replacing the link)."""
+    if not processed_dir.is_symlink():
+        return processed_dir
+    try:
+        target = processed_dir.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        problem = (
+            "a symbolic link loop"
+            if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP
+            else ("a broken symbolic link")
+        )
+        raise BuildError(f"{processed_dir}: the processed folder is {problem}; nothing was written") from None
+    if not target.is_dir():
+        raise BuildError(
+            f"{processed_dir}: a symbolic link to {target}, which is not a folder; nothing was written"
+        )
+    echo(f"{processed_dir} is a symbolic link: building its target {target}")
+    return target
+
+
 def build_all(
     raw: Path | None = None,
     processed_dir: Path | None = None,
@@ -347,7 +369,7 @@ def build_all(
     entries of the tables it rebuilt. ``echo`` receives the account of what was read.
     """
     echo = echo or (lambda _line: None)
-    processed_dir = Path(processed_dir or paths.PROCESSED_DIR)
+    processed_dir = _real_folder(Path(processed_dir or paths.PROCESSED_DIR), echo)
     names = only or list(BUILDERS)
     unknown = [n for n in names if n not in BUILDERS]
     if unknown:
