@@ -153,6 +153,17 @@ class TestNothingLostSilently:
         assert run.returncode == 2 and "the raw folder does not exist" in run.stderr
         assert digest(processed_copy) == before
 
+    def test_a_raw_root_that_is_a_link_loop_or_broken_link_says_so(self, tmp_path, processed_copy):
+        loop, broken = tmp_path / "loop", tmp_path / "broken"
+        loop.symlink_to(loop)
+        broken.symlink_to(tmp_path / "gone")
+        with pytest.raises(FileNotFoundError, match=r"--raw .*loop: the raw folder is a symbolic link loop"):
+            build.build_all(raw=loop, processed_dir=processed_copy, only=["majors_list"])
+        with pytest.raises(
+            FileNotFoundError, match=r"--raw .*broken: the raw folder is a broken symbolic link"
+        ):
+            build.build_all(raw=broken, processed_dir=processed_copy, only=["majors_list"])
+
     def test_newest_vintage_wins_by_the_months_in_the_file_not_by_its_name(self, tmp_path):
         folder = tmp_path / CBP
         folder.mkdir()
@@ -666,6 +677,95 @@ class TestFetchKeepsOnlyWholeFiles:
                 opener=lambda *a, **k: Cut(),
             )
         assert not (tmp_path / "owid").exists()
+
+    @staticmethod
+    def endless(headers):
+        class Endless:
+            def __init__(self):
+                self.headers, self.sent = headers, 0
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+            def read(self, n):
+                self.sent += n
+                return b"1," * (n // 2)
+
+        return Endless()
+
+    def test_an_endless_body_stops_at_the_cap_and_leaves_nothing(self, tmp_path, monkeypatch):
+        """r19: a server that never ends its body (no Content-Length)."""
+        from drugflows import fetch as fetch_module
+
+        monkeypatch.setattr(fetch_module, "MAX_FETCH_BYTES", 1_000_000)
+        response = self.endless({})
+        with pytest.raises(
+            FetchError, match="the body goes past 1,000,000 bytes, the most a raw file may have"
+        ):
+            download(
+                RemoteFile("owid", "x.csv", "http://example.invalid/x.csv"),
+                tmp_path,
+                progress=False,
+                opener=lambda *a, **k: response,
+            )
+        assert response.sent < 1_100_000 and not (tmp_path / "owid").exists()
+
+    def test_an_announced_size_past_the_cap_is_refused_before_reading(self, tmp_path):
+        from drugflows import fetch as fetch_module
+
+        response = self.endless({"Content-Length": str(fetch_module.MAX_FETCH_BYTES + 1)})
+        with pytest.raises(FetchError, match="more than the 268,435,456 a raw file may have; not downloaded"):
+            download(
+                RemoteFile("owid", "x.csv", "http://example.invalid/x.csv"),
+                tmp_path,
+                progress=False,
+                opener=lambda *a, **k: response,
+            )
+        assert response.sent == 0 and not (tmp_path / "owid").exists()
+
+    def test_a_killed_fetchs_temporary_file_is_removed_by_the_next_fetch(self, server, tmp_path):
+        folder = tmp_path / "raw" / "good"
+        folder.mkdir(parents=True)
+        dead = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+        )
+        leftover = folder / f".homicide-rate-unodc.csv.fetch-{int(dead.stdout)}.tmp"
+        leftover.write_bytes(b"half a download")
+        live = folder / f".homicide-rate-unodc.csv.fetch-{os.getppid()}.tmp"  # a live process's: kept
+        live.write_bytes(b"another fetch, running")
+        self.fetch_one(server, "good", tmp_path, sha256=hashlib.sha256(BODY).hexdigest())
+        assert sorted(p.name for p in folder.iterdir()) == sorted(["homicide-rate-unodc.csv", live.name])
+
+
+class TestCaps:
+    """Raw files, their decompressed content and catalog.json have caps: a clear error, no blow-up."""
+
+    @pytest.mark.parametrize("suffix, opener", [(".csv.gz", "gzip"), (".csv.bz2", "bz2")])
+    def test_a_compressed_file_past_the_decompressed_cap_is_refused(
+        self, tmp_path, monkeypatch, suffix, opener
+    ):
+        import bz2
+        import gzip
+
+        from drugflows.sources import RawLayoutError, _common
+
+        monkeypatch.setattr(_common, "MAX_DECOMPRESSED_BYTES", 1_000_000)
+        path = tmp_path / f"bomb{suffix}"
+        with {"gzip": gzip, "bz2": bz2}[opener].open(path, "wb") as file:
+            file.write(b"a,b\n" + b"1,2\n" * 500_000)  # 2 MB of rows, a few KB compressed
+        assert path.stat().st_size < 100_000
+        with pytest.raises(RawLayoutError, match=r"bomb.*: more than 1,000,000 bytes once decompressed"):
+            _common.read_csv(path, ["a", "b"])
+
+    def test_a_catalog_json_nested_too_deeply_is_a_catalog_error(self, processed_copy):
+        (processed_copy / tables.CATALOG_NAME).write_text("[" * 100_000 + "]" * 100_000)
+        with pytest.raises(tables.CatalogError, match="nested too deeply to be a catalog"):
+            tables.read_catalog(processed_copy)
+        run = drugflows("data", "list", "--processed", str(processed_copy))
+        assert run.returncode == 2 and "Traceback" not in run.stderr and "nested too deeply" in run.stderr
 
 
 # --- OSErrors ------------------------------------------------------------------------------------
