@@ -157,6 +157,27 @@ class TestNoCodeFromTheCatalog:
             "line 3: not UTF-8 text (byte 0xe9 at offset 37)",
         ),
         "not YAML at all": ("notebooks: [unclosed\n", "line 2, column 1: not valid YAML"),
+        "deeply nested lists (r01)": (
+            "notebooks:\n  us_demand:\n    runs:\n      - name: a\n        parameters: {drug: "
+            + "[" * 3000
+            + "]" * 3000
+            + "}\n",
+            "nested more than 20 levels deep (the cap)",
+        ),
+        "related_reports set by the catalog": (
+            "notebooks:\n  country_profile:\n    runs:\n      - name: col\n"
+            "        parameters: {country: COL, related_reports: [[Evil, 'https://evil.example']]}\n",
+            "notebooks.country_profile.runs[0].parameters.related_reports: set by the runner",
+        ),
+        "run names that differ only by case": (
+            "notebooks:\n  us_demand:\n    runs:\n      - {name: cocaine, parameters: {drug: cocaine}}\n"
+            "      - {name: Cocaine, parameters: {drug: heroin}}\n",
+            "runs[1]: name 'Cocaine' differs from runs[0]'s 'cocaine' only by case",
+        ),
+        "a catalog over the size cap": (
+            "notebooks: {}\n" + "#" * (2**20) + "\n",
+            "bytes, more than the 1,048,576 a catalog may have; not read",
+        ),
     }
 
     @pytest.mark.parametrize("case", BAD, ids=list(BAD))
@@ -167,6 +188,18 @@ class TestNoCodeFromTheCatalog:
             read()
         assert str(err.value).startswith(f"{path}: "), err.value
         assert message in str(err.value), err.value
+
+    @pytest.mark.parametrize("kind", ["fifo", "device"])
+    def test_a_catalog_that_is_a_pipe_or_a_device_is_refused_without_reading(self, tmp_path, kind):
+        """A FIFO as catalog would hang the render; /dev/zero would fill the memory."""
+        import os
+
+        path = Path("/dev/zero") if kind == "device" else tmp_path / "catalog.yml"
+        if kind == "fifo":
+            os.mkfifo(path)
+        with pytest.raises(catalog.CatalogError) as err:
+            catalog.load_catalog(path)
+        assert str(err.value) == f"{path}: is a named pipe, device or socket, not a catalog file; not read"
 
     def test_a_notebook_symlinked_from_outside_is_refused(self, tmp_path):
         notebooks = tmp_path / "notebooks"
@@ -239,6 +272,36 @@ class TestNoCodeFromTheCatalog:
             rf"drugflows: error: {re.escape(str(path))}: notebooks.us_demand.runs\[0\]", run.stderr
         )
         assert not (tmp_path / "o").exists()
+
+    def test_terminal_escapes_in_a_message_are_printed_escaped(self, tmp_path, capsys):
+        """r03: a notebook key with escape sequences (window title, clear screen, colour): the error
+        names it with every control character written out, none sent to the terminal."""
+        from drugflows import cli
+
+        path = tmp_path / "catalog.yml"
+        path.write_text('notebooks:\n  "\\e]0;PWNED\\a\\e[2J\\e[31mfake\\u202e": {}\n')
+        assert cli.main(["render", "--catalog", str(path), "--output", str(tmp_path / "o")]) == 2
+        err = capsys.readouterr().err
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", err), repr(err)
+        assert "\\x1b]0;PWNED\\x07\\x1b[2J\\x1b[31mfake\\u202e" in err
+        assert err.startswith(f"drugflows: error: {path}: notebooks.")
+
+    def test_a_temporary_folder_too_long_for_sockets_is_refused_plainly(self, tmp_path):
+        import subprocess
+        import sys
+
+        long_tmp = tmp_path / ("t" * 100)
+        long_tmp.mkdir()
+        run = subprocess.run(
+            [sys.executable, "-m", "drugflows", "render", "--output", str(tmp_path / "o")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "TMPDIR": str(long_tmp)},
+        )
+        assert run.returncode == 2 and "Traceback" not in run.stderr
+        assert f"the temporary folder {long_tmp} is {len(str(long_tmp))} bytes long, too long" in run.stderr
+        assert "set TMPDIR to a shorter folder" in run.stderr and not (tmp_path / "o").exists()
 
     def test_render_all_refuses_a_parameter_the_notebook_does_not_define_before_any_kernel(self, tmp_path):
         from drugflows.render import runner
@@ -632,6 +695,26 @@ class TestNoScriptFromAParameter:
         )
         assert SHORT_DATA_ATTACK.title() in finding  # the report title-cases place names
 
+    @pytest.mark.parametrize(
+        "href",
+        [
+            "javascript&#58;alert(1)//x.html",
+            "javascript&colon;alert(1)//x.html",
+            "java%73cript:alert(1)//x.html",
+            "..\\..\\x.html",
+            " ../x/y.html",
+            "../x/y.html#top\n[z](https://evil.example)",
+        ],
+    )
+    def test_a_profile_link_with_an_encoded_scheme_is_refused(self, href):
+        from drugflows import params
+
+        with pytest.raises(params.ParameterError, match="is not a relative link to a report page"):
+            params.links("related_reports", [["Title", href]])
+        assert params.links("related_reports", [["T", "../border_seizures/fent.html"]]) == [
+            ("T", "../border_seizures/fent.html")
+        ]
+
     def test_report_table_escapes_cells_and_column_names(self, monkeypatch):
         import pandas as pd
 
@@ -975,7 +1058,14 @@ class TestTheRunnerSurvivesItsOwnFailures:
         assert not list((out / "writer").glob("*[!d].html")) and list((out / "writer").glob("*.failed.html"))
 
     @pytest.mark.parametrize(
-        ("jobs", "message"), [("0", "got '0'"), ("two", "got 'two'"), ("-3", "got '-3'")]
+        ("jobs", "message"),
+        [
+            ("0", "got '0'"),
+            ("two", "got 'two'"),
+            ("-3", "got '-3'"),
+            ("1_0", "got '1_0'"),  # int() takes underscores
+            ("\u0664", "got '\u0664'"),  # and Arabic-Indic digits
+        ],
     )
     def test_jobs_must_be_a_positive_whole_number(self, tmp_path, jobs, message):
         import subprocess
@@ -1152,7 +1242,9 @@ class TestFileSystemTroubleOnTheRenderSide:
             (b"[1, 2]", "the manifest is not a mapping with a 'reports' mapping"),
             (b'{"reports": []}', "the manifest is not a mapping with a 'reports' mapping"),
             (b"\xff\xfe{}", "the manifest is not UTF-8 text (byte 0)"),
+            (b'{"reports": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "the manifest is nested too deeply"),
         ],
+        ids=["bad-json", "list", "reports-list", "not-utf8", "nested-deep-r06"],
     )
     def test_corrupt_manifest_stops_the_render_before_anything_changes(
         self, tmp_path, earlier_output, content, problem

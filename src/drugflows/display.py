@@ -7,7 +7,7 @@ import re
 
 from IPython.display import Markdown, display
 
-from drugflows import tables
+from drugflows import params, tables
 
 #: Key under which a report records its data vintages in the output metadata (read by the runner).
 METADATA_KEY = "drugflows"
@@ -56,19 +56,15 @@ def bullets(lines: list[str]) -> None:
     show("\n".join(f"- {sentence(line)}" for line in lines))
 
 
-def _relative(href: str) -> bool:
-    return (
-        re.fullmatch(r"(\.\./)?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\.html(#[A-Za-z0-9_-]+)?", href) is not None
-    )
-
-
 def links(pairs: list[list[str]] | list[tuple[str, str]]) -> None:
     """Display a bullet list of links between reports, ``[title, href]`` each: the title as
     :func:`literal` text, the href only a relative ``.html`` address (any other shows the title
     alone, not linked)."""
     show(
         "\n".join(
-            f"- [{literal(title)}]({href})" if _relative(str(href)) else f"- {literal(title)}"
+            f"- [{literal(title)}]({href})"
+            if params.RELATIVE_PAGE.fullmatch(str(href))
+            else f"- {literal(title)}"
             for title, href in pairs
         )
     )

@@ -151,6 +151,11 @@ def read_manifest(path: Path) -> dict[str, dict]:
         doc = json.loads(text)
     except ValueError as exc:
         raise RenderError(f"{path}: the manifest is not valid JSON ({exc}); {_KEPT}") from None
+    except RecursionError:
+        raise RenderError(
+            f"{path}: the manifest is nested too deeply to read (lists or objects inside each other past "
+            f"Python's limit); {_KEPT}"
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("reports", {}), dict):
         raise RenderError(f"{path}: the manifest is not a mapping with a 'reports' mapping; {_KEPT}")
     return doc.get("reports", {})
