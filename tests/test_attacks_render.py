@@ -326,7 +326,9 @@ DATA_ATTACK = (
     "[y](https://evil.example/phish) ![p](data:image/png;base64,iVBORw0KGgo=) FIELD OFFICE"
 )
 #: One short enough for a figure's axis labels.
-SHORT_DATA_ATTACK = "SD [y](https://evil.example) <script>alert(1)</script> [x](javascript:alert(1))"
+SHORT_DATA_ATTACK = (
+    "SD [y](https://evil.example) http://evil.example <script>alert(1)</script> [x](javascript:alert(1))"
+)
 
 
 def dangers(page: str, allowed_scripts: tuple[str, ...] = ()) -> list[str]:
