@@ -164,6 +164,13 @@ class TestNothingLostSilently:
         ):
             build.build_all(raw=broken, processed_dir=processed_copy, only=["majors_list"])
 
+    def test_a_named_pipe_where_a_raw_file_is_due_is_called_one_and_never_opened(self, tmp_path):
+        folder = tmp_path / CBP
+        folder.mkdir()
+        os.mkfifo(folder / "nationwide-drugs-fy27.csv")  # opening it would hang the build
+        with pytest.raises(paths.RawFolderError, match=r"fy27\.csv: is a special file \(named pipe"):
+            cbp.build_nationwide(tmp_path)
+
     def test_newest_vintage_wins_by_the_months_in_the_file_not_by_its_name(self, tmp_path):
         folder = tmp_path / CBP
         folder.mkdir()
