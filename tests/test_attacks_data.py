@@ -153,6 +153,24 @@ class TestNothingLostSilently:
         assert run.returncode == 2 and "the raw folder does not exist" in run.stderr
         assert digest(processed_copy) == before
 
+    def test_a_raw_root_that_is_a_link_loop_or_broken_link_says_so(self, tmp_path, processed_copy):
+        loop, broken = tmp_path / "loop", tmp_path / "broken"
+        loop.symlink_to(loop)
+        broken.symlink_to(tmp_path / "gone")
+        with pytest.raises(FileNotFoundError, match=r"--raw .*loop: the raw folder is a symbolic link loop"):
+            build.build_all(raw=loop, processed_dir=processed_copy, only=["majors_list"])
+        with pytest.raises(
+            FileNotFoundError, match=r"--raw .*broken: the raw folder is a broken symbolic link"
+        ):
+            build.build_all(raw=broken, processed_dir=processed_copy, only=["majors_list"])
+
+    def test_a_named_pipe_where_a_raw_file_is_due_is_called_one_and_never_opened(self, tmp_path):
+        folder = tmp_path / CBP
+        folder.mkdir()
+        os.mkfifo(folder / "nationwide-drugs-fy27.csv")  # opening it would hang the build
+        with pytest.raises(paths.RawFolderError, match=r"fy27\.csv: is a special file \(named pipe"):
+            cbp.build_nationwide(tmp_path)
+
     def test_newest_vintage_wins_by_the_months_in_the_file_not_by_its_name(self, tmp_path):
         folder = tmp_path / CBP
         folder.mkdir()
@@ -219,6 +237,59 @@ class TestNothingLostSilently:
             f"  {CBP}: from {raw / CBP} only (a given raw root: data/raw/ and ../shared/data/ not read)"
             in lines
         )
+
+    def test_a_newer_file_that_drops_rows_of_a_covered_month_is_refused(self, tmp_path, processed_copy):
+        """Same rows or more and every month still covered, yet one row of December is gone: the
+        check compares the keys of each month, not the totals (r08)."""
+        raw = tmp_path / "raw"
+        put(raw, CBP, VINTAGES / NOV, VINTAGES / DEC)
+        build.build_all(raw=raw, processed_dir=processed_copy, only=[cbp.NATIONWIDE_TABLE], allow_shrink=True)
+        jan = FIXTURES / "cbp_dropped_key" / CBP / "fixture-nationwide-drugs-fy24-fy25-jan.csv"
+        put(raw, CBP, jan)
+
+        # Independently: the keys of December in the December file that the January file lacks.
+        def december(path):
+            with open(path, newline="", encoding="utf-8") as f:
+                return {
+                    (r["Region"], r["Area of Responsibility"], r["Drug Type"])
+                    for r in csv.DictReader(f)
+                    if r["Month (abbv)"] == "DEC"
+                }
+
+        gone = december(VINTAGES / DEC) - december(jan)
+        assert gone == {("Northern Border", "DETROIT FIELD OFFICE", "Cocaine")}
+        old_rows = tables.info(cbp.NATIONWIDE_TABLE, processed_copy).rows
+        before = digest(processed_copy)
+        with pytest.raises(build.BuildError) as err:
+            build.build_all(raw=raw, processed_dir=processed_copy, only=[cbp.NATIONWIDE_TABLE])
+        message = str(err.value)
+        assert "rows fewer (" not in message and "no longer covered" not in message  # totals hold
+        assert "1 rows of the previous build no longer present in 1 month value(s): 2024-12 (1)" in message
+        assert "region=Northern Border" in message and "aor=DETROIT FIELD OFFICE" in message
+        assert digest(processed_copy) == before
+        lines = []
+        build.build_all(
+            raw=raw,
+            processed_dir=processed_copy,
+            only=[cbp.NATIONWIDE_TABLE],
+            allow_shrink=True,
+            echo=lines.append,
+        )
+        assert tables.info(cbp.NATIONWIDE_TABLE, processed_copy).rows == old_rows + 1
+        assert any("shrinks (allowed): cbp_seizures_monthly: 1 rows" in line for line in lines)
+
+    def test_a_table_without_a_key_is_compared_by_rows_per_year(self, processed_copy, monkeypatch):
+        name = "crop_estimates"
+        old = tables.load(name, processed_copy)
+        year = int(old["year"].max())
+        dropped = old[old["year"] == year].head(1)
+        # keep the total: the dropped row of the last year comes back as a copy of an earlier row
+        attacked = pd.concat([old.drop(dropped.index), old[old["year"] < year].head(1)], ignore_index=True)
+        meta = tables.info(name, processed_copy)
+        monkeypatch.setitem(build.BUILDERS, name, lambda raw: (attacked, meta))
+        with pytest.raises(build.BuildError) as err:
+            build.build_all(processed_dir=processed_copy, only=[name])
+        assert f"1 rows fewer in 1 year value(s): {year} (1)" in str(err.value)
 
     @pytest.mark.parametrize(
         "attack, problem",
@@ -614,6 +685,95 @@ class TestFetchKeepsOnlyWholeFiles:
             )
         assert not (tmp_path / "owid").exists()
 
+    @staticmethod
+    def endless(headers):
+        class Endless:
+            def __init__(self):
+                self.headers, self.sent = headers, 0
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+            def read(self, n):
+                self.sent += n
+                return b"1," * (n // 2)
+
+        return Endless()
+
+    def test_an_endless_body_stops_at_the_cap_and_leaves_nothing(self, tmp_path, monkeypatch):
+        """r19: a server that never ends its body (no Content-Length)."""
+        from drugflows import fetch as fetch_module
+
+        monkeypatch.setattr(fetch_module, "MAX_FETCH_BYTES", 1_000_000)
+        response = self.endless({})
+        with pytest.raises(
+            FetchError, match="the body goes past 1,000,000 bytes, the most a raw file may have"
+        ):
+            download(
+                RemoteFile("owid", "x.csv", "http://example.invalid/x.csv"),
+                tmp_path,
+                progress=False,
+                opener=lambda *a, **k: response,
+            )
+        assert response.sent < 1_100_000 and not (tmp_path / "owid").exists()
+
+    def test_an_announced_size_past_the_cap_is_refused_before_reading(self, tmp_path):
+        from drugflows import fetch as fetch_module
+
+        response = self.endless({"Content-Length": str(fetch_module.MAX_FETCH_BYTES + 1)})
+        with pytest.raises(FetchError, match="more than the 268,435,456 a raw file may have; not downloaded"):
+            download(
+                RemoteFile("owid", "x.csv", "http://example.invalid/x.csv"),
+                tmp_path,
+                progress=False,
+                opener=lambda *a, **k: response,
+            )
+        assert response.sent == 0 and not (tmp_path / "owid").exists()
+
+    def test_a_killed_fetchs_temporary_file_is_removed_by_the_next_fetch(self, server, tmp_path):
+        folder = tmp_path / "raw" / "good"
+        folder.mkdir(parents=True)
+        dead = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+        )
+        leftover = folder / f".homicide-rate-unodc.csv.fetch-{int(dead.stdout)}.tmp"
+        leftover.write_bytes(b"half a download")
+        live = folder / f".homicide-rate-unodc.csv.fetch-{os.getppid()}.tmp"  # a live process's: kept
+        live.write_bytes(b"another fetch, running")
+        self.fetch_one(server, "good", tmp_path, sha256=hashlib.sha256(BODY).hexdigest())
+        assert sorted(p.name for p in folder.iterdir()) == sorted(["homicide-rate-unodc.csv", live.name])
+
+
+class TestCaps:
+    """Raw files, their decompressed content and catalog.json have caps: a clear error, no blow-up."""
+
+    @pytest.mark.parametrize("suffix, opener", [(".csv.gz", "gzip"), (".csv.bz2", "bz2")])
+    def test_a_compressed_file_past_the_decompressed_cap_is_refused(
+        self, tmp_path, monkeypatch, suffix, opener
+    ):
+        import bz2
+        import gzip
+
+        from drugflows.sources import RawLayoutError, _common
+
+        monkeypatch.setattr(_common, "MAX_DECOMPRESSED_BYTES", 1_000_000)
+        path = tmp_path / f"bomb{suffix}"
+        with {"gzip": gzip, "bz2": bz2}[opener].open(path, "wb") as file:
+            file.write(b"a,b\n" + b"1,2\n" * 500_000)  # 2 MB of rows, a few KB compressed
+        assert path.stat().st_size < 100_000
+        with pytest.raises(RawLayoutError, match=r"bomb.*: more than 1,000,000 bytes once decompressed"):
+            _common.read_csv(path, ["a", "b"])
+
+    def test_a_catalog_json_nested_too_deeply_is_a_catalog_error(self, processed_copy):
+        (processed_copy / tables.CATALOG_NAME).write_text("[" * 100_000 + "]" * 100_000)
+        with pytest.raises(tables.CatalogError, match="nested too deeply to be a catalog"):
+            tables.read_catalog(processed_copy)
+        run = drugflows("data", "list", "--processed", str(processed_copy))
+        assert run.returncode == 2 and "Traceback" not in run.stderr and "nested too deeply" in run.stderr
+
 
 # --- OSErrors ------------------------------------------------------------------------------------
 
@@ -728,6 +888,30 @@ def test_a_link_in_the_processed_folder_is_never_followed_into_a_build(tmp_path,
     assert "not for the repository" not in "".join(
         p.read_text(errors="ignore") for p in processed.iterdir() if p.is_file() and not p.is_symlink()
     )
+
+
+def test_a_processed_folder_given_as_a_link_is_built_at_its_target(tmp_path, shared_data):
+    """r17: --processed given as a symbolic link: the real folder gets the new tables, the link
+    stays a link, and no staging folder or lock is left beside the link."""
+    import shutil
+
+    from drugflows import build, paths
+
+    real = tmp_path / "disk" / "processed"
+    shutil.copytree(paths.PROCESSED_DIR, real)
+    (real / "majors_list.csv").write_text((real / "majors_list.csv").read_text() + "\n")  # stale bytes
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    lines = []
+    build.build_all(raw=shared_data, processed_dir=link, only=["majors_list"], echo=lines.append)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert (real / "majors_list.csv").read_bytes() == (paths.PROCESSED_DIR / "majors_list.csv").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["disk", "link"]
+    assert f"{link} is a symbolic link: building its target {real}" in lines
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    with pytest.raises(build.BuildError, match="the processed folder is a symbolic link loop"):
+        build.build_all(raw=shared_data, processed_dir=loop, only=["majors_list"])
 
 
 def test_months_and_fiscal_years_after_today_are_refused():

@@ -6,7 +6,9 @@ Each test states what is refused or guaranteed and fails if it is not.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -155,6 +157,27 @@ class TestNoCodeFromTheCatalog:
             "line 3: not UTF-8 text (byte 0xe9 at offset 37)",
         ),
         "not YAML at all": ("notebooks: [unclosed\n", "line 2, column 1: not valid YAML"),
+        "deeply nested lists (r01)": (
+            "notebooks:\n  us_demand:\n    runs:\n      - name: a\n        parameters: {drug: "
+            + "[" * 3000
+            + "]" * 3000
+            + "}\n",
+            "nested more than 20 levels deep (the cap)",
+        ),
+        "related_reports set by the catalog": (
+            "notebooks:\n  country_profile:\n    runs:\n      - name: col\n"
+            "        parameters: {country: COL, related_reports: [[Evil, 'https://evil.example']]}\n",
+            "notebooks.country_profile.runs[0].parameters.related_reports: set by the runner",
+        ),
+        "run names that differ only by case": (
+            "notebooks:\n  us_demand:\n    runs:\n      - {name: cocaine, parameters: {drug: cocaine}}\n"
+            "      - {name: Cocaine, parameters: {drug: heroin}}\n",
+            "runs[1]: name 'Cocaine' differs from runs[0]'s 'cocaine' only by case",
+        ),
+        "a catalog over the size cap": (
+            "notebooks: {}\n" + "#" * (2**20) + "\n",
+            "bytes, more than the 1,048,576 a catalog may have; not read",
+        ),
     }
 
     @pytest.mark.parametrize("case", BAD, ids=list(BAD))
@@ -165,6 +188,18 @@ class TestNoCodeFromTheCatalog:
             read()
         assert str(err.value).startswith(f"{path}: "), err.value
         assert message in str(err.value), err.value
+
+    @pytest.mark.parametrize("kind", ["fifo", "device"])
+    def test_a_catalog_that_is_a_pipe_or_a_device_is_refused_without_reading(self, tmp_path, kind):
+        """A FIFO as catalog would hang the render; /dev/zero would fill the memory."""
+        import os
+
+        path = Path("/dev/zero") if kind == "device" else tmp_path / "catalog.yml"
+        if kind == "fifo":
+            os.mkfifo(path)
+        with pytest.raises(catalog.CatalogError) as err:
+            catalog.load_catalog(path)
+        assert str(err.value) == f"{path}: is a named pipe, device or socket, not a catalog file; not read"
 
     def test_a_notebook_symlinked_from_outside_is_refused(self, tmp_path):
         notebooks = tmp_path / "notebooks"
@@ -239,6 +274,36 @@ class TestNoCodeFromTheCatalog:
         )
         assert not (tmp_path / "o").exists()
 
+    def test_terminal_escapes_in_a_message_are_printed_escaped(self, tmp_path, capsys):
+        """r03: a notebook key with escape sequences (window title, clear screen, colour): the error
+        names it with every control character written out, none sent to the terminal."""
+        from drugflows import cli
+
+        path = tmp_path / "catalog.yml"
+        path.write_text('notebooks:\n  "\\e]0;PWNED\\a\\e[2J\\e[31mfake\\u202e": {}\n')
+        assert cli.main(["render", "--catalog", str(path), "--output", str(tmp_path / "o")]) == 2
+        err = capsys.readouterr().err
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", err), repr(err)
+        assert "\\x1b]0;PWNED\\x07\\x1b[2J\\x1b[31mfake\\u202e" in err
+        assert err.startswith(f"drugflows: error: {path}: notebooks.")
+
+    def test_a_temporary_folder_too_long_for_sockets_is_refused_plainly(self, tmp_path):
+        import subprocess
+        import sys
+
+        long_tmp = tmp_path / ("t" * 100)
+        long_tmp.mkdir()
+        run = subprocess.run(
+            [sys.executable, "-m", "drugflows", "render", "--output", str(tmp_path / "o")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "TMPDIR": str(long_tmp)},
+        )
+        assert run.returncode == 2 and "Traceback" not in run.stderr
+        assert f"the temporary folder {long_tmp} is {len(str(long_tmp))} bytes long, too long" in run.stderr
+        assert "set TMPDIR to a shorter folder" in run.stderr and not (tmp_path / "o").exists()
+
     def test_render_all_refuses_a_parameter_the_notebook_does_not_define_before_any_kernel(self, tmp_path):
         from drugflows.render import runner
 
@@ -256,6 +321,15 @@ class TestNoCodeFromTheCatalog:
 ATTACKS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))")
 ATTACK = " ".join(ATTACKS) + ' "><b onmouseover=alert(1)>q'
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset")
+#: A value of a data file carrying a bare address, a script, a javascript: link, a link and an image.
+DATA_ATTACK = (
+    "SAN DIEGO http://evil.example <script>alert(1)</script> [x](javascript:alert(1)) "
+    "[y](https://evil.example/phish) ![p](data:image/png;base64,iVBORw0KGgo=) FIELD OFFICE"
+)
+#: One short enough for a figure's axis labels.
+SHORT_DATA_ATTACK = (
+    "SD [y](https://evil.example) http://evil.example <script>alert(1)</script> [x](javascript:alert(1))"
+)
 
 
 def dangers(page: str, allowed_scripts: tuple[str, ...] = ()) -> list[str]:
@@ -480,6 +554,40 @@ class TestNoScriptFromAParameter:
         assert "evil" not in cleaned
         assert "<p>kept &amp; shown</p>" in cleaned
 
+    @pytest.mark.parametrize(
+        "payload, gone",
+        [
+            ("<style>p{}</style x><img src=x onerror=alert(1)></style>", "onerror"),
+            ("<style>p{}</STYLE/><img src=x onerror=alert(1)></style>", "onerror"),
+            ('<img src="a.png" srcset="https://evil.example/x.png 2x">', "srcset"),
+            ('<input type="image" src="https://evil.example/x.png">', "<input"),
+            ('<input type=IMAGE src="a.png">', "<input"),
+            ('<a download="x.html" href="data:text/csv;base64,YQo=">a</a>', "download"),
+        ],
+        ids=[
+            "style-end-tag-with-attribute",
+            "style-end-tag-slash",
+            "srcset",
+            "input-image",
+            "input-image-upper",
+            "download-html",
+        ],
+    )
+    def test_the_page_pass_drops_what_a_browser_reads_differently(self, payload, gone):
+        """A browser ends a style element at `</style x>` (Python's parser does not); srcset,
+        an image input and a download under a non-CSV name carry addresses or files the
+        allow-list does not check."""
+        from bs4 import BeautifulSoup
+
+        from drugflows.render.sanitize import clean_page
+
+        cleaned = clean_page("<html><head></head><body>" + payload + "<p>after</p></body></html>")
+        assert gone not in cleaned.split("</head>", 1)[1]
+        soup = BeautifulSoup(cleaned, "html.parser")  # as a browser: the style ends where it ends
+        assert not soup.find_all("img", attrs={"onerror": True})
+        assert not soup.find_all("input") and not soup.find_all(attrs={"srcset": True})
+        assert "after" in soup.get_text()
+
     def test_the_page_pass_keeps_what_the_template_emits(self):
         from drugflows.render.sanitize import clean_page
 
@@ -517,6 +625,98 @@ class TestNoScriptFromAParameter:
         assert '<a href="https://www.cbp.gov">CBP</a>' in html and '<a href="../x/y.html">r</a>' in html
         assert "<br>next" in html
         assert "a – b &amp; c &lt;script&gt;" in markdown_output_to_html("a &ndash; b &amp; c &lt;script&gt;")
+
+    def test_findings_show_link_image_and_html_syntax_as_text(self, monkeypatch):
+        """display.bullets (every report's headline findings) and display.links (the profiles'
+        lists of reports): a value composed into the text never becomes a link or an element."""
+        from bs4 import BeautifulSoup
+
+        from drugflows import display
+        from drugflows.render.sanitize import markdown_output_to_html
+
+        shown = []
+        monkeypatch.setattr(display, "display", lambda obj, **_: shown.append(obj.data))
+        value = (
+            DATA_ATTACK
+            + " "
+            + display.literal("[z](https://evil.example/z)")
+            + " \\\\[w](http://evil.example/w)"
+        )
+        display.bullets([f"The {value} accounts for **40%** of the pounds (US\\$9 million)."])
+        display.links([[DATA_ATTACK, "../border_seizures/fent.html"], ["Evil", "https://evil.example/x"]])
+        for markdown in shown:
+            soup = BeautifulSoup(markdown_output_to_html(markdown), "html.parser")
+            assert [a["href"] for a in soup.find_all("a")] in ([], ["../border_seizures/fent.html"])
+            assert not soup.find_all(["img", "script", "iframe"]) and dangers(str(soup)) == []
+        findings = BeautifulSoup(markdown_output_to_html(shown[0]), "html.parser")
+        assert findings.find("strong").get_text() == "40%" and "US$9 million" in findings.get_text()
+        assert DATA_ATTACK in findings.get_text() and "[z](https://evil.example/z)" in findings.get_text()
+        listed = BeautifulSoup(markdown_output_to_html(shown[1]), "html.parser")
+        assert listed.find("a").get_text() == DATA_ATTACK and "Evil" in listed.get_text()
+
+    @pytest.mark.slow
+    def test_a_data_value_from_a_raw_file_shows_as_text_in_the_headline_findings(self, tmp_path):
+        """r09: a place name (CBP's Area of Responsibility) carrying a link, an image and a script
+        is named in the border seizures report's findings: as text, parsed from the page."""
+        import subprocess
+        import sys
+
+        import pandas as pd
+        from bs4 import BeautifulSoup
+
+        from drugflows import paths
+
+        processed = tmp_path / "processed"
+        shutil.copytree(paths.PROCESSED_DIR, processed)
+        table = processed / "cbp_seizures_monthly.csv"
+        seizures = pd.read_csv(table, keep_default_na=False, dtype=str)
+        place = "SAN DIEGO FIELD OFFICE"  # the largest Southwest Border fentanyl place on file
+        assert (seizures["aor"] == place).any()
+        seizures["aor"] = seizures["aor"].replace(place, SHORT_DATA_ATTACK)
+        seizures.to_csv(table, index=False, lineterminator="\n")
+        catalog = tmp_path / "catalog.yml"
+        catalog.write_text(
+            "notebooks:\n  border_seizures:\n    runs:\n      - name: fent\n"
+            "        parameters: {drug: fentanyl, region: Southwest Border}\n"
+        )
+        out = tmp_path / "out"
+        run = subprocess.run(
+            [sys.executable, "-m", "drugflows", "render", "--catalog", str(catalog), "--output", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "DRUGFLOWS_PROCESSED_DIR": str(processed)},
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        page = (out / "border_seizures" / "fent.html").read_text()
+        soup = BeautifulSoup(page, "html.parser")
+        assert dangers(page) == []
+        assert not [a for a in soup.find_all("a") if "evil" in a.get("href", "").lower()]
+        assert not [i for i in soup.find_all("img") if not i.get("alt", "").startswith("Chart")]
+        finding = next(
+            li.get_text() for li in soup.find_all("li") if "of the pounds over the period" in li.get_text()
+        )
+        assert SHORT_DATA_ATTACK.title() in finding  # the report title-cases place names
+
+    @pytest.mark.parametrize(
+        "href",
+        [
+            "javascript&#58;alert(1)//x.html",
+            "javascript&colon;alert(1)//x.html",
+            "java%73cript:alert(1)//x.html",
+            "..\\..\\x.html",
+            " ../x/y.html",
+            "../x/y.html#top\n[z](https://evil.example)",
+        ],
+    )
+    def test_a_profile_link_with_an_encoded_scheme_is_refused(self, href):
+        from drugflows import params
+
+        with pytest.raises(params.ParameterError, match="is not a relative link to a report page"):
+            params.links("related_reports", [["Title", href]])
+        assert params.links("related_reports", [["T", "../border_seizures/fent.html"]]) == [
+            ("T", "../border_seizures/fent.html")
+        ]
 
     def test_report_table_escapes_cells_and_column_names(self, monkeypatch):
         import pandas as pd
@@ -861,7 +1061,14 @@ class TestTheRunnerSurvivesItsOwnFailures:
         assert not list((out / "writer").glob("*[!d].html")) and list((out / "writer").glob("*.failed.html"))
 
     @pytest.mark.parametrize(
-        ("jobs", "message"), [("0", "got '0'"), ("two", "got 'two'"), ("-3", "got '-3'")]
+        ("jobs", "message"),
+        [
+            ("0", "got '0'"),
+            ("two", "got 'two'"),
+            ("-3", "got '-3'"),
+            ("1_0", "got '1_0'"),  # int() takes underscores
+            ("\u0664", "got '\u0664'"),  # and Arabic-Indic digits
+        ],
     )
     def test_jobs_must_be_a_positive_whole_number(self, tmp_path, jobs, message):
         import subprocess
@@ -956,6 +1163,44 @@ class TestFileSystemTroubleOnTheRenderSide:
         )
         assert tree(out) == before
 
+    def test_a_notebook_folder_that_is_a_link_is_refused_and_nothing_outside_is_touched(
+        self, tmp_path, earlier_output
+    ):
+        """r05: <output>/us_demand linking outside the output folder: the render would write the
+        report there and its clean-up would remove a dead render's scratch folder there."""
+        import shutil
+
+        cat, earlier = earlier_output
+        out, elsewhere = tmp_path / "reports", tmp_path / "elsewhere"
+        shutil.copytree(earlier, out)
+        shutil.rmtree(out / "us_demand")
+        (elsewhere / ".work-999999-keepme").mkdir(parents=True)
+        (elsewhere / ".work-999999-keepme" / "precious.txt").write_text("precious")
+        (out / "us_demand").symlink_to(elsewhere)
+        before, outside = tree(out), tree(elsewhere)
+        self.refused(
+            drugflows("render", "--catalog", str(cat), "--output", str(out), "--force"),
+            f"{out / 'us_demand'}: is a symbolic link (to {elsewhere})",
+        )
+        assert tree(out) == before and tree(elsewhere) == outside
+        from drugflows.render import workers
+
+        workers.clean_leftovers(out, older_than_s=0)  # the next render's clean-up: not through a link
+        assert (elsewhere / ".work-999999-keepme" / "precious.txt").read_text() == "precious"
+
+    def test_a_notebook_folder_that_is_a_fifo_is_called_a_named_pipe(self, tmp_path, earlier_output):
+        import shutil
+
+        cat, earlier = earlier_output
+        out = tmp_path / "reports"
+        shutil.copytree(earlier, out)
+        shutil.rmtree(out / "us_demand")
+        os.mkfifo(out / "us_demand")
+        self.refused(
+            drugflows("render", "--catalog", str(cat), "--output", str(out), "--force"),
+            f"{out / 'us_demand'}: is a named pipe (FIFO), not a folder",
+        )
+
     def test_output_folder_is_a_symlink_loop(self, tmp_path, earlier_output):
         cat, _ = earlier_output
         (tmp_path / "a").symlink_to(tmp_path / "b")
@@ -1000,7 +1245,9 @@ class TestFileSystemTroubleOnTheRenderSide:
             (b"[1, 2]", "the manifest is not a mapping with a 'reports' mapping"),
             (b'{"reports": []}', "the manifest is not a mapping with a 'reports' mapping"),
             (b"\xff\xfe{}", "the manifest is not UTF-8 text (byte 0)"),
+            (b'{"reports": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "the manifest is nested too deeply"),
         ],
+        ids=["bad-json", "list", "reports-list", "not-utf8", "nested-deep-r06"],
     )
     def test_corrupt_manifest_stops_the_render_before_anything_changes(
         self, tmp_path, earlier_output, content, problem

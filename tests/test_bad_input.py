@@ -84,6 +84,23 @@ def corrupt_gzip(raw: Path) -> None:
     (folder / "Border_Crossing_Entry_Data.csv.gz").write_bytes(gzip.compress(b"Port Name,")[:12])
 
 
+def sparse_cbp_file(raw: Path) -> None:
+    """r15: a 1 GB file of NUL bytes (8 KB on disk) named like a CBP file."""
+    folder = raw / "cbp_drug_seizures"
+    folder.mkdir(parents=True)
+    with open(folder / "nationwide-drugs-fy27.csv", "wb") as file:
+        file.truncate(2**30)
+
+
+def nul_gzip_bomb(raw: Path) -> None:
+    """A small gzip that decompresses to 64 MB of NUL bytes, where BTS's crossings file goes."""
+    folder = raw / "bts_border_crossings" / "vintage_2030-01"
+    folder.mkdir(parents=True)
+    with gzip.open(folder / "Border_Crossing_Entry_Data.csv.gz", "wb", compresslevel=1) as file:
+        for _ in range(64):
+            file.write(bytes(2**20))
+
+
 def corrupt_zip(raw: Path) -> None:
     shutil.copytree(paths.SHARED_DATA_DIR / "unodc", raw / "unodc")
     (raw / "unodc" / "drug_seizures_2018_2022.xlsx").write_bytes(b"PK\x03\x04\x14\x00truncated")
@@ -143,6 +160,40 @@ DATA_CASES = {
         "border_crossings_monthly",
         "Border_Crossing_Entry_Data.csv.gz",
         "not a readable CSV",
+    ),
+    "CBP row with an extra field (r11)": (
+        cbp_file(
+            "nationwide-drugs-fy25.csv", CBP_HEADER + CBP_ROW.replace("YUMA SECTOR", "YUMA SECTOR,extra")
+        ),
+        "cbp_seizures_monthly",
+        "nationwide-drugs-fy25.csv",
+        "line(s) 2 have more fields than the header's 9",
+    ),
+    "CBP field of 200,000 characters (r16)": (
+        cbp_file("nationwide-drugs-fy25.csv", CBP_HEADER + CBP_ROW.replace("YUMA SECTOR", "Y" * 200_000)),
+        "cbp_seizures_monthly",
+        "nationwide-drugs-fy25.csv",
+        "line 2: a field longer than 131,072 characters (the cap on one field); not read",
+    ),
+    "CBP count past 64 bits": (
+        cbp_file(
+            "nationwide-drugs-fy25.csv", CBP_HEADER + CBP_ROW.replace(",2,1.5", ",18446744073709551617,1.5")
+        ),
+        "cbp_seizures_monthly",
+        "nationwide-drugs-fy25.csv",
+        "Count of Event is too large for a 64-bit whole number on line(s) 2",
+    ),
+    "sparse 1 GB CBP file (r15)": (
+        sparse_cbp_file,
+        "cbp_seizures_monthly",
+        "nationwide-drugs-fy27.csv",
+        "1,073,741,824 bytes, more than the 268,435,456 a raw file may have",
+    ),
+    "gzip of NUL bytes (BTS)": (
+        nul_gzip_bomb,
+        "border_crossings_monthly",
+        "Border_Crossing_Entry_Data.csv.gz",
+        "line 1: a field longer than 131,072 characters (the cap on one field); not read",
     ),
     "corrupt zip (UNODC workbook)": (
         corrupt_zip,

@@ -4,8 +4,9 @@ What a build guarantees:
 
 - Every table is built in memory and passes the checks of ``drugflows data check``
   (:func:`drugflows.check.check_frame`) before anything is written.
-- A table with fewer rows, or missing months or years, against the previous build is refused
-  unless ``allow_shrink`` (``--allow-shrink``), with what it would lose.
+- A table with fewer rows, missing months or years, or missing rows of the previous build (by
+  key, or by row count per month or year) is refused unless ``allow_shrink``
+  (``--allow-shrink``), with what it would lose.
 - The tables and ``catalog.json`` are written into a staging folder beside ``data/processed/``
   (``data/.processed.staging-*``, ignored by git, outside what a render keys on), checked again
   as files, and swapped in as one step (an atomic exchange of the two folders), under a lock
@@ -27,6 +28,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from drugflows import check, paths, tables
@@ -246,8 +248,67 @@ def _periods(frame: pd.DataFrame) -> tuple[str, set] | None:
     return None
 
 
+def _shown(values: list, limit: int = 12) -> str:
+    return ", ".join(map(str, values[:limit])) + (
+        f" and {len(values) - limit} more" if len(values) > limit else ""
+    )
+
+
+def _period_labels(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column == "month":
+        return pd.to_datetime(frame[column]).dt.strftime("%Y-%m")
+    return frame[column].astype("string")
+
+
+def _key_text(keys: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Key columns as text (months as YYYY-MM), to compare a new table with the previous one."""
+    out = keys.copy()
+    for column, kind in columns.items():
+        out[column] = out[column].dt.strftime("%Y-%m") if kind == "month" else out[column].astype("string")
+    return out.astype("string").fillna("<missing>")
+
+
+def _lost_rows(
+    frame: pd.DataFrame, old_frame: pd.DataFrame, meta: tables.TableMeta, old_key: list[str]
+) -> str:
+    """The rows of the previous table the new one no longer has, by key (or, for a table without
+    a key, by row count per period), grouped by month or year: empty when nothing is lost."""
+    period = next((c for c in ("month", "year", "fiscal_year") if c in frame and c in old_frame), None)
+    if meta.key and meta.key == old_key and set(meta.key) <= set(old_frame.columns):
+        columns = {c: meta.columns[c] for c in meta.key}
+        # One 64-bit hash a row (both frames typed alike), not a merge of text columns: cheap on
+        # the 400,000-row tables; only the rows lost are turned into text for the message.
+        new_hashes, old_hashes = (
+            pd.util.hash_pandas_object(tables.typed(f, columns), index=False).to_numpy()
+            for f in (frame, old_frame)
+        )
+        gone = ~np.isin(old_hashes, new_hashes)
+        if not gone.any():
+            return ""
+        lost = _key_text(tables.typed(old_frame[gone], columns), columns)
+        example = ", ".join(f"{c}={lost.iloc[0][c]}" for c in meta.key)
+        where = ""
+        if period in meta.key:
+            counts = lost[period].value_counts().sort_index()
+            where = f" in {len(counts)} {period} value(s): " + _shown(
+                [f"{p} ({n:,})" for p, n in counts.items()]
+            )
+        return f"{len(lost):,} rows of the previous build no longer present{where} (e.g. {example})"
+    if period is None:
+        return ""
+    old_counts = _period_labels(old_frame, period).value_counts()
+    new_counts = _period_labels(frame, period).value_counts().reindex(old_counts.index, fill_value=0)
+    fewer = (old_counts - new_counts)[lambda d: d > 0].sort_index()
+    if fewer.empty:
+        return ""
+    return f"{int(fewer.sum()):,} rows fewer in {len(fewer)} {period} value(s): " + _shown(
+        [f"{p} ({n:,})" for p, n in fewer.items()]
+    )
+
+
 def shrinkage(built, previous: dict[str, tables.TableMeta], processed_dir: Path) -> list[str]:
-    """What the new tables lose against the previous build: rows, and months or years."""
+    """What the new tables lose against the previous build: rows (by key, per month or year),
+    and months or years."""
     found = []
     for frame, meta in built:
         old = previous.get(meta.name)
@@ -257,13 +318,16 @@ def shrinkage(built, previous: dict[str, tables.TableMeta], processed_dir: Path)
         if len(frame) < old.rows:
             losses.append(f"{old.rows - len(frame):,} rows fewer ({old.rows:,} -> {len(frame):,})")
         new_periods = _periods(frame)
-        if new_periods and (processed_dir / old.file).exists():
+        if (processed_dir / old.file).exists():
             try:
-                old_periods = _periods(tables.load(meta.name, processed_dir))
+                old_frame = tables.load(meta.name, processed_dir)
+                old_periods = _periods(old_frame)
             except Exception as exc:  # noqa: BLE001 - an unreadable old table cannot be compared
                 losses.append(f"the previous table cannot be read to compare ({type(exc).__name__}: {exc})")
-                old_periods = None
-            if old_periods and old_periods[0] == new_periods[0]:
+                old_frame = old_periods = None
+            if old_frame is not None and (rows := _lost_rows(frame, old_frame, meta, old.key)):
+                losses.append(rows)
+            if new_periods and old_periods and old_periods[0] == new_periods[0]:
                 lost = sorted(old_periods[1] - new_periods[1])
                 if lost:
                     shown = ", ".join(map(str, lost[:12])) + (
@@ -273,6 +337,28 @@ def shrinkage(built, previous: dict[str, tables.TableMeta], processed_dir: Path)
         if losses:
             found.append(f"{meta.name}: " + "; ".join(losses))
     return found
+
+
+def _real_folder(processed_dir: Path, echo: Callable[[str], None]) -> Path:
+    """The folder a build writes: a ``processed_dir`` that is a symbolic link is built at its target
+    (the lock, the staging folder and the swap beside the real folder, never replacing the link)."""
+    if not processed_dir.is_symlink():
+        return processed_dir
+    try:
+        target = processed_dir.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        problem = (
+            "a symbolic link loop"
+            if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP
+            else ("a broken symbolic link")
+        )
+        raise BuildError(f"{processed_dir}: the processed folder is {problem}; nothing was written") from None
+    if not target.is_dir():
+        raise BuildError(
+            f"{processed_dir}: a symbolic link to {target}, which is not a folder; nothing was written"
+        )
+    echo(f"{processed_dir} is a symbolic link: building its target {target}")
+    return target
 
 
 def build_all(
@@ -289,7 +375,7 @@ def build_all(
     entries of the tables it rebuilt. ``echo`` receives the account of what was read.
     """
     echo = echo or (lambda _line: None)
-    processed_dir = Path(processed_dir or paths.PROCESSED_DIR)
+    processed_dir = _real_folder(Path(processed_dir or paths.PROCESSED_DIR), echo)
     names = only or list(BUILDERS)
     unknown = [n for n in names if n not in BUILDERS]
     if unknown:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
+import unicodedata
 from pathlib import Path
 
 from drugflows import paths
 
 
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}") from None
+    """A positive whole number written in ASCII digits (``int`` also takes ``1_0`` and other scripts')."""
+    if not re.fullmatch(r"[0-9]+", text.strip()):
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
+    value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
     return value
@@ -23,6 +25,8 @@ def _positive_int(text: str) -> int:
 
 def _positive_seconds(text: str) -> float:
     try:
+        if not re.fullmatch(r"[0-9]+(\.[0-9]*)?|\.[0-9]+", text.strip()):
+            raise ValueError(text)
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}") from None
@@ -41,7 +45,10 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _render_reports(args: argparse.Namespace) -> int:
-    from drugflows.render import catalog, runner, workers
+    from drugflows.render import catalog, forkserver, runner, workers
+
+    if problem := forkserver.temp_dir_problem():
+        raise runner.RenderError(problem)
 
     whole = catalog.load_catalog(args.catalog)
     if args.parameter and not args.notebook:
@@ -63,6 +70,7 @@ def _render_reports(args: argparse.Namespace) -> int:
             fork_kernels=not args.no_fork_kernels and executor is None,
             force=args.force,
             front_page=catalog.load_front_page(args.catalog, whole),
+            echo=lambda line: print(printable(line), flush=True),
         )
     if args.notebook:
         for result in summary.results:
@@ -121,7 +129,7 @@ def _data_build(args: argparse.Namespace) -> int:
         processed_dir=args.processed,
         only=args.table or None,
         allow_shrink=args.allow_shrink,
-        echo=lambda line: print(line, flush=True),
+        echo=lambda line: print(printable(line), flush=True),
     )
     for meta in built:
         print(f"{meta.name}: {meta.rows:,} rows, vintage {meta.vintage}, {meta.coverage}")
@@ -167,7 +175,7 @@ def _data_fetch(args: argparse.Namespace) -> int:
     try:
         fetch(args.source or None, raw_dir=args.raw, mirror=args.mirror)
     except FetchError as exc:
-        print(f"drugflows: error: {exc}", file=sys.stderr)
+        print(f"drugflows: error: {printable(exc)}", file=sys.stderr)
         return 1
     return 0
 
@@ -291,17 +299,28 @@ def describe_os_error(exc: OSError) -> str:
     return f"{where}: {exc.strerror or exc}"
 
 
+def printable(text: object) -> str:
+    """``text`` with control and format characters (terminal escapes, bidi overrides) written as
+    ``\\x1b``-style escapes, line breaks and tabs kept: a message never drives the terminal."""
+    return "".join(
+        c
+        if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf")
+        else c.encode("unicode_escape").decode()
+        for c in str(text)
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except (ValueError, KeyError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"drugflows: error: {message}", file=sys.stderr)
+        print(f"drugflows: error: {printable(message)}", file=sys.stderr)
         return 2
     except OSError as exc:  # a missing, unreadable, looping, read-only or full path
         message = str(exc) if exc.filename is None and exc.args and len(exc.args) == 1 else None
-        print(f"drugflows: error: {message or describe_os_error(exc)}", file=sys.stderr)
+        print(f"drugflows: error: {printable(message or describe_os_error(exc))}", file=sys.stderr)
         if args.command == "data":
             print("drugflows: earlier outputs were left as they were", file=sys.stderr)
         return 2

@@ -7,19 +7,20 @@ import re
 
 from IPython.display import Markdown, display
 
-from drugflows import tables
+from drugflows import params, tables
 
 #: Key under which a report records its data vintages in the output metadata (read by the runner).
 METADATA_KEY = "drugflows"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~$])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~$:])")
 
 
 def literal(value) -> str:
     """``value`` as text that Markdown shows as it is: every Markdown and HTML character
-    backslash-escaped, line breaks as spaces. Use it for parameters and data values put into
-    text for :func:`show` (the HTML report also renders ``show`` output without raw HTML)."""
+    backslash-escaped (``:`` too, so that a bare ``http://`` address is no link), line breaks as
+    spaces. Use it for parameters and data values put into text for :func:`show` (the HTML report
+    also renders ``show`` output without raw HTML)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
 
 
@@ -34,9 +35,39 @@ def show(text: str) -> None:
     display(Markdown(text))
 
 
+#: Link, image and HTML syntax not already backslash-escaped (an even run of backslashes before it).
+_LINK_SYNTAX = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]<>])")
+#: The ``:`` of a bare address (``http://``, ``javascript://``), which Markdown would make a link.
+_BARE_ADDRESS = re.compile(r"(?<=[A-Za-z0-9+.-]):(?=//)")
+
+
+def sentence(text: str) -> str:
+    """``text`` with every Markdown link, image, autolink and HTML syntax shown as text (brackets,
+    angle brackets and the ``:`` of ``scheme://`` backslash-escaped), emphasis and ``\\$`` kept:
+    a data value composed into a finding (a place name from a raw file, a title) never becomes a
+    link or an element. Text already escaped with :func:`literal` stays as it is."""
+    text = _LINK_SYNTAX.sub(lambda m: f"{m[1]}\\{m[2]}", str(text))
+    return _BARE_ADDRESS.sub(r"\:", text)
+
+
 def bullets(lines: list[str]) -> None:
-    """Display a markdown bullet list."""
-    show("\n".join(f"- {line}" for line in lines))
+    """Display a markdown bullet list of findings, each through :func:`sentence` (no link, image
+    or HTML from a value in it: for a list of links use :func:`links`)."""
+    show("\n".join(f"- {sentence(line)}" for line in lines))
+
+
+def links(pairs: list[list[str]] | list[tuple[str, str]]) -> None:
+    """Display a bullet list of links between reports, ``[title, href]`` each: the title as
+    :func:`literal` text, the href only a relative ``.html`` address (any other shows the title
+    alone, not linked)."""
+    show(
+        "\n".join(
+            f"- [{literal(title)}]({href})"
+            if params.RELATIVE_PAGE.fullmatch(str(href))
+            else f"- {literal(title)}"
+            for title, href in pairs
+        )
+    )
 
 
 #: MIME type of the headline findings a report emits with :func:`findings` (a JSON list of

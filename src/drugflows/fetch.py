@@ -5,24 +5,30 @@ in :data:`MANUAL` with the page to download them from. A file with an expected s
 if its bytes differ; rolling files (republished every month) have none, and their checksum is
 printed so it can be recorded. Downloads go to a hidden temporary name (never read by a build) and
 are moved into place only whole: a body shorter than its Content-Length, an HTML page where a data
-file is expected, or a checksum that differs from the pinned one is refused, and nothing is left
-behind (not even a new empty folder).
+file is expected, a body past :data:`MAX_FETCH_BYTES`, or a checksum that differs from the pinned
+one is refused, and nothing is left behind (not even a new empty folder); the temporary file a
+killed fetch left is removed by the next fetch of that file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import os
+import re
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from drugflows import paths
-from drugflows._io import atomic_path
 
 USER_AGENT = "drugflows-fetch (+https://github.com/)"
+#: The largest file a fetch downloads (bytes): a build reads no larger raw file
+#: (:data:`drugflows.paths.MAX_RAW_BYTES`), so an endless or huge body stops there.
+MAX_FETCH_BYTES = paths.MAX_RAW_BYTES
+_TEMP_INFIX = ".fetch-"
 
 
 class FetchError(RuntimeError):
@@ -128,10 +134,16 @@ def download(
     folder_existed = folder.exists()
     digest = hashlib.sha256()
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    _remove_dead_temps(folder, remote.file_name)
     try:
-        with opener(request, timeout=timeout) as response, atomic_path(target) as tmp:
+        with opener(request, timeout=timeout) as response, _temp_path(target) as tmp:
             length = response.headers.get("Content-Length")
-            expected = int(length) if length and length.strip().isdigit() else None
+            expected = int(length) if length and re.fullmatch(r"[0-9]+", length.strip()) else None
+            if expected is not None and expected > MAX_FETCH_BYTES:
+                raise FetchError(
+                    f"{url}: announces {expected:,} bytes (Content-Length), more than the "
+                    f"{MAX_FETCH_BYTES:,} a raw file may have; not downloaded, {target} left as it was"
+                )
             received, first = 0, b""
             with (
                 open(tmp, "wb") as out,
@@ -142,9 +154,14 @@ def download(
                 for block in iter(lambda: response.read(1 << 16), b""):
                     if len(first) < 512:
                         first += block[: 512 - len(first)]
+                    received += len(block)
+                    if received > MAX_FETCH_BYTES:
+                        raise FetchError(
+                            f"{url}: the body goes past {MAX_FETCH_BYTES:,} bytes, the most a raw file may "
+                            f"have; download stopped, {target} left as it was"
+                        )
                     out.write(block)
                     digest.update(block)
-                    received += len(block)
                     bar.update(len(block))
             if expected is not None and received != expected:
                 raise FetchError(
@@ -168,6 +185,36 @@ def download(
         _drop_new_folder(folder, folder_existed)
         raise FetchError(f"{url}: download failed ({exc}); {target} left as it was") from exc
     return target, digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _temp_path(target: Path) -> Iterator[Path]:
+    """A hidden temporary file beside ``target`` named with this process's id (so a later fetch can
+    tell a killed one's leftover from a live one's), moved over ``target`` only on success."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}{_TEMP_INFIX}{os.getpid()}.tmp"
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _remove_dead_temps(folder: Path, name: str) -> None:
+    """Remove the temporary files of ``name`` that killed fetches left (their process is gone)."""
+    prefix = f".{name}{_TEMP_INFIX}"
+    if not folder.is_dir():
+        return
+    for leftover in folder.iterdir():
+        pid = leftover.name[len(prefix) : -len(".tmp")]
+        if leftover.name.startswith(prefix) and leftover.name.endswith(".tmp") and pid.isdigit():
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                leftover.unlink(missing_ok=True)
+            except PermissionError:
+                pass  # alive, another user's
 
 
 def _drop_new_folder(folder: Path, existed: bool) -> None:

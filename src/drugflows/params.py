@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -130,6 +131,10 @@ def country_list(
     return codes
 
 
+#: A relative link to a report page: ``../<notebook>/<run>.html`` or ``<run>.html`` (plain names only).
+RELATIVE_PAGE = re.compile(r"(\.\./)?[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*\.html")
+
+
 def links(name: str, value: object) -> list[tuple[str, str]] | None:
     """``value`` as a list of (title, href) pairs of text, or None (no links given). The runner
     passes a profile's links this way; an href must be a relative link to an HTML page (no scheme,
@@ -143,7 +148,7 @@ def links(name: str, value: object) -> list[tuple[str, str]] | None:
         if not (isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(v, str) for v in item)):
             raise ParameterError(f"Parameter {name!r}: {item!r} is not a [title, link] pair of text")
         title, href = item
-        if ":" in href or href.startswith(("/", "\\")) or not href.endswith(".html"):
+        if not RELATIVE_PAGE.fullmatch(href):  # no scheme, host, entity (javascript&#58;) or escape
             raise ParameterError(f"Parameter {name!r}: {href!r} is not a relative link to a report page")
         pairs.append((title, href))
     return pairs

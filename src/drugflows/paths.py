@@ -13,6 +13,7 @@ a loader is recorded, so a build can print what it read (:func:`recording`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import fnmatch
 import os
 from collections.abc import Iterator
@@ -40,6 +41,11 @@ def processed_dir() -> Path:
     return Path(os.environ.get(PROCESSED_DIR_ENV) or PROCESSED_DIR)
 
 
+#: The largest raw file a build reads (bytes on disk; the largest real one is under 5 MB). A
+#: compressed file's content is capped by ``sources._common.MAX_DECOMPRESSED_BYTES``.
+MAX_RAW_BYTES = 256 * 2**20
+
+
 class RawFolderError(FileNotFoundError):
     """A raw root or raw file that is missing or is not what it should be; names the path."""
 
@@ -53,6 +59,14 @@ def explicit_roots(raw: str | os.PathLike | None = None) -> list[Path]:
         root = Path(given)
         if not root.is_dir():
             problem = "is not a folder" if root.exists() else "does not exist"
+            if root.is_symlink() and not root.exists():
+                try:
+                    root.stat()
+                    problem = "is a broken symbolic link"
+                except OSError as exc:
+                    problem = (
+                        "is a symbolic link loop" if exc.errno == errno.ELOOP else "is a broken symbolic link"
+                    )
             raise RawFolderError(f"{label} {root}: the raw folder {problem}")
         roots.append(root)
     return roots
@@ -108,11 +122,20 @@ class RawFolder:
 
     def _checked(self, path: Path) -> Path:
         try:
-            path.stat()
+            info = path.stat()
         except OSError as exc:
             raise RawFolderError(f"{path}: cannot be read ({exc.strerror})") from exc
-        if not path.is_file():
+        if path.is_dir():
             raise RawFolderError(f"{path}: is a folder where a raw file is due")
+        if not path.is_file():
+            raise RawFolderError(
+                f"{path}: is a special file (named pipe, device or socket) where a raw file is due"
+            )
+        if info.st_size > MAX_RAW_BYTES:
+            raise RawFolderError(
+                f"{path}: {info.st_size:,} bytes, more than the {MAX_RAW_BYTES:,} a raw file may have "
+                "(the largest real one is under 5 MB); not read"
+            )
         return path
 
     def glob(self, pattern: str) -> list[Path]:

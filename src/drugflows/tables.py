@@ -95,6 +95,11 @@ def read_catalog(processed_dir: Path | None = None) -> dict[str, TableMeta]:
             f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
             "restore it with `git checkout data/processed/` or rebuild"
         ) from exc
+    except RecursionError:
+        raise CatalogError(
+            f"{path}: nested too deeply to be a catalog (lists or objects inside each other past Python's "
+            "limit); restore it with `git checkout data/processed/` or rebuild"
+        ) from None
     if not isinstance(entries, dict):
         raise CatalogError(f"{path}: expected an object of table entries, got {type(entries).__name__}")
     catalog = {}

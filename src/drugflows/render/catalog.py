@@ -18,6 +18,7 @@ import functools
 import json
 import keyword
 import re
+import stat
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,12 @@ FAILED_SUFFIX = ".failed"
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 #: Longer titles are refused: a title heads a page and an index row.
 MAX_TITLE_CHARS = 300
+#: The largest catalog file read (bytes; ``reports.yml`` is under 10 KB) and the deepest nesting
+#: of lists and mappings in it (the catalog itself needs 5).
+MAX_CATALOG_BYTES = 2**20
+MAX_CATALOG_DEPTH = 20
+#: The parameter the runner computes for the profiles (``render.links``); a catalog may not set it.
+RELATED_REPORTS = "related_reports"
 TOP_KEYS = {"notebooks", "front_page"}
 NOTEBOOK_KEYS = {"title", "theme", "runs", "generate", "show_code", "timeout_seconds"}
 RUN_KEYS = {"name", "title", "parameters", "region", "show_code", "timeout_seconds"}
@@ -97,8 +104,19 @@ def _at(mark) -> str:
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases, anchors (and so merge keys) and duplicate mapping keys."""
 
+    depth = 0
+
     def compose_node(self, parent, index):
         event = self.peek_event()
+        if self.depth >= MAX_CATALOG_DEPTH:
+            raise _Refused(event.start_mark, f"nested more than {MAX_CATALOG_DEPTH} levels deep (the cap)")
+        self.depth += 1
+        try:
+            return self._compose_checked(parent, index, event)
+        finally:
+            self.depth -= 1
+
+    def _compose_checked(self, parent, index, event):
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(event.start_mark, f"YAML alias *{event.anchor} (aliases are not allowed)")
         if getattr(event, "anchor", None) is not None:
@@ -124,9 +142,21 @@ def read_yaml(path: Path):
     """The YAML document in ``path``; CatalogError naming the file and the place for anything that
     is not plain UTF-8 YAML of mappings, lists and scalars."""
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe, device or socket"
+            raise CatalogError(f"{path}: is {kind}, not a catalog file; not read")
+        if info.st_size > MAX_CATALOG_BYTES:
+            raise CatalogError(
+                f"{path}: {info.st_size:,} bytes, more than the {MAX_CATALOG_BYTES:,} a catalog may "
+                "have; not read"
+            )
+        with path.open("rb") as file:
+            data = file.read(MAX_CATALOG_BYTES + 1)
     except OSError as exc:
         raise CatalogError(f"{path}: cannot read the report catalog ({exc.strerror or exc})") from exc
+    if len(data) > MAX_CATALOG_BYTES:
+        raise CatalogError(f"{path}: more than the {MAX_CATALOG_BYTES:,} bytes a catalog may have; not read")
     if b"\0" in data:
         offset = data.index(b"\0")
         raise CatalogError(f"{path}: a binary file, not a YAML catalog (NUL byte at offset {offset})")
@@ -336,6 +366,11 @@ def load_catalog(
             parameters = run.get("parameters")
             parameters = {} if parameters is None else parameters
             check_parameters(parameters, notebook_path, here)
+            if RELATED_REPORTS in parameters:
+                raise CatalogError(
+                    f"{here}.parameters.{RELATED_REPORTS}: set by the runner (the reports of the catalog "
+                    "that cover the profile), not by the catalog; remove it"
+                )
             name = run.get("name")
             name = slug(parameters) if name is None else _text(name, here, "name")
             if not NAME_RE.fullmatch(name):
@@ -356,6 +391,12 @@ def load_catalog(
                 specs = [s for s in specs if (s.notebook, s.name) != (notebook, name)]
             elif name in seen:
                 raise CatalogError(f"{here}: duplicate name {name!r} (also runs[{seen[name]}])")
+            twin = next((other for other in seen if other.lower() == name.lower()), None)
+            if twin is not None:
+                raise CatalogError(
+                    f"{here}: name {name!r} differs from runs[{seen[twin]}]'s {twin!r} only by case; on a "
+                    "case-insensitive file system both would be one page"
+                )
             seen[name] = i
             title_template = run.get("title", entry.get("title"))
             title_template = notebook if title_template is None else _text(title_template, here, "title")

@@ -172,6 +172,24 @@ def _serve(server: socket.socket, lifeline: int) -> None:
             clients[sock].write(f"{pid}\n".encode())
 
 
+#: Bytes a Unix socket's path may have (Linux ``sockaddr_un.sun_path``, less its final NUL).
+SOCKET_PATH_MAX = 107
+#: The longest socket path a render makes below the temporary folder (kernel channels).
+_LONGEST_SOCKET = os.path.join("drugflows-kernel-xxxxxxxx", "channel-99999")
+
+
+def temp_dir_problem() -> str | None:
+    """Why the temporary folder cannot hold the render's sockets (its path is too long), or None."""
+    tmp = tempfile.gettempdir()
+    if len(os.fsencode(os.path.join(tmp, _LONGEST_SOCKET))) <= SOCKET_PATH_MAX:
+        return None
+    room = SOCKET_PATH_MAX - len(os.fsencode(_LONGEST_SOCKET)) - 1
+    return (
+        f"the temporary folder {tmp} is {len(os.fsencode(tmp))} bytes long, too long for the kernels' "
+        f"Unix sockets (at most {room} bytes); set TMPDIR to a shorter folder, such as /tmp"
+    )
+
+
 @contextlib.contextmanager
 def zygote() -> Iterator[str | None]:
     """Start a zygote for the duration of the block and publish its socket in $DRUGFLOWS_KERNEL_ZYGOTE.

@@ -151,6 +151,11 @@ def read_manifest(path: Path) -> dict[str, dict]:
         doc = json.loads(text)
     except ValueError as exc:
         raise RenderError(f"{path}: the manifest is not valid JSON ({exc}); {_KEPT}") from None
+    except RecursionError:
+        raise RenderError(
+            f"{path}: the manifest is nested too deeply to read (lists or objects inside each other past "
+            f"Python's limit); {_KEPT}"
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("reports", {}), dict):
         raise RenderError(f"{path}: the manifest is not a mapping with a 'reports' mapping; {_KEPT}")
     return doc.get("reports", {})
@@ -173,6 +178,18 @@ def describe(exc: OSError) -> str:
     return plain.get(exc.errno, exc.strerror or str(exc))
 
 
+def file_kind(mode: int) -> str:
+    """What a file that is not a folder is, in plain words ("a file", "a named pipe (FIFO)" ...)."""
+    kinds = [
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a folder"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "a file")
+
+
 def check_output(output_dir: Path, notebooks: list[str], create: bool = True) -> None:
     """RenderError, before anything is rendered, unless the output folder (created if missing and
     ``create``) and the notebook folders already in it are folders this process can write to and
@@ -193,6 +210,11 @@ def check_output(output_dir: Path, notebooks: list[str], create: bool = True) ->
             problem = describe(exc) if exc.errno != errno.ENOENT else "a broken symbolic link"
         raise RenderError(f"{output_dir}: the output folder is {problem}")
     for folder in [output_dir, *(output_dir / n for n in notebooks)]:
+        if folder != output_dir and folder.is_symlink():
+            raise RenderError(
+                f"{folder}: is a symbolic link (to {os.readlink(folder)}); a render never writes or "
+                "removes anything through a link inside the output folder: replace it with a folder"
+            )
         try:
             info = folder.stat()
         except FileNotFoundError:
@@ -200,7 +222,9 @@ def check_output(output_dir: Path, notebooks: list[str], create: bool = True) ->
         except OSError as exc:
             raise RenderError(f"{folder}: cannot use it as an output folder ({describe(exc)})") from None
         if not stat.S_ISDIR(info.st_mode):
-            raise RenderError(f"{folder}: is a file, not a folder; the reports need a folder there")
+            raise RenderError(
+                f"{folder}: is {file_kind(info.st_mode)}, not a folder; the reports need a folder there"
+            )
         try:
             fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-test-")
             os.close(fd)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from drugflows.render.catalog import ReportSpec
+from drugflows.render.catalog import RELATED_REPORTS, ReportSpec
 from drugflows.render.inputs import parameter_defaults
 
-PARAMETER = "related_reports"
+PARAMETER = RELATED_REPORTS
 PROFILE_NOTEBOOK = "country_profile"
 REGION_NOTEBOOK = "region_profile"
 #: The report that links to every other report of the catalog (it picks, per claim, the ones it cites).

@@ -12,7 +12,10 @@ Three layers, from the innermost:
   keeps the elements the templates, pandas and Markdown emit and drops every other element's tags
   (with its content for ``script``, ``iframe``, ``object`` and the like), every ``on*`` attribute, every
   address outside the allowed schemes (``data:`` only for PNG images and CSV downloads) and every
-  comment; a ``script`` survives only if its exact text is one the template itself emits.
+  comment; a ``script`` survives only if its exact text is one the template itself emits. A style
+  element's text ends at its first ``</`` (a browser ends it at ``</style x>``, Python's parser only
+  at ``</style>``); ``srcset``, an ``<input>`` other than a text or search box and a ``download``
+  name that is not a CSV file's are dropped.
 - :func:`csp_meta` is a Content-Security-Policy the browser enforces on top: report pages run no
   script at all, the index only its own filter script (by hash).
 """
@@ -43,7 +46,14 @@ DROPPED_WITH_CONTENT = frozenset("script iframe frame frameset object embed appl
 URL_ATTRIBUTES = frozenset(
     "href src action formaction xlink:href poster background cite longdesc data srcset ping manifest".split()
 )
-DROPPED_ATTRIBUTES = frozenset({"srcdoc", "formaction", "http-equiv", "content-security-policy"})
+DROPPED_ATTRIBUTES = frozenset(
+    {"srcdoc", "formaction", "http-equiv", "content-security-policy", "srcset", "imagesrcset"}
+)
+#: The only ``<input>`` types kept (the index's filter box); any other input loses its tag.
+INPUT_TYPES = frozenset({"search", "text"})
+#: A ``download`` attribute is kept only for a CSV file name (the figures' data downloads).
+_CSV_NAME = re.compile(r"[\w .()-]+\.csv", re.I)
+
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 SAFE_DATA = {"src": ("data:image/png;", "data:image/jpeg;", "data:image/gif;"), "href": ("data:text/csv;",)}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -139,6 +149,7 @@ class _Cleaner(HTMLParser):
                 or (name in URL_ATTRIBUTES and value is not None and not safe_url(name, value))
                 or (name == "style" and value and _BAD_STYLE.search(html.unescape(value)))
                 or (tag == "meta" and name not in ("charset", "name", "content"))
+                or (name == "download" and not (value and _CSV_NAME.fullmatch(value)))
             ):
                 self.removed.append(f"{tag}[{name}]")
                 continue
@@ -159,7 +170,9 @@ class _Cleaner(HTMLParser):
             if not closed and tag not in ("base", "link"):
                 self.dropping.append(tag)
             return
-        if tag not in ALLOWED_TAGS:
+        if tag not in ALLOWED_TAGS or (
+            tag == "input" and (dict(attrs).get("type") or "text").lower() not in INPUT_TYPES
+        ):
             self.removed.append(tag)
             return
         rendered = self._attributes(tag, attrs)
@@ -195,8 +208,11 @@ class _Cleaner(HTMLParser):
             self.script.append(data)
         elif self.dropping:
             return
-        elif self.raw:
-            self.out.append(data)
+        elif self.raw:  # style text up to anything a browser may end it at (`</style x>`): the rest goes
+            kept, end_tag, _ = data.partition("</")
+            self.out.append(kept)
+            if end_tag:
+                self.removed.append("style text after an end tag")
         else:
             self.out.append(html.escape(data, quote=False))
 

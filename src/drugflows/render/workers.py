@@ -280,7 +280,7 @@ def clean_leftovers(
         owner = scratch_owner(work)
         with contextlib.suppress(OSError):
             stale = not pid_alive(owner) if owner else now - work.stat().st_mtime > older_than_s
-            if stale and work.is_dir() and not work.is_symlink():
+            if stale and work.is_dir() and not work.is_symlink() and not work.parent.is_symlink():
                 shutil.rmtree(work)
                 removed.append(work)
     tmp = Path(tmp_dir or tempfile.gettempdir())

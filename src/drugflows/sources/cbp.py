@@ -12,7 +12,6 @@ vintages; fiscal-year-to-date months are revised.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from drugflows import paths
 from drugflows.fiscal import FISCAL_MONTHS, calendar_month
 from drugflows.periods import month_runs
 from drugflows.sources import RawLayoutError
-from drugflows.sources._common import layout_error, line_numbers, raw_file
+from drugflows.sources._common import check_field_counts, field_counts, layout_error, line_numbers, raw_file
 from drugflows.tables import TableMeta
 
 NATIONWIDE_SOURCE = "cbp_drug_seizures"
@@ -122,15 +121,10 @@ class SeizureFile:
         return f"{self.vintage:%Y-%m}"
 
 
-def _short_lines(path: Path, fields: int) -> list[int]:
-    """1-based numbers of the non-blank lines with fewer than ``fields`` fields."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        return [number for number, row in enumerate(csv.reader(handle), start=1) if row and len(row) < fields]
-
-
 def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COLUMNS) -> SeizureFile:
     """Parse one CBP seizure CSV into tidy rows; raise RawLayoutError naming the file and problem."""
     path = Path(path)
+    counts = field_counts(path)  # the caps on size and field length, before pandas reads it
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -150,12 +144,7 @@ def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COL
         )
     if raw.empty:
         raise layout_error(path, "no data rows under the header")
-    short = _short_lines(path, len(raw.columns))
-    if short:
-        raise layout_error(
-            path,
-            f"line(s) {', '.join(map(str, short[:5]))} have fewer fields than the header (a truncated file?)",
-        )
+    check_field_counts(path, counts)
     frame = raw[list(columns)].rename(columns=columns)
     frame = frame.apply(lambda s: s.str.strip())
 
@@ -187,6 +176,11 @@ def read_seizure_file(path: str | Path, columns: dict[str, str] = NATIONWIDE_COL
     bad = frame["events"] != frame["events"].round()
     if bad.any():
         raise layout_error(path, f"Count of Event is not a whole number on line(s) {line_numbers(bad)}")
+    bad = frame["events"] > 2**63 - 1  # astype would wrap it round to a negative count
+    if bad.any():
+        raise layout_error(
+            path, f"Count of Event is too large for a 64-bit whole number on line(s) {line_numbers(bad)}"
+        )
     frame["events"] = frame["events"].astype("int64")
 
     key = [c for c in frame.columns if c not in ("fy_raw", "fytd", "events", "lbs")]
