@@ -391,7 +391,7 @@ def load_catalog(
                 specs = [s for s in specs if (s.notebook, s.name) != (notebook, name)]
             elif name in seen:
                 raise CatalogError(f"{here}: duplicate name {name!r} (also runs[{seen[name]}])")
-            twin = next((other for other in seen if other.lower() == name.lower()), None)
+            twin = next((other for other in seen if other != name and other.lower() == name.lower()), None)
             if twin is not None:
                 raise CatalogError(
                     f"{here}: name {name!r} differs from runs[{seen[twin]}]'s {twin!r} only by case; on a "
