@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drugflows import paths, tables
+from drugflows import paths, tables, wording
 from drugflows.domain import assistance as domain_assistance
 from drugflows.domain import colombia_panel, outcomes, statistics
 from drugflows.domain import crops as domain_crops
@@ -427,9 +427,9 @@ def test_afghanistan_money_is_mostly_incle_so_not_called_counter_narcotics():
 
 
 def test_money_is_written_in_sensible_units():
-    assert partnership_outcomes.money_text(2_895_116_953) == "US$2.90 billion"
-    assert partnership_outcomes.money_text(90_400_000) == "US$90 million"
-    assert partnership_outcomes.money_text(450_000) == "US$450,000"
+    assert wording.money_text(2_895_116_953) == "US$2.90 billion"
+    assert wording.money_text(90_400_000) == "US$90 million"
+    assert wording.money_text(450_000) == "US$450,000"
 
 
 def test_effects_are_rounded_to_what_the_data_support():

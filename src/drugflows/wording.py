@@ -21,12 +21,12 @@ def people_text(people: float) -> str:
 
 
 def money_text(usd: float) -> str:
-    """US dollars in a sensible unit: "US$1.2 billion", "US$90 million", "US$4.6 million",
+    """US dollars in a sensible unit: "US$2.90 billion", "US$90 million", "US$4.6 million",
     "US$120,000" (thousands), "minus ..." for a net de-obligation."""
     if usd < 0:
         return "minus " + money_text(-usd)
     if usd >= 1e9:
-        return f"US${usd / 1e9:.1f} billion"
+        return f"US${usd / 1e9:.2f} billion"
     if usd >= 1e7:
         return f"US${usd / 1e6:,.0f} million"
     if usd >= 1e6:

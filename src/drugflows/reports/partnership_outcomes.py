@@ -46,6 +46,7 @@ from drugflows.domain.outcomes import (
     summary,
     trends,
 )
+from drugflows.wording import money_text
 
 #: The processed tables the report reads, in the order its vintage table lists them.
 TABLES = (
@@ -70,15 +71,6 @@ __all__ = [
 def load() -> dict[str, pd.DataFrame]:
     """The report's tables, by name."""
     return {name: tables.load(name) for name in TABLES}
-
-
-def money_text(usd: float) -> str:
-    """US dollars in a unit a reader takes in: "US$2.90 billion", "US$90 million", "US$450,000"."""
-    if abs(usd) >= 1e9:
-        return f"US${usd / 1e9:,.2f} billion"
-    if abs(usd) >= 1e6:
-        return f"US${usd / 1e6:,.0f} million"
-    return f"US${usd:,.0f}"
 
 
 def p_text(p: float) -> str:

@@ -180,15 +180,6 @@ def _complete_fiscal_years(monthly: pd.DataFrame) -> list[int]:
     return sorted(int(fy) for fy, n in counts.items() if n == 12)
 
 
-def _kg(value: float) -> str:
-    """Kilograms rounded for a sentence: tonnes from 10 t, else kg to two significant digits."""
-    if value >= 10_000:
-        return f"{value / 1000:,.0f} t"
-    if value >= 1000:
-        return f"{value / 1000:,.1f} t"
-    return f"{float(f'{value:.2g}'):,.0f} kg"
-
-
 def _pct(value: float) -> str:
     return f"{100 * value:.0f}%"
 
@@ -248,7 +239,7 @@ def check_trafficking(cbp: pd.DataFrame, unodc: pd.DataFrame, fy: int) -> Check:
     flags["precursors"] = bool(seized["iso3"].isin(PRECURSOR_COUNTRIES).any())
     latest_year = int(seized["year"].max()) if not seized.empty else None
     reporting = seized.loc[seized["year"] == latest_year, "iso3"].nunique() if latest_year else 0
-    amounts = ", ".join(f"{DRUGS[d].label} {_kg(kg.loc[d, 'total'])}" for d in drugs)
+    amounts = ", ".join(f"{DRUGS[d].label} {wording.kg_text(kg.loc[d, 'total'])}" for d in drugs)
     short = [DRUGS[d].label for d in drugs if not flags[d]]
     evidence = (
         f"In fiscal {fy}, CBP seized {amounts} {AT_THE_BORDER}, in bulk weight as seized"
@@ -321,8 +312,8 @@ def check_continuing(cbp: pd.DataFrame, fy: int) -> Check:
     )
     first, last = years[0], years[-1]
     evidence = f"Seized {AT_THE_BORDER}: " + "; ".join(
-        f"{DRUGS[d].label} {_kg(by_year[first][d])} in fiscal {first} and "
-        f"{_kg(by_year[last][d])} in fiscal {last}"
+        f"{DRUGS[d].label} {wording.kg_text(by_year[first][d])} in fiscal {first} and "
+        f"{wording.kg_text(by_year[last][d])} in fiscal {last}"
         for d in drugs
     )
     return Check(CONTINUING, all_or_some(flags), evidence + ".", table)
