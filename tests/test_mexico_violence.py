@@ -264,3 +264,10 @@ def test_rounding_says_what_the_data_support():
     assert mv.about(27_694) == "about 27,700"
     assert mv.about(3_288) == "about 3,290"
     assert mv.about(852) == "852"
+
+
+def test_the_homicide_headline_says_feminicide_is_counted_apart_with_its_raw_count(victims, default, raw):
+    feminicide = raw[raw["subtipo_de_delito"] == "Feminicidio"].groupby("month")["n_victimas"].sum()
+    last_12 = int(feminicide.sort_index().iloc[-12:].sum())  # 753 victims, July 2024-June 2025
+    line = next(x for x in mv.reading(victims, default) if x.startswith("SESNSP counts feminicide apart"))
+    assert f"leave out its {last_12:,} victims in the same 12 months" in line

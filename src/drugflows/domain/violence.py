@@ -174,7 +174,8 @@ def national_homicide_sentence(table: pd.DataFrame) -> str:
     )
     return (
         f"Mexico's state prosecutors registered {about(t.latest_12m)} victims of intentional homicide "
-        f"in the 12 months to {t.last_month:%B %Y}, {against} the 12 before ({about(t.prior_12m)}); "
+        f"(homicidio doloso, feminicide counted apart) in the 12 months to {t.last_month:%B %Y}, "
+        f"{against} the 12 before ({about(t.prior_12m)}); "
         f"the peak complete year on file was {t.peak_year} ({about(t.peak_victims)}). These are "
         "registrations (SESNSP), not death certificates."
     )

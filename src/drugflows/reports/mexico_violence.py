@@ -400,6 +400,13 @@ def reading(victims: pd.DataFrame, sel: Selection) -> list[str]:
     firearm = firearm_sentence(firearm_share(rows, sel.state_list), sel.where)
     if firearm:
         out.append(firearm)
+    if sel.crime == "intentional_homicide":
+        women = trend(monthly(victims_of(victims, "feminicide", sel.state_list), months))
+        out.append(
+            f"SESNSP counts feminicide apart from intentional homicide (homicidio doloso): these figures "
+            f"leave out its {about(women.latest_12m)} victims in the same 12 months (UNODC's intentional "
+            "homicide counts them in)."
+        )
     return out
 
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from drugflows import params, tables, wording
-from drugflows.domain import demand, precursors, threat_finance, violence
+from drugflows.domain import colombia_panel, demand, precursors, threat_finance, violence
 from drugflows.domain.crops import CROPS, ESTIMATORS, estimator_label, side_by_side
 from drugflows.domain.drugs import DRUGS
-from drugflows.domain.outcomes import OUTCOMES, PROGRAMS
-from drugflows.domain.seizures import AT_THE_BORDER
+from drugflows.domain.outcomes import MIN_POPULATION, OUTCOMES, PROGRAMS, populations
+from drugflows.domain.seizures import AT_THE_BORDER, LAND_BORDER_REGIONS
 from drugflows.fiscal import fiscal_year_of
 from drugflows.params import links as checked_links
 
@@ -29,6 +30,7 @@ TABLES = (
     "amo_seizures_monthly",
     "unodc_seizures",
     "crop_estimates",
+    "colombia_municipal_coca",
     "country_indicators",
     "countries",
     "ofac_narcotics_designations",
@@ -55,26 +57,28 @@ def all_or_some(flags: dict[str, bool]) -> str:
     return SUPPORTED if held == len(flags) else PARTLY if held else CONTRADICTED
 
 
-#: :func:`direction`: the share of units that must move the claimed way for "supported" (and at
-#: most the share left for "contradicted").
+#: :func:`direction`: the share of units that must move the claimed way for "supported".
 DIRECTION_MAJORITY = 2 / 3
 
 
-def direction(changes: dict[str, float], wanted: int, tolerance: float) -> str:
+def direction(changes: dict[str, float], wanted: int, tolerance: float | dict[str, float]) -> str:
     """Changes per unit (country, series) against the claimed direction (``wanted`` = -1: a fall,
-    +1: a rise). A change within ``tolerance`` of zero counts as no move. At least
-    :data:`DIRECTION_MAJORITY` of units moving the claimed way: supported; at least that share
-    moving the other way: contradicted; else partly supported. No units: not checkable."""
-    moves = [
-        0 if abs(v) <= tolerance else (1 if v * wanted > 0 else -1) for v in changes.values() if pd.notna(v)
-    ]
+    +1: a rise). A change within ``tolerance`` of zero (one number, or one per unit) counts as no
+    move. At least :data:`DIRECTION_MAJORITY` of units moving the claimed way: supported; more
+    moving the claimed way than the other: partly supported; else (as many or more moving the other
+    way, or none moving): contradicted. No units: not checkable."""
+    moves = []
+    for unit, change in changes.items():
+        if pd.isna(change):
+            continue
+        limit = tolerance[unit] if isinstance(tolerance, dict) else tolerance
+        moves.append(0 if abs(change) <= limit else (1 if change * wanted > 0 else -1))
     if not moves:
         return NOT_CHECKABLE
-    if sum(m == 1 for m in moves) >= DIRECTION_MAJORITY * len(moves):
+    claimed, other = sum(m == 1 for m in moves), sum(m == -1 for m in moves)
+    if claimed >= DIRECTION_MAJORITY * len(moves):
         return SUPPORTED
-    if sum(m == -1 for m in moves) >= DIRECTION_MAJORITY * len(moves):
-        return CONTRADICTED
-    return PARTLY
+    return PARTLY if claimed > other else CONTRADICTED
 
 
 def share(value: float, supported_at: float, contradicted_below: float) -> str:
@@ -170,7 +174,7 @@ def select(fiscal_year: object, span_years: object, data: dict[str, pd.DataFrame
 
 #: The drugs of the page's flow claims, by report drug name.
 FLOW_DRUGS = ("fentanyl", "methamphetamine", "heroin", "cocaine", "cannabis")
-SOUTHWEST_BORDER = "Southwest Border"
+SOUTHWEST_BORDER = LAND_BORDER_REGIONS[0]  # CBP's name of the region
 
 
 def _complete_fiscal_years(monthly: pd.DataFrame) -> list[int]:
@@ -190,8 +194,9 @@ def border_kg(cbp: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
     Border always among them), with a ``total`` column."""
     rows = cbp[cbp["fiscal_year"] == fiscal_year]
     wide = rows.pivot_table(index="drug", columns="region", values="kg", aggfunc="sum", fill_value=0.0)
-    if SOUTHWEST_BORDER not in wide.columns:
-        wide[SOUTHWEST_BORDER] = 0.0
+    for region in LAND_BORDER_REGIONS:
+        if region not in wide.columns:
+            wide[region] = 0.0
     wide["total"] = wide.sum(axis=1)
     return wide.reindex([DRUGS[d].cbp for d in FLOW_DRUGS], fill_value=0.0).set_axis(list(FLOW_DRUGS))
 
@@ -225,8 +230,9 @@ TRAFFICKING = Claim(
     "trafficking",
     "Drugs and precursor chemicals are trafficked into the United States from abroad on a large scale.",
     f"Supported when CBP seized at least {LARGE_SCALE_KG:,} kg of each of fentanyl, methamphetamine, "
-    "heroin and cocaine at the border in the fiscal year chosen and precursor seizures by the "
-    "United States or Mexico are on file; partly supported when only some of these hold.",
+    "heroin and cocaine at the border in the fiscal year chosen; partly supported when some reach it. "
+    "The precursor half of the claim is reported apart: no precursor seizures by the United States or "
+    "Mexico are on file, so it is not checkable here.",
     ("border_seizures/fentanyl-southwest-border", "trafficking_flows/fentanyl", "trafficking_flows/cocaine"),
 )
 
@@ -236,7 +242,7 @@ def check_trafficking(cbp: pd.DataFrame, unodc: pd.DataFrame, fy: int) -> Check:
     drugs = ("fentanyl", "methamphetamine", "heroin", "cocaine")
     flags = {d: kg.loc[d, "total"] >= LARGE_SCALE_KG for d in drugs}
     seized = precursors.precursor_seizures(unodc)
-    flags["precursors"] = bool(seized["iso3"].isin(PRECURSOR_COUNTRIES).any())
+    at_home = seized[seized["iso3"].isin(PRECURSOR_COUNTRIES)]
     latest_year = int(seized["year"].max()) if not seized.empty else None
     reporting = seized.loc[seized["year"] == latest_year, "iso3"].nunique() if latest_year else 0
     amounts = ", ".join(f"{DRUGS[d].label} {wording.kg_text(kg.loc[d, 'total'])}" for d in drugs)
@@ -245,25 +251,28 @@ def check_trafficking(cbp: pd.DataFrame, unodc: pd.DataFrame, fy: int) -> Check:
         f"In fiscal {fy}, CBP seized {amounts} {AT_THE_BORDER}, in bulk weight as seized"
         + (f"; under the rule's {LARGE_SCALE_KG:,} kg: {', '.join(short)}. " if short else ". ")
         + (
-            "Precursor seizures by the United States or Mexico are on file."
-            if flags["precursors"]
-            else f"UNODC's seizure export has precursor seizures from {reporting} countries in {latest_year} "
-            "but none from the United States or Mexico. " + precursors.FENTANYL_GAP
+            f"Precursor seizures by the United States or Mexico are on file ({len(at_home)} country-years)."
+            if not at_home.empty
+            else f"Precursors, not checkable here: UNODC's seizure export has precursor seizures from "
+            f"{reporting} countries in {latest_year} but none from the United States or Mexico. "
+            + precursors.FENTANYL_GAP
         )
     )
     return Check(TRAFFICKING, all_or_some(flags), evidence, _flow_table(kg, fy))
 
 
 #: Share of a drug's border seizures that must be at the Southwest Border for a "significant flow
-#: across the Southwest Border"; below half of it the claim is contradicted.
+#: across the Southwest Border" (with at least :data:`LARGE_SCALE_KG` seized there); below half of
+#: that share the claim is contradicted for the drug.
 SOUTHWEST_SHARE = 0.5
 
 SOUTHWEST = Claim(
     "southwest_border",
     "A significant flow of heroin, methamphetamine and now fentanyl crosses the Southwest Border.",
     f"Per drug, supported when at least {_pct(SOUTHWEST_SHARE)} of CBP's border seizures of it in the "
-    f"fiscal year chosen were at the Southwest Border, contradicted below "
-    f"{_pct(SOUTHWEST_SHARE / 2)}; the claim is supported when every drug is, partly when some are.",
+    f"fiscal year chosen were at the Southwest Border and they came to at least {LARGE_SCALE_KG:,} kg, "
+    f"contradicted below {_pct(SOUTHWEST_SHARE / 2)}, partly supported between; the claim is supported "
+    "when every drug is, contradicted when every drug is, partly supported otherwise.",
     (
         "border_seizures/heroin-southwest-border",
         "border_seizures/methamphetamine-southwest-border",
@@ -274,17 +283,40 @@ SOUTHWEST = Claim(
 
 def check_southwest(cbp: pd.DataFrame, fy: int) -> Check:
     kg = border_kg(cbp, fy)
+    first = _complete_fiscal_years(cbp)[0]
+    before = border_kg(cbp, first)
     drugs = ("heroin", "methamphetamine", "fentanyl")
-    shares = {d: kg.loc[d, SOUTHWEST_BORDER] / kg.loc[d, "total"] for d in drugs}
-    verdicts = {d: share(s, SOUTHWEST_SHARE, SOUTHWEST_SHARE / 2) for d, s in shares.items()}
-    flags = {d: v == SUPPORTED for d, v in verdicts.items()}
-    verdict = CONTRADICTED if all(v == CONTRADICTED for v in verdicts.values()) else all_or_some(flags)
+    shares = {
+        d: kg.loc[d, SOUTHWEST_BORDER] / kg.loc[d, "total"] if kg.loc[d, "total"] else float("nan")
+        for d in drugs
+    }
+    verdicts = {}
+    for d, part in shares.items():
+        verdict = share(part, SOUTHWEST_SHARE, SOUTHWEST_SHARE / 2)
+        if verdict == SUPPORTED and kg.loc[d, SOUTHWEST_BORDER] < LARGE_SCALE_KG:
+            verdict = PARTLY
+        verdicts[d] = verdict
+    if all(v == SUPPORTED for v in verdicts.values()):
+        overall = SUPPORTED
+    elif all(v == CONTRADICTED for v in verdicts.values()):
+        overall = CONTRADICTED
+    else:
+        overall = PARTLY
     evidence = (
         f"In fiscal {fy}, the Southwest Border's share of CBP's border seizures was "
-        + ", ".join(f"{_pct(s)} for {DRUGS[d].label}" for d, s in shares.items())
+        + ", ".join(
+            f"{_pct(part)} for {DRUGS[d].label} ({wording.kg_text(kg.loc[d, SOUTHWEST_BORDER])} there, "
+            f"against {wording.kg_text(before.loc[d, SOUTHWEST_BORDER])} in fiscal {first})"
+            for d, part in shares.items()
+        )
         + "."
+        + "".join(
+            f" {DRUGS[d].label.capitalize()} is under the rule's {LARGE_SCALE_KG:,} kg."
+            for d in drugs
+            if kg.loc[d, SOUTHWEST_BORDER] < LARGE_SCALE_KG
+        )
     )
-    return Check(SOUTHWEST, verdict, evidence, _flow_table(kg, fy))
+    return Check(SOUTHWEST, overall, evidence, _flow_table(kg, fy))
 
 
 #: Fiscal years in a row a drug must be seized in for "continuing movement".
@@ -293,8 +325,10 @@ CONTINUING_YEARS = 3
 CONTINUING = Claim(
     "continuing",
     "Cocaine and marijuana continue to move into the United States.",
-    f"Supported when CBP seized at least {LARGE_SCALE_KG:,} kg of each at the border in each of the "
-    f"{CONTINUING_YEARS} complete fiscal years to the chosen one; partly supported when one of the two is.",
+    f"Supported when CBP seized at least {LARGE_SCALE_KG:,} kg of each on the land borders (Southwest and "
+    f"Northern) in each of the {CONTINUING_YEARS} complete fiscal years to the chosen one; partly "
+    "supported when one of the two is. Seizures at airports, seaports and mail facilities inland "
+    "(Coastal/Interior) are left out: CBP's data do not say whether they were coming in or going out.",
     ("border_seizures/cocaine-southwest-border", "border_seizures/marijuana-southwest-border"),
 )
 
@@ -302,16 +336,16 @@ CONTINUING = Claim(
 def check_continuing(cbp: pd.DataFrame, fy: int) -> Check:
     years = [y for y in _complete_fiscal_years(cbp) if y <= fy][-CONTINUING_YEARS:]
     drugs = ("cocaine", "cannabis")
-    by_year = {fy: border_kg(cbp, fy)["total"] for fy in years}
+    by_year = {fy: border_kg(cbp, fy)[list(LAND_BORDER_REGIONS)].sum(axis=1) for fy in years}
     flags = {d: all(by_year[fy][d] >= LARGE_SCALE_KG for fy in years) for d in drugs}
     table = pd.DataFrame(
         {
             "Drug": [DRUGS[d].label.capitalize() for d in drugs],
-            **{f"FY{fy} (kg)": [by_year[fy][d] for d in drugs] for fy in years},
+            **{f"FY{fy}, land borders (kg)": [by_year[fy][d] for d in drugs] for fy in years},
         }
     )
     first, last = years[0], years[-1]
-    evidence = f"Seized {AT_THE_BORDER}: " + "; ".join(
+    evidence = "Seized by CBP on the Southwest and Northern Borders: " + "; ".join(
         f"{DRUGS[d].label} {wording.kg_text(by_year[first][d])} in fiscal {first} and "
         f"{wording.kg_text(by_year[last][d])} in fiscal {last}"
         for d in drugs
@@ -321,29 +355,66 @@ def check_continuing(cbp: pd.DataFrame, fy: int) -> Check:
 
 #: The source countries of each crop the eradication claim is checked on.
 CROP_COUNTRIES = {"coca": ("COL", "PER", "BOL"), "opium_poppy": ("AFG", "MMR", "MEX")}
-#: A change within this fraction counts as no move.
-CULTIVATION_TOLERANCE = 0.1
+#: The eradication panels on file, by crop: municipality-year tables of eradication and later
+#: cultivation, the only design here that can test eradication's association with cultivation.
+ERADICATION_PANELS = {"coca": "colombia_municipal_coca"}
+#: The eradication types of the panel the coca rule asks about.
+ERADICATION_TYPES = ("aerial_spraying_ha", "manual_eradication_ha")
 
 
 def eradication_claim(crop: str, names: dict[str, str], span: int) -> Claim:
     """The eradication claim for one crop (``coca`` or ``opium_poppy``); ``names``: ISO3 -> name."""
     label = CROPS[crop]["label"]
     where = ", ".join(names.get(c, c) for c in CROP_COUNTRIES[crop])
+    if crop in ERADICATION_PANELS:
+        rule = (
+            "In the municipal panel on file (Colombia; eradication in one year, coca the next; within "
+            "municipality and year, standard errors clustered by municipality): supported when both "
+            "aerial spraying and manual eradication go with less coca (95% interval below zero) and the "
+            "lead test shows no sign that eradication followed earlier coca; partly supported when one "
+            "does; contradicted when neither does. An association, not an effect. National cultivation "
+            f"in {where} ({span} years to the latest on file) is shown beside it, not used: its endpoints "
+            "mix eradication with prices, policy and conflict."
+        )
+    else:
+        rule = (
+            f"Not checkable: no panel of {label} eradication and cultivation is on file, and national "
+            f"cultivation ({where}, shown for {span} years to the latest on file) cannot be tied to US "
+            "eradication (Afghanistan's fall follows the Taliban's April 2022 ban; US eradication "
+            "support there ended in 2021)."
+        )
     return Claim(
         f"eradication_{crop}",
         f"US-supported eradication of {label} reduces its cultivation.",
-        f"{label.capitalize()} cultivation in each main source country ({where}), latest year on file "
-        f"against {span} years earlier on the same estimator's series; a change within "
-        f"±{_pct(CULTIVATION_TOLERANCE)} is no move. Supported when at least two thirds fell, contradicted "
-        "when at least two thirds rose. A fall would be an association with eradication, not its effect"
-        + (
-            "; Afghanistan's fall follows the Taliban's April 2022 ban on poppy."
-            if crop == "opium_poppy"
-            else "."
-        ),
+        rule,
         (f"source_countries/{crop.replace('_', '-')}",)
         + (("colombia_eradication/lag-1",) if crop == "coca" else ()),
     )
+
+
+def panel_evidence(panel: pd.DataFrame) -> tuple[dict[str, bool], str]:
+    """Per eradication type of :data:`ERADICATION_TYPES`: whether the Colombian panel (lag one
+    year, every usable year) finds less coca the next year with an interval below zero and no sign
+    of targeting in the lead test on the same years; and the sentence that says so."""
+    data = colombia_panel.analysis_panel(panel, lag=1)
+    years = colombia_panel.usable_years(data)
+    fit = colombia_panel.estimate(data, years[0], years[-1])
+    lead = colombia_panel.lead_test(data, years[0], years[-1])
+    window = f"{years[0]}-{years[-1]}"
+    flags, parts = {}, []
+    for name in ERADICATION_TYPES:
+        row, lead_row = fit[name], lead[name]
+        flags[name] = bool(row["ci_high"] < 0 and not colombia_panel.excludes_zero(lead_row))
+        parts.append(
+            f"{colombia_panel.REGRESSORS[name].lower()}: {colombia_panel.lead_text(row, window)} "
+            f"{colombia_panel.UNITS[name]} the next year; lead test "
+            + ("shows targeting" if colombia_panel.excludes_zero(lead_row) else "no sign of targeting")
+        )
+    return flags, "In Colombia's municipal panel, " + "; ".join(parts) + "."
+
+
+#: A change within this fraction counts as no move (national cultivation, shown beside the rule).
+CULTIVATION_TOLERANCE = 0.1
 
 
 def cultivation_changes(estimates: pd.DataFrame, crop: str, span: int = SPAN_YEARS) -> pd.DataFrame:
@@ -376,15 +447,25 @@ def cultivation_changes(estimates: pd.DataFrame, crop: str, span: int = SPAN_YEA
     return frame.reset_index()
 
 
-def check_eradication(estimates: pd.DataFrame, crop: str, names: dict[str, str], span: int) -> Check:
+def check_eradication(
+    estimates: pd.DataFrame, panels: dict[str, pd.DataFrame], crop: str, names: dict[str, str], span: int
+) -> Check:
     changes = cultivation_changes(estimates, crop, span)
-    verdict = direction(dict(zip(changes["iso3"], changes["change"], strict=True)), -1, CULTIVATION_TOLERANCE)
     parts = [
         f"{names.get(r.iso3, r.iso3)} {'+' if r.change > 0 else ''}{100 * r.change:.0f}% "
         f"({r.first_year}-{r.last_year}{', latest a floor' if r.last_is_floor else ''}; "
         f"{wording.in_sentence(estimator_label(r.estimator))})"
         for r in changes.itertuples()
     ]
+    national = f"National {CROPS[crop]['label']} cultivation: " + "; ".join(parts) + "."
+    if crop in panels:
+        flags, panel_text = panel_evidence(panels[crop])
+        verdict, evidence = all_or_some(flags), f"{panel_text} {national}"
+    else:
+        verdict, evidence = (
+            NOT_CHECKABLE,
+            f"{national} It would need a {CROPS[crop]['label']} eradication panel.",
+        )
     table = pd.DataFrame(
         {
             "Country": [names.get(c, c) for c in changes["iso3"]],
@@ -396,8 +477,12 @@ def check_eradication(estimates: pd.DataFrame, crop: str, names: dict[str, str],
             "Change (%)": 100 * changes["change"],
         }
     )
-    evidence = f"{CROPS[crop]['label'].capitalize()} cultivation: " + "; ".join(parts) + "."
-    return Check(eradication_claim(crop, names, span), verdict, evidence, table)
+    needs = (
+        ""
+        if crop in panels
+        else f"a municipal or provincial panel of {CROPS[crop]['label']} eradication and cultivation"
+    )
+    return Check(eradication_claim(crop, names, span), verdict, evidence, table, needs=needs)
 
 
 #: What a claim the data cannot check would need, by claim key.
@@ -437,35 +522,57 @@ def not_checkable(key: str) -> Check:
     return Check(claim, NOT_CHECKABLE, f"No table on file measures this. It would need {needs}", needs=needs)
 
 
-#: Homicide rates, WGI scores: the moves within which a change counts as none (per 100,000; WGI
-#: estimate points).
+#: Homicide rates: the move within which a change counts as none (per 100,000).
 HOMICIDE_TOLERANCE = 1.0
-WGI_TOLERANCE = 0.1
+#: WGI estimates: a change counts only beyond this many standard errors of the difference of the
+#: two estimates (the World Bank publishes each estimate's standard error).
+WGI_Z = 1.96
+#: WGI estimate -> its standard-error indicator.
+WGI_STD_ERRORS = {
+    "wgi_control_of_corruption_estimate": "wgi_control_of_corruption_std_error",
+    "wgi_rule_of_law_estimate": "wgi_rule_of_law_std_error",
+}
+
+
+def partners(indicators: pd.DataFrame) -> dict[str, str]:
+    """ISO3 -> programme, for the partner countries of :data:`domain.outcomes.PROGRAMS` with at least
+    :data:`domain.outcomes.MIN_POPULATION` people (as the partnership_outcomes designs leave out
+    smaller ones: their rates swing with a handful of cases)."""
+    people = populations(indicators)
+    return {
+        iso3: program
+        for program, spec in PROGRAMS.items()
+        for iso3 in spec["countries"]
+        if people.get(iso3, 0) >= MIN_POPULATION
+    }
 
 
 def partner_changes(indicators: pd.DataFrame, indicator: str, span: int = SPAN_YEARS) -> pd.DataFrame:
-    """Per partner country of :data:`domain.outcomes.PROGRAMS`: the latest value of ``indicator`` on
-    file, the value ``span`` years earlier (or the nearest later year) and the change."""
+    """Per partner country (:func:`partners`): the latest value of ``indicator`` on file, the value
+    ``span`` years earlier (or the nearest later year), the change and, for a WGI estimate, the
+    standard error of the change (``change_se``)."""
     rows = []
-    for program, spec in PROGRAMS.items():
-        for iso3 in spec["countries"]:
-            series = indicators[(indicators["iso3"] == iso3) & (indicators["indicator"] == indicator)]
-            series = series.dropna(subset=["value"]).set_index("year")["value"].sort_index()
-            if series.empty:
-                continue
-            last_year = int(series.index.max())
-            earlier = series[series.index >= last_year - span]
-            first_year = int(earlier.index.min())
-            rows.append(
-                {
-                    "program": program,
-                    "iso3": iso3,
-                    "first_year": first_year,
-                    "first": series[first_year],
-                    "last_year": last_year,
-                    "last": series[last_year],
-                }
-            )
+    for iso3, program in partners(indicators).items():
+        mine = indicators[indicators["iso3"] == iso3]
+        series = mine[mine["indicator"] == indicator].dropna(subset=["value"]).set_index("year")["value"]
+        series = series.sort_index()
+        if series.empty:
+            continue
+        last_year = int(series.index.max())
+        first_year = int(series[series.index >= last_year - span].index.min())
+        errors = mine[mine["indicator"] == WGI_STD_ERRORS.get(indicator)].set_index("year")["value"]
+        rows.append(
+            {
+                "program": program,
+                "iso3": iso3,
+                "first_year": first_year,
+                "first": series[first_year],
+                "last_year": last_year,
+                "last": series[last_year],
+                "change_se": (errors.get(first_year, np.nan) ** 2 + errors.get(last_year, np.nan) ** 2)
+                ** 0.5,
+            }
+        )
     out = pd.DataFrame(rows)
     out["change"] = out["last"] - out["first"]
     return out
@@ -485,14 +592,28 @@ def _partner_table(changes: pd.DataFrame, names: dict[str, str], unit: str) -> p
     )
 
 
+def _spans(changes: pd.DataFrame) -> str:
+    years = changes["last_year"] - changes["first_year"]
+    low, high = int(years.min()), int(years.max())
+    return f"{low} years" if low == high else f"{low}-{high} years"
+
+
+def _move_rule(span: int) -> str:
+    return (
+        f"latest year on file against {span} years earlier (or the first year after it with a figure). "
+        "Supported when at least two thirds moved the hoped-for way; partly supported when more moved "
+        "that way than the other; contradicted otherwise (as many or more moved the other way). "
+        "Partner countries of under one million people are left out, as in the partnership_outcomes designs."
+    )
+
+
 def violence_claim(span: int) -> Claim:
     return Claim(
         "violence",
         "Partnerships bring less violence in partner nations.",
-        f"Homicide rate of each partner country of the programmes on file, latest year against "
-        f"{span} years earlier; a move within ±{HOMICIDE_TOLERANCE:g} per 100,000 is none. Supported "
-        "when at least two thirds fell, contradicted when at least two thirds rose. A trend, not an "
-        "effect: the partnership_outcomes reports test effects against comparison countries.",
+        f"The homicide rate of each partner country of the programmes on file (a move within "
+        f"±{HOMICIDE_TOLERANCE:g} per 100,000 is none), " + _move_rule(span) + " A trend, not an effect: "
+        "the partnership_outcomes reports test effects against fixed comparison countries.",
         (
             "partnership_outcomes/merida-initiative",
             "partnership_outcomes/carsi",
@@ -508,12 +629,14 @@ def check_violence(
     verdict = direction(
         dict(zip(changes["iso3"], changes["change"], strict=True)), wanted=-1, tolerance=HOMICIDE_TOLERANCE
     )
-    fell = (changes["change"] < -HOMICIDE_TOLERANCE).sum()
-    rose = (changes["change"] > HOMICIDE_TOLERANCE).sum()
+    fell = int((changes["change"] < -HOMICIDE_TOLERANCE).sum())
+    rose = int((changes["change"] > HOMICIDE_TOLERANCE).sum())
     evidence = (
         f"Of {len(changes)} partner countries, the homicide rate fell by more than "
-        f"{HOMICIDE_TOLERANCE:g} per 100,000 in {fell} and rose by more in {rose} over about "
-        f"{span} years to the latest year on file. " + violence.national_homicide_sentence(victims)
+        f"{HOMICIDE_TOLERANCE:g} per 100,000 in {fell} and rose by more in {rose}, over "
+        f"{_spans(changes)} to the latest year on file"
+        + (": more rose than fell. " if rose > fell else ". ")
+        + violence.national_homicide_sentence(victims)
     )
     return Check(violence_claim(span), verdict, evidence, _partner_table(changes, names, "per 100,000"))
 
@@ -522,24 +645,26 @@ def institutions_claim(span: int) -> Claim:
     return Claim(
         "institutions",
         "Partnerships bring less corruption and stronger institutions.",
-        f"World Bank governance estimates (control of corruption, rule of law) of each partner country, "
-        f"latest year against {span} years earlier; a move within ±{WGI_TOLERANCE:g} points is none. "
-        "Supported when at least two thirds of country-measures rose, contradicted when two thirds fell.",
-        ("partnership_outcomes/plan-colombia",),
+        "The World Bank's governance estimates (control of corruption, rule of law) of each partner country "
+        f"(a change counts only beyond {WGI_Z:g} standard errors of the difference of the two estimates), "
+        + _move_rule(span),
+        ("partnership_outcomes/plan-colombia", "partnership_outcomes/merida-initiative"),
     )
 
 
 def check_institutions(indicators: pd.DataFrame, names: dict[str, str], span: int) -> Check:
-    measures = ("wgi_control_of_corruption_estimate", "wgi_rule_of_law_estimate")
-    frames = {m: partner_changes(indicators, m, span) for m in measures}
+    frames = {m: partner_changes(indicators, m, span) for m in WGI_STD_ERRORS}
     changes = {f"{m} {r.iso3}": r.change for m, f in frames.items() for r in f.itertuples()}
-    verdict = direction(changes, wanted=+1, tolerance=WGI_TOLERANCE)
-    rose = sum(v > WGI_TOLERANCE for v in changes.values())
-    fell = sum(v < -WGI_TOLERANCE for v in changes.values())
+    limits = {f"{m} {r.iso3}": WGI_Z * r.change_se for m, f in frames.items() for r in f.itertuples()}
+    verdict = direction(changes, wanted=+1, tolerance=limits)
+    rose = sum(changes[k] > limits[k] for k in changes)
+    fell = sum(changes[k] < -limits[k] for k in changes)
+    everything = pd.concat(frames.values())
     evidence = (
-        f"Of {len(changes)} partner country-measures (control of corruption and rule of law), "
-        f"{rose} improved by more than {WGI_TOLERANCE:g} points and {fell} worsened by more over about "
-        f"{span} years to the latest year on file."
+        f"Of {len(changes)} partner country-measures (control of corruption and rule of law), {rose} "
+        f"improved and {fell} worsened beyond their standard errors over {_spans(everything)} to the "
+        f"latest year on file; the other {len(changes) - rose - fell} did not move beyond them"
+        + (": the hoped-for improvement is not in the data." if rose <= fell else ".")
     )
     table = pd.concat(
         [
@@ -567,27 +692,26 @@ def check_threat_finance(designations: pd.DataFrame) -> Check:
     verdict = PARTLY if designated else CONTRADICTED
     counts = threat_finance.entries_by_program(designations)
     evidence = (
-        f"OFAC's list on file holds {len(designations):,} entries under the narcotics programmes ("
+        f"OFAC's list held {len(designations):,} entries under the narcotics programmes ("
         + "; ".join(f"{label} {n:,}" for label, n in counts.items())
-        + f"; an entry can carry several); {int(per_year.sum()):,} were first seen after the scrape "
-        f"history began on {pd.Timestamp(threat_finance.FIRST_SCRAPE):%d %B %Y}: "
+        + f"; an entry can carry several) on {wording.date_text(threat_finance.list_date(designations))}; "
+        f"{int(per_year.sum()):,} of them were first seen after the scrape history began on "
+        f"{wording.date_text(threat_finance.FIRST_SCRAPE)}: "
         + ", ".join(f"{n} in {y}" for y, n in per_year.items())
-        + ". No table on file measures the proceeds blocked or seized, so the designations show "
-        "activity, not what it took from the organizations."
+        + " (entries added and removed again in that time are not in this table). No table on file "
+        "measures the proceeds blocked or seized, so the designations show activity, not what it took "
+        "from the organizations."
     )
     table = pd.DataFrame({"Year first seen": list(per_year.index), "New entries": list(per_year.values)})
     return Check(THREAT_FINANCE, verdict, evidence, table)
 
 
-#: Share of designated individuals with a country outside the US for "leadership largely abroad".
-ABROAD_SHARE = 0.5
-
 LEADERSHIP = Claim(
     "leadership_abroad",
     "The trafficking organizations' leadership is largely based abroad.",
-    f"Of the individuals on OFAC's narcotics lists with a known country, the share outside the United "
-    f"States: supported at {_pct(ABROAD_SHARE)} or more, contradicted below {_pct(ABROAD_SHARE / 2)}. "
-    "The list shows whom the US targets, not where all leaders are.",
+    "Not checkable with OFAC's list: the Kingpin Act and EO 14059 designate foreign persons by design, so "
+    "the share of designated people outside the United States shows whom the US targets, not where the "
+    "organizations' leaders are. The evidence gives that share for what it is.",
     ("threat_finance/all-programs",),
 )
 
@@ -597,17 +721,17 @@ def check_leadership(designations: pd.DataFrame, names: dict[str, str]) -> Check
     known = people.dropna(subset=["iso3"])
     us_tie = known["countries_iso3"].fillna("").str.split("; ").map(lambda codes: "USA" in codes)
     abroad = known[~us_tie]
-    ratio = len(abroad) / len(known) if len(known) else float("nan")
     top = abroad["iso3"].value_counts().head(5)
     evidence = (
-        f"{len(abroad):,} of the {len(known):,} designated individuals with a known country "
-        f"({_pct(ratio)}) have no US address or US document on the list, and {int(us_tie.sum()):,} have one; "
-        "most are in "
+        f"{len(abroad):,} of the {len(known):,} designated individuals with a known country have no US "
+        f"address or US document on the list, and {int(us_tie.sum()):,} have one; most are placed in "
         + ", ".join(f"{names.get(c, c)} ({n:,})" for c, n in top.items())
-        + f". {len(people) - len(known):,} individuals have no country on file."
+        + ". It would need an independent census of the organizations' leaders and where they live "
+        "(e.g. indictments and extraditions by country)."
     )
     table = pd.DataFrame({"Country": [names.get(c, c) for c in top.index], "Individuals": list(top.values)})
-    return Check(LEADERSHIP, share(ratio, ABROAD_SHARE, ABROAD_SHARE / 2), evidence, table)
+    needs = "an independent record of the organizations' leaders and where they live"
+    return Check(LEADERSHIP, NOT_CHECKABLE, evidence, table, needs=needs)
 
 
 #: Harm at home: the fall from the peak that counts as falling, and the years back for the
@@ -641,10 +765,24 @@ def check_harm(deaths_by_state: pd.DataFrame) -> Check:
         f"{peak_month:%B %Y}, and {'below' if latest < back else 'above'} the {back:,.0f} of the 12 "
         f"months to {back_month:%B %Y}."
     )
+    national = deaths_by_state[deaths_by_state["state"] == demand.NATIONAL_STATE]
+    predicted = (
+        national.dropna(subset=["deaths_12m_predicted"])
+        if "deaths_12m_predicted" in national
+        else national.iloc[:0]
+    )
+    if not predicted.empty:
+        predicted = predicted.assign(month=pd.to_datetime(predicted["month"])).set_index("month")
+        predicted = predicted["deaths_12m_predicted"].sort_index()
+        evidence += (
+            f" The rule uses the reported counts; CDC's predicted counts (adjusted for records still to "
+            f"come) give {predicted.iloc[-1]:,.0f} against a peak of {predicted.max():,.0f} in "
+            f"{predicted.idxmax():%B %Y}, {_pct(1 - predicted.iloc[-1] / predicted.max())} below."
+        )
     table = pd.DataFrame(
         {
             "12 months to": [f"{m:%B %Y}" for m in (back_month, peak_month, latest_month)],
-            "Deaths": [back, peak, latest],
+            "Deaths (reported)": [back, peak, latest],
         }
     )
     return Check(HARM, verdict, evidence, table)
@@ -653,13 +791,14 @@ def check_harm(deaths_by_state: pd.DataFrame) -> Check:
 def checks(data: dict[str, pd.DataFrame], setup: Setup) -> list[Check]:
     """Every check, in the order of the page."""
     fy, span = setup.fiscal_year, setup.span_years
+    panels = {crop: data[table] for crop, table in ERADICATION_PANELS.items()}
     names = data["countries"].set_index("iso3")["name"].to_dict()
     builders: list[Callable[[], Check]] = [
         lambda: check_trafficking(data["cbp_seizures_monthly"], data["unodc_seizures"], fy),
         lambda: check_southwest(data["cbp_seizures_monthly"], fy),
         lambda: check_continuing(data["cbp_seizures_monthly"], fy),
-        lambda: check_eradication(data["crop_estimates"], "coca", names, span),
-        lambda: check_eradication(data["crop_estimates"], "opium_poppy", names, span),
+        lambda: check_eradication(data["crop_estimates"], panels, "coca", names, span),
+        lambda: check_eradication(data["crop_estimates"], panels, "opium_poppy", names, span),
         lambda: not_checkable("alternative_development"),
         lambda: not_checkable("investigations"),
         lambda: check_threat_finance(data["ofac_narcotics_designations"]),
