@@ -46,6 +46,8 @@ def test_runner_takes_any_executor(tmp_path):
     assert summary.results[0].tables == [
         "cbp_seizures_monthly",
         "nflis_reports",
+        "overdose_deaths_12m_by_drug",
+        "overdose_deaths_12m_by_state",
         "unodc_seizures",
         "us_overdose_deaths",
     ]
