@@ -414,3 +414,15 @@ def test_make_lab_allows_root_only_as_root(user_id, root):
     lab = [line for line in run.stdout.splitlines() if "jupyter lab" in line]
     assert lab == [".venv/bin/jupyter lab --notebook-dir=notebooks" + (" --allow-root" if root else "")]
     assert ("running as root, so JupyterLab is started with --allow-root" in run.stdout) == root
+
+
+def test_a_markdown_link_in_a_finding_stays_text_on_the_index():
+    """A data value composed into a finding (an area name from a raw file, a parameter) that is
+    Markdown link syntax shows as text on the index, as on the report page."""
+    link = "SD [y](https://evil.example) <https://evil.example/x>"
+    manifest = _manifest([{"report": "border_seizures/cocaine", "finding": 1}], strategy=True)
+    manifest["reports"]["border_seizures/cocaine"]["findings"] = [f"Most seized at {link}."]
+    manifest["reports"]["strategy_check/default"]["findings"] = [f"A claim at {link}."]
+    page = _page(manifest)
+    assert not [a for a in page.find_all("a") if "evil" in a.get("href", "")]
+    assert "[y](https://evil.example)" in page.select_one("#key-findings + ul.findings > li").get_text()

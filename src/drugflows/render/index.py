@@ -118,10 +118,13 @@ STRATEGY_NOTEBOOK = "strategy_check"
 
 
 def _inline_markdown(text: str) -> Markup:
-    """A finding's Markdown as inline HTML, without raw HTML or unsafe links (as in the reports)."""
+    """A finding's Markdown as inline HTML, as the report shows it: through
+    :func:`drugflows.display.sentence` (no link, image or HTML from a value in it, whatever the
+    manifest holds), then the safe renderer."""
+    from drugflows.display import sentence
     from drugflows.render.sanitize import markdown_output_to_html
 
-    rendered = markdown_output_to_html(text).strip()
+    rendered = markdown_output_to_html(sentence(text)).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
     return Markup(rendered)  # noqa: S704 - escaped by the safe renderer, and the page is cleaned
