@@ -323,3 +323,18 @@ def test_a_newer_file_dropped_into_data_raw_is_read_beside_the_shared_one(fixtur
     assert sorted(r.name for r in meta.raw_files) == [f"{sesnsp.SOURCE}/{NEWER}", f"{sesnsp.SOURCE}/{OLDER}"]
     account = "\n".join(paths.describe_reads(log))
     assert f"{sesnsp.SOURCE}: from {raw / sesnsp.SOURCE} + {shared / sesnsp.SOURCE}" in account
+
+
+def test_a_month_written_as_zeros_everywhere_is_refused(fixtures, tmp_path):
+    """A newer release that pads months not yet compiled with zeros would make a fall out of nothing:
+    a month with no victim of any crime in any state is refused, with the month named."""
+    text = _older_text(fixtures)
+    header, *lines = text.splitlines()
+    november = [line for line in lines if ",11," in line]
+    padded = [
+        line.replace("2024-11-15,2024,11,", "2024-12-15,2024,12,").rsplit(",", 1)[0] + ",0"
+        for line in november
+    ]
+    path = _write(tmp_path, "\n".join([header, *lines, *padded]) + "\n")
+    with pytest.raises(RawLayoutError, match=r"month\(s\) 2024-12 have no victim of any crime in any state"):
+        sesnsp.read_victims_file(path)

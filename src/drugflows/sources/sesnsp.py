@@ -224,6 +224,15 @@ def read_victims_file(path: str | Path) -> VictimsFile:
             "duplicated rows (same month, state, subtype, modality, sex and age group) on line(s) "
             f"{line_numbers(dup)}",
         )
+    by_month = frame.groupby("month")["n_victimas"].sum()
+    empty = by_month[by_month == 0]
+    if not empty.empty:
+        months = ", ".join(f"{m:%Y-%m}" for m in empty.index)
+        raise layout_error(
+            path,
+            f"month(s) {months} have no victim of any crime in any state: a month not yet compiled "
+            "written as zeros, not a month without crime (the file would make a fall out of nothing)",
+        )
     summed = frame.groupby(["month", *cells[:-1]], as_index=False, sort=True)["n_victimas"].sum()
     if int(summed["n_victimas"].sum()) != int(frame["n_victimas"].sum()):  # pragma: no cover - a guard
         raise layout_error(path, "victims were lost summing over age groups")
