@@ -456,6 +456,7 @@ def test_latest_state_counts_against_the_raw_export(shared_data):
     assert no_value == ["Florida", "Nevada", "North Carolina", "Oregon"]
     absent = sorted(set(STATES_AND_DC) - set(raw["state"]))
     assert [STATES_AND_DC[code] for code in absent] == ["Louisiana", "Pennsylvania"]
+    assert "VSRR's New York without the city (934) and New York City (1,235) added" in caveat
     assert "Florida, Nevada, North Carolina and Oregon" in caveat
     assert "not in the file that month at all: Louisiana and Pennsylvania" in caveat
 

@@ -633,9 +633,18 @@ def state_title(view: Era) -> str:
 
 def state_caveat(view: Era, data: dict[str, pd.DataFrame]) -> str:
     """The state chart's caveat: provisional counts, and the jurisdictions without one."""
+    new_york = ""
+    whole = view.states[view.states["state"] == demand.WHOLE_NEW_YORK]
+    if not whole.empty:
+        city = whole["new_york_city_12m"].iloc[0]
+        rest = whole["deaths_12m"].iloc[0] - city
+        new_york = (
+            f" New York State is VSRR's New York without the city ({rest:,.0f}) and New York City "
+            f"({city:,.0f}) added."
+        )
     return (
-        "Provisional and underreported in the latest months. New York State is VSRR's New York and New "
-        f"York City added. Missing states: {states_missing(view, data)}."
+        f"Provisional and underreported in the latest months.{new_york} Missing states: "
+        f"{states_missing(view, data)}."
     )
 
 
