@@ -9,6 +9,9 @@ import pytest
 from drugflows.domain import demand, statistics
 from drugflows.reports import us_demand
 from drugflows.sources.cdc import WONDER_SERIES
+from drugflows.states import STATES
+
+STATES_AND_DC = {code: name for code, (fips, name) in STATES.items() if fips < "60"}
 
 
 def test_lagged_correlation_finds_a_one_year_lag():
@@ -78,13 +81,73 @@ def test_reading_sentences():
     )
     lines = us_demand.reading("heroin", series, correlations)
     assert lines[0] == (
-        "Deaths involving heroin fell from 2.0 to 1.0 per 100,000 between 2019 and 2020 (age-adjusted)."
+        "Deaths involving heroin fell from 2.0 (2019) to 1.0 (2020) per 100,000 (age-adjusted)."
     )
     assert lines[1] == (
         "In UNODC's national series (2019-2020), US seizures were highest in 2020, its latest year: "
         "about 7 kg."
     )
-    assert lines[2].startswith("The death rates and the national seizure series give at most 1 paired")
+    assert lines[2].startswith(
+        "The death rates and the national seizure series give at most 1 paired year of"
+    )
+
+
+def test_rate_path_gives_an_inner_peak_one_year_and_ties():
+    rate = pd.Series([0.7, 4.9, 4.9, 4.1], index=[1999, 2016, 2017, 2020])
+    assert us_demand.rate_path(rate) == (
+        "rose from 0.7 (1999) to a peak of 4.9 (2016-17), then fell to 4.1 (2020) per 100,000"
+    )
+    assert us_demand.rate_path(rate.loc[[2016]]) == "were 4.9 per 100,000 in 2016"
+    assert us_demand.rate_path(rate.loc[[2016, 2017]]) == "were 4.9 per 100,000 in both 2016 and 2017"
+    assert us_demand.rate_path(rate.loc[[1999, 2016]]) == "rose from 0.7 (1999) to 4.9 (2016) per 100,000"
+    assert us_demand.years_span([2010, 2016, 2017, 2018]) == "2010 and 2016-18"
+    assert (us_demand.years_text(1), us_demand.years_text(3)) == ("1 year", "3 years")
+
+
+OWID_WONDER = "Drug overdose deaths in the US (CDC WONDER).csv"
+
+
+@pytest.mark.parametrize(
+    ("drug", "column"),
+    [
+        ("heroin", "Heroin (CDC WONDER (2017))"),
+        ("cocaine", "Cocaine (CDC WONDER (2017))"),
+        ("fentanyl", "Synthetic Opioids other than Methadone (CDC WONDER (2017))"),
+        ("methamphetamine", "Psychostimulants death rates (US CDC WONDER)"),
+    ],
+)
+def test_rate_sentence_gives_first_peak_and_last_from_the_raw_file(shared_data, drug, column):
+    """The annual rate sentence of every drug against OWID's copy of CDC WONDER read here: first and
+    last year, and the peak with its year(s) where the peak is neither (heroin: 4.9 in 2016-17)."""
+    raw = pd.read_csv(shared_data / "owid_drugs" / OWID_WONDER)
+    raw = raw[raw["Entity"] == "United States"].dropna(subset=[column]).set_index("Year")[column]
+    view, series = _view(drug)
+    correlations = us_demand.lagged_correlations(series["us_seizures_kg"], series["death_rate"])
+    line = next(x for x in us_demand.reading(drug, series, correlations, view) if "per 100,000" in x)
+    first, last = raw.index[0], raw.index[-1]
+    peak_years = list(raw.index[raw == raw.max()])
+    if first in peak_years or last in peak_years:
+        expected = f"from {raw[first]:.1f} ({first}) to {raw[last]:.1f} ({last}) per 100,000"
+    else:
+        assert drug == "heroin" and peak_years == [2016, 2017] and raw.max() == 4.9
+        expected = (
+            f"rose from {raw[first]:.1f} ({first}) to a peak of {raw.max():.1f} (2016-17), then fell to "
+            f"{raw[last]:.1f} ({last}) per 100,000"
+        )
+    assert expected in line
+    assert "year(s)" not in " ".join(us_demand.reading(drug, series, correlations, view))
+
+
+def test_one_chosen_year_gives_that_year_alone(shared_data):
+    raw = pd.read_csv(shared_data / "owid_drugs" / OWID_WONDER).set_index("Year")
+    data = us_demand.load()
+    drug, series, first, last = us_demand.validate("heroin", 2019, 2019, data)
+    series = series.loc[first:last]
+    lines = us_demand.reading(drug, series, pd.DataFrame(columns=["lag", "years", "r", "chance_band_best"]))
+    expected = (
+        f"Deaths involving heroin were {raw.loc[2019, 'Heroin (CDC WONDER (2017))']:.1f} per 100,000 in 2019"
+    )
+    assert lines[0].startswith(expected) and "between 2019 and 2019" not in lines[0]
 
 
 def _raw_national_us(shared_data, group: str, drugs: list[str]) -> pd.Series:
@@ -362,13 +425,40 @@ def test_long_series_keeps_each_method_apart(shared_data):
 def test_latest_state_counts_against_the_raw_export(shared_data):
     raw = pd.read_csv(shared_data / "cdc_overdose_recent" / "cdc_api_provisional_overdose_counts.csv")
     latest = raw[(raw["year"] == 2026) & (raw["month"] == "January") & (raw["state"] != "US")]
+    blank = latest[latest["data_value"].isna()]
     latest = latest.dropna(subset=["data_value"]).sort_values("data_value", ascending=False)
     view, _ = _view("fentanyl")
-    assert list(view.states["state"]) == list(latest["state"])
-    assert view.states["deaths_12m"].iloc[0] == latest["data_value"].iloc[0]  # California
+    # VSRR's NY is the state without New York City (YC): the two are added into the whole state
+    by_code = latest.set_index("state")["data_value"]
+    whole_ny = by_code["NY"] + by_code["YC"]
+    assert (by_code["NY"], by_code["YC"], whole_ny) == (934, 1235, 2169)
+    expected = by_code.drop(["NY", "YC"])
+    expected["NY+YC"] = whole_ny
+    expected = expected.sort_values(ascending=False)
+    assert list(view.states["state"]) == list(expected.index)
+    assert list(view.states["deaths_12m"]) == list(expected)
+    top = expected.head(3)
+    names = ["California", "New York State", "Washington"]
+    assert list(top.index) == ["CA", "NY+YC", "WA"]
+    sentence = us_demand.state_sentence(view)
+    listed = "; ".join(f"{name} {count:,.0f}" for name, count in zip(names, top, strict=True))
+    assert f"were reported in {listed} (counts, not rates" in sentence
+    assert (
+        f"New York City ({by_code['YC']:,.0f})" in sentence
+        and f"the state ({by_code['NY']:,.0f})" in sentence
+    )
     bars = us_demand.state_bars(view)
-    assert "New York State without New York City" in bars.index and "LA" not in set(view.states["state"])
-    assert "counts, not rates" in us_demand.state_sentence(view)
+    assert bars["New York State"] == whole_ny and "New York State without New York City" not in bars.index
+    # the missing states, from the raw file: no value that month, and no row at all (of the 50 + DC)
+    data = us_demand.load()
+    caveat = us_demand.state_caveat(view, data)
+    no_value = sorted(blank["state_name"])
+    assert no_value == ["Florida", "Nevada", "North Carolina", "Oregon"]
+    absent = sorted(set(STATES_AND_DC) - set(raw["state"]))
+    assert [STATES_AND_DC[code] for code in absent] == ["Louisiana", "Pennsylvania"]
+    assert "VSRR's New York without the city (934) and New York City (1,235) added" in caveat
+    assert "Florida, Nevada, North Carolina and Oregon" in caveat
+    assert "not in the file that month at all: Louisiana and Pennsylvania" in caveat
 
 
 def test_turning_point_and_lag_on_a_constructed_series():

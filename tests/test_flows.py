@@ -431,18 +431,26 @@ def test_heroin_markup_is_against_mexico_at_wholesale_from_the_raw_file(shared_d
     us_rows = raw[raw["Country/Territory"] == "United States of America"]
     assert (mexico_rows["Minimum_USD"].min(), mexico_rows["Maximum_USD"].max()) == (1500, 38000)
     assert (us_rows["Minimum_USD"].min(), us_rows["Maximum_USD"].max()) == (27333, 43667)
-    assert found["low_ratio"] == pytest.approx(27.333 / 38) and found["low_ratio"] < 1
-    assert "US$1.50-38.00 in Mexico (UNODC's published minimum and maximum; typical US$19.91; 2021)" in text
+    # Mexico's published minimum (1.50 a gram) is below a tenth of its typical price (19.91): left out
+    assert mexico_rows["Minimum_USD"].min() < mexico / 10 * 1000
+    assert found["bounds_basis"] == prices.RANGE_LEFT_OUT and np.isnan(found["low_ratio"])
+    assert (
+        "US$19.91 in Mexico (its typical price, 2021; UNODC's published range is left out as implausible: "
+        "the published minimum is below a tenth of the typical price)" in text
+    )
+    assert "US$1.50" not in text and "38.00" not in text
     assert (
         "US$27.33-43.67 in the United States (UNODC's published minimum and maximum; typical US$35.50" in text
     )
+    assert "With the published range of Mexico left out" in text
     assert "no multiple is given" in text and "cost about" not in text
 
 
-def test_methamphetamine_markup_is_not_headlined_when_the_ranges_overlap(shared_data):
-    """One Mexican typical price (4,815.50 USD a kg, range 39.53-20,000) against the US per-kg price
-    UNODC files as "Retail" (10,500 USD, range 6,000-15,000): the US low is below Mexico's high, so no
-    multiple is said."""
+def test_methamphetamine_markup_leaves_out_an_implausible_published_range(shared_data):
+    """One Mexican typical price (4,815.50 USD a kg) against the US per-kg price UNODC files as
+    "Retail" (10,500 USD, range 6,000-15,000). Mexico's published minimum, 39.53 USD a kg, is below a
+    tenth of its typical price (an entry error likely): its range is neither printed nor used, and
+    with one side's spread unknown no multiple is said."""
     raw = pd.DataFrame(json.loads((shared_data / "unodc" / "Before_Prices_of_drugs.json").read_text()))
     raw = raw[(raw["Drug"] == "Methamphetamine powder") & (raw["Year"] == 2021) & (raw["Unit"] == "kg")]
     mexico = raw[raw["Country/Territory"] == "Mexico"]
@@ -452,13 +460,32 @@ def test_methamphetamine_markup_is_not_headlined_when_the_ranges_overlap(shared_
     found = trafficking_flows.markup(data["drug_prices"], data["countries"], "methamphetamine", 2022)
     assert found["us_relabelled"]
     source = found["source_prices"].iloc[0]
-    assert source["min_usd_per_gram"] == pytest.approx(mexico["Minimum_USD"].min() / 1000)
-    assert source["max_usd_per_gram"] == pytest.approx(mexico["Maximum_USD"].max() / 1000)
-    assert found["low_ratio"] == pytest.approx(us["Minimum_USD"].min() / mexico["Maximum_USD"].max())
+    typical_kg = mexico["Typical_USD"].median()
+    assert (mexico["Minimum_USD"].min(), typical_kg) == (pytest.approx(39.53), pytest.approx(4815.5))
+    assert mexico["Minimum_USD"].min() < typical_kg / 10
+    assert source["usd_per_gram"] == pytest.approx(typical_kg / 1000)
+    assert pd.isna(source["min_usd_per_gram"]) and pd.isna(source["max_usd_per_gram"])
+    assert found["bounds_basis"] == prices.RANGE_LEFT_OUT and np.isnan(found["high_ratio"])
     text = trafficking_flows.markup_text("methamphetamine", found)
-    assert "US$0.04-20.00 in Mexico" in text and "US$6.00-15.00 in the United States" in text
-    assert "(the lowest US price, US$6.00, is below the highest in Mexico, US$20.00)" in text
+    assert f"US${typical_kg / 1000:.2f} in Mexico (its typical price, 2021; UNODC's published range" in text
+    assert "US$0.04" not in text and "20.00" not in text
+    assert "US$6.00-15.00 in the United States" in text
     assert "no multiple is given" in text and "cost about" not in text
+
+
+def test_implausible_range_rule():
+    """A published minimum below a tenth of the typical price, or a maximum above ten times it, is
+    left out; a range within is kept (prices in US$ a gram)."""
+    assert (
+        prices.implausible_range(0.04, 20.0, 4.82)
+        == "the published minimum is below a tenth of the typical price"
+    )
+    assert (
+        prices.implausible_range(1.0, 60.0, 5.0)
+        == "the published maximum is above ten times the typical price"
+    )
+    assert prices.implausible_range(0.5, 50.0, 5.0) == ""
+    assert prices.implausible_range(None, None, 5.0) == ""
 
 
 def _raw_cbp_kg(shared_data, drug: str, fiscal_year: int) -> tuple[dict[str, float], float]:

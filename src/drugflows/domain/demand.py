@@ -16,6 +16,7 @@ from drugflows.domain.seizures import BORDER_COMPONENTS, unodc_series
 from drugflows.domain.statistics import MIN_CHANCE_BAND_PAIRS, chance_band
 from drugflows.sources.cdc import BY_DRUG_TABLE, BY_STATE_TABLE, ICD10, LITERAL_TEXT, TABLE, WONDER_SERIES
 from drugflows.sources.unodc import HISTORIC_SERIES, PORTAL_SERIES
+from drugflows.states import STATES
 
 
 def annual_series(
@@ -359,3 +360,45 @@ def latest_by_state(by_state: pd.DataFrame, drug: str = "fentanyl") -> pd.DataFr
     rows = rows.dropna(subset=["deaths_12m"])
     columns = ["state", "state_name", "deaths_12m", "deaths_12m_predicted", "footnote", "month"]
     return rows.sort_values("deaths_12m", ascending=False, ignore_index=True)[columns]
+
+
+#: VSRR's code for New York City; its ``NY`` is New York State without the city.
+NEW_YORK_CITY = "YC"
+#: The row :func:`latest_by_state` makes of VSRR's ``NY`` and ``YC`` together.
+WHOLE_NEW_YORK = "NY+YC"
+WHOLE_NEW_YORK_NAME = "New York State (VSRR's NY and New York City added)"
+
+
+def whole_new_york(latest: pd.DataFrame) -> pd.DataFrame:
+    """``latest`` (:func:`latest_by_state` rows) with VSRR's ``NY`` (the state without New York
+    City) and ``YC`` (the city) added into one row for the whole state (state :data:`WHOLE_NEW_YORK`),
+    the city's own count kept in ``new_york_city_12m``; unchanged unless both have a count."""
+    latest = latest.assign(new_york_city_12m=np.nan)
+    parts = latest[latest["state"].isin(["NY", NEW_YORK_CITY])]
+    if len(parts) != 2:
+        return latest
+    city = parts[parts["state"] == NEW_YORK_CITY].iloc[0]
+    whole = parts.iloc[[0]].assign(
+        state=WHOLE_NEW_YORK,
+        state_name=WHOLE_NEW_YORK_NAME,
+        deaths_12m=parts["deaths_12m"].sum(),
+        deaths_12m_predicted=parts["deaths_12m_predicted"].sum(min_count=2),
+        new_york_city_12m=city["deaths_12m"],
+    )
+    rest = latest[~latest.index.isin(parts.index)]
+    return pd.concat([rest, whole]).sort_values("deaths_12m", ascending=False, ignore_index=True)
+
+
+def states_without_count(by_state: pd.DataFrame, drug: str = "fentanyl") -> dict[str, list[str]]:
+    """The states and DC without a count of deaths involving ``drug`` in the latest month on file,
+    by name: ``no_count`` (in the file that month with no value: low data quality or suppressed) and
+    ``not_in_file`` (no row that month at all; :data:`drugflows.states.STATES` below FIPS 60, the
+    50 states and DC)."""
+    rows = by_state[by_state["indicator"].map(lambda n: VSRR_INDICATOR_NAMES[n].drug_class == drug)]
+    rows = rows[rows["month"] == rows["month"].max()]
+    blank = rows[rows["deaths_12m"].isna()]
+    expected = {code: name for code, (fips, name) in STATES.items() if fips < "60"}
+    return {
+        "no_count": sorted(blank["state_name"].unique()),
+        "not_in_file": sorted(name for code, name in expected.items() if code not in set(rows["state"])),
+    }

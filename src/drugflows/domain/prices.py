@@ -15,6 +15,11 @@ from drugflows.domain.drugs import DRUGS, Stage, unodc_rows
 #: The stage of the US market in :func:`price_ladder`.
 US_STAGE = "United States"
 US = Stage(US_STAGE, "the United States", iso3=("USA",))
+#: A published range is taken for an entry error, and left out (neither printed nor used), when its
+#: minimum is below the typical price divided by this or its maximum above the typical price times it.
+IMPLAUSIBLE_RANGE_FACTOR = 10
+#: The bounds basis of :func:`ratio_bounds` when one country's published range is left out.
+RANGE_LEFT_OUT = "range left out"
 #: Columns of :func:`inverted_prices`.
 INVERTED_COLUMNS = ["iso3", "year", "form", "retail_usd_per_gram", "wholesale_usd_per_gram"]
 
@@ -105,29 +110,52 @@ def price_ladder(prices: pd.DataFrame, countries: pd.DataFrame, drug: str, year:
 def country_prices(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     """Each country's typical price per gram (median of its rows) in ``year``, else in its nearest
     year on file (the later of two as near), with UNODC's published minimum and maximum that year
-    (None where not on file: :func:`published_range`). ``rows``: price rows of one stage, level and
-    form. Columns: iso3, year, usd_per_gram, min_usd_per_gram, max_usd_per_gram; cheapest first."""
+    (None where not on file: :func:`published_range`, or left out: :func:`implausible_range`, which
+    ``range_left_out`` then says why; "" otherwise). ``rows``: price rows of one stage, level and
+    form. Columns: iso3, year, usd_per_gram, min_usd_per_gram, max_usd_per_gram, range_left_out;
+    cheapest first."""
     out = []
     for iso3, own in rows.groupby("iso3"):
         years = sorted(own["year"].unique(), key=lambda y: (abs(y - year), -y))
         at = own[own["year"] == years[0]]
+        typical = float(at["usd_per_gram"].median())
         low, high = published_range(at)
-        out.append((iso3, int(years[0]), float(at["usd_per_gram"].median()), low, high))
-    columns = ["iso3", "year", "usd_per_gram", "min_usd_per_gram", "max_usd_per_gram"]
+        why = implausible_range(low, high, typical)
+        if why:
+            low = high = None
+        out.append((iso3, int(years[0]), typical, low, high, why))
+    columns = ["iso3", "year", "usd_per_gram", "min_usd_per_gram", "max_usd_per_gram", "range_left_out"]
     return pd.DataFrame(out, columns=columns).sort_values("usd_per_gram", ignore_index=True)
+
+
+def implausible_range(low: float | None, high: float | None, typical: float) -> str:
+    """Why a published range (US$ per gram) is left out as implausible, "" if it is kept: its
+    minimum below a tenth of the typical price, or its maximum above ten times it
+    (:data:`IMPLAUSIBLE_RANGE_FACTOR`), is taken for an entry error."""
+    if low is None or high is None:
+        return ""
+    if low < typical / IMPLAUSIBLE_RANGE_FACTOR:
+        return "the published minimum is below a tenth of the typical price"
+    if high > typical * IMPLAUSIBLE_RANGE_FACTOR:
+        return "the published maximum is above ten times the typical price"
+    return ""
 
 
 def ratio_bounds(source: pd.DataFrame, us: pd.DataFrame) -> tuple[float, float, str]:
     """The lowest and highest US price over source price that two :func:`country_prices` tables
     allow, and what they rest on: the typical prices of the source countries where there are two or
     more ("typical"), else UNODC's published minimum and maximum on each side where given
-    ("published range"; a side without one counts its typical price)."""
+    ("published range"; a side without one counts its typical price). Where a side's published
+    range is left out as implausible, the spread of that side is unknown and no bounds are given
+    (NaN, NaN, :data:`RANGE_LEFT_OUT`)."""
     if len(source) >= 2:
         return (
             float(us["usd_per_gram"].min() / source["usd_per_gram"].max()),
             float(us["usd_per_gram"].max() / source["usd_per_gram"].min()),
             "typical",
         )
+    if (source["range_left_out"] != "").any() or (us["range_left_out"] != "").any():
+        return float("nan"), float("nan"), RANGE_LEFT_OUT
 
     def ends(table: pd.DataFrame) -> tuple[float, float]:
         low = table["min_usd_per_gram"].fillna(table["usd_per_gram"]).min()

@@ -11,7 +11,7 @@ from drugflows.domain.crops import pick_vintage
 from drugflows.domain.demand import nflis_states
 from drugflows.domain.drugs import DRUGS, UNODC_DRUGS, report_drug
 from drugflows.domain.precursors import precursor_seizures
-from drugflows.domain.prices import inverted_chain_prices, markup, price_ladder
+from drugflows.domain.prices import RANGE_LEFT_OUT, inverted_chain_prices, markup, price_ladder
 from drugflows.domain.seizures import (
     AMO_WHERE,
     AT_THE_BORDER,
@@ -280,6 +280,8 @@ def _stage_prices_text(table: pd.DataFrame, place: str, basis: str, note: str = 
     span = f"{_usd(row.min_usd_per_gram)}-{row.max_usd_per_gram:,.2f}" if published else ""
     if basis == "typical" or not published:
         also = f"; UNODC's published minimum and maximum {span}" if published else ""
+        if row.range_left_out:
+            also = f"; UNODC's published range is left out as implausible: {row.range_left_out}"
         return f"{_usd(row.usd_per_gram)} in {place} (its typical price, {row.year}{also}{note})"
     return (
         f"{span} in {place} (UNODC's published minimum and maximum; typical "
@@ -328,6 +330,17 @@ def markup_text(drug: str, found: dict | None) -> str:
         "unknown."
     )
     kind = "typical prices" if basis == "typical" else "published ranges"
+    if basis == RANGE_LEFT_OUT:
+        left_out = [
+            place
+            for table, place in ((source, spec.source.place), (us, "the United States"))
+            if (table["range_left_out"] != "").any()
+        ]
+        return (
+            f"{prices} With the published range of {wording.list_text(left_out)} left out, the spread of "
+            f"prices there is unknown, so the prices do not determine how many times as much {spec.label} "
+            "costs in the United States: no multiple is given."
+        )
     if found["low_ratio"] < 1:
         us_low, source_high = _ends(us, basis)[0], _ends(source, basis)[1]
         return (

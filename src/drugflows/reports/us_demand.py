@@ -19,6 +19,7 @@ from drugflows.domain.demand import (
 from drugflows.domain.drugs import DEATHS_DRUGS, DRUGS, report_drug
 from drugflows.domain.seizures import AT_THE_BORDER
 from drugflows.domain.statistics import MIN_CHANCE_BAND_PAIRS
+from drugflows.wording import list_text
 
 #: The processed tables the report reads, in the order its vintage table lists them.
 TABLES = (
@@ -49,7 +50,7 @@ class Era:
     where it changes source or method (``breaks``), the years two series cover (``overlap``), the
     12-month deaths that reach the latest month (``deaths``) and CBP's 12-month seizures
     (``seizures``), with their turning points; and the latest 12-month synthetic-opioid deaths by
-    state (``states``)."""
+    state, New York State whole (``states``: :func:`demand.whole_new_york`)."""
 
     drug: str
     national: pd.DataFrame
@@ -130,7 +131,9 @@ def era(drug: str, first_year: int, last_year: int, data: dict[str, pd.DataFrame
         deaths_turn=demand.turning_point(deaths.set_index("month")["deaths"]) if len(deaths) else {},
         seizures_turn=demand.turning_point(seizures.set_index("month")["kg_12m"]) if len(seizures) else {},
         common=both,
-        states=demand.latest_by_state(by_state) if not by_state.empty else by_state.iloc[0:0],
+        states=demand.whole_new_york(demand.latest_by_state(by_state))
+        if not by_state.empty
+        else by_state.iloc[0:0].assign(new_york_city_12m=[]),
     )
 
 
@@ -247,7 +250,8 @@ def lag_sentence(
 
 
 def state_sentence(view: Era) -> str | None:
-    """The states with the most synthetic-opioid deaths in the latest 12 months on file (counts)."""
+    """The states with the most synthetic-opioid deaths in the latest 12 months on file (counts),
+    New York State whole (VSRR's NY and New York City added, the city's count given)."""
     states = view.states
     if states.empty:
         return None
@@ -257,12 +261,33 @@ def state_sentence(view: Era) -> str | None:
     return (
         f"By state, in {_deaths_in(states['month'].iloc[0])}, the most deaths involving synthetic opioids "
         f"were reported in {top} (counts, not rates: no state population is on file; provisional and "
-        "underreported in the latest months)."
+        f"underreported in the latest months){new_york_note(view)}."
+    )
+
+
+def new_york_note(view: Era) -> str:
+    """How New York is counted: the whole state (VSRR's NY and New York City added), with the city's
+    count, where both are on file; else VSRR's NY without the city."""
+    whole = view.states[view.states["state"] == demand.WHOLE_NEW_YORK]
+    if whole.empty:
+        return (
+            "; VSRR's New York is the state without New York City"
+            if (view.states["state"] == "NY").any()
+            else ""
+        )
+    row = whole.iloc[0]
+    return (
+        f". New York State is counted whole: VSRR gives New York City ({row.new_york_city_12m:,.0f}) apart "
+        f"from the rest of the state ({row.deaths_12m - row.new_york_city_12m:,.0f}), and the two are "
+        "added here"
     )
 
 
 def state_label(state: str, name: str) -> str:
-    """A jurisdiction's name as VSRR counts it: its ``NY`` is the state without New York City."""
+    """A jurisdiction's name as VSRR counts it: its ``NY`` is the state without New York City; the two
+    added (:data:`demand.WHOLE_NEW_YORK`) are the whole state."""
+    if state == demand.WHOLE_NEW_YORK:
+        return "New York State"
     return "New York State without New York City" if state == "NY" else name
 
 
@@ -275,15 +300,8 @@ def reading(
     out = era_sentences(drug, view) if view is not None else []
     rate = series["death_rate"].dropna()
     if not rate.empty:
-        first, last = rate.index[0], rate.index[-1]
         final = ", CDC WONDER final data" if view is not None else ""
-        out.append(
-            f"Deaths involving {label} rose from {rate.iloc[0]:.1f} to "
-            f"{rate.iloc[-1]:.1f} per 100,000 between {first} and {last} (age-adjusted{final})."
-            if rate.iloc[-1] >= rate.iloc[0]
-            else f"Deaths involving {label} fell from {rate.iloc[0]:.1f} to "
-            f"{rate.iloc[-1]:.1f} per 100,000 between {first} and {last} (age-adjusted{final})."
-        )
+        out.append(f"Deaths involving {label} {rate_path(rate)} (age-adjusted{final}).")
     if view is not None and (line := state_sentence(view)) and drug == "fentanyl":
         out.append(line)
     out.extend(seizure_sentences(series))
@@ -292,7 +310,7 @@ def reading(
         both = series[["death_rate", "us_seizures_portal_kg"]].dropna().index
         out.append(
             f"UNODC's national series on file has no {DRUGS[drug].label} seizures, and the portal "
-            f"export overlaps the death rates in {len(both)} year(s)"
+            f"export overlaps the death rates in {years_text(len(both))}"
             + (f" ({both[0]}-{both[-1]})" if len(both) else "")
             + f", fewer than the {MIN_CHANCE_BAND_PAIRS} paired years a correlation needs here: no "
             "correlation is estimated."
@@ -300,7 +318,8 @@ def reading(
     elif usable.empty:
         most = int(correlations["years"].max()) if not correlations.empty else 0
         out.append(
-            f"The death rates and the national seizure series give at most {most} paired year(s) of "
+            f"The death rates and the national seizure series give at most {most} paired "
+            f"{'year' if most == 1 else 'years'} of "
             f"changes, fewer than the {MIN_CHANCE_BAND_PAIRS} a correlation needs here: no "
             "correlation is estimated (the portal export is a separate vintage and is not spliced on)."
         )
@@ -332,6 +351,47 @@ def reading(
             f"within 19 times in 20, and is {verdict}."
         )
     return out
+
+
+def years_text(count: int) -> str:
+    """A count of years as a sentence says it: "1 year", "3 years"."""
+    return f"{count} year{'' if count == 1 else 's'}"
+
+
+def years_span(years: list[int]) -> str:
+    """Years as a sentence gives them, consecutive ones as a span: "2016-17", "2010 and 2016-17"."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    spans = [
+        f"{run[0]}"
+        if len(run) == 1
+        else f"{run[0]}-{str(run[-1])[2:] if run[0] // 100 == run[-1] // 100 else run[-1]}"
+        for run in runs
+    ]
+    return list_text(spans)
+
+
+def rate_path(rate: pd.Series) -> str:
+    """How a yearly rate per 100,000 (index: year) went, as said to one decimal: its first and last
+    value, and its peak with its year(s) where the peak is neither; one year alone gives its value."""
+    shown = rate.round(1)
+    first, last = shown.index[0], shown.index[-1]
+    if len(shown) == 1:
+        return f"were {shown.iloc[0]:.1f} per 100,000 in {first}"
+    start, end = f"{shown.iloc[0]:.1f} ({first})", f"{shown.iloc[-1]:.1f} ({last})"
+    peak_years = [int(year) for year in shown.index[shown == shown.max()]]
+    if first not in peak_years and last not in peak_years:
+        return (
+            f"rose from {start} to a peak of {shown.max():.1f} ({years_span(peak_years)}), then fell "
+            f"to {end} per 100,000"
+        )
+    if shown.iloc[-1] == shown.iloc[0]:
+        return f"were {shown.iloc[0]:.1f} per 100,000 in both {first} and {last}"
+    return f"{'rose' if shown.iloc[-1] > shown.iloc[0] else 'fell'} from {start} to {end} per 100,000"
 
 
 def seizure_sentences(series: pd.DataFrame) -> list[str]:
@@ -533,12 +593,23 @@ def state_bars(view: Era) -> pd.Series:
 
 
 def states_missing(view: Era, data: dict[str, pd.DataFrame]) -> str:
-    """The jurisdictions without a count in the latest month: low data quality, suppressed, or not
-    in the file (Louisiana)."""
-    on_file = set(data["overdose_deaths_12m_by_state"]["state_name"])
-    shown = set(view.states["state_name"]) | {"United States"}
-    quiet = sorted(on_file - shown)
-    return ", ".join(quiet) if quiet else "none"
+    """The states (and DC) without a count in the latest month of the chart, computed from the
+    table (:func:`demand.states_without_count`): in the file with no value that month (low data
+    quality or suppressed), and with no row that month at all."""
+    by_state = data["overdose_deaths_12m_by_state"]
+    if view.states.empty:
+        return ""
+    missing = demand.states_without_count(by_state[by_state["month"] <= view.states["month"].iloc[0]])
+    month = f"{view.states['month'].iloc[0]:%B %Y}"
+    parts = []
+    if missing["no_count"]:
+        parts.append(
+            f"no count for the 12 months ending {month} (low data quality or suppressed): "
+            f"{list_text(missing['no_count'])}"
+        )
+    if missing["not_in_file"]:
+        parts.append(f"not in the file that month at all: {list_text(missing['not_in_file'])}")
+    return "; ".join(parts) if parts else "every state and DC has a count"
 
 
 #: Formats of :func:`turning_points_table`.
@@ -562,9 +633,18 @@ def state_title(view: Era) -> str:
 
 def state_caveat(view: Era, data: dict[str, pd.DataFrame]) -> str:
     """The state chart's caveat: provisional counts, and the jurisdictions without one."""
+    new_york = ""
+    whole = view.states[view.states["state"] == demand.WHOLE_NEW_YORK]
+    if not whole.empty:
+        city = whole["new_york_city_12m"].iloc[0]
+        rest = whole["deaths_12m"].iloc[0] - city
+        new_york = (
+            f" New York State is VSRR's New York without the city ({rest:,.0f}) and New York City "
+            f"({city:,.0f}) added."
+        )
     return (
-        "Provisional and underreported in the latest months. No count shown (low data quality or "
-        f"suppressed): {states_missing(view, data)}; Louisiana is not in the file."
+        f"Provisional and underreported in the latest months.{new_york} Missing states: "
+        f"{states_missing(view, data)}."
     )
 
 
