@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from drugflows import paths
+from drugflows import paths, tables
 from drugflows.countries import resolve_name
 from drugflows.domain import threat_finance as domain
 from drugflows.params import ParameterError
@@ -437,3 +437,16 @@ def test_entries_of_a_list_newer_than_the_history_are_counted_apart(data, design
     pace = threat_finance.reading(newer, threat_finance.validate(None, None, None, data))[3]
     assert "The other 1,630 were on the list on 18 August 2021 already" in pace
     assert "5 entries are not in the scrape history at all." in pace
+
+
+def test_entries_delisted_by_a_newer_list_are_not_counted():
+    """An entry an older list file holds and the newest does not (``on_newest_list`` false) is
+    delisted: the report counts the list as it stands."""
+    from drugflows.domain import threat_finance as tf
+
+    table = tables.load(tf.DESIGNATIONS)
+    delisted = table.iloc[:3].assign(on_newest_list=False)
+    both = pd.concat([table, delisted.assign(ent_num=delisted["ent_num"] + 10**7)], ignore_index=True)
+    kept = tf.on_newest_list(both)
+    assert len(kept) == len(table) == int(table["on_newest_list"].sum())
+    assert tf.entries_by_program(kept).to_dict() == tf.entries_by_program(table).to_dict()

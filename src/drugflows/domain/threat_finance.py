@@ -52,6 +52,13 @@ NETWORK_COUNTRIES = tuple(NETWORK_ADJECTIVES)
 FIRST_SCRAPE = "2021-08-18"
 
 
+def on_newest_list(designations: pd.DataFrame) -> pd.DataFrame:
+    """The entries of the newest list file on file: the ones an older file holds and the newest no
+    longer does (delisted; kept in the table with ``on_newest_list`` false) are left out, so counts
+    are of the list as it stands."""
+    return designations[designations["on_newest_list"].astype(bool)]
+
+
 def last_scrape(designations: pd.DataFrame) -> str:
     """The date (US Eastern) of the last scraped version of the list holding any of the entries."""
     dates = designations["last_seen_date"].astype(str)

@@ -510,7 +510,7 @@ def population_findings(s: Subject) -> list[str]:
 def designation_findings(s: Subject) -> list[str]:
     """OFAC's narcotics sanctions entries placed in the country (:mod:`domain.threat_finance`):
     how many, by type and programme, and how many the scrape history saw added; nothing when none."""
-    designations = s.data[threat_finance.DESIGNATIONS]
+    designations = threat_finance.on_newest_list(s.data[threat_finance.DESIGNATIONS])
     found = threat_finance.country_entries(designations, s.iso3)
     if found is None:
         return []

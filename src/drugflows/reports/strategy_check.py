@@ -686,6 +686,7 @@ THREAT_FINANCE = Claim(
 
 
 def check_threat_finance(designations: pd.DataFrame) -> Check:
+    designations = threat_finance.on_newest_list(designations)
     per_year = threat_finance.first_seen_years(designations)
     per_year = per_year.reindex(range(per_year.index.min(), per_year.index.max() + 1), fill_value=0)
     designated = bool(len(per_year)) and bool((per_year > 0).all())
@@ -717,6 +718,7 @@ LEADERSHIP = Claim(
 
 
 def check_leadership(designations: pd.DataFrame, names: dict[str, str]) -> Check:
+    designations = threat_finance.on_newest_list(designations)
     people = designations[designations["sdn_type"] == "individual"]
     known = people.dropna(subset=["iso3"])
     us_tie = known["countries_iso3"].fillna("").str.split("; ").map(lambda codes: "USA" in codes)

@@ -31,6 +31,7 @@ from drugflows.domain.threat_finance import (
     last_scrape,
     list_date,
     on_first_scrape,
+    on_newest_list,
     program_by_type,
     with_programs,
 )
@@ -55,7 +56,9 @@ COUNT_FORMATS = {"All entries": "{:,.0f}", **{label: "{:,.0f}" for label in TYPE
 
 def load() -> dict[str, pd.DataFrame]:
     """The report's tables by name, and the ``countries`` table for names and regions."""
-    return {name: tables.load(name) for name in (*TABLES, "countries")}
+    data = {name: tables.load(name) for name in (*TABLES, "countries")}
+    data[DESIGNATIONS] = on_newest_list(data[DESIGNATIONS])
+    return data
 
 
 def _program_names() -> dict[str, str]:
