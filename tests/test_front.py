@@ -307,10 +307,36 @@ def drugflows(*args, timeout=600):
         ('"a,b"', "a,b"),
         ("!!python/object:os.system x", "!!python/object:os.system x"),
         ("x: y", "x: y"),
+        # YAML 1.1 would read these as numbers: text here
+        ("010", "010"),
+        ("0x1F", "0x1F"),
+        ("12:30", "12:30"),
+        ("1_000", "1_000"),
+        ("-", "-"),
+        ("[COL, NO]", ["COL", "NO"]),  # items stripped
     ],
 )
 def test_parameter_values_are_typed_as_in_the_catalog(text, value):
     assert catalog.typed_value(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), [("", "empty value"), (" ", "empty value"), (".nan", "finite"), ("-inf", "finite")]
+)
+def test_empty_and_non_finite_values_are_refused(text, message):
+    with pytest.raises(catalog.CatalogError, match=message):
+        catalog.typed_value(text)
+
+
+def test_one_report_runs_of_other_parameters_never_share_a_page_or_take_a_catalog_runs():
+    whole = catalog.load_catalog()
+    first = catalog.spec_for("border_seizures", {"drug": "cocaine", "first_fy": 2020}, whole)
+    second = catalog.spec_for("border_seizures", {"drug": "cocaine", "last_fy": 2020}, whole)
+    assert first.name != second.name and first.title != second.title
+    assert {first.name, second.name}.isdisjoint({s.name for s in whole})
+    assert (
+        catalog.spec_for("border_seizures", {"drug": "cocaine", "first_fy": 2020}, whole).name == first.name
+    )
 
 
 def test_an_unknown_parameter_is_refused_with_the_valid_names(tmp_path):

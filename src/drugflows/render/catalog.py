@@ -15,8 +15,10 @@ from __future__ import annotations
 import ast
 import difflib
 import functools
+import hashlib
 import json
 import keyword
+import math
 import re
 import stat
 import string
@@ -554,25 +556,43 @@ def load_front_page(path: str | Path, specs: list[ReportSpec]) -> list[FrontPage
 # --- one report from the command line: drugflows render NOTEBOOK -p name=value ... --------------------
 
 
+#: The only spellings :func:`typed_value` reads as numbers (YAML 1.1 would also read ``010`` as 8,
+#: ``0x1F`` as 31, ``12:30`` as 750 and ``1_000`` as 1000).
+_INT_TEXT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_FLOAT_TEXT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
+
+
 def typed_value(text: str):
-    """A ``-p name=value`` value typed as the catalog types it (YAML, without aliases or tags): a
-    number, ``true``/``false``, ``null`` (or ``None``), a list in flow syntax (``[GTM, HND]``) or
-    with commas (``GTM,HND,SLV``); anything else is text. YAML 1.1's other booleans (``yes``,
-    ``no``, ``on``, ``off``) stay text: ``NO`` is a country code, not false."""
+    """A ``-p name=value`` value typed as the catalog types it: a whole number (``2020``, not
+    ``010``), a decimal number (finite), ``true``/``false``, ``null`` (or ``None``), a list in flow
+    syntax (``[GTM, HND]``) or with commas (``GTM,HND,SLV``); anything else is text (stripped).
+    YAML 1.1's other booleans (``yes``, ``no``, ``on``, ``off``) stay text: ``NO`` is a country code,
+    not false. An empty value, or one that is not a finite number where it reads as one, is refused."""
     stripped = text.strip()
+    if not stripped:
+        raise CatalogError("an empty value: write None for the notebook's default")
     if stripped == "None":
         return None
+    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
+        return stripped[1:-1]  # quoted: text as written
     if stripped.startswith("[") and stripped.endswith("]") and "[" not in stripped[1:-1]:
         return [typed_value(item) for item in stripped[1:-1].split(",") if item.strip()]
     if "," in stripped and not stripped.startswith(("[", "{", '"', "'")):
         return [typed_value(item) for item in stripped.split(",") if item.strip()]
-    try:
-        value = yaml.load(stripped, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except (_Refused, yaml.YAMLError):
-        return text
-    if isinstance(value, bool) and stripped.lower() not in ("true", "false"):
-        return text
-    return value if _plain(value) else text
+    if stripped.lower() in ("true", "false"):
+        return stripped.lower() == "true"
+    if stripped.lower() in ("null", "~"):
+        return None
+    if _INT_TEXT.fullmatch(stripped):
+        return int(stripped)
+    if _FLOAT_TEXT.fullmatch(stripped):
+        value = float(stripped)
+        if not math.isfinite(value):  # pragma: no cover - the pattern has no inf or nan
+            raise CatalogError(f"{text!r} is not a finite number")
+        return value
+    if stripped.lower().lstrip("+-.") in ("nan", "inf", "infinity"):
+        raise CatalogError(f"{text!r}: not a finite number (NaN and infinity are refused)")
+    return stripped
 
 
 def cli_parameters(pairs: list[str], notebook: Path, where: str) -> dict:
@@ -586,7 +606,10 @@ def cli_parameters(pairs: list[str], notebook: Path, where: str) -> dict:
         name = name.strip()
         if name in parameters:
             raise CatalogError(f"{where}: -p {name}= is given twice")
-        parameters[name] = typed_value(text)
+        try:
+            parameters[name] = typed_value(text)
+        except CatalogError as error:
+            raise CatalogError(f"{where}: -p {name}=: {error}") from None
     check_parameters(parameters, notebook, where)
     return parameters
 
@@ -614,12 +637,19 @@ def spec_for(
     if title is None:
         values = ", ".join(f"{k}={v}" for k, v in parameters.items())
         title = f"{notebook.replace('_', ' ').capitalize()}" + (f": {values}" if values else "")
-    name = slug(parameters)
-    if name.endswith(FAILED_SUFFIX) or not NAME_RE.fullmatch(name):
-        name = "default"
-    taken = {s.name for s in whole if s.notebook == notebook}
-    if name in taken:  # the catalog's run of that name has other parameters: never overwrite it
-        name = f"{name[:90]}-custom"
+    else:  # the parameters the catalog title does not show, so two runs never share a title
+        shown = set(re.findall(r"{(\w+)", template or ""))
+        rest = ", ".join(f"{k}={v}" for k, v in parameters.items() if k not in shown)
+        title += f" ({rest})" if rest else ""
+    # Named after the values and a digest of the names and values: two runs of other parameters
+    # never share a page, and a catalog run's page is never written over.
+    digest = hashlib.sha256(json.dumps(parameters, sort_keys=True, default=str).encode()).hexdigest()[:8]
+    base = slug(parameters)
+    base = base if NAME_RE.fullmatch(base) else "default"
+    name = f"{base[:80]}-{digest}"
+    taken = {s.name.casefold() for s in whole if s.notebook == notebook}
+    if name.casefold() in taken:
+        raise CatalogError(f"{where}: a catalog run is already named {name!r}: rename it")
     return ReportSpec(
         notebook=notebook,
         name=name,
