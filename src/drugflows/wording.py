@@ -161,7 +161,13 @@ def date_text(date: object) -> str:
 
 
 #: Plurals that are not the singular plus "s" (:func:`count_text`).
-IRREGULAR_PLURALS = {"entry": "entries", "entity": "entities", "aircraft": "aircraft", "country": "countries"}
+IRREGULAR_PLURALS = {
+    "entry": "entries",
+    "entity": "entities",
+    "aircraft": "aircraft",
+    "country": "countries",
+    "country or territory": "countries and territories",
+}
 
 
 def plural(noun: str, n: float) -> str:
