@@ -129,8 +129,8 @@ def at_a_glance(
         people, year = population
         size = wording.people_text(people)
         out.append(
-            f"Population {'about ' if people < 1e6 else ''}{size} in {year} "
-            f"({POPULATION_SOURCE}; later years on file are projections)."
+            f"Population {'about ' if people < 1e6 else ''}{size} in {year}, {POPULATION_SOURCE}; "
+            "later years on file are projections."
         )
     status = majors_status(majors, [iso3])[iso3]
     listed = status[status != NOT_LISTED]
