@@ -344,7 +344,10 @@ def test_small_populations_are_rounded_to_thousands(countries):
     lines = country_profile.at_a_glance(
         "BHS", countries, tables.load("country_indicators"), tables.load("majors_list")
     )
-    assert lines[1].startswith(f"Population about {bahamas / 1e3:,.0f} thousand in 2015 ")
+    assert lines[1].startswith(
+        f"Population about {bahamas / 1e3:,.0f} thousand in 2015, the latest estimate on file (UN World "
+        "Population Prospects 2017); "
+    )
     assert "386,838" not in " ".join(lines)
 
 
