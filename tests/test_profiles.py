@@ -344,7 +344,10 @@ def test_small_populations_are_rounded_to_thousands(countries):
     lines = country_profile.at_a_glance(
         "BHS", countries, tables.load("country_indicators"), tables.load("majors_list")
     )
-    assert lines[1].startswith(f"Population about {bahamas / 1e3:,.0f} thousand in 2015 ")
+    assert lines[1].startswith(
+        f"Population about {bahamas / 1e3:,.0f} thousand in 2015, the latest estimate on file (UN World "
+        "Population Prospects 2017); "
+    )
     assert "386,838" not in " ".join(lines)
 
 
@@ -403,19 +406,21 @@ def test_colombia_findings_hold_the_cited_seizures_and_the_raw_assistance_files(
         "Cocaine (hydrochloride, base and paste) seized: 767,000 kg in 2022 according to the UNODC data "
         f"portal export (2018-2022), up {up}% from 457,000 kg in 2018" in lines[0]
     )
-    raw = pd.read_csv(paths.SHARED_DATA_DIR / "foreign_assistance" / "us_foreign_aid_country.csv")
-    total = raw[
-        (raw["Country Code"] == "COL")
-        & (raw["Transaction Type Name"] == "Obligations")
-        & (raw["Fiscal Year"].astype(str) == "2024")
-    ]["current_amount"].sum()
-    # foreign_assistance/SOURCE.md, Colombia's counter-narcotics sector: US$68.2 million obligated in FY2024
-    sector = 68.2e6
+    country = pd.read_csv(paths.SHARED_DATA_DIR / "foreign_assistance" / "us_foreign_aid_country.csv")
+    country = country[
+        (country["Country Code"] == "COL") & (country["Transaction Type Name"] == "Obligations")
+    ]
+    by_year = country.groupby(country["Fiscal Year"].astype(str))["current_amount"].sum()
+    # foreign_assistance/SOURCE.md, Colombia's counter-narcotics sector: US$106.1 million obligated in
+    # FY2023; the early-2025 download holds FY2024 only in part, so FY2023 is the latest complete year.
+    sector = 106.1e6
     line = next(x for x in lines if x.startswith("US assistance"))
     assert line == (
-        f"US assistance obligated in fiscal 2024: US${total / 1e6:,.0f} million across all sectors, of which "
-        f"US${sector / 1e6:,.0f} million in the counter-narcotics sector ({100 * sector / total:.0f}%) "
-        "(ForeignAssistance.gov, current dollars)."
+        f"US assistance obligated in fiscal 2023: US${by_year['2023'] / 1e6:,.0f} million across all "
+        f"sectors, of which US${sector / 1e6:,.0f} million coded to the counter-narcotics sector "
+        f"({100 * sector / by_year['2023']:.0f}%) (ForeignAssistance.gov, current dollars; INCLE money coded "
+        "to other sectors is not in the counter-narcotics figure). Fiscal 2024 obligations may still be "
+        f"incomplete in this download (US${by_year['2024'] / 1e6:,.0f} million so far)."
     )
     assert "On the Majors List in fiscal 2025 (on every list on file, fiscal 2022-2025)." in lines
 
@@ -425,15 +430,47 @@ def test_ecuador_homicide_against_its_region_on_the_same_year_from_the_raw_file(
     ecuador = raw[raw["Code"] == "ECU"].set_index("Year")["rate"]
     year = int(ecuador.index.max())
     peers = raw[(raw["Year"] == year) & raw["Code"].isin(["BOL", "COL", "PER", "VEN"])]
-    named = f" ({' and '.join(sorted(peers['Entity']))})" if len(peers) == 2 else ""
     ten_before = float(ecuador[year - 10])
     line = next(x for x in country_profile.reading("ECU", profile_data) if x.startswith("Homicide"))
     assert line.startswith(f"Homicide rate: {ecuador[year]:.1f} per 100,000 people in {year} (")
     assert f"{ten_before:.1f} in {year - 10})" in line
+    if len(peers) >= 3:
+        assert line.endswith(f"with a figure that year: {peers['rate'].median():.1f}.")
+    else:  # too few for a median: the peers' own rates by name
+        named = " and ".join(
+            f"{n} {r:.1f}" for n, r in sorted(zip(peers["Entity"], peers["rate"], strict=True))
+        )
+        assert line.endswith(f"too few for a median: {named}.")
+
+
+def test_colombia_homicide_gives_its_two_peers_by_name_not_their_mean(profile_data):
+    raw = raw_homicide()
+    year = int(raw.loc[raw["Code"] == "COL", "Year"].max())
+    peers = raw[(raw["Year"] == year) & raw["Code"].isin(["BOL", "ECU", "PER", "VEN"])].set_index("Entity")
+    assert sorted(peers.index) == ["Bolivia", "Ecuador"]  # the case the rule is for
+    line = next(x for x in country_profile.reading("COL", profile_data) if x.startswith("Homicide"))
     assert line.endswith(
-        f"the median of the {len(peers)} other members of the Andean region{named} with a rate that year "
-        f"is {peers['rate'].median():.1f}."
+        "only 2 other members of the Andean region (of at least 1 million people) with a figure that year, "
+        f"too few for a median: Bolivia {peers.loc['Bolivia', 'rate']:.1f} and Ecuador "
+        f"{peers.loc['Ecuador', 'rate']:.1f}."
     )
+    assert "median" not in line.split("too few for a median")[0]
+
+
+def test_north_american_peers_leave_out_bermuda_and_are_named(profile_data):
+    raw = raw_homicide()
+    people = pd.read_csv(
+        paths.SHARED_DATA_DIR / "owid" / "Population by country, 1800 to 2100 (Gapminder & UN).csv"
+    )
+    # Bermuda (about 64,000 people) has no UN population figure on file: it cannot be shown to have a
+    # million people, so it is no peer, though it reports a homicide rate the same year as the US.
+    assert "Bermuda" not in set(people["Entity"])
+    year = int(raw.loc[raw["Code"] == "USA", "Year"].max())
+    rates = raw[raw["Year"] == year].set_index("Code")["rate"]
+    assert "BMU" in rates.index
+    line = next(x for x in country_profile.reading("USA", profile_data) if x.startswith("Homicide"))
+    assert "Bermuda" not in line and "median" not in line.split("too few for a median")[0]
+    assert line.endswith(f"too few for a median: Canada {rates['CAN']:.1f} and Mexico {rates['MEX']:.1f}.")
 
 
 @pytest.mark.parametrize(
@@ -457,7 +494,10 @@ def test_china_population_finding_from_the_raw_file(profile_data):
     )
     china = raw[(raw["Entity"] == "China") & (raw["Year"] == 2015)].iloc[0, 2]
     lines = country_profile.reading("CHN", profile_data)
-    assert f"Population: {china / 1e9:.2f} billion in 2015 (UN estimate)." in lines
+    assert (
+        f"Population: {china / 1e9:.2f} billion in 2015, the latest estimate on file (UN World Population "
+        "Prospects 2017)."
+    ) in lines
     assert not any(re.search(r"\d\.0 million|\d{1,3},\d{3}\.\d million", line) for line in lines)
 
 
@@ -472,8 +512,8 @@ def test_findings_read_well_for_countries_with_little_data(iso3, profile_data):
 
 def test_fiji_says_plainly_what_is_missing(profile_data):
     assert (
-        "No coca or opium poppy cultivation estimates, seizures of cocaine, heroin, methamphetamine or "
-        "fentanyl reported to UNODC and drug prices on file for Fiji."
+        "Not on file for Fiji: coca or opium poppy cultivation estimates; seizures of cocaine, heroin, "
+        "methamphetamine or fentanyl reported to UNODC; drug prices (each section below says so)."
     ) in country_profile.reading("FJI", profile_data)
 
 
@@ -562,3 +602,95 @@ def test_colombia_profile_names_its_precursor_seizures_from_the_raw_file(profile
 def test_a_country_without_designations_or_precursors_gets_no_such_line(profile_data):
     lines = country_profile.reading("FJI", profile_data)
     assert not any(x.startswith(("OFAC", "Precursor", "Mexico's state")) for x in lines)
+
+
+def raw_unodc_2018_2022() -> pd.DataFrame:
+    return pd.read_excel(paths.SHARED_DATA_DIR / "unodc" / "drug_seizures_2018_2022.xlsx", header=1)
+
+
+def test_stale_and_tiny_seizures_are_not_headlines(profile_data):
+    # Bolivia's last heroin seizure in the historical series is from the 1990s (0.76 kg): too old.
+    old = pd.read_excel(paths.SHARED_DATA_DIR / "unodc" / "seizures_unodc.xlsx")
+    old[["country", "drug_group"]] = old[["country", "drug_group"]].ffill()
+    heroin = old[old["country"].str.startswith("Bolivia") & (old["drug"] == "Heroin")]
+    years = [int(float(c)) for c in heroin.columns[5:] if heroin[c].notna().any()]
+    recent = raw_unodc_2018_2022()
+    bolivia_recent = recent[(recent["msCode"] == "BOL") & (recent["DrugName"] == "Heroin")]
+    assert max(years) < recent["Reference year"].max() - country_profile.HEADLINE_YEARS
+    assert bolivia_recent["Kilograms"].sum() < 1  # nothing of 1 kg or more since
+    assert not any(x.startswith("Heroin seized") for x in country_profile.reading("BOL", profile_data))
+    # China's fentanyl: 0.00003 kg in 2022 in the export, no headline.
+    china = recent[(recent["msCode"] == "CHN") & (recent["DrugName"] == "Fentanyl")]
+    assert china.loc[china["Reference year"] == 2022, "Kilograms"].sum() < 0.001
+    china_lines = country_profile.reading("CHN", profile_data)
+    assert not any(x.startswith("Fentanyl seized") for x in china_lines)
+    # Canada's ephedrine: 0 kg in 2018 and 2019, no precursor headline.
+    canada = recent[(recent["msCode"] == "CAN") & recent["DrugName"].str.contains("phedrine", na=False)]
+    assert (canada["Kilograms"] == 0).all()
+    assert not any("ephedrine" in x.lower() for x in country_profile.reading("CAN", profile_data))
+    for iso3 in ("BRA", "ARG", "JAM", "AFG"):
+        text = " ".join(country_profile.reading(iso3, profile_data))
+        assert "less than 0.01 kg" not in text and " 0 kg" not in text
+
+
+def test_mexico_fentanyl_headline_from_the_raw_export_says_what_it_leaves_out(profile_data):
+    recent = raw_unodc_2018_2022()
+    mexico = recent[(recent["msCode"] == "MEX") & (recent["DrugName"] == "Fentanyl")]
+    kg = mexico.groupby("Reference year")["Kilograms"].sum()
+    line = next(x for x in country_profile.reading("MEX", profile_data) if x.startswith("Fentanyl seized"))
+    assert line.startswith(
+        f"Fentanyl seized: {round(kg[2022], -1):,.0f} kg in 2022 according to the UNODC data portal export "
+        "(2018-2022) (UNODC's export does not capture fentanyl-related substances or precursors), "
+        f"{kg[2022] / kg[2018]:.0f} times the {kg[2018]:,.0f} kg in 2018;"
+    )
+
+
+def test_cultivation_headline_is_recent_named_and_latest_first(profile_data):
+    figures = pd.read_csv(paths.SHARED_DATA_DIR / "published_figures" / "figures.csv")
+    afg = figures[
+        (figures["series"] == "opium_poppy_cultivation")
+        & (figures["country_iso3"] == "AFG")
+        & (figures["year"] == 2023)
+    ]
+    lines = country_profile.reading("AFG", profile_data)
+    # Only UNODC's 2023 figure: ONDCP's 2004 estimate is too old, the unnamed quotation has no estimator.
+    assert (
+        f"Opium poppy cultivation: {afg['value'].iloc[0]:,.0f} ha in 2023 (UNODC, published 2023)." in lines
+    )
+    text = " ".join(
+        line
+        for iso3 in ("AFG", "MEX", "PER", "BOL", "COL")
+        for line in country_profile.reading(iso3, profile_data)
+    )
+    assert "Unnamed estimator" not in text and "in 2007 (UNODC" not in text
+    peru = next(
+        x for x in country_profile.reading("PER", profile_data) if x.startswith("Coca bush cultivation")
+    )
+    years = [int(y) for y in re.findall(r" ha in (\d{4})", peru)]
+    assert years == sorted(years, reverse=True) and len(years) >= 2
+
+
+def test_counts_take_the_right_number():
+    from drugflows import wording
+
+    assert wording.count_text(1, "entry") == "1 entry"
+    assert wording.count_text(438, "entry") == "438 entries"
+    assert wording.count_text(1, "individual") == "1 individual"
+    assert wording.count_text(2, "entity") == "2 entities"
+    assert wording.count_text(3, "aircraft") == "3 aircraft"
+    assert wording.count_text(1_200, "more drug") == "1,200 more drugs"
+
+
+def test_no_profile_prints_a_singular_count_with_a_plural_noun(profile_data):
+    for iso3 in ("BOL", "USA", "BRA", "CAN", "MEX", "COL", "PER"):
+        text = " ".join(country_profile.reading(iso3, profile_data))
+        assert not re.search(
+            r"(?<![\d,.])1 (entries|individuals|entities|vessels|more drugs|more chemicals)", text
+        )
+    bolivia = next(x for x in country_profile.reading("BOL", profile_data) if x.startswith("OFAC"))
+    assert "places 1 entry in Bolivia (1 individual;" in bolivia
+
+
+def test_the_fiscal_year_in_progress_a_year_after_is_not_taken_as_complete():
+    assert country_profile.complete_fiscal_year(pd.Timestamp("2025-02-01")) == 2023
+    assert country_profile.complete_fiscal_year(pd.Timestamp("2025-10-15")) == 2024

@@ -158,3 +158,27 @@ def date_text(date: object) -> str:
     """A date as sentences write it: "3 May 2024"."""
     day = pd.Timestamp(date)
     return f"{day.day} {day:%B %Y}"
+
+
+#: Plurals that are not the singular plus "s" (:func:`count_text`).
+IRREGULAR_PLURALS = {
+    "entry": "entries",
+    "entity": "entities",
+    "aircraft": "aircraft",
+    "country": "countries",
+    "country or territory": "countries and territories",
+}
+
+
+def plural(noun: str, n: float) -> str:
+    """``noun`` as a count of ``n`` says it: "1 entry", "2 entries" (:data:`IRREGULAR_PLURALS`,
+    else the singular plus "s")."""
+    if n == 1:
+        return noun
+    return IRREGULAR_PLURALS.get(noun, noun + "s")
+
+
+def count_text(n: int, noun: str) -> str:
+    """A count and its noun in the right number, with thousands separators: "1 entry",
+    "438 entries", "1 individual", "2 vessels"."""
+    return f"{n:,} {plural(noun, n)}"

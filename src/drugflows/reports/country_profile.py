@@ -18,7 +18,6 @@ from drugflows.domain.assistance import (
     assistance_title,
     counternarcotics_assistance,
     counternarcotics_share,
-    counternarcotics_share_text,
 )
 from drugflows.domain.crops import (
     CROPS,
@@ -130,8 +129,8 @@ def at_a_glance(
         people, year = population
         size = wording.people_text(people)
         out.append(
-            f"Population {'about ' if people < 1e6 else ''}{size} in {year} "
-            "(UN estimate, 2017 revision; later years on file are projections)."
+            f"Population {'about ' if people < 1e6 else ''}{size} in {year}, {POPULATION_SOURCE}; "
+            "later years on file are projections."
         )
     status = majors_status(majors, [iso3])[iso3]
     listed = status[status != NOT_LISTED]
@@ -331,10 +330,20 @@ class Subject:
     data: dict[str, pd.DataFrame]
 
 
+#: The rule of a headline seizure or production figure: from the last :data:`HEADLINE_YEARS` years
+#: before the latest year of its table, and at least :data:`MIN_HEADLINE_KG` kg (a zero is never a
+#: finding). Older or smaller figures stay in the tables and charts below, not in the headline.
+HEADLINE_YEARS = 10
+#: The smallest seizure (kg) a headline states, and the smallest earlier figure a trend compares with.
+MIN_HEADLINE_KG = 1.0
+#: What UNODC's fentanyl series cannot show, said wherever a fentanyl seizure is a headline.
+FENTANYL_NOTE = "UNODC's export does not capture fentanyl-related substances or precursors"
+
+
 def seizure_findings(s: Subject) -> list[str]:
     """Latest year and kilograms of each profile drug seized, with the UNODC vintage, the change
-    from about :data:`TREND_YEARS` years earlier in the same vintage, and the median of the region's
-    other members reporting that drug in that year (same vintage: one per year)."""
+    from about :data:`TREND_YEARS` years earlier in the same vintage, and the region's other
+    members in that year (:func:`peer_comparison`). Only figures that pass :data:`HEADLINE_RULE`."""
     out = []
     for drug in PROFILE_DRUGS:
         series = unodc_series(s.data["unodc_seizures"], drug)
@@ -343,50 +352,89 @@ def seizure_findings(s: Subject) -> list[str]:
             continue
         year = int(mine.index.max())
         kg, vintage = float(mine.loc[year, "kg"]), mine.loc[year, "series"]
-        amount = wording.kg_text(kg) if kg > 0 else "none (a reported 0 kg)"
+        if year < int(series["year"].max()) - HEADLINE_YEARS or kg < MIN_HEADLINE_KG:
+            continue
         text = (
-            f"{wording.sentence_start(seized_label(drug))} seized: {amount} in {year} "
+            f"{wording.sentence_start(seized_label(drug))} seized: {wording.kg_text(kg)} in {year} "
             f"according to the {SERIES_LABELS[vintage]}"
         )
+        if drug == "fentanyl":
+            text += f" ({FENTANYL_NOTE})"
         earlier = mine[(mine["series"] == vintage) & (mine.index < year) & (mine.index >= year - TREND_YEARS)]
         if not earlier.empty:
             first = int(earlier.index.min())
             before = float(earlier.loc[first, "kg"])
-            text += f", {wording.change_text(kg, before)} {wording.kg_text(before)} in {first}"
-        same_year = series[(series["year"] == year) & series["iso3"].isin(s.peers)]
-        if len(same_year) >= MIN_REGION_PEERS:
-            text += (
-                f"; median of {_others(s, list(same_year['iso3']))} reporting it that year: "
-                f"{wording.kg_text(float(same_year['kg'].median()))}"
-            )
+            if before >= MIN_HEADLINE_KG:
+                text += f", {wording.change_text(kg, before)} {wording.kg_text(before)} in {first}"
+        same_year = series[(series["year"] == year) & series["iso3"].isin(sized_peers(s))]
+        text += peer_comparison(s, same_year.set_index("iso3")["kg"], wording.kg_text)
         out.append(text + ".")
     return out
 
 
-#: A regional median in the findings needs at least this many other members with a figure that year.
-MIN_REGION_PEERS = 2
+#: A regional median in the findings needs at least this many other members with a figure that year,
+#: each of at least :data:`~drugflows.domain.outcomes.MIN_POPULATION` people (as the designs'
+#: peers); with fewer, the findings give those members' own figures by name.
+MIN_REGION_PEERS = 3
 
 
-#: Up to this many other members, a regional median names them (two values' median is their mean).
-NAMED_PEERS = 3
+#: The paragraph under the findings' heading: what they are, the headline rule and the peer rule.
+FINDINGS_INTRO = (
+    "Computed from the tables below: the latest figure of each on file, with its year and source. A "
+    f"seizure or crop figure is a headline only if it is from the last {HEADLINE_YEARS} years of its "
+    f"table and, for seizures, at least {MIN_HEADLINE_KG:.0f} kg (a zero never is); older or smaller "
+    "ones stay in the tables below. Figures are set against the median of the region's other members "
+    f"of at least {MIN_POPULATION / 1e6:.0f} million people in the same year where at least "
+    f"{MIN_REGION_PEERS} have one, else against those members' own figures by name. Associations and "
+    "levels, not effects: nothing here says what caused what."
+)
 
 
-def _others(s: Subject, codes: list[str]) -> str:
-    """ "the 4 other members of the Andean region", naming them when they are few."""
-    text = f"the {len(codes)} other members of {wording.region_text(s.region)}"
-    if len(codes) <= NAMED_PEERS:
-        names = names_by_code(s.data["countries"])
-        text += (
-            f" ({wording.list_text([wording.country_text(names[c]) for c in sorted(codes, key=names.get)])})"
+def sized_peers(s: Subject) -> list[str]:
+    """The region's other members of at least :data:`MIN_POPULATION` people (latest UN estimate on
+    file); a member without a population figure is left out."""
+    indicators = s.data["country_indicators"]
+    out = []
+    for code in s.peers:
+        found = latest_value(indicators, code, "population", until=LAST_POPULATION_ESTIMATE)
+        if found is not None and found[0] >= MIN_POPULATION:
+            out.append(code)
+    return out
+
+
+def peer_comparison(s: Subject, values: pd.Series, fmt) -> str:
+    """The clause comparing a figure with the region's other members' ``values`` (by ISO3) that
+    year: their median from :data:`MIN_REGION_PEERS` members, else their own figures by name;
+    nothing when none has one."""
+    if values.empty:
+        return ""
+    names = names_by_code(s.data["countries"])
+    size = f"of at least {MIN_POPULATION / 1e6:.0f} million people"
+    region = wording.region_text(s.region)
+    if len(values) >= MIN_REGION_PEERS:
+        return (
+            f"; median of the {len(values)} other members of {region} ({size}) with a figure that "
+            f"year: {fmt(float(values.median()))}"
         )
-    return text
+    own = [
+        f"{wording.country_text(names[c])} {fmt(float(v))}"
+        for c, v in sorted(values.items(), key=lambda kv: names[kv[0]])
+    ]
+    fewer = "only one other member" if len(values) == 1 else f"only {len(values)} other members"
+    return (
+        f"; {fewer} of {region} ({size}) with a figure that year, too few for a median: "
+        + wording.list_text(own)
+    )
 
 
 def crop_findings(s: Subject) -> list[str]:
-    """Latest cultivation and potential production of each crop by each estimator, with its
-    edition (publication year)."""
+    """Cultivation and potential production of each crop: each named estimator's latest figure,
+    the latest first, the others after from newest to oldest, with their edition (publication
+    year). Only figures from the last :data:`HEADLINE_YEARS` years of the table, and not the rows
+    whose source does not name the estimator (``other``: they stay in the charts)."""
     out = []
     estimates = s.data["crop_estimates"]
+    since = int(estimates["year"].max()) - HEADLINE_YEARS
     for crop in crops_on_file(estimates, s.iso3):
         spec = CROPS[crop]
         for measure, what, unit in (
@@ -394,17 +442,24 @@ def crop_findings(s: Subject) -> list[str]:
             ("production_t", "potential production", f"metric tons of {spec['product']}"),
         ):
             rows = side_by_side(estimates, crop, [s.iso3], measure)
-            parts = []
-            for estimator, own in rows.groupby("estimate_by"):
-                last = own.loc[own["year"].idxmax()]
-                floor = "more than " if last["floor"] else ""
-                parts.append(
-                    f"{floor}{wording.sig_text(last['value'])} {unit} in {int(last['year'])} "
-                    f"({estimator_label(estimator)}, {edition_label(last['published_year'])})"
-                )
+            rows = rows[
+                (rows["estimate_by"] != UNNAMED_ESTIMATOR) & (rows["year"] >= since) & (rows["value"] > 0)
+            ]
+            latest = [own.loc[own["year"].idxmax()] for _, own in rows.groupby("estimate_by")]
+            parts = [
+                f"{'more than ' if last['floor'] else ''}{wording.sig_text(last['value'])} {unit} in "
+                f"{int(last['year'])} ({estimator_label(last['estimate_by'])}, "
+                f"{edition_label(last['published_year'])})"
+                for last in sorted(latest, key=lambda row: -int(row["year"]))
+            ]
             if parts:
                 out.append(f"{wording.sentence_start(spec['label'])} {what}: " + "; ".join(parts) + ".")
     return out
+
+
+#: The estimator code of crop figures whose source does not name the estimator (DrugPolicyFacts
+#: quotations, WDR annex cells without a visible footnote): left out of the headline.
+UNNAMED_ESTIMATOR = "other"
 
 
 def homicide_findings(s: Subject) -> list[str]:
@@ -421,10 +476,8 @@ def homicide_findings(s: Subject) -> list[str]:
     if not earlier.empty:
         before, first = float(earlier.iloc[-1]), int(earlier.index[-1])
         text += f" ({wording.change_text(rate, before)} {before:.1f} in {first})"
-    peers = rows[(rows["year"] == year) & rows["iso3"].isin(s.peers)]
-    if len(peers) >= MIN_REGION_PEERS:
-        median = float(peers["value"].median())
-        text += f"; the median of {_others(s, list(peers['iso3']))} with a rate that year is {median:.1f}"
+    peers = rows[(rows["year"] == year) & rows["iso3"].isin(sized_peers(s))]
+    text += peer_comparison(s, peers.set_index("iso3")["value"], lambda rate: f"{rate:.1f}")
     return [text + "."]
 
 
@@ -447,7 +500,7 @@ def price_findings(s: Subject) -> list[str]:
     more = len(table) - len(shown)
     return [
         f"Prices in {int(table['year'].iloc[0])}: {wording.list_text(parts)}"
-        + (f"; {more} more drug{'s' if more != 1 else ''} in the price table below" if more else "")
+        + (f"; {wording.count_text(more, 'more drug')} in the price table below" if more else "")
         + "."
     ]
 
@@ -458,11 +511,46 @@ OTHER_PRICES_IN_FINDINGS = 2
 MAX_PRICES_IN_FINDINGS = 4
 
 
+#: When the ForeignAssistance.gov files on file were downloaded (their SOURCE.md: an early-2025
+#: download, backed up in February 2025).
+ASSISTANCE_DOWNLOADED = pd.Timestamp("2025-02-01")
+
+
+def complete_fiscal_year(downloaded: pd.Timestamp = ASSISTANCE_DOWNLOADED) -> int:
+    """The latest fiscal year whose obligations a download made on ``downloaded`` holds in full:
+    the latest that ended (30 September) at least a year before it, since obligations of a fiscal
+    year keep being recorded for months after it ends (2023 for a February 2025 download)."""
+    return downloaded.year - 1 if downloaded >= pd.Timestamp(downloaded.year, 9, 30) else downloaded.year - 2
+
+
 def assistance_findings(s: Subject) -> list[str]:
-    """US obligations in the latest complete fiscal year on file (ForeignAssistance.gov, current
-    US$): all sectors and the counter-narcotics sector, and the sector's share of the total."""
-    found = counternarcotics_share(s.data["us_assistance"], [s.iso3])
-    return [] if found is None else [counternarcotics_share_text(*found)]
+    """US obligations in the latest complete fiscal year (:func:`complete_fiscal_year`;
+    ForeignAssistance.gov, current US$): all sectors and the sector-coded counter-narcotics
+    obligations, with the sector's share, and what the next, incomplete year holds so far."""
+    assistance = s.data["us_assistance"]
+    complete = complete_fiscal_year()
+    found = counternarcotics_share(assistance[assistance["fiscal_year"] <= complete], [s.iso3])
+    if found is None:
+        return []
+    year, total_usd, sector_usd = found
+    text = f"US assistance obligated in fiscal {year}: {wording.money_text(total_usd)} across all sectors"
+    if sector_usd is None:
+        text += "; no obligations coded to the counter-narcotics sector that year"
+    else:
+        text += f", of which {wording.money_text(sector_usd)} coded to the counter-narcotics sector"
+        if total_usd > 0 and 0 <= sector_usd <= total_usd:
+            text += f" ({wording.share_text(sector_usd, total_usd)})"
+    text += (
+        " (ForeignAssistance.gov, current dollars; INCLE money coded to other sectors is not in the "
+        "counter-narcotics figure)"
+    )
+    later = counternarcotics_share(assistance, [s.iso3])
+    if later is not None and later[0] > year:
+        text += (
+            f". Fiscal {later[0]} obligations may still be incomplete in this download "
+            f"({wording.money_text(later[1])} so far)"
+        )
+    return [text + "."]
 
 
 def majors_findings(s: Subject) -> list[str]:
@@ -485,23 +573,34 @@ def majors_findings(s: Subject) -> list[str]:
 
 
 def missing_findings(s: Subject) -> list[str]:
-    """The sections the tables do not cover for the country, said plainly."""
+    """The sections the tables do not cover for the country, said plainly: "The tables have no
+    drug prices for Fiji, and no coca or opium poppy cultivation estimates"."""
     sections = sections_on_file(
         {**s.data, "countries": s.data["countries"][s.data["countries"]["iso3"] == s.iso3]}
     )
     missing = [SECTIONS[c] for c in SECTIONS if not sections.loc[s.iso3, c]]
     if not missing:
         return []
-    return [wording.sentence_end(f"No {wording.list_text(missing)} on file for {s.name}")]
+    return [
+        wording.sentence_end(
+            f"Not on file for {wording.country_text(s.name)}: "
+            + "; ".join(missing)
+            + (" (each section below says so)" if len(missing) > 1 else "")
+        )
+    ]
 
 
 def population_findings(s: Subject) -> list[str]:
-    """The latest UN population estimate on file, rounded (:func:`people_text`)."""
+    """The latest UN population estimate on file, rounded (:func:`people_text`), with its revision."""
     found = latest_value(s.data["country_indicators"], s.iso3, "population", until=LAST_POPULATION_ESTIMATE)
     if found is None:
-        return [f"No population figure on file for {s.name}."]
+        return [f"No population figure on file for {wording.country_text(s.name)}."]
     people, year = found
-    return [f"Population: {wording.people_text(people)} in {year} (UN estimate)."]
+    return [f"Population: {wording.people_text(people)} in {year}, {POPULATION_SOURCE}."]
+
+
+#: Where the population figure comes from, as the findings and the glance say it.
+POPULATION_SOURCE = "the latest estimate on file (UN World Population Prospects 2017)"
 
 
 #: The headline findings, in the order they are printed: each builder takes a :class:`Subject` and
@@ -514,19 +613,32 @@ def designation_findings(s: Subject) -> list[str]:
     found = threat_finance.country_entries(designations, s.iso3)
     if found is None:
         return []
-    types = wording.list_text([f"{n:,} {label.split(' (')[0].lower()}" for label, n in found.by_type.items()])
+    types = wording.list_text(
+        [wording.count_text(n, TYPE_NOUNS[label]) for label, n in found.by_type.items()]
+    )
     programs = "; ".join(f"{label} {n:,}" for label, n in found.by_program.items())
     added = (
-        f"{found.first_seen_since_history:,} were first seen after 18 August 2021, the latest on "
-        f"{wording.date_text(found.latest_first_seen)}"
+        f"{wording.count_text(found.first_seen_since_history, 'entry')} first seen after 18 August 2021 "
+        f"({'the latest ' if found.first_seen_since_history > 1 else ''}on "
+        f"{wording.date_text(found.latest_first_seen)})"
         if found.latest_first_seen
-        else "none was first seen after 18 August 2021"
+        else "no entry first seen after 18 August 2021"
     )
     return [
         f"OFAC's narcotics sanctions list of {wording.date_text(threat_finance.list_date(designations))} "
-        f"places {found.entries:,} entries in {wording.country_text(s.name)} ({types}; by programme, "
+        f"places {wording.count_text(found.entries, 'entry')} in {wording.country_text(s.name)} "
+        f"({types}; by programme, "
         f"which overlap: {programs}); {added}. The list counts designations, not money blocked."
     ]
+
+
+#: The noun of each entry type (labels of :data:`threat_finance.TYPES`) a count is printed with.
+TYPE_NOUNS = {
+    label: noun
+    for label, noun in zip(
+        threat_finance.TYPES.values(), ("individual", "entity", "vessel", "aircraft"), strict=True
+    )
+}
 
 
 #: The most precursor chemicals a profile's finding names.
@@ -537,7 +649,12 @@ def precursor_findings(s: Subject) -> list[str]:
     """The precursor chemicals the country reported seizing to UNODC, largest first, each with its
     latest year and the drug it mainly serves; nothing when none."""
     seized = precursors.country_precursor_seizures(s.data["unodc_seizures"], s.iso3)
-    seized = seized[seized["drug_served"] != precursors.NOT_STATED]
+    since = int(s.data["unodc_seizures"]["year"].max()) - HEADLINE_YEARS
+    seized = seized[
+        (seized["drug_served"] != precursors.NOT_STATED)
+        & (seized["latest_year"] >= since)
+        & (seized["amount"] >= MIN_HEADLINE_KG)
+    ]
     if seized.empty:
         return []
     parts = [
@@ -549,7 +666,7 @@ def precursor_findings(s: Subject) -> list[str]:
     return [
         "Precursor chemicals seized, reported to UNODC (the latest year of each; what it is used for): "
         + "; ".join(parts)
-        + (f"; and {more} more chemical{'s' if more > 1 else ''}." if more > 0 else ".")
+        + (f"; and {wording.count_text(more, 'more chemical')}." if more > 0 else ".")
     ]
 
 

@@ -214,13 +214,15 @@ def membership_findings(r: Region) -> list[str]:
     ]
     text = (
         f"{wording.sentence_start(wording.region_text(r.name))} has "
-        f"{len(r.codes)} countries and territories in this report; {len(r.table)} of them have at "
+        f"{wording.count_text(len(r.codes), 'country or territory')} in this report; {len(r.table)} of "
+        "them have at "
         "least one figure in the comparison below"
     )
     if not people.empty:
         text += (
             f". Together {wording.people_text(float(people['value'].sum()))} people in "
-            f"{LAST_POPULATION_ESTIMATE} (UN estimates of the {len(people)} members that have one)"
+            f"{LAST_POPULATION_ESTIMATE}, the latest estimates on file (UN World Population Prospects 2017) "
+            f"of the {wording.count_text(len(people), 'member')} with one"
         )
     return [text + "."]
 
@@ -270,7 +272,7 @@ def seizure_region_findings(r: Region) -> list[str]:
         total_kg = float(that["kg"].sum())
         text = (
             f"{wording.sentence_start(seized_label(drug))} seized in {year}: {wording.kg_text(total_kg)} "
-            f"reported by {len(that)} member{'s' if len(that) != 1 else ''} "
+            f"reported by {wording.count_text(len(that), 'member')} "
             f"({SERIES_LABELS[that['series'].iloc[0]]})"
         )
         if drug in shares.columns and year in shares.index and pd.notna(shares.loc[year, drug]):
