@@ -14,6 +14,7 @@ import yaml
 
 from drugflows import countries as country_groups
 from drugflows import params, paths, tables
+from drugflows.domain import assistance as domain_assistance
 from drugflows.render import catalog
 from drugflows.reports import country_profile, region_profile
 
@@ -692,5 +693,5 @@ def test_no_profile_prints_a_singular_count_with_a_plural_noun(profile_data):
 
 
 def test_the_fiscal_year_in_progress_a_year_after_is_not_taken_as_complete():
-    assert country_profile.complete_fiscal_year(pd.Timestamp("2025-02-01")) == 2023
-    assert country_profile.complete_fiscal_year(pd.Timestamp("2025-10-15")) == 2024
+    assert domain_assistance.complete_fiscal_year(pd.Timestamp("2025-02-01")) == 2023
+    assert domain_assistance.complete_fiscal_year(pd.Timestamp("2025-10-15")) == 2024

@@ -109,22 +109,35 @@ def greenbook_counternarcotics(assistance: pd.DataFrame, iso3: str | None = None
     )
 
 
-#: ForeignAssistance.gov's last complete fiscal year in the download on file (its SOURCE.md: an
-#: early-2025 download with partial FY2025 rows; sector obligations run to FY2024).
-LAST_COMPLETE_FY = 2024
+#: When the ForeignAssistance.gov files on file were downloaded (their SOURCE.md: an early-2025
+#: download, backed up in February 2025).
+ASSISTANCE_DOWNLOADED = pd.Timestamp("2025-02-01")
+
+
+def complete_fiscal_year(downloaded: pd.Timestamp = ASSISTANCE_DOWNLOADED) -> int:
+    """The latest fiscal year whose obligations a download made on ``downloaded`` holds in full:
+    the latest that ended (30 September) at least a year before it, since obligations of a fiscal
+    year keep being recorded for months after it ends (2023 for a February 2025 download)."""
+    return downloaded.year - 1 if downloaded >= pd.Timestamp(downloaded.year, 9, 30) else downloaded.year - 2
+
+
+#: ForeignAssistance.gov's last complete fiscal year in the download on file (:func:`complete_fiscal_year`:
+#: fiscal 2023 for the February 2025 download; its FY2024 rows are still filling).
+LAST_COMPLETE_FY = complete_fiscal_year()
 
 
 def counternarcotics_share(
-    assistance: pd.DataFrame, iso3s: list[str]
+    assistance: pd.DataFrame, iso3s: list[str], last_year: int = LAST_COMPLETE_FY
 ) -> tuple[int, float, float | None] | None:
     """(fiscal year, all-sector obligations, counter-narcotics-sector obligations or None where the
     sector has no row) to ``iso3s`` (summed), current US$, ForeignAssistance.gov, in the latest
-    complete fiscal year (:data:`LAST_COMPLETE_FY` at most) with all-sector obligations; None if
-    there is none. Both figures from the same publisher, year and transaction type."""
+    fiscal year up to ``last_year`` (the latest complete one, :data:`LAST_COMPLETE_FY`, unless
+    given) with all-sector obligations; None if there is none. Both figures from the same publisher,
+    year and transaction type."""
     rows = assistance[
         assistance["iso3"].isin(iso3s)
         & (assistance["transaction_type"] == "obligations")
-        & (assistance["fiscal_year"] <= LAST_COMPLETE_FY)
+        & (assistance["fiscal_year"] <= last_year)
         & ~assistance["is_aggregate"]
     ]
     total = rows[rows["source"] == FA_COUNTRY].groupby("fiscal_year")["usd_current"].sum()

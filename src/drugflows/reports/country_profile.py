@@ -16,6 +16,7 @@ from drugflows.domain import precursors, threat_finance, violence
 from drugflows.domain.assistance import (
     ASSISTANCE_SERIES,
     assistance_title,
+    complete_fiscal_year,
     counternarcotics_assistance,
     counternarcotics_share,
 )
@@ -511,25 +512,13 @@ OTHER_PRICES_IN_FINDINGS = 2
 MAX_PRICES_IN_FINDINGS = 4
 
 
-#: When the ForeignAssistance.gov files on file were downloaded (their SOURCE.md: an early-2025
-#: download, backed up in February 2025).
-ASSISTANCE_DOWNLOADED = pd.Timestamp("2025-02-01")
-
-
-def complete_fiscal_year(downloaded: pd.Timestamp = ASSISTANCE_DOWNLOADED) -> int:
-    """The latest fiscal year whose obligations a download made on ``downloaded`` holds in full:
-    the latest that ended (30 September) at least a year before it, since obligations of a fiscal
-    year keep being recorded for months after it ends (2023 for a February 2025 download)."""
-    return downloaded.year - 1 if downloaded >= pd.Timestamp(downloaded.year, 9, 30) else downloaded.year - 2
-
-
 def assistance_findings(s: Subject) -> list[str]:
-    """US obligations in the latest complete fiscal year (:func:`complete_fiscal_year`;
+    """US obligations in the latest complete fiscal year (:func:`domain.assistance.complete_fiscal_year`;
     ForeignAssistance.gov, current US$): all sectors and the sector-coded counter-narcotics
     obligations, with the sector's share, and what the next, incomplete year holds so far."""
     assistance = s.data["us_assistance"]
     complete = complete_fiscal_year()
-    found = counternarcotics_share(assistance[assistance["fiscal_year"] <= complete], [s.iso3])
+    found = counternarcotics_share(assistance, [s.iso3], last_year=complete)
     if found is None:
         return []
     year, total_usd, sector_usd = found
@@ -544,7 +533,7 @@ def assistance_findings(s: Subject) -> list[str]:
         " (ForeignAssistance.gov, current dollars; INCLE money coded to other sectors is not in the "
         "counter-narcotics figure)"
     )
-    later = counternarcotics_share(assistance, [s.iso3])
+    later = counternarcotics_share(assistance, [s.iso3], last_year=complete + 1)
     if later is not None and later[0] > year:
         text += (
             f". Fiscal {later[0]} obligations may still be incomplete in this download "
