@@ -1188,6 +1188,23 @@ class TestFileSystemTroubleOnTheRenderSide:
         workers.clean_leftovers(out, older_than_s=0)  # the next render's clean-up: not through a link
         assert (elsewhere / ".work-999999-keepme" / "precious.txt").read_text() == "precious"
 
+    def test_the_index_map_cache_is_never_written_through_a_link(self, tmp_path, earlier_output):
+        """The index writes its map into ``.cache`` in the output folder: a link there is refused
+        like a linked notebook folder, and nothing is written where it points."""
+        import shutil
+
+        cat, earlier = earlier_output
+        out, elsewhere = tmp_path / "reports", tmp_path / "elsewhere"
+        shutil.copytree(earlier, out)
+        shutil.rmtree(out / ".cache", ignore_errors=True)
+        elsewhere.mkdir()
+        (out / ".cache").symlink_to(elsewhere)
+        self.refused(
+            drugflows("render", "--catalog", str(cat), "--output", str(out), "--force"),
+            f"{out / '.cache'}: is a symbolic link (to {elsewhere})",
+        )
+        assert list(elsewhere.iterdir()) == []
+
     def test_a_notebook_folder_that_is_a_fifo_is_called_a_named_pipe(self, tmp_path, earlier_output):
         import shutil
 

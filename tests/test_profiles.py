@@ -695,3 +695,14 @@ def test_no_profile_prints_a_singular_count_with_a_plural_noun(profile_data):
 def test_the_fiscal_year_in_progress_a_year_after_is_not_taken_as_complete():
     assert domain_assistance.complete_fiscal_year(pd.Timestamp("2025-02-01")) == 2023
     assert domain_assistance.complete_fiscal_year(pd.Timestamp("2025-10-15")) == 2024
+
+
+def test_a_broken_countries_table_is_a_clear_catalog_error(tmp_path, monkeypatch):
+    import shutil
+
+    processed = tmp_path / "processed"
+    shutil.copytree(paths.processed_dir(), processed)
+    (processed / "countries.csv").write_text("garbage\n")
+    monkeypatch.setenv("DRUGFLOWS_PROCESSED_DIR", str(processed))
+    with pytest.raises(catalog.CatalogError, match=r"country_profile\.generate: 'countries' needs the processed"):
+        catalog.load_catalog()

@@ -75,7 +75,7 @@ def _render_reports(args: argparse.Namespace) -> int:
     if args.notebook:
         for result in summary.results:
             if result.html:
-                print(f"Report: {Path(args.output).absolute() / result.html}")
+                print(printable(f"Report: {Path(args.output).absolute() / result.html}"))
     return 0 if summary.all_ok else 1
 
 

@@ -473,7 +473,15 @@ def with_generated_runs(entry: dict, where: str, runs: list):
             raise CatalogError(
                 f"{where}.generate: {generator!r} is not a generator; valid: {', '.join(sorted(GENERATORS))}"
             )
-        for i, run in enumerate(generated_runs(generator)):
+        try:
+            generated = generated_runs(generator)
+        except (KeyError, ValueError, TypeError, OSError) as error:
+            raise CatalogError(
+                f"{where}.generate: {generator!r} needs the processed tables it lists runs from "
+                f"(in {paths.processed_dir()}), and they could not be read: {type(error).__name__}: {error}. "
+                "Rebuild them with `drugflows data build`"
+            ) from None
+        for i, run in enumerate(generated):
             yield f"generate[{i}]", f"{where}.generate[{i}] ({run['name']})", run
     for i, run in enumerate(runs):
         yield i, f"{where}.runs[{i}]", run

@@ -209,7 +209,7 @@ def check_output(output_dir: Path, notebooks: list[str], create: bool = True) ->
         except OSError as exc:
             problem = describe(exc) if exc.errno != errno.ENOENT else "a broken symbolic link"
         raise RenderError(f"{output_dir}: the output folder is {problem}")
-    for folder in [output_dir, *(output_dir / n for n in notebooks)]:
+    for folder in [output_dir, output_dir / ".cache", *(output_dir / n for n in notebooks)]:
         if folder != output_dir and folder.is_symlink():
             raise RenderError(
                 f"{folder}: is a symbolic link (to {os.readlink(folder)}); a render never writes or "

@@ -447,13 +447,20 @@ def cultivation_changes(estimates: pd.DataFrame, crop: str, span: int = SPAN_YEA
     return frame.reset_index()
 
 
+def _short_span(first_year: int, last_year: int, span: int) -> str:
+    """ ", 7 years: its series starts then" where a series covers less than ``span`` years."""
+    years = last_year - first_year
+    return f", {years} years: its series starts then" if years < span else ""
+
+
 def check_eradication(
     estimates: pd.DataFrame, panels: dict[str, pd.DataFrame], crop: str, names: dict[str, str], span: int
 ) -> Check:
     changes = cultivation_changes(estimates, crop, span)
     parts = [
         f"{names.get(r.iso3, r.iso3)} {'+' if r.change > 0 else ''}{100 * r.change:.0f}% "
-        f"({r.first_year}-{r.last_year}{', latest a floor' if r.last_is_floor else ''}; "
+        f"({r.first_year}-{r.last_year}{', latest a floor' if r.last_is_floor else ''}"
+        f"{_short_span(r.first_year, r.last_year, span)}; "
         f"{wording.in_sentence(estimator_label(r.estimator))})"
         for r in changes.itertuples()
     ]
