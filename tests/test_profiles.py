@@ -704,5 +704,5 @@ def test_a_broken_countries_table_is_a_clear_catalog_error(tmp_path, monkeypatch
     shutil.copytree(paths.processed_dir(), processed)
     (processed / "countries.csv").write_text("garbage\n")
     monkeypatch.setenv("DRUGFLOWS_PROCESSED_DIR", str(processed))
-    with pytest.raises(catalog.CatalogError, match=r"country_profile\.generate: 'countries' needs the processed"):
+    with pytest.raises(catalog.CatalogError, match=r"country_profile\.generate: 'countries' needs"):
         catalog.load_catalog()
