@@ -1381,3 +1381,14 @@ def test_titles_that_no_page_can_carry_are_refused(tmp_path, title, message):
     _, read = load(tmp_path, text)
     with pytest.raises(catalog.CatalogError, match=message):
         read()
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", "[1, .nan]"])
+def test_non_finite_numbers_in_the_catalog_are_refused(tmp_path, value):
+    """The manifest is JSON, which has no NaN or infinity: a catalog value that is one is refused."""
+    path = tmp_path / "catalog.yml"
+    path.write_text(
+        f"notebooks:\n  us_demand:\n    runs:\n      - name: x\n        parameters: {{first_year: {value}}}\n"
+    )
+    with pytest.raises(catalog.CatalogError, match="finite numbers"):
+        catalog.load_catalog(path)

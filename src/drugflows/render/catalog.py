@@ -233,7 +233,8 @@ def check_parameters(parameters: dict, notebook: Path, where: str) -> None:
     bad = {k: type(v).__name__ for k, v in parameters.items() if not _plain(v)}
     if bad:
         raise CatalogError(
-            f"{where}: parameters must be plain strings, numbers, booleans, None or lists of them; got {bad}"
+            f"{where}: parameters must be plain strings, finite numbers, booleans, None or lists of them; "
+            f"got {bad}"
         )
     try:
         names = parameter_names(notebook)
@@ -251,8 +252,12 @@ def check_parameters(parameters: dict, notebook: Path, where: str) -> None:
 
 
 def _plain(value, depth: int = 0) -> bool:
+    """A plain value: text, a whole or finite number, a boolean, None, or a short list of them
+    (NaN and infinity are refused: the manifest is JSON, which has neither)."""
     if isinstance(value, list):
         return depth < 3 and all(_plain(v, depth + 1) for v in value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
     return isinstance(value, PLAIN_TYPES)
 
 
