@@ -153,12 +153,16 @@ def counternarcotics_share(
 
 
 def counternarcotics_share_text(year: int, total_usd: float, sector_usd: float | None) -> str:
-    """One sentence of :func:`counternarcotics_share`'s figures, money in sensible units."""
+    """One sentence (without its full stop) of :func:`counternarcotics_share`'s figures, money in
+    sensible units, saying that the sector figure is what is coded to the sector."""
     text = f"US assistance obligated in fiscal {year}: {money_text(total_usd)} across all sectors"
     if sector_usd is None:
-        text += "; no counter-narcotics-sector obligations recorded that year"
+        text += "; no obligations coded to the counter-narcotics sector that year"
     else:
-        text += f", of which {money_text(sector_usd)} in the counter-narcotics sector"
+        text += f", of which {money_text(sector_usd)} coded to the counter-narcotics sector"
         if total_usd > 0 and 0 <= sector_usd <= total_usd:
             text += f" ({share_text(sector_usd, total_usd)})"
-    return text + " (ForeignAssistance.gov, current dollars)."
+    return text + (
+        " (ForeignAssistance.gov, current dollars; INCLE money coded to other sectors is not in the "
+        "counter-narcotics figure)"
+    )

@@ -19,6 +19,7 @@ from drugflows.domain.assistance import (
     complete_fiscal_year,
     counternarcotics_assistance,
     counternarcotics_share,
+    counternarcotics_share_text,
 )
 from drugflows.domain.crops import (
     CROPS,
@@ -521,18 +522,8 @@ def assistance_findings(s: Subject) -> list[str]:
     found = counternarcotics_share(assistance, [s.iso3], last_year=complete)
     if found is None:
         return []
-    year, total_usd, sector_usd = found
-    text = f"US assistance obligated in fiscal {year}: {wording.money_text(total_usd)} across all sectors"
-    if sector_usd is None:
-        text += "; no obligations coded to the counter-narcotics sector that year"
-    else:
-        text += f", of which {wording.money_text(sector_usd)} coded to the counter-narcotics sector"
-        if total_usd > 0 and 0 <= sector_usd <= total_usd:
-            text += f" ({wording.share_text(sector_usd, total_usd)})"
-    text += (
-        " (ForeignAssistance.gov, current dollars; INCLE money coded to other sectors is not in the "
-        "counter-narcotics figure)"
-    )
+    year = found[0]
+    text = counternarcotics_share_text(*found)
     later = counternarcotics_share(assistance, [s.iso3], last_year=complete + 1)
     if later is not None and later[0] > year:
         text += (

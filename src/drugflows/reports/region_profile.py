@@ -295,6 +295,7 @@ def assistance_region_findings(r: Region) -> list[str]:
     return [
         "To the members together (country allocations; regional programmes not included): "
         + counternarcotics_share_text(*found)
+        + "."
     ]
 
 
