@@ -215,6 +215,8 @@ def check_output(output_dir: Path, notebooks: list[str], create: bool = True) ->
                 f"{folder}: is a symbolic link (to {os.readlink(folder)}); a render never writes or "
                 "removes anything through a link inside the output folder: replace it with a folder"
             )
+        if folder.name == ".cache":
+            continue  # only a link there is refused: anything else in the way only costs the map's cache
         try:
             info = folder.stat()
         except FileNotFoundError:
