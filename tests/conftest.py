@@ -34,6 +34,46 @@ def shared_data() -> Path:
     return paths.SHARED_DATA_DIR
 
 
+#: OFAC's sdn.csv columns, as its SOURCE.md lists them (the file has no header row): retyped here,
+#: once for the OFAC tests, so the tests read the raw file independently of the loader.
+OFAC_SDN_COLUMNS = [
+    "ent_num",
+    "SDN_Name",
+    "SDN_Type",
+    "Program",
+    "Title",
+    "Call_Sign",
+    "Vess_type",
+    "Tonnage",
+    "GRT",
+    "Vess_flag",
+    "Vess_owner",
+    "Remarks",
+]
+
+
+@pytest.fixture(scope="session")
+def raw_sdn(shared_data):
+    """OFAC's sdn.csv read as its SOURCE.md says, with pandas, not through the loader: every entry
+    (the \\x1a end-of-file line dropped), its tags, and whether one is a narcotics programme's."""
+    import pandas as pd
+
+    frame = pd.read_csv(
+        shared_data / "ofac_sdn" / "sdn.csv",
+        header=None,
+        names=OFAC_SDN_COLUMNS,
+        encoding="latin-1",
+        dtype=str,
+    )
+    frame = frame[frame["SDN_Name"].notna()].copy()
+    frame["tags"] = frame["Program"].str.split(r"\] \[", regex=True)
+    frame["narcotics"] = frame["tags"].map(
+        lambda tags: any(t in ("SDNTK", "SDNT") or t.startswith("ILLICIT-DRUGS") for t in tags)
+    )
+    frame["ent_num"] = frame["ent_num"].astype(int)
+    return frame
+
+
 @pytest.fixture(scope="session")
 def rebuilt(tmp_path_factory, shared_data) -> Path:
     """Every processed table rebuilt from ../shared/data by the real build path, once per test

@@ -12,40 +12,11 @@ from drugflows import check, countries, paths
 from drugflows.sources import RawLayoutError, ofac
 
 SOURCE = "ofac_sdn"
-NAMES = [
-    "ent_num",
-    "SDN_Name",
-    "SDN_Type",
-    "Program",
-    "Title",
-    "Call_Sign",
-    "Vess_type",
-    "Tonnage",
-    "GRT",
-    "Vess_flag",
-    "Vess_owner",
-    "Remarks",
-]
 
 
 @pytest.fixture(scope="module")
 def real(shared_data):
     return ofac.build(shared_data)
-
-
-@pytest.fixture(scope="module")
-def raw_sdn(shared_data):
-    """sdn.csv read as SOURCE.md says, with pandas, not through the loader."""
-    frame = pd.read_csv(
-        shared_data / SOURCE / "sdn.csv", header=None, names=NAMES, encoding="latin-1", dtype=str
-    )
-    frame = frame[frame["SDN_Name"].notna()]  # the \x1a end-of-file line
-    frame["tags"] = frame["Program"].str.split(r"\] \[", regex=True)
-    frame["narcotics"] = frame["tags"].map(
-        lambda tags: any(t in ("SDNTK", "SDNT") or t.startswith("ILLICIT-DRUGS") for t in tags)
-    )
-    frame["ent_num"] = frame["ent_num"].astype(int)
-    return frame
 
 
 @pytest.fixture(scope="module")

@@ -18,20 +18,6 @@ from drugflows.reports import threat_finance
 from drugflows.sources.ofac import BEFORE_HISTORY, NOT_IN_HISTORY
 
 SOURCE = "ofac_sdn"
-SDN_COLUMNS = [
-    "ent_num",
-    "SDN_Name",
-    "SDN_Type",
-    "Program",
-    "Title",
-    "Call_Sign",
-    "Vess_type",
-    "Tonnage",
-    "GRT",
-    "Vess_flag",
-    "Vess_owner",
-    "Remarks",
-]
 NOT_AN_ID = (
     "Linked To",
     "a.k.a",
@@ -49,19 +35,11 @@ NOT_AN_ID = (
 
 
 @pytest.fixture(scope="module")
-def raw_narcotics(shared_data) -> pd.DataFrame:
-    """The narcotics entries of sdn.csv (no header row; the \\x1a line dropped), with their tags."""
-    frame = pd.read_csv(
-        shared_data / SOURCE / "sdn.csv", header=None, names=SDN_COLUMNS, encoding="latin-1", dtype=str
-    )
-    frame = frame[frame["SDN_Name"].notna()].copy()
-    frame["ent_num"] = frame["ent_num"].astype(int)
-    frame["tags"] = frame["Program"].str.split(r"\] \[", regex=True)
-    narcotics = frame["tags"].map(
-        lambda t: any(x in ("SDNTK", "SDNT") or x.startswith("ILLICIT-DRUGS") for x in t)
-    )
+def raw_narcotics(raw_sdn) -> pd.DataFrame:
+    """The narcotics entries of sdn.csv (read independently: conftest ``raw_sdn``), by ent_num."""
+    frame = raw_sdn[raw_sdn["narcotics"]].copy()
     frame["Remarks"] = frame["Remarks"].fillna("")
-    return frame[narcotics].set_index("ent_num")
+    return frame.set_index("ent_num")
 
 
 @pytest.fixture(scope="module")
